@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ito - top-level build. `make` builds kmod/ito.ko and the userspace tools.
+# KDIR defaults to the running kernel's build tree; when that is absent (a
+# container, a build host) it falls back to the newest installed Debian 6.1
+# headers, then to any installed headers.
+
+KVER ?= $(shell scripts/kver.sh)
+KDIR ?= /lib/modules/$(KVER)/build
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
+
+.PHONY: all modules userspace install modules_install dkms-install \
+	dkms-remove deps check checkpatch sparse clean
+
+all: modules userspace
+
+modules:
+	@test -d "$(KDIR)" || { echo "No kernel build tree at $(KDIR): run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+install: modules_install
+	$(MAKE) -C userspace install
+
+modules_install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+
+# DKMS builds from its own copy of the sources, so later edits here need
+# dkms-remove + dkms-install.
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	mkdir -p $(DKMS_SRC)
+	cp -a Kbuild dkms.conf kmod uapi $(DKMS_SRC)/
+	dkms add -m ito -v $(DKMS_VERSION)
+	dkms build -m ito -v $(DKMS_VERSION) -k $(KVER)
+	dkms install -m ito -v $(DKMS_VERSION) -k $(KVER)
+
+dkms-remove:
+	-dkms remove -m ito -v $(DKMS_VERSION) --all
+	rm -rf $(DKMS_SRC)
+
+deps:
+	scripts/deps.sh
+
+check:
+	scripts/check.sh
+
+checkpatch:
+	scripts/checkpatch.sh
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	rm -rf build

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ito - the configuration knobs of an instance: defaults, ranges, and the
+ * all-or-nothing update.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <net/netlink.h>
+
+#include "ito.h"
+
+struct ito_knob {
+	u32 min;
+	u32 max;
+	u32 def;
+	const char *range_msg;
+};
+
+/*
+ * The rejection message is built at compile time: kernels before 6.2 have
+ * no formatted extack messages.
+ */
+#define KNOB(_name, _min, _max, _def) {					\
+	.min = _min, .max = _max, .def = _def,				\
+	.range_msg = _name " out of range [" #_min ", " #_max "]",	\
+}
+
+/* Defaults follow the reference product; see Documentation/admin-guide.rst */
+static const struct ito_knob ito_knobs[__ITO_A_CONFIG_MAX] = {
+	[ITO_A_CONFIG_ENABLED]		= KNOB("enabled", 0, 1, 1),
+	[ITO_A_CONFIG_MIN_PKTS]		= KNOB("min_pkts", 1, 1024, 8),
+	[ITO_A_CONFIG_MIN_RATE]		= KNOB("min_rate", 0, 10000000, 95),
+	[ITO_A_CONFIG_TCP_AGEING]	= KNOB("tcp_ageing", 1, 86400, 12),
+	[ITO_A_CONFIG_UDP_AGEING]	= KNOB("udp_ageing", 1, 86400, 20),
+	[ITO_A_CONFIG_MAX_SESSIONS]	= KNOB("max_sessions", 1, 4000000, 500000),
+	[ITO_A_CONFIG_MAX_UPDATE_RATE]	= KNOB("max_update_rate", 1, 1000000, 7000),
+};
+
+/* NL_SET_ERR_MSG_ATTR() takes only literals; ours live in a table. */
+static void ito_config_reject(struct netlink_ext_ack *extack,
+			      const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	NL_SET_BAD_ATTR(extack, attr);
+}
+
+void ito_config_init(struct ito_net *in)
+{
+	int i;
+
+	mutex_init(&in->config_lock);
+	for (i = ITO_A_CONFIG_UNSPEC + 1; i < __ITO_A_CONFIG_MAX; i++)
+		in->config[i] = ito_knobs[i].def;
+}
+
+/**
+ * ito_config_set - apply the knobs present in @tb, or none of them
+ * @in: the instance
+ * @tb: attributes parsed from an ITO_A_CONFIG nest, indexed by knob
+ * @extack: names the first knob out of range
+ *
+ * Return: 0, -EINVAL when a value is out of range, or -ENODATA when @tb
+ * holds no knob at all.
+ */
+int ito_config_set(struct ito_net *in, struct nlattr *const *tb,
+		   struct netlink_ext_ack *extack)
+{
+	bool any = false;
+	int i;
+
+	for (i = ITO_A_CONFIG_UNSPEC + 1; i < __ITO_A_CONFIG_MAX; i++) {
+		u32 v;
+
+		if (!tb[i])
+			continue;
+		v = nla_get_u32(tb[i]);
+		if (v < ito_knobs[i].min || v > ito_knobs[i].max) {
+			ito_config_reject(extack, tb[i], ito_knobs[i].range_msg);
+			return -EINVAL;
+		}
+		any = true;
+	}
+	if (!any) {
+		NL_SET_ERR_MSG(extack, "no configuration knob given");
+		return -ENODATA;
+	}
+
+	mutex_lock(&in->config_lock);
+	for (i = ITO_A_CONFIG_UNSPEC + 1; i < __ITO_A_CONFIG_MAX; i++)
+		if (tb[i])
+			WRITE_ONCE(in->config[i], nla_get_u32(tb[i]));
+	mutex_unlock(&in->config_lock);
+	return 0;
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ito - per-instance counters. Bumped on any cpu without shared cache
+ * lines; summed only when userspace reads them.
+ */
+#include <linux/percpu.h>
+
+#include "ito.h"
+
+static const char *const ito_counter_names[__ITO_CNT_MAX] = {
+	[ITO_CNT_FLOW_OFFLOAD_RCV_CPU]		= "flow_offload_rcv_cpu",
+	[ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE]	= "flow_offload_session_update",
+	[ITO_CNT_FLOW_OFFLOAD_SESSION_INSERT]	= "flow_offload_session_insert",
+	[ITO_CNT_FLOW_OFFLOAD_SESSION_DELETE]	= "flow_offload_session_delete",
+	[ITO_CNT_FLOW_OFFLOAD_DELETE_MSG_FAILED] = "flow_offload_delete_msg_failed",
+	[ITO_CNT_FLOW_OFFLOAD_ADD_MSG_FAILED]	= "flow_offload_add_msg_failed",
+	[ITO_CNT_FLOW_OFFLOAD_SESSION_VERIFY]	= "flow_offload_session_verify",
+	[ITO_CNT_FLOW_OFFLOAD_VERIFY_MSG_FAILED] = "flow_offload_verify_msg_failed",
+	[ITO_CNT_FLOW_OFFLOAD_UPDATE_SESSION_STAT] = "flow_offload_update_session_stat",
+	[ITO_CNT_FLOW_OFFLOAD_MISSING_SESSION_STAT] = "flow_offload_missing_session_stat",
+	[ITO_CNT_FLOW_OFFLOAD_INVALID_SESSION]	= "flow_offload_invalid_session",
+	[ITO_CNT_FLOW_OFFLOAD_DEL_SESSION_FAIL]	= "flow_offload_del_session_fail",
+	[ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL]	= "flow_offload_add_session_fail",
+	[ITO_CNT_FLOW_OFFLOAD_GET_SESSION_FAIL]	= "flow_offload_get_session_fail",
+	[ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL]	= "flow_offload_grpc_fail",
+	[ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION]	= "flow_offload_active_session",
+	[ITO_CNT_FLOW_OFFLOAD_AGED_SESSION]	= "flow_offload_aged_session",
+	[ITO_CNT_FLOW_OFFLOAD_SESSION]		= "flow_offload_session",
+};
+
+int ito_counters_init(struct ito_net *in)
+{
+	in->counters = alloc_percpu(struct ito_counters);
+	return in->counters ? 0 : -ENOMEM;
+}
+
+void ito_counters_uninit(struct ito_net *in)
+{
+	free_percpu(in->counters);
+	in->counters = NULL;
+}
+
+const char *ito_counter_name(enum ito_counter id)
+{
+	return ito_counter_names[id];
+}
+
+/*
+ * Gauges are incremented on one cpu and decremented on another: the
+ * per-cpu parts may wrap, their sum does not.
+ */
+u64 ito_counter_read(const struct ito_net *in, enum ito_counter id)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu_ptr(in->counters, cpu)->val[id]);
+	return sum;
+}

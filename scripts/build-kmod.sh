@@ -1,0 +1,30 @@
+#!/bin/sh
+# Build the module for one kernel release in its own copy of the sources,
+# so builds for several kernels never share objects.
+#   scripts/build-kmod.sh KVER [extra kbuild args, e.g. C=2]
+# Leaves build/kmod-KVER/kmod/*.ko and build/kmod-KVER/build.log; fails on
+# any compiler or sparse warning.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=$1
+shift
+kdir=/lib/modules/$kver/build
+[ -d "$kdir" ] || { echo "build-kmod: no build tree for $kver at $kdir" >&2; exit 1; }
+
+out=$top/build/kmod-$kver
+mkdir -p "$out"
+# Sync sources; keep objects so rebuilds are incremental.
+cp -a "$top/Kbuild" "$top/uapi" "$out/"
+mkdir -p "$out/kmod"
+(cd "$top/kmod" && find . -type f \( -name '*.[ch]' -o -name Kbuild \) |
+	cpio -pdmu --quiet "$out/kmod")
+
+log=$out/build.log
+if ! make -C "$kdir" M="$out" "$@" modules >"$log" 2>&1; then
+	cat "$log" >&2
+	exit 1
+fi
+if grep -E 'warning:|error:' "$log" >&2; then
+	echo "build-kmod: warnings building for $kver (see $log)" >&2
+	exit 1
+fi

@@ -1,0 +1,57 @@
+#!/bin/sh
+# Install every Debian package that building, testing and the demo need.
+# Idempotent and quiet: does nothing when all packages are present.
+set -eu
+
+BACKPORTS=/etc/apt/sources.list.d/ito-bookworm-backports.sources
+
+PKGS="build-essential make gcc pkg-config kmod dkms sparse
+linux-headers-amd64 linux-image-amd64 linux-source-6.1 xz-utils
+qemu-system-x86 busybox-static
+libmnl-dev libcmocka-dev
+iproute2 iperf3 nftables conntrack tcpdump util-linux libcap2-bin jq
+python3 procps cpio"
+
+[ "$(id -u)" = 0 ] || { echo "deps: must run as root" >&2; exit 1; }
+export DEBIAN_FRONTEND=noninteractive
+
+need_update=0
+if [ ! -f "$BACKPORTS" ]; then
+	cat > "$BACKPORTS" <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+	need_update=1
+fi
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+		missing="$missing $p"
+done
+
+# 6.12 headers from bookworm-backports, for the compile test of the second kernel.
+bp_hdr=$(dpkg-query -W -f='${Package}\n' 'linux-headers-6.12*-amd64' 2>/dev/null | head -n1 || true)
+[ -n "$bp_hdr" ] || missing="$missing bp-headers"
+
+[ -n "$missing" ] || exit 0
+echo "deps: installing:$missing"
+
+# Third-party sources on some machines are unreachable; Debian's must work.
+apt-get -qq update >/dev/null 2>&1 || true
+pkgs=$(echo "$missing" | sed 's/ bp-headers//')
+if [ -n "$pkgs" ]; then
+	apt-get -qq install -y --no-install-recommends $pkgs >/dev/null
+fi
+if [ -z "$bp_hdr" ]; then
+	# Name the versioned package: the metapackage from backports would
+	# replace the 6.1 one.
+	bp=$(apt-cache -t bookworm-backports depends linux-headers-amd64 |
+	     awk '/Depends: linux-headers-6\.1[0-9]/ {print $2; exit}')
+	[ -n "$bp" ] || { echo "deps: no 6.12 headers in bookworm-backports" >&2; exit 1; }
+	apt-get -qq install -y --no-install-recommends -t bookworm-backports "$bp" >/dev/null
+fi
+echo "deps: done"
