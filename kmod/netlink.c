@@ -128,8 +128,10 @@ static int ito_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[ITO_A_CONFIG_MAX + 1];
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, ITO_A_CONFIG))
+	if (GENL_REQ_ATTR_CHECK(info, ITO_A_CONFIG)) {
+		NL_SET_ERR_MSG(info->extack, "missing the configuration nest");
 		return -EINVAL;
+	}
 	err = nla_parse_nested(tb, ITO_A_CONFIG_MAX, info->attrs[ITO_A_CONFIG],
 			       ito_config_policy, info->extack);
 	if (err)

@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every test of the project, host side and in the VM. Each
+# section prints TAP; this script counts the results and ends with one line
+# "N passed, N failed, N skipped". Exit status non-zero on any failure.
+#
+#   ITO_CHECK_ONLY="unit vm"  run only the named sections
+#   ITO_KVER                  kernel the VM boots (default: newest 6.1)
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+logdir=$top/build/check
+mkdir -p "$logdir"
+
+passed=0
+failed=0
+skipped=0
+
+want()
+{
+	[ -z "${ITO_CHECK_ONLY:-}" ] || [[ " $ITO_CHECK_ONLY " == *" $1 "* ]]
+}
+
+# section NAME CMD...: run CMD, show its output, count its TAP lines. A
+# command that fails without reporting a failed test counts as one failure.
+section()
+{
+	local name=$1 log=$logdir/$1.log rc=0 p f s
+	shift
+	want "$name" || return 0
+	echo "=== $name: $*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	s=$(grep -Ec '^ *ok .*# *(SKIP|skip)' "$log")
+	p=$(grep -Ec '^ *ok ' "$log")
+	f=$(grep -Ec '^ *not ok ' "$log")
+	p=$((p - s))
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "not ok - $name exited with status $rc"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	echo "=== $name: $p passed, $f failed, $s skipped"
+}
+
+# single NAME CMD...: one test made of one command.
+single()
+{
+	local out rc=0
+	out=$("${@:2}" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		echo "ok - $1"
+	else
+		sed 's/^/# /' <<<"$out" | tail -n 40
+		echo "not ok - $1 (exit $rc)"
+	fi
+}
+
+build_all()
+{
+	single "userspace builds with -Werror" make -s -C userspace
+	single "selftests build" make -s -C selftests
+}
+
+kernel_builds()
+{
+	local k
+	for k in $(ls -d /lib/modules/6.1.*-amd64/build /lib/modules/6.12.*-amd64/build 2>/dev/null); do
+		k=$(basename "$(dirname "$k")")
+		single "ito.ko builds for $k without warnings, sparse clean" \
+			scripts/build-kmod.sh "$k" C=2
+	done
+	single "checkpatch --strict clean" scripts/checkpatch.sh
+}
+
+vm_tests()
+{
+	local kver=${ITO_KVER:-$(basename "$(ls -d /boot/vmlinuz-6.1.*-amd64 | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')}
+	local ko=$top/build/kmod-$kver/kmod/ito.ko
+	scripts/build-kmod.sh "$kver" || return 1
+	ITO_KVER=$kver selftests/vm/run.sh --log "$logdir/vm-$kver.log" -- \
+		env ITO_KO="$ko" selftests/guest-tests.sh
+}
+
+scripts/deps.sh || exit 1
+scripts/ksrc.sh || exit 1
+
+section build build_all
+section unit make -s -C userspace check
+section kbuild kernel_builds
+section dkms scripts/test-dkms.sh
+section harness selftests/vm/test-harness.sh
+section vm vm_tests
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

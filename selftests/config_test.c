@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Configuration and counters over the "ito" generic netlink family.
+ * Needs ito.ko loaded and root; each test runs in a fresh network
+ * namespace, so it starts from the defaults.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/genetlink.h>
+#include <linux/ito.h>
+
+#include "ito_nl.h"
+#include "kselftest_harness.h"
+
+struct knob {
+	int attr;
+	const char *name;
+	uint32_t min, max, def;
+};
+
+/* Expected ranges and defaults: the contract documented in uapi/linux/ito.h. */
+static const struct knob knobs[] = {
+	{ ITO_A_CONFIG_ENABLED, "enabled", 0, 1, 1 },
+	{ ITO_A_CONFIG_MIN_PKTS, "min_pkts", 1, 1024, 8 },
+	{ ITO_A_CONFIG_MIN_RATE, "min_rate", 0, 10000000, 95 },
+	{ ITO_A_CONFIG_TCP_AGEING, "tcp_ageing", 1, 86400, 12 },
+	{ ITO_A_CONFIG_UDP_AGEING, "udp_ageing", 1, 86400, 20 },
+	{ ITO_A_CONFIG_MAX_SESSIONS, "max_sessions", 1, 4000000, 500000 },
+	{ ITO_A_CONFIG_MAX_UPDATE_RATE, "max_update_rate", 1, 1000000, 7000 },
+};
+
+#define N_KNOBS (sizeof(knobs) / sizeof(knobs[0]))
+
+struct config {
+	uint32_t val[ITO_A_CONFIG_MAX + 1];
+	bool seen[ITO_A_CONFIG_MAX + 1];
+};
+
+static int config_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct config *c = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, ITO_A_CONFIG_MAX) < 0)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+		return MNL_CB_ERROR;
+	c->val[type] = mnl_attr_get_u32(attr);
+	c->seen[type] = true;
+	return MNL_CB_OK;
+}
+
+static int top_attr_cb(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == ITO_A_CONFIG)
+		return mnl_attr_parse_nested(attr, config_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+static int config_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb, data);
+}
+
+static int config_get(struct ito_nl *nl, struct config *c)
+{
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	char extack[256];
+	struct nlmsghdr *nlh;
+
+	memset(c, 0, sizeof(*c));
+	nlh = ito_nl_msg_start(buf, nl->family.id, ITO_CMD_CONFIG_GET,
+			       ITO_FAMILY_VERSION, 0);
+	return ito_nl_talk(nl, nlh, config_reply_cb, c, extack, sizeof(extack));
+}
+
+/* Set one or two knobs (attr2 = 0: only one) in one request. */
+static int config_set2(struct ito_nl *nl, int attr, uint32_t v,
+		       int attr2, uint32_t v2, char *extack, size_t len)
+{
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = ito_nl_msg_start(buf, nl->family.id, ITO_CMD_CONFIG_SET,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_CONFIG);
+	mnl_attr_put_u32(nlh, attr, v);
+	if (attr2)
+		mnl_attr_put_u32(nlh, attr2, v2);
+	mnl_attr_nest_end(nlh, nest);
+	return ito_nl_talk(nl, nlh, NULL, NULL, extack, len);
+}
+
+static int config_set(struct ito_nl *nl, int attr, uint32_t v,
+		      char *extack, size_t len)
+{
+	return config_set2(nl, attr, v, 0, 0, extack, len);
+}
+
+FIXTURE(ito) {
+	struct ito_nl nl;
+	char extack[256];
+};
+
+FIXTURE_SETUP(ito)
+{
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, ito_nl_open(&self->nl, ITO_FAMILY_NAME, self->extack,
+				 sizeof(self->extack)));
+}
+
+FIXTURE_TEARDOWN(ito)
+{
+	ito_nl_close(&self->nl);
+}
+
+TEST_F(ito, family_version)
+{
+	EXPECT_EQ(ITO_FAMILY_VERSION, self->nl.family.version);
+}
+
+TEST_F(ito, defaults)
+{
+	struct config c;
+	size_t i;
+
+	ASSERT_EQ(0, config_get(&self->nl, &c));
+	for (i = 0; i < N_KNOBS; i++) {
+		EXPECT_TRUE(c.seen[knobs[i].attr]) TH_LOG("%s missing", knobs[i].name);
+		EXPECT_EQ(knobs[i].def, c.val[knobs[i].attr])
+			TH_LOG("%s", knobs[i].name);
+	}
+}
+
+/* Both ends of every range are accepted and read back. */
+TEST_F(ito, round_trip)
+{
+	struct config c;
+	size_t i;
+
+	for (i = 0; i < N_KNOBS; i++) {
+		const struct knob *k = &knobs[i];
+
+		ASSERT_EQ(0, config_set(&self->nl, k->attr, k->min,
+					self->extack, sizeof(self->extack)));
+		ASSERT_EQ(0, config_get(&self->nl, &c));
+		EXPECT_EQ(k->min, c.val[k->attr]) TH_LOG("%s", k->name);
+		ASSERT_EQ(0, config_set(&self->nl, k->attr, k->max,
+					self->extack, sizeof(self->extack)));
+		ASSERT_EQ(0, config_get(&self->nl, &c));
+		EXPECT_EQ(k->max, c.val[k->attr]) TH_LOG("%s", k->name);
+	}
+}
+
+static void expect_rejected(struct __test_metadata *_metadata,
+			    struct ito_nl *nl, const struct knob *k, uint32_t v)
+{
+	char extack[256] = "";
+	struct config c;
+	int err;
+
+	err = config_set(nl, k->attr, v, extack, sizeof(extack));
+	EXPECT_EQ(-EINVAL, err) TH_LOG("%s = %u accepted", k->name, v);
+	EXPECT_NE(NULL, strstr(extack, k->name)) TH_LOG("extack \"%s\"", extack);
+	EXPECT_NE(NULL, strstr(extack, "out of range")) TH_LOG("extack \"%s\"", extack);
+	ASSERT_EQ(0, config_get(nl, &c));
+	EXPECT_EQ(k->def, c.val[k->attr]) TH_LOG("%s changed", k->name);
+}
+
+TEST_F(ito, out_of_range_rejected)
+{
+	size_t i;
+
+	for (i = 0; i < N_KNOBS; i++) {
+		if (knobs[i].min > 0)
+			expect_rejected(_metadata, &self->nl, &knobs[i], knobs[i].min - 1);
+		expect_rejected(_metadata, &self->nl, &knobs[i], knobs[i].max + 1);
+		expect_rejected(_metadata, &self->nl, &knobs[i], UINT32_MAX);
+	}
+}
+
+/* A bad knob in a request leaves the good knobs of that request unapplied. */
+TEST_F(ito, all_or_nothing)
+{
+	struct config c;
+
+	EXPECT_EQ(-EINVAL, config_set2(&self->nl, ITO_A_CONFIG_MIN_PKTS, 33,
+				       ITO_A_CONFIG_TCP_AGEING, 0,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "tcp_ageing"));
+	ASSERT_EQ(0, config_get(&self->nl, &c));
+	EXPECT_EQ(8, c.val[ITO_A_CONFIG_MIN_PKTS]);
+
+	EXPECT_EQ(0, config_set2(&self->nl, ITO_A_CONFIG_MIN_PKTS, 33,
+				 ITO_A_CONFIG_TCP_AGEING, 30,
+				 self->extack, sizeof(self->extack)));
+	ASSERT_EQ(0, config_get(&self->nl, &c));
+	EXPECT_EQ(33, c.val[ITO_A_CONFIG_MIN_PKTS]);
+	EXPECT_EQ(30, c.val[ITO_A_CONFIG_TCP_AGEING]);
+}
+
+/* Strict validation: malformed requests are refused, each with a message. */
+TEST_F(ito, malformed_rejected)
+{
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	/* no ITO_A_CONFIG at all */
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_CONFIG_SET,
+			       ITO_FAMILY_VERSION, 0);
+	EXPECT_EQ(-EINVAL, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+
+	/* an empty nest */
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_CONFIG_SET,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_CONFIG);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_GT(0, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				 self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+
+	/* a knob of the wrong size */
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_CONFIG_SET,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_CONFIG);
+	mnl_attr_put_u8(nlh, ITO_A_CONFIG_MIN_PKTS, 9);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-ERANGE, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+
+	/* a knob this kernel does not know */
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_CONFIG_SET,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_CONFIG);
+	mnl_attr_put_u32(nlh, ITO_A_CONFIG_MAX + 1, 1);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-EINVAL, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+
+	/* counters are reply-only */
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_CONFIG_GET,
+			       ITO_FAMILY_VERSION, 0);
+	mnl_attr_put_u32(nlh, ITO_A_COUNTERS, 1);
+	EXPECT_EQ(-EINVAL, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+
+	/* reserved genl header byte set */
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_CONFIG_GET,
+			       ITO_FAMILY_VERSION, 0);
+	genl = mnl_nlmsg_get_payload(nlh);
+	genl->reserved = 1;
+	EXPECT_EQ(-EINVAL, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+
+	/* a command the family does not have */
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_MAX + 1,
+			       ITO_FAMILY_VERSION, 0);
+	EXPECT_EQ(-EOPNOTSUPP, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+					   self->extack, sizeof(self->extack)));
+}
+
+struct counters {
+	unsigned int n;
+	int id[64];
+	char name[64][64];
+	uint64_t value[64];
+};
+
+static int counter_entry_cb(const struct nlattr *attr, void *data)
+{
+	struct counters *c = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case ITO_A_COUNTER_ID:
+		c->id[c->n] = mnl_attr_get_u32(attr);
+		break;
+	case ITO_A_COUNTER_NAME:
+		snprintf(c->name[c->n], sizeof(c->name[0]), "%s",
+			 mnl_attr_get_str(attr));
+		break;
+	case ITO_A_COUNTER_VALUE:
+		c->value[c->n] = mnl_attr_get_u64(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int counters_cb(const struct nlattr *attr, void *data)
+{
+	struct counters *c = data;
+
+	if (mnl_attr_get_type(attr) != ITO_A_COUNTERS_ENTRY || c->n >= 64)
+		return MNL_CB_ERROR;
+	c->id[c->n] = -1;
+	if (mnl_attr_parse_nested(attr, counter_entry_cb, c) < 0)
+		return MNL_CB_ERROR;
+	c->n++;
+	return MNL_CB_OK;
+}
+
+static int counters_top_cb(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == ITO_A_COUNTERS)
+		return mnl_attr_parse_nested(attr, counters_cb, data);
+	return MNL_CB_OK;
+}
+
+static int counters_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), counters_top_cb, data);
+}
+
+TEST_F(ito, counters)
+{
+	static const char *const guide_names[] = {
+		"flow_offload_rcv_cpu", "flow_offload_session_update",
+		"flow_offload_session_insert", "flow_offload_session_delete",
+		"flow_offload_delete_msg_failed", "flow_offload_add_msg_failed",
+		"flow_offload_session_verify", "flow_offload_verify_msg_failed",
+		"flow_offload_update_session_stat",
+		"flow_offload_missing_session_stat",
+		"flow_offload_invalid_session", "flow_offload_del_session_fail",
+		"flow_offload_add_session_fail", "flow_offload_get_session_fail",
+		"flow_offload_grpc_fail", "flow_offload_active_session",
+		"flow_offload_aged_session", "flow_offload_session",
+	};
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	struct counters c = { 0 };
+	struct nlmsghdr *nlh;
+	unsigned int i, j;
+
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_COUNTERS_GET,
+			       ITO_FAMILY_VERSION, 0);
+	ASSERT_EQ(0, ito_nl_talk(&self->nl, nlh, counters_reply_cb, &c,
+				 self->extack, sizeof(self->extack)));
+	ASSERT_EQ(__ITO_CNT_MAX, c.n);
+	for (i = 0; i < c.n; i++) {
+		EXPECT_EQ((int)i, c.id[i]);
+		/* a fresh namespace has seen nothing */
+		EXPECT_EQ(0, c.value[i]) TH_LOG("%s", c.name[i]);
+	}
+	for (j = 0; j < sizeof(guide_names) / sizeof(guide_names[0]); j++) {
+		for (i = 0; i < c.n; i++)
+			if (!strcmp(c.name[i], guide_names[j]))
+				break;
+		EXPECT_LT(i, c.n) TH_LOG("counter %s missing", guide_names[j]);
+	}
+}
+
+/* Each namespace has its own instance. */
+TEST_F(ito, netns_isolation)
+{
+	struct config c;
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, config_set(&self->nl, ITO_A_CONFIG_MIN_PKTS, 33,
+				self->extack, sizeof(self->extack)));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ito_nl nl2;
+		struct config c2;
+		char e[256];
+
+		if (unshare(CLONE_NEWNET) || ito_nl_open(&nl2, ITO_FAMILY_NAME, e, sizeof(e)))
+			_exit(2);
+		if (config_get(&nl2, &c2))
+			_exit(3);
+		if (c2.val[ITO_A_CONFIG_MIN_PKTS] != 8)
+			_exit(4);
+		if (config_set(&nl2, ITO_A_CONFIG_MIN_PKTS, 44, e, sizeof(e)))
+			_exit(5);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, config_get(&self->nl, &c));
+	EXPECT_EQ(33, c.val[ITO_A_CONFIG_MIN_PKTS]);
+}
+
+/* Without CAP_NET_ADMIN every command is refused, reads included. */
+TEST_F(ito, unprivileged_denied)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	struct config c;
+
+	ASSERT_EQ(0, syscall(SYS_capget, &hdr, data));
+	data[CAP_NET_ADMIN / 32].effective &= ~(1u << (CAP_NET_ADMIN % 32));
+	ASSERT_EQ(0, syscall(SYS_capset, &hdr, data));
+
+	EXPECT_EQ(-EPERM, config_get(&self->nl, &c));
+	EXPECT_EQ(-EPERM, config_set(&self->nl, ITO_A_CONFIG_MIN_PKTS, 9,
+				     self->extack, sizeof(self->extack)));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,23 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the test VM (selftests/vm/run.sh): every kernel selftest, each
+# printing TAP. ITO_KO names the module built for the guest's kernel.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+export TOP=${TOP:-$(dirname "$here")}
+export ITO_KO=${ITO_KO:?ITO_KO must name ito.ko for this kernel}
+export ITOCTL=${ITOCTL:-$TOP/userspace/itoctl/itoctl}
+status=0
+
+echo "# kernel $(uname -r), module $ITO_KO"
+
+echo "# selftest: config_test"
+insmod "$ITO_KO" || status=1
+"$TOP/build/selftests/config_test" || status=1
+rmmod ito || status=1
+
+for t in "$here"/itoctl.sh; do
+	echo "# selftest: $(basename "$t")"
+	"$t" || status=1
+done
+exit $status

@@ -1,0 +1,129 @@
+#!/bin/busybox sh
+# Guest side of the ito VM harness (see run.sh). Runs inside the VM only.
+#
+# Stage 1 ("/init" of the initramfs): load the 9p modules, mount the host's
+# root (exported read-only by qemu) on /newroot, put writable tmpfs where
+# programs expect to write, then switch_root into it.
+#
+# Stage 2 (PID 1 after switch_root, run from /run/ito with a copy of busybox so
+# nothing here depends on the host's userland): run the command with its
+# output on ttyS1, report its status on ttyS2, dump dmesg on ttyS3, power off.
+#
+# Serial port layout (must match run.sh):
+#   ttyS0 kernel console   ttyS1 command stdout+stderr
+#   ttyS2 "ITO_VM_EXIT=<n>" ttyS3 dmesg at the end
+#
+# The kernel command line carries ito.run=<host dir>: the per-run directory
+# where run.sh wrote cmd.sh. It lives under the host's /tmp, which becomes
+# hidden once tmpfs is mounted there, so it is copied to /run/ito first.
+
+NEWROOT=/newroot
+ITO=/run/ito
+GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# Report a harness failure where the user will see it (command output and
+# kernel log), then power off without a status line: run.sh then reports the
+# missing status instead of hanging until its timeout.
+die() {
+	echo "ito-vm guest init: $*" >/dev/console 2>/dev/null
+	echo "ito-vm guest init: $*" >/dev/ttyS1 2>/dev/null
+	poweroff -f
+	echo o >/proc/sysrq-trigger
+	sleep 1000
+}
+
+# Value of key=... on the kernel command line (empty if absent).
+cmdline_value() {
+	for arg in $(cat /proc/cmdline); do
+		case "$arg" in "$1"=*) echo "${arg#*=}"; return 0;; esac
+	done
+}
+
+stage1() {
+	/bin/busybox --install -s /bin
+	export PATH=/bin
+	mount -t proc proc /proc || die "mount /proc failed"
+	mount -t sysfs sysfs /sys || die "mount /sys failed"
+	mount -t devtmpfs devtmpfs /dev || die "mount /dev failed"
+
+	# Order was fixed at build time from modprobe --show-depends.
+	while read -r mod; do
+		insmod "/modules/$mod" || die "insmod $mod failed"
+	done </modules.list
+
+	# msize: the default (8 KiB on 6.1) makes every read a tiny round trip;
+	# under TCG that dominates exec/startup time of host binaries.
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 \
+		hostroot "$NEWROOT" || die "mounting host root over 9p failed"
+
+	rundir=$(cmdline_value ito.run)
+	[ -n "$rundir" ] || die "no ito.run= on the kernel command line"
+
+	# /run first: it receives what stage 2 needs before /tmp gets covered.
+	mount -t tmpfs -o mode=0755 tmpfs "$NEWROOT/run" || die "tmpfs /run failed"
+	mkdir -p "$NEWROOT$ITO"
+	cp /bin/busybox /init "$NEWROOT$ITO/" || die "copying busybox failed"
+	cp "$NEWROOT$rundir/cmd.sh" "$NEWROOT$ITO/cmd.sh" ||
+		die "cannot read $rundir/cmd.sh through 9p"
+
+	# Keep the instances mounted above rather than mounting new ones, so
+	# nothing stays mounted on the initramfs that switch_root discards.
+	for fs in proc sys dev; do
+		mount --move "/$fs" "$NEWROOT/$fs" || die "moving /$fs failed"
+	done
+	mkdir -p "$NEWROOT/dev/pts" "$NEWROOT/dev/shm"
+	mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts "$NEWROOT/dev/pts" ||
+		die "devpts failed"
+	mount -t tmpfs -o mode=1777 tmpfs "$NEWROOT/dev/shm" || die "tmpfs /dev/shm failed"
+	mount -t debugfs debugfs "$NEWROOT/sys/kernel/debug" || die "debugfs failed"
+
+	# The host root is read-only: give the usual writable places a tmpfs.
+	# The project tree itself is deliberately left read-only.
+	for spec in tmp:1777 var/tmp:1777 var/lib:0755 root:0700; do
+		dir=${spec%%:*}
+		mount -t tmpfs -o "mode=${spec#*:}" tmpfs "$NEWROOT/$dir" ||
+			die "tmpfs /$dir failed"
+	done
+
+	ip link set lo up || die "bringing lo up failed"
+	hostname ito-vm
+
+	exec switch_root "$NEWROOT" "$ITO/busybox" sh "$ITO/init" stage2
+	die "switch_root failed"
+}
+
+# Raw mode: no "\n" -> "\r\n" translation, so the host gets bytes as written.
+# Setting attributes also waits for pending output to drain (TCSADRAIN), which
+# is what we want before reporting the status and powering off.
+serial_raw() {
+	for tty in "$@"; do
+		stty -F "$tty" 115200 raw -echo 2>/dev/null
+	done
+}
+
+stage2() {
+	# Resolve every tool to the busybox copied to /run/ito, never the host's.
+	"$ITO/busybox" mkdir -p "$ITO/bin"
+	"$ITO/busybox" --install -s "$ITO/bin"
+	export PATH="$ITO/bin"
+	serial_raw /dev/ttyS1 /dev/ttyS2 /dev/ttyS3
+
+	cd /
+	env -i PATH="$GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 ITO_VM=1 \
+		/bin/bash "$ITO/cmd.sh" </dev/null >/dev/ttyS1 2>&1
+	rc=$?
+
+	# Output of leftover background jobs may still be queued on ttyS1.
+	serial_raw /dev/ttyS1
+	echo "ITO_VM_EXIT=$rc" >/dev/ttyS2
+	dmesg >/dev/ttyS3
+	serial_raw /dev/ttyS2 /dev/ttyS3
+	poweroff -f
+	echo o >/proc/sysrq-trigger
+	sleep 1000
+}
+
+case "${1:-stage1}" in
+stage2) stage2 ;;
+*) stage1 ;;
+esac

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/* "itoctl counters": the kernel names its counters, we print what we get. */
+#define _GNU_SOURCE	/* asprintf */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/ito.h>
+
+#include "counters.h"
+#include "itoctl.h"
+#include "parse.h"
+#include "report.h"
+#include "usage.h"
+
+static int top_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, ITO_A_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int counter_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, ITO_A_COUNTER_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int counters_append(struct counter_list *list, uint32_t id,
+			   const char *name, uint64_t value)
+{
+	struct counter *c;
+
+	if (list->len == list->cap) {
+		size_t cap = list->cap ? 2 * list->cap : 32;
+
+		c = realloc(list->entries, cap * sizeof(*c));
+		if (!c)
+			return -ENOMEM;
+		list->entries = c;
+		list->cap = cap;
+	}
+	c = &list->entries[list->len];
+	c->id = id;
+	c->value = value;
+	if (name)
+		c->name = strdup(name);
+	else if (asprintf(&c->name, "counter_%u", id) < 0)
+		c->name = NULL;
+	if (!c->name)
+		return -ENOMEM;
+	list->len++;
+	return 0;
+}
+
+static int parse_entry(const struct nlattr *entry, struct counter_list *list)
+{
+	const struct nlattr *tb[ITO_A_COUNTER_MAX + 1] = {};
+	const char *name = NULL;
+	uint32_t id = 0;
+
+	if (mnl_attr_validate(entry, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(entry, counter_attr_cb, tb) < 0)
+		return -EPROTO;
+
+	if (!tb[ITO_A_COUNTER_VALUE] ||
+	    mnl_attr_validate(tb[ITO_A_COUNTER_VALUE], MNL_TYPE_U64) < 0)
+		return -EPROTO;
+	if (tb[ITO_A_COUNTER_ID]) {
+		if (mnl_attr_validate(tb[ITO_A_COUNTER_ID], MNL_TYPE_U32) < 0)
+			return -EPROTO;
+		id = mnl_attr_get_u32(tb[ITO_A_COUNTER_ID]);
+	}
+	if (tb[ITO_A_COUNTER_NAME]) {
+		if (mnl_attr_validate(tb[ITO_A_COUNTER_NAME],
+				      MNL_TYPE_NUL_STRING) < 0)
+			return -EPROTO;
+		name = mnl_attr_get_str(tb[ITO_A_COUNTER_NAME]);
+	} else if (!tb[ITO_A_COUNTER_ID]) {
+		return -EPROTO;		/* nothing to call it by */
+	}
+	return counters_append(list, id, name,
+			       mnl_attr_get_u64(tb[ITO_A_COUNTER_VALUE]));
+}
+
+int counters_parse_reply(const struct nlmsghdr *nlh, struct counter_list *list)
+{
+	const struct nlattr *tb[ITO_A_MAX + 1] = {};
+	const struct nlattr *entry;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -EPROTO;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb, tb) < 0)
+		return -EPROTO;
+	if (!tb[ITO_A_COUNTERS] ||
+	    mnl_attr_validate(tb[ITO_A_COUNTERS], MNL_TYPE_NESTED) < 0)
+		return -EPROTO;
+
+	mnl_attr_for_each_nested(entry, tb[ITO_A_COUNTERS]) {
+		if (mnl_attr_get_type(entry) != ITO_A_COUNTERS_ENTRY)
+			continue;	/* from a newer module */
+		err = parse_entry(entry, list);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void counters_free(struct counter_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->len; i++)
+		free(list->entries[i].name);
+	free(list->entries);
+	memset(list, 0, sizeof(*list));
+}
+
+static bool counter_matches(const struct counter *c, const char *match)
+{
+	return !match || strstr(c->name, match);
+}
+
+void counters_print(struct printer *p, const struct counter_list *list,
+		    const char *match)
+{
+	int width = 0;
+	size_t i;
+
+	for (i = 0; i < list->len; i++) {
+		int len = strlen(list->entries[i].name);
+
+		if (counter_matches(&list->entries[i], match) && len > width)
+			width = len;
+	}
+
+	print_text_layout(p, "", width, "  ");
+	print_begin(p, NULL);
+	for (i = 0; i < list->len; i++) {
+		const struct counter *c = &list->entries[i];
+
+		if (counter_matches(c, match))
+			print_u64(p, c->name, c->value, NULL);
+	}
+	print_end(p);
+}
+
+static int counters_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = counters_parse_reply(nlh, data);
+
+	if (err) {
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int cmd_counters(struct itoctl *ctl, int argc, char **argv)
+{
+	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	struct counter_list list = {};
+	const char *match = NULL;
+	struct nlmsghdr *nlh;
+	struct printer p;
+	int ret;
+
+	for (; argc > 0; argc--, argv++) {
+		if (!keyword_is(argv[0], "match")) {
+			unknown_word(argv[0]);
+			usage(report_stream());
+			return EXIT_USAGE;
+		}
+		if (argc < 2) {
+			missing_argument("match");
+			return EXIT_USAGE;
+		}
+		if (match) {
+			duplicate_argument("match", argv[1]);
+			return EXIT_USAGE;
+		}
+		argc--, argv++;
+		match = argv[0];
+	}
+
+	ret = kernel_connect(ctl);
+	if (ret)
+		return ret;
+	nlh = ito_nl_msg_start(buf, ctl->nl.family.id, ITO_CMD_COUNTERS_GET,
+			       ITO_FAMILY_VERSION, 0);
+	ret = kernel_request(ctl, nlh, counters_reply_cb, &list,
+			     "reading the counters");
+	kernel_disconnect(ctl);
+	if (!ret) {
+		print_init(&p, stdout, ctl->json, ctl->pretty);
+		counters_print(&p, &list, match);
+	}
+	counters_free(&list);
+	return ret;
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Error and warning messages. */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include <linux/ito.h>
+
+#include "report.h"
+
+static FILE *report_fp;
+
+FILE *report_stream(void)
+{
+	return report_fp ? report_fp : stderr;
+}
+
+void report_set_stream(FILE *fp)
+{
+	report_fp = fp;
+}
+
+static void report(const char *prefix, const char *fmt, va_list ap)
+{
+	FILE *fp = report_stream();
+
+	fputs(prefix, fp);
+	vfprintf(fp, fmt, ap);
+	fputc('\n', fp);
+}
+
+void pr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("Error: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("Warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int report_kernel_error(int err, const char *extack, const char *what)
+{
+	/*
+	 * Generic netlink refuses GENL_ADMIN_PERM commands before the module
+	 * sees them, so there is never a message of the kernel's to prefer.
+	 */
+	if (err == -EPERM)
+		pr_err("permission denied (CAP_NET_ADMIN needed)");
+	else if (extack && *extack)
+		pr_err("%s", extack);
+	else
+		pr_err("%s failed: %s", what, strerror(-err));
+	return EXIT_FAIL;
+}
+
+int report_connect_error(int err, const char *extack)
+{
+	if (err == -ENOENT)
+		pr_err("the ito module is not loaded (generic netlink family \"%s\" not found)",
+		       ITO_FAMILY_NAME);
+	else
+		return report_kernel_error(err, extack,
+					   "talking to the kernel");
+	return EXIT_FAIL;
+}
