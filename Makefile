@@ -11,7 +11,7 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
 
 .PHONY: all modules userspace install modules_install dkms-install \
-	dkms-remove deps check checkpatch sparse clean
+	dkms-remove deps check demo checkpatch sparse clean
 
 all: modules userspace
 
@@ -48,6 +48,9 @@ deps:
 
 check:
 	scripts/check.sh
+
+demo:
+	scripts/demo.sh
 
 checkpatch:
 	scripts/checkpatch.sh

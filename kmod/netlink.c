@@ -172,8 +172,8 @@ static struct genl_family ito_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= ito_ops,
 	.n_ops		= ARRAY_SIZE(ito_ops),
-	/* strict header and attribute checks for every command */
-	.resv_start_op	= ITO_CMD_MAX + 1,
+	/* commands from here on get strict header checks: all of ours */
+	.resv_start_op	= ITO_CMD_CONFIG_GET,
 };
 
 int __init ito_netlink_init(void)

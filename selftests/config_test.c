@@ -238,7 +238,7 @@ TEST_F(ito, malformed_rejected)
 	nest = mnl_attr_nest_start(nlh, ITO_A_CONFIG);
 	mnl_attr_put_u8(nlh, ITO_A_CONFIG_MIN_PKTS, 9);
 	mnl_attr_nest_end(nlh, nest);
-	EXPECT_EQ(-ERANGE, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+	EXPECT_EQ(-EINVAL, ito_nl_talk(&self->nl, nlh, NULL, NULL,
 				       self->extack, sizeof(self->extack)));
 	EXPECT_STRNE("", self->extack);
 
@@ -260,7 +260,7 @@ TEST_F(ito, malformed_rejected)
 				       self->extack, sizeof(self->extack)));
 	EXPECT_STRNE("", self->extack);
 
-	/* reserved genl header byte set */
+	/* reserved genl header byte set: resv_start_op covers all commands */
 	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_CONFIG_GET,
 			       ITO_FAMILY_VERSION, 0);
 	genl = mnl_nlmsg_get_payload(nlh);

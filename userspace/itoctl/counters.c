@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* "itoctl counters": the kernel names its counters, we print what we get. */
-#define _GNU_SOURCE	/* asprintf */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command line parsing: keywords, numbers, yes/no and the "set" grammar. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "capture.h"
+#include "config.h"
+#include "parse.h"
+
+static void test_keyword_exact_match(void **state)
+{
+	(void)state;
+	assert_true(keyword_is("show", "show"));
+	assert_false(keyword_is("sho", "show"));	/* no abbreviations */
+	assert_false(keyword_is("shows", "show"));
+	assert_false(keyword_is("SHOW", "show"));
+	assert_false(keyword_is("", "show"));
+}
+
+static void test_u32_valid(void **state)
+{
+	uint32_t v = 1;
+
+	(void)state;
+	assert_int_equal(parse_u32("min-pkts", "0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_u32("min-pkts", "8", &v), 0);
+	assert_int_equal(v, 8);
+	assert_int_equal(parse_u32("min-pkts", "4294967295", &v), 0);
+	assert_int_equal(v, UINT32_MAX);
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_u32_not_a_number(void **state)
+{
+	uint32_t v = 42;
+
+	(void)state;
+	assert_int_equal(parse_u32("min-pkts", "abc", &v), -EINVAL);
+	assert_int_equal(v, 42);	/* untouched on error */
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"min-pkts\" must be an unsigned integer, not \"abc\"\n");
+}
+
+static void test_u32_overflow(void **state)
+{
+	uint32_t v = 42;
+
+	(void)state;
+	assert_int_equal(parse_u32("max-sessions", "4294967296", &v), -EINVAL);
+	assert_int_equal(v, 42);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"max-sessions\" must be an unsigned integer up to 4294967295, not \"4294967296\"\n");
+	/* Beyond unsigned long long too (strtoull's ERANGE). */
+	assert_int_equal(parse_u32("max-sessions", "99999999999999999999999", &v), -EINVAL);
+	assert_int_equal(v, 42);
+}
+
+static void test_u32_rejects_sign_space_and_junk(void **state)
+{
+	const char *bad[] = { "-1", "+1", " 1", "1 ", "", "1x", "0x10", "1.5", "-0" };
+	uint32_t v = 42;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_u32("min-rate", bad[i], &v), -EINVAL);
+		assert_int_equal(v, 42);
+	}
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"min-rate\" must be an unsigned integer, not \"-1\"\n"));
+}
+
+static void test_yes_no(void **state)
+{
+	bool v = false;
+
+	(void)state;
+	assert_int_equal(parse_yes_no("offload", "yes", &v), 0);
+	assert_true(v);
+	assert_int_equal(parse_yes_no("offload", "no", &v), 0);
+	assert_false(v);
+	assert_string_equal(capture_text(&reported), "");
+
+	assert_int_equal(parse_yes_no("offload", "maybe", &v), -EINVAL);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"offload\" must be \"yes\" or \"no\", not \"maybe\"\n");
+	assert_int_equal(parse_yes_no("offload", "YES", &v), -EINVAL);
+	assert_int_equal(parse_yes_no("offload", "y", &v), -EINVAL);
+	assert_int_equal(parse_yes_no("offload", "1", &v), -EINVAL);
+}
+
+static void test_messages(void **state)
+{
+	(void)state;
+	unknown_word("foo");
+	missing_argument("match");
+	duplicate_argument("min-pkts", "9");
+	assert_string_equal(capture_text(&reported),
+		"What is \"foo\"?\n"
+		"Error: argument of \"match\" is missing\n"
+		"Error: duplicate \"min-pkts\": \"9\" is the second value\n");
+}
+
+static void test_set_args_several_knobs(void **state)
+{
+	char *argv[] = { "offload", "no", "min-pkts", "16", "min-rate", "0",
+			 "tcp-ageing", "30", "udp-ageing", "40",
+			 "max-sessions", "1000", "max-update-rate", "5" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(14, argv, &cfg), EXIT_OK);
+	assert_int_equal(cfg.present, 0xfe);	/* attributes 1..7 */
+	assert_int_equal(cfg.value[ITO_A_CONFIG_ENABLED], 0);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_MIN_PKTS], 16);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_MIN_RATE], 0);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_TCP_AGEING], 30);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_UDP_AGEING], 40);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_MAX_SESSIONS], 1000);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_MAX_UPDATE_RATE], 5);
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_set_args_one_knob(void **state)
+{
+	char *argv[] = { "offload", "yes" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(2, argv, &cfg), EXIT_OK);
+	assert_int_equal(cfg.present, 1u << ITO_A_CONFIG_ENABLED);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_ENABLED], 1);
+}
+
+static void test_set_args_no_range_check(void **state)
+{
+	/* The kernel owns the ranges, so its message reaches the user. */
+	char *argv[] = { "min-pkts", "0", "max-sessions", "4294967295" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(4, argv, &cfg), EXIT_OK);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_MIN_PKTS], 0);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_MAX_SESSIONS], UINT32_MAX);
+}
+
+static void test_set_args_unknown_keyword(void **state)
+{
+	char *argv[] = { "min-pkt", "8" };	/* abbreviation */
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(2, argv, &cfg), EXIT_USAGE);
+	assert_true(strncmp(capture_text(&reported),
+			    "What is \"min-pkt\"?\nUsage: ", 25) == 0);
+}
+
+static void test_set_args_usage_errors(void **state)
+{
+	char *missing[] = { "min-pkts", "8", "udp-ageing" };
+	char *twice[] = { "min-pkts", "8", "min-pkts", "9" };
+	char *bad_bool[] = { "offload", "maybe" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(0, NULL, &cfg), EXIT_USAGE);
+	assert_int_equal(config_parse_args(3, missing, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"udp-ageing\" is missing\n"));
+	assert_int_equal(config_parse_args(4, twice, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: duplicate \"min-pkts\": \"9\" is the second value\n"));
+	assert_int_equal(config_parse_args(2, bad_bool, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"must be \"yes\" or \"no\", not \"maybe\"\n"));
+}
+
+/* Each test starts with an empty capture. */
+static int fresh_capture(void **state)
+{
+	capture_reports_teardown(state);
+	return capture_reports_setup(state);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_keyword_exact_match, fresh_capture),
+		cmocka_unit_test_setup(test_u32_valid, fresh_capture),
+		cmocka_unit_test_setup(test_u32_not_a_number, fresh_capture),
+		cmocka_unit_test_setup(test_u32_overflow, fresh_capture),
+		cmocka_unit_test_setup(test_u32_rejects_sign_space_and_junk, fresh_capture),
+		cmocka_unit_test_setup(test_yes_no, fresh_capture),
+		cmocka_unit_test_setup(test_messages, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_several_knobs, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_one_knob, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_no_range_check, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_unknown_keyword, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_usage_errors, fresh_capture),
+	};
+
+	return cmocka_run_group_tests_name("parse", tests,
+					   capture_reports_setup,
+					   capture_reports_teardown);
+}

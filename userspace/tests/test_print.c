@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Output: text layout, compact and pretty JSON, JSON string escaping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "capture.h"
+#include "config.h"
+#include "counters.h"
+#include "print.h"
+
+/* The defaults of the module, as a CONFIG_GET reply would carry them. */
+static void default_config(struct ito_config *cfg)
+{
+	static const uint32_t defaults[] = {
+		[ITO_A_CONFIG_ENABLED] = 1,
+		[ITO_A_CONFIG_MIN_PKTS] = 8,
+		[ITO_A_CONFIG_MIN_RATE] = 95,
+		[ITO_A_CONFIG_TCP_AGEING] = 12,
+		[ITO_A_CONFIG_UDP_AGEING] = 20,
+		[ITO_A_CONFIG_MAX_SESSIONS] = 500000,
+		[ITO_A_CONFIG_MAX_UPDATE_RATE] = 7000,
+	};
+	unsigned int attr;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (attr = ITO_A_CONFIG_ENABLED; attr <= ITO_A_CONFIG_MAX_UPDATE_RATE; attr++) {
+		cfg->value[attr] = defaults[attr];
+		cfg->present |= 1u << attr;
+	}
+}
+
+static void show_config(struct capture *out, bool json, bool pretty,
+			const struct ito_config *cfg)
+{
+	struct printer p;
+
+	capture_open(out);
+	print_init(&p, out->fp, json, pretty);
+	config_print(&p, cfg);
+}
+
+static void test_show_text(void **state)
+{
+	struct ito_config cfg;
+	struct capture out;
+
+	(void)state;
+	default_config(&cfg);
+	show_config(&out, false, false, &cfg);
+	assert_string_equal(capture_text(&out),
+		"Intelligent Traffic Offload:\n"
+		"  offload          : yes\n"
+		"  min-pkts         : 8\n"
+		"  min-rate         : 95 pkt/s\n"
+		"  tcp-ageing       : 12 s\n"
+		"  udp-ageing       : 20 s\n"
+		"  max-sessions     : 500000\n"
+		"  max-update-rate  : 7000 /s\n");
+	capture_close(&out);
+}
+
+static void test_show_json(void **state)
+{
+	struct ito_config cfg;
+	struct capture out;
+
+	(void)state;
+	default_config(&cfg);
+	show_config(&out, true, false, &cfg);
+	assert_string_equal(capture_text(&out),
+		"{\"offload\":true,\"min_pkts\":8,\"min_rate\":95,"
+		"\"tcp_ageing\":12,\"udp_ageing\":20,\"max_sessions\":500000,"
+		"\"max_update_rate\":7000}\n");
+	capture_close(&out);
+}
+
+static void test_show_pretty_json(void **state)
+{
+	struct ito_config cfg;
+	struct capture out;
+
+	(void)state;
+	default_config(&cfg);
+	cfg.value[ITO_A_CONFIG_ENABLED] = 0;
+	cfg.present &= ~(1u << ITO_A_CONFIG_MIN_RATE);	/* an older module */
+	show_config(&out, false, true, &cfg);	/* -p alone means JSON */
+	assert_string_equal(capture_text(&out),
+		"{\n"
+		"    \"offload\": false,\n"
+		"    \"min_pkts\": 8,\n"
+		"    \"tcp_ageing\": 12,\n"
+		"    \"udp_ageing\": 20,\n"
+		"    \"max_sessions\": 500000,\n"
+		"    \"max_update_rate\": 7000\n"
+		"}\n");
+	capture_close(&out);
+}
+
+static void test_show_text_offload_no(void **state)
+{
+	struct ito_config cfg = {};
+	struct capture out;
+
+	(void)state;
+	cfg.present = 1u << ITO_A_CONFIG_ENABLED;
+	show_config(&out, false, false, &cfg);
+	assert_string_equal(capture_text(&out),
+		"Intelligent Traffic Offload:\n"
+		"  offload          : no\n");
+	capture_close(&out);
+}
+
+static void test_json_escaping(void **state)
+{
+	struct capture out;
+
+	(void)state;
+	capture_open(&out);
+	print_json_string(out.fp, "a\"b\\c\nd\te\r\b\f\x01\x1f-é", false);
+	assert_string_equal(capture_text(&out),
+		"\"a\\\"b\\\\c\\nd\\te\\r\\b\\f\\u0001\\u001f-é\"");
+	capture_close(&out);
+}
+
+static void test_json_key_from_keyword(void **state)
+{
+	struct capture out;
+
+	(void)state;
+	capture_open(&out);
+	print_json_string(out.fp, "max-update-rate", true);
+	assert_string_equal(capture_text(&out), "\"max_update_rate\"");
+	capture_close(&out);
+}
+
+static void test_string_field(void **state)
+{
+	struct printer p;
+	struct capture out;
+
+	(void)state;
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	print_begin(&p, "ignored in JSON");
+	print_string(&p, "a-b", "x\"y-z");
+	print_u64(&p, "n", UINT64_MAX, "s");
+	print_end(&p);
+	assert_string_equal(capture_text(&out),
+		"{\"a_b\":\"x\\\"y-z\",\"n\":18446744073709551615}\n");
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	print_text_layout(&p, "> ", 4, "= ");
+	print_begin(&p, NULL);
+	print_string(&p, "a-b", "x\"y");
+	print_end(&p);
+	assert_string_equal(capture_text(&out), "> a-b = x\"y\n");
+	capture_close(&out);
+}
+
+static void test_empty_object(void **state)
+{
+	struct printer p;
+	struct capture out;
+
+	(void)state;
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	print_begin(&p, NULL);
+	print_end(&p);
+	print_init(&p, out.fp, true, true);
+	print_begin(&p, NULL);
+	print_end(&p);
+	assert_string_equal(capture_text(&out), "{}\n{}\n");
+	capture_close(&out);
+}
+
+static struct counter sample_counters[] = {
+	{ 0, "flow_offload_rcv_cpu", 12 },
+	{ 2, "flow_offload_session_insert", 1099511627781ULL },
+	{ 15, "flow_offload_active_session", 3 },
+	{ 99, "new_counter", 0 },
+};
+
+static struct counter_list sample_list = {
+	.entries = sample_counters,
+	.len = 4,
+	.cap = 4,
+};
+
+static void show_counters(struct capture *out, bool json, bool pretty,
+			  const char *match)
+{
+	struct printer p;
+
+	capture_open(out);
+	print_init(&p, out->fp, json, pretty);
+	counters_print(&p, &sample_list, match);
+}
+
+static void test_counters_text(void **state)
+{
+	struct capture out;
+
+	(void)state;
+	show_counters(&out, false, false, NULL);
+	assert_string_equal(capture_text(&out),
+		"flow_offload_rcv_cpu         12\n"
+		"flow_offload_session_insert  1099511627781\n"
+		"flow_offload_active_session  3\n"
+		"new_counter                  0\n");
+	capture_close(&out);
+}
+
+static void test_counters_match(void **state)
+{
+	struct capture out;
+
+	(void)state;
+	/* Alignment follows the longest name shown, not the longest known. */
+	show_counters(&out, false, false, "session");
+	assert_string_equal(capture_text(&out),
+		"flow_offload_session_insert  1099511627781\n"
+		"flow_offload_active_session  3\n");
+	capture_close(&out);
+
+	show_counters(&out, false, false, "nothing_like_this");
+	assert_string_equal(capture_text(&out), "");
+	capture_close(&out);
+}
+
+static void test_counters_json(void **state)
+{
+	struct capture out;
+
+	(void)state;
+	show_counters(&out, true, false, NULL);
+	assert_string_equal(capture_text(&out),
+		"{\"flow_offload_rcv_cpu\":12,"
+		"\"flow_offload_session_insert\":1099511627781,"
+		"\"flow_offload_active_session\":3,\"new_counter\":0}\n");
+	capture_close(&out);
+
+	show_counters(&out, true, true, "rcv");
+	assert_string_equal(capture_text(&out),
+		"{\n    \"flow_offload_rcv_cpu\": 12\n}\n");
+	capture_close(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_show_text),
+		cmocka_unit_test(test_show_json),
+		cmocka_unit_test(test_show_pretty_json),
+		cmocka_unit_test(test_show_text_offload_no),
+		cmocka_unit_test(test_json_escaping),
+		cmocka_unit_test(test_json_key_from_keyword),
+		cmocka_unit_test(test_string_field),
+		cmocka_unit_test(test_empty_object),
+		cmocka_unit_test(test_counters_text),
+		cmocka_unit_test(test_counters_match),
+		cmocka_unit_test(test_counters_json),
+	};
+
+	return cmocka_run_group_tests_name("print", tests, NULL, NULL);
+}
