@@ -81,6 +81,12 @@ stage1() {
 	mount -t tmpfs -o mode=1777 tmpfs "$NEWROOT/dev/shm" || die "tmpfs /dev/shm failed"
 	mount -t debugfs debugfs "$NEWROOT/sys/kernel/debug" || die "debugfs failed"
 
+	# The project tree may live where a tmpfs goes (a CI clone in /tmp):
+	# hold on to it through a bind mount and put it back afterwards.
+	top=$(cat "$NEWROOT$rundir/top") || die "cannot read $rundir/top"
+	mkdir -p "$NEWROOT$ITO/top"
+	mount --bind "$NEWROOT$top" "$NEWROOT$ITO/top" || die "binding $top failed"
+
 	# The host root is read-only: give the usual writable places a tmpfs.
 	# The project tree itself is deliberately left read-only.
 	for spec in tmp:1777 var/tmp:1777 var/lib:0755 root:0700; do
@@ -88,6 +94,8 @@ stage1() {
 		mount -t tmpfs -o "mode=${spec#*:}" tmpfs "$NEWROOT/$dir" ||
 			die "tmpfs /$dir failed"
 	done
+	mkdir -p "$NEWROOT$top" 2>/dev/null
+	mount --move "$NEWROOT$ITO/top" "$NEWROOT$top" || die "restoring $top failed"
 
 	ip link set lo up || die "bringing lo up failed"
 	hostname ito-vm

@@ -109,9 +109,11 @@ ensure_initramfs() {
 	echo "$img"
 }
 
-# The guest mounts empty tmpfs on these, hiding the host's content there.
+# The guest mounts empty tmpfs on these, hiding the host's content there;
+# only the project tree is carried over (see guest-init.sh).
 warn_if_cwd_hidden() {
 	local dir
+	[[ $PWD == "$PROJECT" || $PWD == "$PROJECT"/* ]] && return 0
 	for dir in /tmp /var/tmp /var/lib /root /run; do
 		if [[ $PWD == "$dir" || $PWD == "$dir"/* ]]; then
 			echo "run.sh: warning: the guest has an empty tmpfs on $dir: host files under $PWD are not visible" >&2
@@ -213,6 +215,7 @@ main() {
 	# Exist even if qemu never starts, so reading them needs no special case.
 	touch "$tmp/output" "$tmp/status" "$tmp/dmesg"
 	write_guest_command "$tmp/cmd.sh"
+	printf '%s\n' "$PROJECT" >"$tmp/top"
 	build_qemu_argv "$kver" "$img" "$log" "$tmp"
 
 	start=$SECONDS
