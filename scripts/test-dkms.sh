@@ -7,7 +7,10 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 kver_h=$(sed -n 's/^#define ITO_VERSION "\(.*\)"/\1/p' "$top/kmod/version.h")
-src=/usr/src/ito-$ver
+# A version of its own, so an ito installed with `make dkms-install` is
+# left alone.
+tver=$ver+selftest
+src=/usr/src/ito-$tver
 n=0
 fail=0
 
@@ -19,7 +22,7 @@ tap()
 
 cleanup()
 {
-	dkms remove -m ito -v "$ver" --all >/dev/null 2>&1
+	dkms remove -m ito -v "$tver" --all >/dev/null 2>&1
 	rm -rf "$src"
 }
 
@@ -36,14 +39,15 @@ cp -a "$top/Kbuild" "$top/dkms.conf" "$top/kmod" "$top/uapi" "$src/"
 # Only sources: objects from a local build must not leak into DKMS's copy.
 find "$src" \( -name '*.o' -o -name '*.ko' -o -name '*.mod*' -o -name '.*.cmd' \
 	-o -name Module.symvers -o -name modules.order \) -delete
-out=$(dkms add -m ito -v "$ver" 2>&1)
-tap $? "dkms add ito/$ver" || true
+sed -i "s/^PACKAGE_VERSION=.*/PACKAGE_VERSION=\"$tver\"/" "$src/dkms.conf"
+out=$(dkms add -m ito -v "$tver" 2>&1)
+tap $? "dkms add ito/$tver" || true
 [ "$fail" = 0 ] || echo "$out" | sed 's/^/# /'
 
 for k in $kernels; do
-	out=$(dkms build -m ito -v "$ver" -k "$k" 2>&1)
+	out=$(dkms build -m ito -v "$tver" -k "$k" 2>&1)
 	rc=$?
-	[ "$rc" = 0 ] || { echo "$out" | sed 's/^/# /'; cat /var/lib/dkms/ito/"$ver"/build/make.log 2>/dev/null | tail -20 | sed 's/^/# /'; }
+	[ "$rc" = 0 ] || { echo "$out" | sed 's/^/# /'; cat /var/lib/dkms/ito/"$tver"/build/make.log 2>/dev/null | tail -20 | sed 's/^/# /'; }
 	tap "$rc" "dkms build for $k"
 done
 cleanup
