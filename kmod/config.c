@@ -9,6 +9,10 @@
 
 #include "ito.h"
 
+/* Literal numbers only: the range message is made by the preprocessor. */
+static_assert(ITO_VERDICT_OFFLOAD == 1 && ITO_VERDICT_BLOCK == 3 &&
+	      ITO_VERDICT_INSPECT == 2);
+
 struct ito_knob {
 	u32 min;
 	u32 max;
@@ -34,6 +38,10 @@ static const struct ito_knob ito_knobs[__ITO_A_CONFIG_MAX] = {
 	[ITO_A_CONFIG_UDP_AGEING]	= KNOB("udp_ageing", 1, 86400, 20),
 	[ITO_A_CONFIG_MAX_SESSIONS]	= KNOB("max_sessions", 1, 4000000, 500000),
 	[ITO_A_CONFIG_MAX_UPDATE_RATE]	= KNOB("max_update_rate", 1, 1000000, 7000),
+	[ITO_A_CONFIG_SNAPLEN]		= KNOB("snaplen", 64, 65535, 256),
+	/* ITO_VERDICT_OFFLOAD .. ITO_VERDICT_BLOCK; default inspect */
+	[ITO_A_CONFIG_DEFAULT_VERDICT]	= KNOB("default_verdict", 1, 3, 2),
+	[ITO_A_CONFIG_MAX_FLOWS]	= KNOB("max_flows", 1, 16777216, 1048576),
 };
 
 /* NL_SET_ERR_MSG_ATTR() takes only literals; ours live in a table. */

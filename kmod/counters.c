@@ -26,6 +26,18 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION]	= "flow_offload_active_session",
 	[ITO_CNT_FLOW_OFFLOAD_AGED_SESSION]	= "flow_offload_aged_session",
 	[ITO_CNT_FLOW_OFFLOAD_SESSION]		= "flow_offload_session",
+	[ITO_CNT_FLOWS_NEW]			= "flows_new",
+	[ITO_CNT_FLOWS_ACTIVE]			= "flows_active",
+	[ITO_CNT_FLOWS_ENDED]			= "flows_ended",
+	[ITO_CNT_FLOWS_UNTRACKED_FULL]		= "flows_untracked_full",
+	[ITO_CNT_FLOWS_NO_AGENT]		= "flows_no_agent",
+	[ITO_CNT_COPIES_SENT]			= "copies_sent",
+	[ITO_CNT_COPIES_DROPPED]		= "copies_dropped",
+	[ITO_CNT_VERDICT_OFFLOAD]		= "verdict_offload",
+	[ITO_CNT_VERDICT_INSPECT]		= "verdict_inspect",
+	[ITO_CNT_VERDICT_BLOCK]			= "verdict_block",
+	[ITO_CNT_VERDICT_DEFAULT]		= "verdict_default",
+	[ITO_CNT_BLOCKED_PKTS]			= "blocked_pkts",
 };
 
 int ito_counters_init(struct ito_net *in)

@@ -15,15 +15,34 @@ unsigned int ito_net_id __read_mostly;
 static int __net_init ito_net_init(struct net *net)
 {
 	struct ito_net *in = ito_net(net);
+	int err;
 
 	in->net = net;
 	ito_config_init(in);
-	return ito_counters_init(in);
+	mutex_init(&in->lock);
+	xa_init(&in->ports);
+	err = ito_counters_init(in);
+	if (err)
+		return err;
+	err = ito_flow_net_init(in);
+	if (err)
+		ito_counters_uninit(in);
+	return err;
 }
 
+/*
+ * Ports first (that unhooks us from the packet path), then the flows, whose
+ * end events may still count.
+ */
 static void __net_exit ito_net_exit(struct net *net)
 {
-	ito_counters_uninit(ito_net(net));
+	struct ito_net *in = ito_net(net);
+
+	ito_port_flush(in);
+	WRITE_ONCE(in->agent_portid, 0);
+	ito_flow_net_uninit(in);
+	WARN_ON(!xa_empty(&in->ports));
+	ito_counters_uninit(in);
 }
 
 static struct pernet_operations ito_net_ops = {
@@ -40,15 +59,25 @@ static int __init ito_init(void)
 	err = register_pernet_subsys(&ito_net_ops);
 	if (err)
 		return err;
+	err = ito_port_init();
+	if (err)
+		goto err_pernet;
+	err = ito_agent_init();
+	if (err)
+		goto err_port;
 
 	/* Last: once the family is visible, requests may arrive. */
 	err = ito_netlink_init();
 	if (err)
-		goto err_pernet;
+		goto err_agent;
 
 	pr_info("version %s loaded\n", ITO_VERSION);
 	return 0;
 
+err_agent:
+	ito_agent_uninit();
+err_port:
+	ito_port_uninit();
 err_pernet:
 	unregister_pernet_subsys(&ito_net_ops);
 	return err;
@@ -57,7 +86,10 @@ err_pernet:
 static void __exit ito_exit(void)
 {
 	ito_netlink_uninit();
+	ito_agent_uninit();
+	/* ports go with their namespaces before we stop watching netdevs */
 	unregister_pernet_subsys(&ito_net_ops);
+	ito_port_uninit();
 }
 
 module_init(ito_init);

@@ -5,9 +5,22 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/netdevice.h>
 #include <net/genetlink.h>
+#include <net/netfilter/nf_conntrack.h>
 
+#include "compat.h"
 #include "ito.h"
+
+enum ito_mcgrp {
+	ITO_MCGRP_EVENTS_ID,
+};
+
+static const struct genl_multicast_group ito_mcgrps[] = {
+	/* flow tuples are not for unprivileged eyes */
+	[ITO_MCGRP_EVENTS_ID] = { .name = ITO_MCGRP_EVENTS,
+				  .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
 
 static const struct nla_policy ito_config_policy[ITO_A_CONFIG_MAX + 1] = {
 	[ITO_A_CONFIG_ENABLED]		= { .type = NLA_U32 },
@@ -17,12 +30,33 @@ static const struct nla_policy ito_config_policy[ITO_A_CONFIG_MAX + 1] = {
 	[ITO_A_CONFIG_UDP_AGEING]	= { .type = NLA_U32 },
 	[ITO_A_CONFIG_MAX_SESSIONS]	= { .type = NLA_U32 },
 	[ITO_A_CONFIG_MAX_UPDATE_RATE]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_SNAPLEN]		= { .type = NLA_U32 },
+	[ITO_A_CONFIG_DEFAULT_VERDICT]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_MAX_FLOWS]	= { .type = NLA_U32 },
+};
+
+static const struct nla_policy ito_port_policy[ITO_A_PORT_MAX + 1] = {
+	[ITO_A_PORT_IFINDEX]	= { .type = NLA_U32 },
+	[ITO_A_PORT_MODE]	= NLA_POLICY_MAX(NLA_U32, ITO_PORT_MODE_MAX),
+	[ITO_A_PORT_VLAN]	= NLA_POLICY_MAX(NLA_U16, 4094),
+	[ITO_A_PORT_PEER]	= { .type = NLA_U32 },
+};
+
+/* What a request may say about a flow: which one, and what to do. */
+static const struct nla_policy ito_flow_policy[ITO_A_FLOW_MAX + 1] = {
+	[ITO_A_FLOW_ID]		= { .type = NLA_U64 },
+	[ITO_A_FLOW_STATE]	= NLA_POLICY_MAX(NLA_U32, ITO_FLOW_STATE_MAX),
+	[ITO_A_FLOW_VERDICT]	= NLA_POLICY_RANGE(NLA_U32, ITO_VERDICT_OFFLOAD,
+						   ITO_VERDICT_MAX),
 };
 
 /* Requests carry no counters: the attribute is accepted only in replies. */
 static const struct nla_policy ito_policy[ITO_A_MAX + 1] = {
 	[ITO_A_CONFIG]		= NLA_POLICY_NESTED(ito_config_policy),
 	[ITO_A_COUNTERS]	= { .type = NLA_REJECT },
+	[ITO_A_PORT]		= NLA_POLICY_NESTED(ito_port_policy),
+	[ITO_A_FLOW]		= NLA_POLICY_NESTED(ito_flow_policy),
+	[ITO_A_PACKET]		= { .type = NLA_REJECT },
 };
 
 static struct genl_family ito_family;
@@ -144,6 +178,482 @@ static int ito_nl_counters_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return ito_reply(info, ito_put_counters);
 }
 
+/* Port objects */
+
+static int ito_put_port(struct sk_buff *msg, int ifindex,
+			const struct ito_port *port)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, ITO_A_PORT);
+	if (!nest ||
+	    nla_put_u32(msg, ITO_A_PORT_IFINDEX, ifindex) ||
+	    nla_put_string(msg, ITO_A_PORT_IFNAME, port->dev->name) ||
+	    nla_put_u32(msg, ITO_A_PORT_MODE, port->mode) ||
+	    nla_put_u16(msg, ITO_A_PORT_VLAN, port->vlan) ||
+	    nla_put_u32(msg, ITO_A_PORT_PEER, port->peer_ifindex)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ito_parse_port(struct genl_info *info, struct nlattr **tb)
+{
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, ITO_A_PORT)) {
+		NL_SET_ERR_MSG(info->extack, "missing the port nest");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, ITO_A_PORT_MAX, info->attrs[ITO_A_PORT],
+			       ito_port_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[ITO_A_PORT_IFINDEX]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[ITO_A_PORT],
+				    "missing the port's ifindex");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int ito_nl_port_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[ITO_A_PORT_MAX + 1];
+	int err;
+
+	err = ito_parse_port(info, tb);
+	if (err)
+		return err;
+	return ito_port_add(ito_net(genl_info_net(info)), tb, info->extack);
+}
+
+static int ito_nl_port_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[ITO_A_PORT_MAX + 1];
+	int err;
+
+	err = ito_parse_port(info, tb);
+	if (err)
+		return err;
+	return ito_port_del(ito_net(genl_info_net(info)),
+			    nla_get_u32(tb[ITO_A_PORT_IFINDEX]), info->extack);
+}
+
+static int ito_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ito_net *in = ito_net(genl_info_net(info));
+	struct nlattr *tb[ITO_A_PORT_MAX + 1];
+	struct ito_port *port;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	err = ito_parse_port(info, tb);
+	if (err)
+		return err;
+	msg = ito_reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&in->lock);
+	port = xa_load(&in->ports, nla_get_u32(tb[ITO_A_PORT_IFINDEX]));
+	if (!port) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[ITO_A_PORT_IFINDEX],
+				    "device is not a port");
+		err = -ENOENT;
+	} else {
+		err = ito_put_port(msg, nla_get_u32(tb[ITO_A_PORT_IFINDEX]), port);
+	}
+	mutex_unlock(&in->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ito_nl_port_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct ito_net *in = ito_net(sock_net(skb->sk));
+	unsigned long ifindex = cb->args[0];
+	struct ito_port *port;
+	int err = 0;
+
+	mutex_lock(&in->lock);
+	xa_for_each_start(&in->ports, ifindex, port, ifindex) {
+		void *hdr;
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ito_family, NLM_F_MULTI,
+				  ITO_CMD_PORT_GET);
+		if (!hdr || ito_put_port(skb, ifindex, port)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&in->lock);
+	cb->args[0] = ifindex;
+	/* a full message resumes at the port that did not fit */
+	return err == -EMSGSIZE ? skb->len : 0;
+}
+
+/* Flow objects */
+
+static int ito_put_tuple(struct sk_buff *msg, const struct nf_conn *ct)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	int alen = t->src.l3num == NFPROTO_IPV6 ? 16 : 4;
+	u16 sport, dport;
+
+	switch (t->dst.protonum) {
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		sport = ntohs(t->src.u.icmp.id);
+		dport = t->dst.u.icmp.type << 8 | t->dst.u.icmp.code;
+		break;
+	default:
+		sport = ntohs(t->src.u.all);
+		dport = ntohs(t->dst.u.all);
+	}
+	if (nla_put_u8(msg, ITO_A_FLOW_FAMILY,
+		       t->src.l3num == NFPROTO_IPV6 ? AF_INET6 : AF_INET) ||
+	    nla_put_u8(msg, ITO_A_FLOW_PROTO, t->dst.protonum) ||
+	    nla_put(msg, ITO_A_FLOW_SADDR, alen, &t->src.u3) ||
+	    nla_put(msg, ITO_A_FLOW_DADDR, alen, &t->dst.u3) ||
+	    nla_put_u16(msg, ITO_A_FLOW_SPORT, sport) ||
+	    nla_put_u16(msg, ITO_A_FLOW_DPORT, dport) ||
+	    nla_put_u32(msg, ITO_A_FLOW_CT_STATE,
+			nf_ct_protonum(ct) == IPPROTO_TCP ?
+			READ_ONCE(ct->proto.tcp.state) : 0))
+		return -EMSGSIZE;
+	return 0;
+}
+
+struct ito_flow_snapshot {
+	u8 state, verdict;
+	u32 copies, rate;
+	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
+	unsigned long first_seen, last_seen;
+};
+
+static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s)
+{
+	spin_lock_bh(&flow->lock);
+	s->state = flow->state;
+	s->verdict = flow->verdict;
+	s->copies = flow->copies;
+	s->rate = ito_flow_rate(flow);
+	memcpy(s->pkts, flow->pkts, sizeof(s->pkts));
+	memcpy(s->bytes, flow->bytes, sizeof(s->bytes));
+	s->first_seen = flow->first_seen;
+	s->last_seen = flow->last_seen;
+	spin_unlock_bh(&flow->lock);
+}
+
+static int ito_put_flow_state(struct sk_buff *msg, struct ito_flow *flow)
+{
+	struct ito_flow_snapshot s;
+	unsigned long now = jiffies;
+
+	ito_flow_snapshot(flow, &s);
+	if (nla_put_u32(msg, ITO_A_FLOW_STATE, s.state) ||
+	    nla_put_u32(msg, ITO_A_FLOW_VERDICT, s.verdict) ||
+	    nla_put_u64_64bit(msg, ITO_A_FLOW_PKTS_ORIG, s.pkts[0], ITO_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(msg, ITO_A_FLOW_BYTES_ORIG, s.bytes[0], ITO_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(msg, ITO_A_FLOW_PKTS_REPLY, s.pkts[1], ITO_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(msg, ITO_A_FLOW_BYTES_REPLY, s.bytes[1], ITO_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(msg, ITO_A_FLOW_AGE_MS,
+			      jiffies_to_msecs(now - s.first_seen), ITO_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(msg, ITO_A_FLOW_IDLE_MS,
+			      jiffies_to_msecs(now - s.last_seen), ITO_A_FLOW_PAD) ||
+	    nla_put_u32(msg, ITO_A_FLOW_RATE, s.rate) ||
+	    nla_put_u32(msg, ITO_A_FLOW_COPIES, s.copies))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_flow *flow,
+			      bool full)
+{
+	if (nla_put_u64_64bit(msg, ITO_A_FLOW_ID, flow->id, ITO_A_FLOW_PAD) ||
+	    ito_put_tuple(msg, flow->ct) ||
+	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL])))
+		return -EMSGSIZE;
+	return full ? ito_put_flow_state(msg, flow) : 0;
+}
+
+/**
+ * ito_nl_put_flow - a flow nest: the tuple, and with @full its state
+ * @msg: the message
+ * @type: ITO_A_FLOW, or ITO_A_PACKET_FLOW inside a packet copy
+ * @flow: the flow, kept alive by the caller
+ * @full: add state, verdict and counters (takes the flow's lock)
+ */
+int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_flow *flow,
+		    bool full)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (ito_put_flow_attrs(msg, flow, full)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* Send @event about @flow to the events group, if anyone listens. */
+void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
+		       u32 reason, gfp_t gfp)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (!genl_has_listeners(&ito_family, in->net, ITO_MCGRP_EVENTS_ID))
+		return;
+	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ito_family, 0, ITO_CMD_FLOW_NTF);
+	if (!hdr)
+		goto free;
+	nest = nla_nest_start(msg, ITO_A_FLOW);
+	if (!nest || ito_put_flow_attrs(msg, flow, true) ||
+	    nla_put_u32(msg, ITO_A_FLOW_EVENT, event) ||
+	    (reason && nla_put_u32(msg, ITO_A_FLOW_END_REASON, reason)))
+		goto free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&ito_family, in->net, msg, 0,
+				ITO_MCGRP_EVENTS_ID, gfp);
+	return;
+free:
+	nlmsg_free(msg);
+}
+
+struct sk_buff *ito_nl_packet_new(size_t payload, void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(payload, GFP_ATOMIC);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &ito_family, 0, ITO_CMD_PACKET);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/* Non-blocking: a full receiver costs the message (freed), not a wait. */
+int ito_nl_unicast(struct ito_net *in, struct sk_buff *msg, u32 portid)
+{
+	return genlmsg_unicast(in->net, msg, portid);
+}
+
+static int ito_parse_flow(struct genl_info *info, const struct nlattr *attr,
+			  struct nlattr **tb, bool need_id)
+{
+	int err;
+
+	err = nla_parse_nested(tb, ITO_A_FLOW_MAX, attr, ito_flow_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (need_id && !tb[ITO_A_FLOW_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "missing the flow id");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Caller holds @in->lock, which keeps the flow from being ended. */
+static struct ito_flow *ito_find_flow(struct ito_net *in, struct genl_info *info,
+				      struct nlattr *id_attr)
+{
+	struct ito_flow *flow;
+
+	lockdep_assert_held(&in->lock);
+	flow = xa_load(&in->flow_ids, nla_get_u64(id_attr));
+	if (!flow) {
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_INVALID_SESSION);
+		NL_SET_ERR_MSG_ATTR(info->extack, id_attr,
+				    "no flow with this id (never was, or ended)");
+	}
+	return flow;
+}
+
+static int ito_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ito_net *in = ito_net(genl_info_net(info));
+	struct nlattr *tb[ITO_A_FLOW_MAX + 1];
+	struct ito_flow *flow;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, ITO_A_FLOW)) {
+		NL_SET_ERR_MSG(info->extack, "missing the flow nest");
+		return -EINVAL;
+	}
+	err = ito_parse_flow(info, info->attrs[ITO_A_FLOW], tb, true);
+	if (err)
+		return err;
+	msg = ito_reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&in->lock);
+	flow = ito_find_flow(in, info, tb[ITO_A_FLOW_ID]);
+	err = flow ? ito_nl_put_flow(msg, ITO_A_FLOW, flow, true) : -ENOENT;
+	mutex_unlock(&in->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int ito_nl_flow_get_dumpit(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	struct nlattr **attrs = ito_dump_attrs(cb);
+	struct ito_net *in = ito_net(sock_net(skb->sk));
+	unsigned long id = cb->args[0];
+	struct ito_flow *flow;
+	int state = -1;
+	int err = 0;
+
+	if (attrs[ITO_A_FLOW]) {
+		struct nlattr *tb[ITO_A_FLOW_MAX + 1];
+
+		err = nla_parse_nested(tb, ITO_A_FLOW_MAX, attrs[ITO_A_FLOW],
+				       ito_flow_policy, cb->extack);
+		if (err)
+			return err;
+		if (tb[ITO_A_FLOW_STATE])
+			state = nla_get_u32(tb[ITO_A_FLOW_STATE]);
+	}
+
+	mutex_lock(&in->lock);
+	xa_for_each_start(&in->flow_ids, id, flow, id) {
+		void *hdr;
+
+		if (state >= 0 && READ_ONCE(flow->state) != state)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &ito_family, NLM_F_MULTI,
+				  ITO_CMD_FLOW_GET);
+		if (!hdr || ito_nl_put_flow(skb, ITO_A_FLOW, flow, true)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			err = -EMSGSIZE;
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&in->lock);
+	cb->args[0] = id;
+	return err == -EMSGSIZE ? skb->len : 0;
+}
+
+static int ito_nl_flow_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ito_net *in = ito_net(genl_info_net(info));
+	struct nlattr *tb[ITO_A_FLOW_MAX + 1];
+	struct ito_flow *flow;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, ITO_A_FLOW)) {
+		NL_SET_ERR_MSG(info->extack, "missing the flow nest");
+		return -EINVAL;
+	}
+	err = ito_parse_flow(info, info->attrs[ITO_A_FLOW], tb, true);
+	if (err)
+		return err;
+	mutex_lock(&in->lock);
+	flow = ito_find_flow(in, info, tb[ITO_A_FLOW_ID]);
+	if (flow)
+		ito_flow_end(in, flow, ITO_END_REASON_DELETED);
+	mutex_unlock(&in->lock);
+	return flow ? 0 : -ENOENT;
+}
+
+static int ito_nl_flow_flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ito_net *in = ito_net(genl_info_net(info));
+
+	mutex_lock(&in->lock);
+	ito_flow_end_all(in, 0, ITO_END_REASON_FLUSHED);
+	mutex_unlock(&in->lock);
+	return 0;
+}
+
+/* Every ITO_A_FLOW nest is one verdict; applied in order until a bad one. */
+static int ito_nl_flow_verdict_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ito_net *in = ito_net(genl_info_net(info));
+	const struct nlattr *attr;
+	int rem, n = 0, err = 0;
+
+	mutex_lock(&in->lock);
+	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+		struct nlattr *tb[ITO_A_FLOW_MAX + 1];
+		struct ito_flow *flow;
+
+		if (nla_type(attr) != ITO_A_FLOW)
+			continue;
+		err = ito_parse_flow(info, attr, tb, true);
+		if (err)
+			break;
+		if (!tb[ITO_A_FLOW_VERDICT]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attr, "missing the verdict");
+			err = -EINVAL;
+			break;
+		}
+		flow = ito_find_flow(in, info, tb[ITO_A_FLOW_ID]);
+		if (!flow) {
+			err = -ENOENT;
+			break;
+		}
+		ito_flow_set_verdict(in, flow, nla_get_u32(tb[ITO_A_FLOW_VERDICT]));
+		n++;
+	}
+	mutex_unlock(&in->lock);
+	if (!err && !n) {
+		NL_SET_ERR_MSG(info->extack, "no flow nest in the request");
+		err = -EINVAL;
+	}
+	return err;
+}
+
+/* The agent */
+
+static int ito_nl_agent_register_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return ito_agent_register(ito_net(genl_info_net(info)), info->snd_portid,
+				  info->extack);
+}
+
+static int ito_nl_agent_unregister_doit(struct sk_buff *skb,
+					struct genl_info *info)
+{
+	return ito_agent_unregister(ito_net(genl_info_net(info)),
+				    info->snd_portid, info->extack);
+}
+
 static const struct genl_ops ito_ops[] = {
 	{
 		.cmd	= ITO_CMD_CONFIG_GET,
@@ -160,6 +670,53 @@ static const struct genl_ops ito_ops[] = {
 		.doit	= ito_nl_counters_get_doit,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd	= ITO_CMD_PORT_ADD,
+		.doit	= ito_nl_port_add_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_PORT_DEL,
+		.doit	= ito_nl_port_del_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_PORT_GET,
+		.doit	= ito_nl_port_get_doit,
+		.dumpit	= ito_nl_port_get_dumpit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_AGENT_REGISTER,
+		.doit	= ito_nl_agent_register_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_AGENT_UNREGISTER,
+		.doit	= ito_nl_agent_unregister_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_FLOW_GET,
+		.doit	= ito_nl_flow_get_doit,
+		.dumpit	= ito_nl_flow_get_dumpit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_FLOW_DEL,
+		.doit	= ito_nl_flow_del_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_FLOW_FLUSH,
+		.doit	= ito_nl_flow_flush_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_FLOW_VERDICT,
+		.doit	= ito_nl_flow_verdict_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static struct genl_family ito_family __ro_after_init = {
@@ -172,6 +729,8 @@ static struct genl_family ito_family __ro_after_init = {
 	.module		= THIS_MODULE,
 	.ops		= ito_ops,
 	.n_ops		= ARRAY_SIZE(ito_ops),
+	.mcgrps		= ito_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(ito_mcgrps),
 	/* commands from here on get strict header checks: all of ours */
 	.resv_start_op	= ITO_CMD_CONFIG_GET,
 };

@@ -35,6 +35,10 @@ static const struct knob knobs[] = {
 	{ ITO_A_CONFIG_UDP_AGEING, "udp_ageing", 1, 86400, 20 },
 	{ ITO_A_CONFIG_MAX_SESSIONS, "max_sessions", 1, 4000000, 500000 },
 	{ ITO_A_CONFIG_MAX_UPDATE_RATE, "max_update_rate", 1, 1000000, 7000 },
+	{ ITO_A_CONFIG_SNAPLEN, "snaplen", 64, 65535, 256 },
+	{ ITO_A_CONFIG_DEFAULT_VERDICT, "default_verdict", ITO_VERDICT_OFFLOAD,
+	  ITO_VERDICT_BLOCK, ITO_VERDICT_INSPECT },
+	{ ITO_A_CONFIG_MAX_FLOWS, "max_flows", 1, 16777216, 1048576 },
 };
 
 #define N_KNOBS (sizeof(knobs) / sizeof(knobs[0]))

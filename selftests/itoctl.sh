@@ -52,12 +52,12 @@ check "set offload no" "$ITOCTL" set offload no
 check "offload reads back false" json .offload false
 
 out=$("$ITOCTL" counters)
-check "counters: one line per counter" \
+check "counters: the 18 flow_offload_* counters" \
 	test "$(grep -c '^flow_offload_' <<<"$out")" = 18
 check "counters match aged: exactly one" \
 	test "$("$ITOCTL" counters match aged | grep -c .)" = 1
-check "counters -j: object with 18 numbers" \
-	test "$("$ITOCTL" -j counters | jq '[.[]|numbers]|length')" = 18
+check "counters -j: same counters as text, all numbers" \
+	test "$("$ITOCTL" -j counters | jq '[.[]|numbers]|length')" = "$(grep -c . <<<"$out")"
 
 check "no CAP_NET_ADMIN: permission denied" \
 	stderr_has "permission denied" setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$ITOCTL" show

@@ -12,18 +12,52 @@
 #define ITO_FAMILY_NAME		"ito"
 #define ITO_FAMILY_VERSION	1
 
+/* Multicast group of flow lifecycle events (CAP_NET_ADMIN to join). */
+#define ITO_MCGRP_EVENTS	"events"
+
 /**
  * enum ito_cmd - generic netlink commands of the "ito" family
  * @ITO_CMD_CONFIG_GET: reply carries %ITO_A_CONFIG with every knob
  * @ITO_CMD_CONFIG_SET: request carries %ITO_A_CONFIG with the knobs to
  *	change; all are checked before any is applied (all or nothing)
  * @ITO_CMD_COUNTERS_GET: reply carries %ITO_A_COUNTERS
+ * @ITO_CMD_PORT_ADD: enrol the netdev of %ITO_A_PORT (IFINDEX, MODE, VLAN,
+ *	PEER for vwire); its flows are tracked from then on
+ * @ITO_CMD_PORT_DEL: remove a port; its flows end (reason PORT_REMOVED)
+ * @ITO_CMD_PORT_GET: one port by IFINDEX, or all ports as a dump
+ * @ITO_CMD_AGENT_REGISTER: the sending socket becomes the netns's agent and
+ *	receives %ITO_CMD_PACKET copies; refused (-EBUSY) while another is
+ *	registered
+ * @ITO_CMD_AGENT_UNREGISTER: the agent steps down (closing its socket does
+ *	the same)
+ * @ITO_CMD_PACKET: kernel to agent, unicast: a copy of one packet of a
+ *	flow under inspection, %ITO_A_PACKET
+ * @ITO_CMD_FLOW_GET: one flow by ITO_A_FLOW_ID, or a dump of all flows
+ *	(optionally only those in ITO_A_FLOW_STATE)
+ * @ITO_CMD_FLOW_DEL: end one flow by ITO_A_FLOW_ID (reason DELETED)
+ * @ITO_CMD_FLOW_FLUSH: end every flow (reason FLUSHED)
+ * @ITO_CMD_FLOW_VERDICT: apply ITO_A_FLOW_VERDICT to flow ITO_A_FLOW_ID;
+ *	several %ITO_A_FLOW nests in one request form a batch, applied until
+ *	the first bad one
+ * @ITO_CMD_FLOW_NTF: event on %ITO_MCGRP_EVENTS: %ITO_A_FLOW with
+ *	ITO_A_FLOW_EVENT set
  */
 enum ito_cmd {
 	ITO_CMD_UNSPEC,
 	ITO_CMD_CONFIG_GET,
 	ITO_CMD_CONFIG_SET,
 	ITO_CMD_COUNTERS_GET,
+	ITO_CMD_PORT_ADD,
+	ITO_CMD_PORT_DEL,
+	ITO_CMD_PORT_GET,
+	ITO_CMD_AGENT_REGISTER,
+	ITO_CMD_AGENT_UNREGISTER,
+	ITO_CMD_PACKET,
+	ITO_CMD_FLOW_GET,
+	ITO_CMD_FLOW_DEL,
+	ITO_CMD_FLOW_FLUSH,
+	ITO_CMD_FLOW_VERDICT,
+	ITO_CMD_FLOW_NTF,
 
 	__ITO_CMD_MAX,
 	ITO_CMD_MAX = __ITO_CMD_MAX - 1
@@ -34,6 +68,9 @@ enum ito_a {
 	ITO_A_UNSPEC,
 	ITO_A_CONFIG,		/* nest, enum ito_a_config */
 	ITO_A_COUNTERS,		/* nest of ITO_A_COUNTERS_ENTRY */
+	ITO_A_PORT,		/* nest, enum ito_a_port */
+	ITO_A_FLOW,		/* nest, enum ito_a_flow; may repeat */
+	ITO_A_PACKET,		/* nest, enum ito_a_packet */
 
 	__ITO_A_MAX,
 	ITO_A_MAX = __ITO_A_MAX - 1
@@ -53,6 +90,13 @@ enum ito_a {
  * @ITO_A_CONFIG_MAX_SESSIONS: offloaded sessions at most [1, 4000000]
  * @ITO_A_CONFIG_MAX_UPDATE_RATE: session installs plus removals per second
  *	at most [1, 1000000]
+ * @ITO_A_CONFIG_SNAPLEN: bytes of each packet copied to the agent, from the
+ *	network header [64, 65535], default 256
+ * @ITO_A_CONFIG_DEFAULT_VERDICT: enum ito_verdict applied to flows awaiting
+ *	a verdict when no agent is registered or the agent goes away
+ *	[ITO_VERDICT_OFFLOAD, ITO_VERDICT_BLOCK], default ITO_VERDICT_INSPECT
+ * @ITO_A_CONFIG_MAX_FLOWS: flows tracked at most; beyond, new flows pass
+ *	untracked and are counted [1, 16777216], default 1048576
  */
 enum ito_a_config {
 	ITO_A_CONFIG_UNSPEC,
@@ -63,6 +107,9 @@ enum ito_a_config {
 	ITO_A_CONFIG_UDP_AGEING,
 	ITO_A_CONFIG_MAX_SESSIONS,
 	ITO_A_CONFIG_MAX_UPDATE_RATE,
+	ITO_A_CONFIG_SNAPLEN,
+	ITO_A_CONFIG_DEFAULT_VERDICT,
+	ITO_A_CONFIG_MAX_FLOWS,
 
 	__ITO_A_CONFIG_MAX,
 	ITO_A_CONFIG_MAX = __ITO_A_CONFIG_MAX - 1
@@ -116,8 +163,164 @@ enum ito_counter {
 	ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION,
 	ITO_CNT_FLOW_OFFLOAD_AGED_SESSION,
 	ITO_CNT_FLOW_OFFLOAD_SESSION,
+	/* ito's own: flow tracking and inspection */
+	ITO_CNT_FLOWS_NEW,		/* flows started being tracked */
+	ITO_CNT_FLOWS_ACTIVE,		/* gauge: flows tracked now */
+	ITO_CNT_FLOWS_ENDED,
+	ITO_CNT_FLOWS_UNTRACKED_FULL,	/* not tracked: max_flows reached */
+	ITO_CNT_FLOWS_NO_AGENT,		/* started while no agent registered */
+	ITO_CNT_COPIES_SENT,
+	ITO_CNT_COPIES_DROPPED,		/* agent socket full or gone */
+	ITO_CNT_VERDICT_OFFLOAD,
+	ITO_CNT_VERDICT_INSPECT,
+	ITO_CNT_VERDICT_BLOCK,
+	ITO_CNT_VERDICT_DEFAULT,	/* default verdicts applied by the kernel */
+	ITO_CNT_BLOCKED_PKTS,		/* packets dropped by a block verdict */
 
 	__ITO_CNT_MAX
+};
+
+enum ito_port_mode {
+	ITO_PORT_MODE_L3,	/* routed: flows seen in the FORWARD hook */
+	ITO_PORT_MODE_VWIRE,	/* bump in the wire, paired with ITO_A_PORT_PEER */
+
+	__ITO_PORT_MODE_MAX,
+	ITO_PORT_MODE_MAX = __ITO_PORT_MODE_MAX - 1
+};
+
+/*
+ * @ITO_A_PORT_IFINDEX: u32, the netdev (in the caller's netns)
+ * @ITO_A_PORT_IFNAME: string, reply only
+ * @ITO_A_PORT_MODE: u32, enum ito_port_mode, default L3
+ * @ITO_A_PORT_VLAN: u16, 0 = untagged; 1-4094 = access port on that VLAN
+ * @ITO_A_PORT_PEER: u32, ifindex of the other port of a vwire pair
+ */
+enum ito_a_port {
+	ITO_A_PORT_UNSPEC,
+	ITO_A_PORT_IFINDEX,
+	ITO_A_PORT_IFNAME,
+	ITO_A_PORT_MODE,
+	ITO_A_PORT_VLAN,
+	ITO_A_PORT_PEER,
+
+	__ITO_A_PORT_MAX,
+	ITO_A_PORT_MAX = __ITO_A_PORT_MAX - 1
+};
+
+/* Verdicts the agent gives, and the default verdict knob. */
+enum ito_verdict {
+	ITO_VERDICT_NONE,	/* not decided yet (reply only) */
+	ITO_VERDICT_OFFLOAD,	/* bypass the host stack once eligible */
+	ITO_VERDICT_INSPECT,	/* stay on the slow path, no more copies */
+	ITO_VERDICT_BLOCK,	/* drop later packets, both directions */
+	ITO_VERDICT_INSPECT_ALL, /* stay on the slow path, copy every packet */
+
+	__ITO_VERDICT_MAX,
+	ITO_VERDICT_MAX = __ITO_VERDICT_MAX - 1
+};
+
+enum ito_flow_state {
+	ITO_FLOW_STATE_INSPECTING,	/* copies go to the agent, no verdict */
+	ITO_FLOW_STATE_SLOWPATH,	/* verdict inspect / inspect-all */
+	ITO_FLOW_STATE_BLOCKED,
+	ITO_FLOW_STATE_OFFLOAD_PENDING,	/* verdict offload, not yet offloaded */
+	ITO_FLOW_STATE_OFFLOADED,
+
+	__ITO_FLOW_STATE_MAX,
+	ITO_FLOW_STATE_MAX = __ITO_FLOW_STATE_MAX - 1
+};
+
+enum ito_flow_event {
+	ITO_FLOW_EVENT_NEW = 1,
+	ITO_FLOW_EVENT_VERDICT,
+	ITO_FLOW_EVENT_END,
+};
+
+enum ito_end_reason {
+	ITO_END_REASON_FIN = 1,		/* TCP closed normally */
+	ITO_END_REASON_RST,		/* TCP reset */
+	ITO_END_REASON_TIMEOUT,		/* conntrack entry expired */
+	ITO_END_REASON_PORT_REMOVED,
+	ITO_END_REASON_FLUSHED,
+	ITO_END_REASON_DELETED,		/* ITO_CMD_FLOW_DEL */
+};
+
+/*
+ * A flow is one conntrack entry seen from an enrolled port. Addresses are
+ * 4 or 16 bytes (network order), ports host order; the tuple is the
+ * original direction's as conntrack knows it.
+ *
+ * @ITO_A_FLOW_ID: u64, unique for the life of the instance
+ * @ITO_A_FLOW_STATE: u32, enum ito_flow_state
+ * @ITO_A_FLOW_VERDICT: u32, enum ito_verdict
+ * @ITO_A_FLOW_FAMILY: u8, AF_INET or AF_INET6
+ * @ITO_A_FLOW_PROTO: u8, IPPROTO_*
+ * @ITO_A_FLOW_SADDR, @ITO_A_FLOW_DADDR: binary
+ * @ITO_A_FLOW_SPORT, @ITO_A_FLOW_DPORT: u16 (ICMP: id / type<<8|code)
+ * @ITO_A_FLOW_IIF: u32, ifindex the original direction entered by
+ * @ITO_A_FLOW_PKTS_ORIG ... @ITO_A_FLOW_BYTES_REPLY: u64, seen by ito
+ * @ITO_A_FLOW_AGE_MS: u64, since the first packet
+ * @ITO_A_FLOW_IDLE_MS: u64, since the latest packet
+ * @ITO_A_FLOW_RATE: u32, packets/s, both directions, from the first to
+ *	the latest packet (0 before the second packet)
+ * @ITO_A_FLOW_COPIES: u32, packet copies sent to the agent
+ * @ITO_A_FLOW_CT_STATE: u32, conntrack's TCP state (enum tcp_conntrack),
+ *	0 for other protocols
+ * @ITO_A_FLOW_EVENT: u32, enum ito_flow_event (events only)
+ * @ITO_A_FLOW_END_REASON: u32, enum ito_end_reason (end events only)
+ */
+enum ito_a_flow {
+	ITO_A_FLOW_UNSPEC,
+	ITO_A_FLOW_ID,
+	ITO_A_FLOW_STATE,
+	ITO_A_FLOW_VERDICT,
+	ITO_A_FLOW_FAMILY,
+	ITO_A_FLOW_PROTO,
+	ITO_A_FLOW_SADDR,
+	ITO_A_FLOW_DADDR,
+	ITO_A_FLOW_SPORT,
+	ITO_A_FLOW_DPORT,
+	ITO_A_FLOW_IIF,
+	ITO_A_FLOW_PKTS_ORIG,
+	ITO_A_FLOW_BYTES_ORIG,
+	ITO_A_FLOW_PKTS_REPLY,
+	ITO_A_FLOW_BYTES_REPLY,
+	ITO_A_FLOW_AGE_MS,
+	ITO_A_FLOW_IDLE_MS,
+	ITO_A_FLOW_RATE,
+	ITO_A_FLOW_COPIES,
+	ITO_A_FLOW_CT_STATE,
+	ITO_A_FLOW_EVENT,
+	ITO_A_FLOW_END_REASON,
+	ITO_A_FLOW_PAD,
+
+	__ITO_A_FLOW_MAX,
+	ITO_A_FLOW_MAX = __ITO_A_FLOW_MAX - 1
+};
+
+/*
+ * A packet copy. ITO_A_PACKET_FLOW carries the flow's tuple attributes
+ * (ID, FAMILY, PROTO, addresses, ports, IIF, CT_STATE) as in ITO_A_FLOW.
+ *
+ * @ITO_A_PACKET_FLOW: nest, enum ito_a_flow
+ * @ITO_A_PACKET_DIR: u8, 0 original, 1 reply
+ * @ITO_A_PACKET_IFINDEX: u32, the port this packet entered by
+ * @ITO_A_PACKET_SEQ: u32, 1 for the flow's first packet copied, then 2...
+ * @ITO_A_PACKET_LEN: u32, the packet's length from the network header
+ * @ITO_A_PACKET_DATA: binary, the first snaplen bytes from the network
+ *	header
+ */
+enum ito_a_packet {
+	ITO_A_PACKET_UNSPEC,
+	ITO_A_PACKET_FLOW,
+	ITO_A_PACKET_DIR,
+	ITO_A_PACKET_IFINDEX,
+	ITO_A_PACKET_SEQ,
+	ITO_A_PACKET_LEN,
+	ITO_A_PACKET_DATA,
+
+	__ITO_A_PACKET_MAX,
+	ITO_A_PACKET_MAX = __ITO_A_PACKET_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_ITO_H */

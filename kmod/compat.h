@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ito - the differences between the kernels we build for (6.1 and 6.12).
+ * One shim per difference, named after what it does.
+ */
+#ifndef _ITO_COMPAT_H
+#define _ITO_COMPAT_H
+
+#include <linux/version.h>
+#include <net/genetlink.h>
+
+/* 6.2 moved the parsed attributes of a dump request into a genl_info. */
+static inline struct nlattr **ito_dump_attrs(struct netlink_callback *cb)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+	return genl_dumpit_info(cb)->info.attrs;
+#else
+	return genl_dumpit_info(cb)->attrs;
+#endif
+}
+
+#endif /* _ITO_COMPAT_H */

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ito - the flow table: one flow per conntrack entry seen from an enrolled
+ * port, its verdict state machine, and the garbage collector that ends
+ * flows whose conntrack entry died.
+ *
+ * A flow is created in the packet path and ended only in process context
+ * (GC, netlink, port removal, namespace exit). Ending is decided by whoever
+ * takes the flow out of @flows first, so it happens exactly once; readers
+ * under RCU may still see an ended flow until the grace period is over.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "ito.h"
+
+#define ITO_GC_INTERVAL		HZ
+/* A conntrack entry never confirmed (its first packet was dropped later
+ * in the stack) is forgotten after this long.
+ */
+#define ITO_UNCONFIRMED_TTL	(10 * HZ)
+
+static const struct rhashtable_params ito_flow_params = {
+	.head_offset		= offsetof(struct ito_flow, node),
+	.key_offset		= offsetof(struct ito_flow, ct),
+	.key_len		= sizeof(struct nf_conn *),
+	.automatic_shrinking	= true,
+};
+
+/* Flow ids index an xarray: they must fit an unsigned long. */
+static_assert(sizeof(unsigned long) >= sizeof(u64));
+
+struct ito_flow *ito_flow_lookup(struct ito_net *in, const struct nf_conn *ct)
+{
+	return rhashtable_lookup(&in->flows, &ct, ito_flow_params);
+}
+
+/* Caller holds rcu_read_lock(). */
+struct ito_flow *ito_flow_get_by_id(struct ito_net *in, u64 id)
+{
+	return xa_load(&in->flow_ids, id);
+}
+
+/**
+ * ito_flow_create - start tracking @ct
+ * @in: the instance
+ * @ct: a conntrack entry not tracked yet
+ *
+ * Runs in the packet path (softirq, RCU). Two cpus may race to create the
+ * flow of one entry: the loser frees its copy and uses the winner's.
+ *
+ * Return: the flow, or NULL when none could be made (counted).
+ */
+struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
+{
+	struct ito_flow *flow, *old;
+	int err;
+
+	if (atomic_inc_return(&in->nflows) >
+	    ito_config_get(in, ITO_A_CONFIG_MAX_FLOWS)) {
+		atomic_dec(&in->nflows);
+		ito_counter_inc(in, ITO_CNT_FLOWS_UNTRACKED_FULL);
+		return NULL;
+	}
+
+	flow = kzalloc(sizeof(*flow), GFP_ATOMIC);
+	if (!flow)
+		goto err_count;
+	spin_lock_init(&flow->lock);
+	flow->ct = ct;
+	flow->id = atomic64_inc_return(&in->next_id);
+	flow->state = ITO_FLOW_STATE_INSPECTING;
+	flow->verdict = ITO_VERDICT_NONE;
+	flow->first_seen = jiffies;
+	flow->last_seen = flow->first_seen;
+
+	/*
+	 * The table decides a race between two cpus; the loser's copy was
+	 * never visible and is freed at once. Only then is the flow published
+	 * by id, where the (process context) enders find it.
+	 */
+	old = rhashtable_lookup_get_insert_fast(&in->flows, &flow->node,
+						ito_flow_params);
+	if (old) {
+		kfree(flow);
+		atomic_dec(&in->nflows);
+		return IS_ERR(old) ? NULL : old;
+	}
+	nf_conntrack_get(&ct->ct_general);
+	err = xa_insert(&in->flow_ids, flow->id, flow, GFP_ATOMIC);
+	if (err) {
+		/* packet path readers may have seen it: free after RCU */
+		rhashtable_remove_fast(&in->flows, &flow->node, ito_flow_params);
+		nf_ct_put(ct);
+		kfree_rcu(flow, rcu);
+		goto err_count;
+	}
+
+	ito_counter_inc(in, ITO_CNT_FLOWS_NEW);
+	ito_counter_inc(in, ITO_CNT_FLOWS_ACTIVE);
+	if (!READ_ONCE(in->agent_portid))
+		ito_counter_inc(in, ITO_CNT_FLOWS_NO_AGENT);
+	ito_nl_flow_event(in, flow, ITO_FLOW_EVENT_NEW, 0, GFP_ATOMIC);
+	return flow;
+
+err_count:
+	atomic_dec(&in->nflows);
+	return NULL;
+}
+
+/**
+ * ito_flow_end - stop tracking a flow and tell the listeners why
+ * @in: the instance
+ * @flow: the flow; the caller keeps it alive (RCU)
+ * @reason: enum ito_end_reason
+ *
+ * Enders hold @in->lock, so a flow found by id stays valid under it.
+ * Return: true if this call ended the flow, false if another had.
+ */
+bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
+{
+	lockdep_assert_held(&in->lock);
+	if (rhashtable_remove_fast(&in->flows, &flow->node, ito_flow_params))
+		return false;
+	xa_erase_bh(&in->flow_ids, flow->id);
+
+	ito_nl_flow_event(in, flow, ITO_FLOW_EVENT_END, reason, GFP_KERNEL);
+	ito_counter_inc(in, ITO_CNT_FLOWS_ENDED);
+	ito_counter_add(in, ITO_CNT_FLOWS_ACTIVE, -1);
+	atomic_dec(&in->nflows);
+	nf_ct_put(flow->ct);
+	kfree_rcu(flow, rcu);
+	return true;
+}
+
+/* End every flow, or those entering by @ifindex in either direction.
+ * Caller holds @in->lock.
+ */
+void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason)
+{
+	struct ito_flow *flow;
+	unsigned long id;
+
+	xa_for_each(&in->flow_ids, id, flow) {
+		if (ifindex && READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL]) != ifindex &&
+		    READ_ONCE(flow->iif[IP_CT_DIR_REPLY]) != ifindex)
+			continue;
+		ito_flow_end(in, flow, reason);
+	}
+}
+
+static const u8 ito_verdict_state[] = {
+	[ITO_VERDICT_OFFLOAD]		= ITO_FLOW_STATE_OFFLOAD_PENDING,
+	[ITO_VERDICT_INSPECT]		= ITO_FLOW_STATE_SLOWPATH,
+	[ITO_VERDICT_BLOCK]		= ITO_FLOW_STATE_BLOCKED,
+	[ITO_VERDICT_INSPECT_ALL]	= ITO_FLOW_STATE_SLOWPATH,
+};
+
+static const enum ito_counter ito_verdict_counter[] = {
+	[ITO_VERDICT_OFFLOAD]		= ITO_CNT_VERDICT_OFFLOAD,
+	[ITO_VERDICT_INSPECT]		= ITO_CNT_VERDICT_INSPECT,
+	[ITO_VERDICT_BLOCK]		= ITO_CNT_VERDICT_BLOCK,
+	[ITO_VERDICT_INSPECT_ALL]	= ITO_CNT_VERDICT_INSPECT,
+};
+
+/* @verdict is one of ITO_VERDICT_OFFLOAD .. ITO_VERDICT_INSPECT_ALL.
+ * Caller holds @in->lock.
+ */
+void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
+			  u32 verdict)
+{
+	lockdep_assert_held(&in->lock);
+	spin_lock_bh(&flow->lock);
+	flow->verdict = verdict;
+	flow->state = ito_verdict_state[verdict];
+	spin_unlock_bh(&flow->lock);
+
+	ito_counter_inc(in, ito_verdict_counter[verdict]);
+	ito_nl_flow_event(in, flow, ITO_FLOW_EVENT_VERDICT, 0, GFP_KERNEL);
+}
+
+/* The agent is gone: flows still waiting for a verdict get the default.
+ * Caller holds @in->lock.
+ */
+void ito_flow_apply_default(struct ito_net *in)
+{
+	u32 verdict = ito_config_get(in, ITO_A_CONFIG_DEFAULT_VERDICT);
+	struct ito_flow *flow;
+	unsigned long id;
+
+	xa_for_each(&in->flow_ids, id, flow) {
+		if (READ_ONCE(flow->verdict) != ITO_VERDICT_NONE)
+			continue;
+		ito_flow_set_verdict(in, flow, verdict);
+		ito_counter_inc(in, ITO_CNT_VERDICT_DEFAULT);
+	}
+}
+
+/*
+ * Packets per second over both directions, from the first packet to the
+ * latest: the "observed rate" that offload admission compares with
+ * min_rate. 0 until two packets were seen at different jiffies.
+ */
+u32 ito_flow_rate(const struct ito_flow *flow)
+{
+	unsigned long span = flow->last_seen - flow->first_seen;
+	u64 pkts = flow->pkts[0] + flow->pkts[1];
+
+	if (!span || pkts < 2)
+		return 0;
+	return min_t(u64, div64_ul((pkts - 1) * HZ, span), U32_MAX);
+}
+
+static u32 ito_flow_death_reason(const struct nf_conn *ct)
+{
+	if (nf_ct_protonum(ct) != IPPROTO_TCP)
+		return ITO_END_REASON_TIMEOUT;
+	switch (READ_ONCE(ct->proto.tcp.state)) {
+	case TCP_CONNTRACK_FIN_WAIT:
+	case TCP_CONNTRACK_CLOSE_WAIT:
+	case TCP_CONNTRACK_LAST_ACK:
+	case TCP_CONNTRACK_TIME_WAIT:
+		return ITO_END_REASON_FIN;
+	case TCP_CONNTRACK_CLOSE:
+		return ITO_END_REASON_RST;
+	default:
+		return ITO_END_REASON_TIMEOUT;
+	}
+}
+
+static void ito_flow_gc(struct work_struct *work)
+{
+	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
+					  gc_work);
+	struct ito_flow *flow;
+	unsigned long id;
+
+	mutex_lock(&in->lock);
+	xa_for_each(&in->flow_ids, id, flow) {
+		struct nf_conn *ct = flow->ct;
+
+		if (nf_ct_is_dying(ct) || nf_ct_is_expired(ct))
+			ito_flow_end(in, flow, ito_flow_death_reason(ct));
+		else if (!nf_ct_is_confirmed(ct) &&
+			 time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL))
+			ito_flow_end(in, flow, ITO_END_REASON_TIMEOUT);
+		cond_resched();
+	}
+	mutex_unlock(&in->lock);
+	queue_delayed_work(system_power_efficient_wq, &in->gc_work,
+			   ITO_GC_INTERVAL);
+}
+
+int ito_flow_net_init(struct ito_net *in)
+{
+	int err;
+
+	err = rhashtable_init(&in->flows, &ito_flow_params);
+	if (err)
+		return err;
+	xa_init_flags(&in->flow_ids, XA_FLAGS_LOCK_BH);
+	atomic_set(&in->nflows, 0);
+	atomic64_set(&in->next_id, 0);
+	INIT_DELAYED_WORK(&in->gc_work, ito_flow_gc);
+	queue_delayed_work(system_power_efficient_wq, &in->gc_work,
+			   ITO_GC_INTERVAL);
+	return 0;
+}
+
+/* The hooks are gone: no flow can be created any more. */
+void ito_flow_net_uninit(struct ito_net *in)
+{
+	cancel_delayed_work_sync(&in->gc_work);
+	mutex_lock(&in->lock);
+	ito_flow_end_all(in, 0, ITO_END_REASON_FLUSHED);
+	mutex_unlock(&in->lock);
+	WARN_ON(atomic_read(&in->nflows));
+	rhashtable_destroy(&in->flows);
+	xa_destroy(&in->flow_ids);
+}

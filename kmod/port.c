@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ito - enrolled ports. A port is a netdev of the instance's namespace; flows
+ * are tracked only when they enter by one. A port leaves with its flows when
+ * removed by netlink, when its netdev unregisters, or with the namespace.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <net/netlink.h>
+
+#include "ito.h"
+
+/* Caller holds RTNL and @in->lock. */
+static void ito_port_remove(struct ito_net *in, int ifindex,
+			    struct ito_port *port)
+{
+	xa_erase(&in->ports, ifindex);
+	/* without hooks no flow can start behind our back */
+	if (xa_empty(&in->ports))
+		ito_hook_disable(in);
+	ito_flow_end_all(in, ifindex, ITO_END_REASON_PORT_REMOVED);
+	kfree_rcu(port, rcu);
+}
+
+int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
+		 struct netlink_ext_ack *extack)
+{
+	struct net_device *dev, *peer = NULL;
+	struct ito_port *port;
+	u32 mode = ITO_PORT_MODE_L3;
+	int err;
+
+	rtnl_lock();
+	dev = __dev_get_by_index(in->net, nla_get_u32(tb[ITO_A_PORT_IFINDEX]));
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_IFINDEX],
+				    "no such device in this namespace");
+		err = -ENODEV;
+		goto out;
+	}
+	if (tb[ITO_A_PORT_MODE])
+		mode = nla_get_u32(tb[ITO_A_PORT_MODE]);
+	if (mode == ITO_PORT_MODE_VWIRE) {
+		if (!tb[ITO_A_PORT_PEER]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_MODE],
+					    "a vwire port needs a peer");
+			err = -EINVAL;
+			goto out;
+		}
+		peer = __dev_get_by_index(in->net, nla_get_u32(tb[ITO_A_PORT_PEER]));
+		if (!peer || peer == dev) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_PEER],
+					    "the vwire peer must be another device of this namespace");
+			err = -EINVAL;
+			goto out;
+		}
+	} else if (tb[ITO_A_PORT_PEER]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_PEER],
+				    "only a vwire port has a peer");
+		err = -EINVAL;
+		goto out;
+	}
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port) {
+		err = -ENOMEM;
+		goto out;
+	}
+	port->dev = dev;
+	port->mode = mode;
+	port->vlan = tb[ITO_A_PORT_VLAN] ? nla_get_u16(tb[ITO_A_PORT_VLAN]) : 0;
+	port->peer_ifindex = peer ? peer->ifindex : 0;
+
+	mutex_lock(&in->lock);
+	err = ito_hook_enable(in);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot enable conntrack and hooks in this namespace");
+		goto out_free;
+	}
+	err = xa_insert(&in->ports, dev->ifindex, port, GFP_KERNEL);
+	if (err) {
+		if (err == -EBUSY)
+			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_IFINDEX],
+					    "device is already a port");
+		if (xa_empty(&in->ports))
+			ito_hook_disable(in);
+		goto out_free;
+	}
+	mutex_unlock(&in->lock);
+	rtnl_unlock();
+	return 0;
+
+out_free:
+	mutex_unlock(&in->lock);
+	kfree(port);
+out:
+	rtnl_unlock();
+	return err;
+}
+
+int ito_port_del(struct ito_net *in, int ifindex, struct netlink_ext_ack *extack)
+{
+	struct ito_port *port;
+	int err = 0;
+
+	rtnl_lock();
+	mutex_lock(&in->lock);
+	port = xa_load(&in->ports, ifindex);
+	if (port) {
+		ito_port_remove(in, ifindex, port);
+	} else {
+		NL_SET_ERR_MSG(extack, "device is not a port");
+		err = -ENOENT;
+	}
+	mutex_unlock(&in->lock);
+	rtnl_unlock();
+	return err;
+}
+
+/* Namespace exit: every port goes. */
+void ito_port_flush(struct ito_net *in)
+{
+	struct ito_port *port;
+	unsigned long ifindex;
+
+	rtnl_lock();
+	mutex_lock(&in->lock);
+	xa_for_each(&in->ports, ifindex, port)
+		ito_port_remove(in, ifindex, port);
+	mutex_unlock(&in->lock);
+	rtnl_unlock();
+}
+
+static int ito_port_netdev_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ito_net *in;
+	struct ito_port *port;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	in = ito_net(dev_net(dev));
+	mutex_lock(&in->lock);
+	port = xa_load(&in->ports, dev->ifindex);
+	if (port && port->dev == dev)
+		ito_port_remove(in, dev->ifindex, port);
+	mutex_unlock(&in->lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ito_port_netdev_nb = {
+	.notifier_call = ito_port_netdev_event,
+};
+
+int __init ito_port_init(void)
+{
+	return register_netdevice_notifier(&ito_port_netdev_nb);
+}
+
+void ito_port_uninit(void)
+{
+	unregister_netdevice_notifier(&ito_port_netdev_nb);
+}
