@@ -8,6 +8,7 @@ itoctl=$top/userspace/itoctl/itoctl
 
 run() { echo; echo "# $*"; "$@"; }
 
+run modprobe nf_conntrack
 run insmod "$ITO_KO"
 run "$itoctl" show
 run "$itoctl" set min-pkts 16 tcp-ageing 30
