@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "itoctl.h"
+#include "names.h"
 #include "parse.h"
 #include "report.h"
 #include "usage.h"
@@ -17,17 +18,23 @@ struct config_knob {
 	uint16_t attr;
 	const char *unit;	/* shown after the value in text output */
 	bool yes_no;		/* a 0/1 switch shown as yes/no */
+	const struct choice *words;	/* an enum set by these words... */
+	const struct choice *names;	/* ...and shown by these */
 };
 
 /* In the order "show" prints them. */
 static const struct config_knob knobs[] = {
-	{ "offload",		ITO_A_CONFIG_ENABLED,		NULL,	 true },
-	{ "min-pkts",		ITO_A_CONFIG_MIN_PKTS,		NULL,	 false },
-	{ "min-rate",		ITO_A_CONFIG_MIN_RATE,		"pkt/s", false },
-	{ "tcp-ageing",		ITO_A_CONFIG_TCP_AGEING,	"s",	 false },
-	{ "udp-ageing",		ITO_A_CONFIG_UDP_AGEING,	"s",	 false },
-	{ "max-sessions",	ITO_A_CONFIG_MAX_SESSIONS,	NULL,	 false },
-	{ "max-update-rate",	ITO_A_CONFIG_MAX_UPDATE_RATE,	"/s",	 false },
+	{ .keyword = "offload", .attr = ITO_A_CONFIG_ENABLED, .yes_no = true },
+	{ .keyword = "min-pkts", .attr = ITO_A_CONFIG_MIN_PKTS },
+	{ .keyword = "min-rate", .attr = ITO_A_CONFIG_MIN_RATE, .unit = "pkt/s" },
+	{ .keyword = "tcp-ageing", .attr = ITO_A_CONFIG_TCP_AGEING, .unit = "s" },
+	{ .keyword = "udp-ageing", .attr = ITO_A_CONFIG_UDP_AGEING, .unit = "s" },
+	{ .keyword = "max-sessions", .attr = ITO_A_CONFIG_MAX_SESSIONS },
+	{ .keyword = "max-update-rate", .attr = ITO_A_CONFIG_MAX_UPDATE_RATE, .unit = "/s" },
+	{ .keyword = "snaplen", .attr = ITO_A_CONFIG_SNAPLEN, .unit = "bytes" },
+	{ .keyword = "default-verdict", .attr = ITO_A_CONFIG_DEFAULT_VERDICT,
+	  .words = default_verdict_choices, .names = verdict_names },
+	{ .keyword = "max-flows", .attr = ITO_A_CONFIG_MAX_FLOWS },
 };
 
 #define N_KNOBS		(sizeof(knobs) / sizeof(knobs[0]))
@@ -135,6 +142,10 @@ int config_parse_args(int argc, char **argv, struct ito_config *cfg)
 			if (parse_yes_no(knob->keyword, argv[1], &yes))
 				return EXIT_USAGE;
 			value = yes;
+		} else if (knob->words) {
+			if (parse_choice(knob->keyword, argv[1], knob->words,
+					 &value))
+				return EXIT_USAGE;
 		} else if (parse_u32(knob->keyword, argv[1], &value)) {
 			return EXIT_USAGE;
 		}
@@ -142,6 +153,23 @@ int config_parse_args(int argc, char **argv, struct ito_config *cfg)
 		cfg->present |= 1u << knob->attr;
 	}
 	return EXIT_OK;
+}
+
+/*
+ * An enum knob as its word; a value of a newer module has none and
+ * is shown as its number (a string in JSON, so the type stays the same).
+ */
+static void print_word(struct printer *p, const struct config_knob *knob,
+		       uint32_t value)
+{
+	const char *word = choice_word(knob->names, value);
+	char number[16];
+
+	if (!word) {
+		snprintf(number, sizeof(number), "%u", value);
+		word = number;
+	}
+	print_string(p, knob->keyword, word);
 }
 
 void config_print(struct printer *p, const struct ito_config *cfg)
@@ -157,6 +185,8 @@ void config_print(struct printer *p, const struct ito_config *cfg)
 			continue;
 		if (knob->yes_no)
 			print_yes_no(p, knob->keyword, cfg->value[knob->attr]);
+		else if (knob->words)
+			print_word(p, knob, cfg->value[knob->attr]);
 		else
 			print_u64(p, knob->keyword, cfg->value[knob->attr],
 				  knob->unit);

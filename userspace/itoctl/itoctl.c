@@ -23,6 +23,9 @@ static const struct command commands[] = {
 	{ "show",	cmd_show },
 	{ "set",	cmd_set },
 	{ "counters",	cmd_counters },
+	{ "port",	cmd_port },
+	{ "flow",	cmd_flow },
+	{ "monitor",	cmd_monitor },
 };
 
 /* Options are spelled "-x", "-long" or "--long", nothing in between. */

@@ -21,6 +21,9 @@ struct itoctl {
 int cmd_show(struct itoctl *ctl, int argc, char **argv);
 int cmd_set(struct itoctl *ctl, int argc, char **argv);
 int cmd_counters(struct itoctl *ctl, int argc, char **argv);
+int cmd_port(struct itoctl *ctl, int argc, char **argv);
+int cmd_flow(struct itoctl *ctl, int argc, char **argv);
+int cmd_monitor(struct itoctl *ctl, int argc, char **argv);
 
 /* Reach the ito family; EXIT_OK or EXIT_FAIL with the reason printed. */
 int kernel_connect(struct itoctl *ctl);

@@ -2,6 +2,7 @@
 /* Command line keyword matching and value parsing. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,8 @@ bool keyword_is(const char *word, const char *keyword)
 	return strcmp(word, keyword) == 0;
 }
 
-int parse_u32(const char *keyword, const char *arg, uint32_t *value)
+int parse_uint(const char *keyword, const char *arg, uint64_t max,
+	       uint64_t *value)
 {
 	unsigned long long v;
 	char *end;
@@ -25,9 +27,9 @@ int parse_u32(const char *keyword, const char *arg, uint32_t *value)
 	v = strtoull(arg, &end, 10);
 	if (*end)
 		goto invalid;
-	if (errno == ERANGE || v > UINT32_MAX) {
-		pr_err("argument of \"%s\" must be an unsigned integer up to %u, not \"%s\"",
-		       keyword, UINT32_MAX, arg);
+	if (errno == ERANGE || v > max) {
+		pr_err("argument of \"%s\" must be an unsigned integer up to %llu, not \"%s\"",
+		       keyword, (unsigned long long)max, arg);
 		return -EINVAL;
 	}
 	*value = v;
@@ -37,6 +39,64 @@ invalid:
 	pr_err("argument of \"%s\" must be an unsigned integer, not \"%s\"",
 	       keyword, arg);
 	return -EINVAL;
+}
+
+int parse_u64(const char *keyword, const char *arg, uint64_t *value)
+{
+	return parse_uint(keyword, arg, UINT64_MAX, value);
+}
+
+int parse_u32(const char *keyword, const char *arg, uint32_t *value)
+{
+	uint64_t v;
+
+	if (parse_uint(keyword, arg, UINT32_MAX, &v))
+		return -EINVAL;
+	*value = v;
+	return 0;
+}
+
+int parse_u16(const char *keyword, const char *arg, uint16_t *value)
+{
+	uint64_t v;
+
+	if (parse_uint(keyword, arg, UINT16_MAX, &v))
+		return -EINVAL;
+	*value = v;
+	return 0;
+}
+
+int parse_choice(const char *keyword, const char *arg,
+		 const struct choice *choices, uint32_t *value)
+{
+	FILE *fp = report_stream();
+	const struct choice *c;
+
+	for (c = choices; c->word; c++) {
+		if (keyword_is(arg, c->word)) {
+			*value = c->value;
+			return 0;
+		}
+	}
+	/* Error: argument of "x" must be "a", "b" or "c", not "d" */
+	fprintf(fp, "Error: argument of \"%s\" must be ", keyword);
+	for (c = choices; c->word; c++) {
+		if (c != choices)
+			fputs(c[1].word ? ", " : " or ", fp);
+		fprintf(fp, "\"%s\"", c->word);
+	}
+	fprintf(fp, ", not \"%s\"\n", arg);
+	return -EINVAL;
+}
+
+const char *choice_word(const struct choice *choices, uint32_t value)
+{
+	const struct choice *c;
+
+	for (c = choices; c->word; c++)
+		if (c->value == value)
+			return c->word;
+	return NULL;
 }
 
 int parse_yes_no(const char *keyword, const char *arg, bool *value)

@@ -13,10 +13,27 @@
 /* Keywords match exactly: no abbreviations, no case folding. */
 bool keyword_is(const char *word, const char *keyword);
 
-/* Decimal, no sign, no spaces, at most UINT32_MAX. 0 or -EINVAL. */
+/* Decimal, no sign, no spaces, at most @max. 0 or -EINVAL. */
+int parse_uint(const char *keyword, const char *arg, uint64_t max,
+	       uint64_t *value);
+/* parse_uint() up to UINT32_MAX, UINT16_MAX, UINT64_MAX. */
 int parse_u32(const char *keyword, const char *arg, uint32_t *value);
+int parse_u16(const char *keyword, const char *arg, uint16_t *value);
+int parse_u64(const char *keyword, const char *arg, uint64_t *value);
 /* "yes" or "no". 0 or -EINVAL. */
 int parse_yes_no(const char *keyword, const char *arg, bool *value);
+
+/* A keyword and the value it stands for; lists end with a NULL word. */
+struct choice {
+	const char *word;
+	uint32_t value;
+};
+
+/* One of the words of @choices. 0 or -EINVAL, naming them all. */
+int parse_choice(const char *keyword, const char *arg,
+		 const struct choice *choices, uint32_t *value);
+/* The word of @value in @choices, NULL if it has none. */
+const char *choice_word(const struct choice *choices, uint32_t value);
 
 /* Messages for the usual mistakes; each prints one line. */
 void unknown_word(const char *word);			/* What is "foo"? */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text and JSON output through one set of field helpers. */
 #include <inttypes.h>
+#include <stdarg.h>
 
 #include "print.h"
 
@@ -14,7 +15,8 @@ void print_init(struct printer *p, FILE *fp, bool json, bool pretty)
 	p->indent = "";
 	p->label_width = 0;
 	p->separator = " ";
-	p->first_member = true;
+	p->depth = 0;
+	p->first[0] = true;
 }
 
 void print_text_layout(struct printer *p, const char *indent, int label_width,
@@ -66,22 +68,88 @@ void print_json_string(FILE *fp, const char *s, bool to_key)
 	fputc('"', fp);
 }
 
+/* Pretty JSON: a new line indented to the current depth. */
+static void json_newline(struct printer *p)
+{
+	int i;
+
+	fputc('\n', p->fp);
+	for (i = 0; i < p->depth; i++)
+		fputs(JSON_PRETTY_INDENT, p->fp);
+}
+
+/* Comma and indentation before a member or element, then its key if any. */
+static void json_member(struct printer *p, const char *key)
+{
+	if (p->depth > 0) {
+		if (!p->first[p->depth])
+			fputc(',', p->fp);
+		if (p->pretty)
+			json_newline(p);
+	}
+	p->first[p->depth] = false;
+	if (key) {
+		print_json_string(p->fp, key, true);
+		fputs(p->pretty ? ": " : ":", p->fp);
+	}
+}
+
+static void json_open(struct printer *p, const char *key, char bracket)
+{
+	if (!p->json)
+		return;
+	json_member(p, key);
+	fputc(bracket, p->fp);
+	if (p->depth < PRINT_MAX_DEPTH)
+		p->depth++;
+	p->first[p->depth] = true;
+}
+
+static void json_close(struct printer *p, char bracket)
+{
+	if (!p->json || p->depth == 0)
+		return;
+	p->depth--;
+	if (p->pretty && !p->first[p->depth + 1])
+		json_newline(p);
+	fputc(bracket, p->fp);
+	if (p->depth == 0) {
+		fputc('\n', p->fp);
+		p->first[0] = true;	/* the next top-level value starts afresh */
+	}
+}
+
+void print_open_object(struct printer *p, const char *key)
+{
+	json_open(p, key, '{');
+}
+
+void print_close_object(struct printer *p)
+{
+	json_close(p, '}');
+}
+
+void print_open_array(struct printer *p, const char *key)
+{
+	json_open(p, key, '[');
+}
+
+void print_close_array(struct printer *p)
+{
+	json_close(p, ']');
+}
+
 void print_begin(struct printer *p, const char *title)
 {
-	p->first_member = true;
 	if (p->json)
-		fputc('{', p->fp);
+		print_open_object(p, NULL);
 	else if (title)
 		fprintf(p->fp, "%s\n", title);
 }
 
 void print_end(struct printer *p)
 {
-	if (!p->json)
-		return;
-	if (p->pretty && !p->first_member)
-		fputc('\n', p->fp);
-	fputs("}\n", p->fp);
+	print_close_object(p);
 }
 
 /* JSON: separator, indentation and key; text: indentation and padded label. */
@@ -92,13 +160,7 @@ static void print_label(struct printer *p, const char *label)
 			p->separator);
 		return;
 	}
-	if (!p->first_member)
-		fputc(',', p->fp);
-	if (p->pretty)
-		fputs("\n" JSON_PRETTY_INDENT, p->fp);
-	p->first_member = false;
-	print_json_string(p->fp, label, true);
-	fputs(p->pretty ? ": " : ":", p->fp);
+	json_member(p, label);
 }
 
 void print_u64(struct printer *p, const char *label, uint64_t value,
@@ -129,4 +191,54 @@ void print_string(struct printer *p, const char *label, const char *value)
 		print_json_string(p->fp, value, false);
 	else
 		fprintf(p->fp, "%s\n", value);
+}
+
+void print_field_uint(struct printer *p, enum print_to to, const char *key,
+		      const char *fmt, uint64_t value)
+{
+	if (p->json) {
+		if (to == PRINT_FP)
+			return;
+		json_member(p, key);
+		fprintf(p->fp, "%" PRIu64, value);
+	} else if (to != PRINT_JSON) {
+		fprintf(p->fp, fmt, value);
+	}
+}
+
+void print_field_str(struct printer *p, enum print_to to, const char *key,
+		     const char *fmt, const char *value)
+{
+	if (p->json) {
+		if (to == PRINT_FP)
+			return;
+		json_member(p, key);
+		print_json_string(p->fp, value, false);
+	} else if (to != PRINT_JSON) {
+		fprintf(p->fp, fmt, value);
+	}
+}
+
+void print_field_bool(struct printer *p, enum print_to to, const char *key,
+		      const char *fmt, bool value)
+{
+	if (p->json) {
+		if (to == PRINT_FP)
+			return;
+		json_member(p, key);
+		fputs(value ? "true" : "false", p->fp);
+	} else if (to != PRINT_JSON) {
+		fprintf(p->fp, fmt, value ? "yes" : "no");
+	}
+}
+
+void print_text(struct printer *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(p->fp, fmt, ap);
+	va_end(ap);
 }

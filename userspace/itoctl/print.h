@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One printer for text and JSON: each field goes through one call, which
- * writes it either as an aligned "label : value" line or as a JSON member
- * whose key is the label with '-' turned into '_' (the CLI keyword in
- * snake_case).
+ * One printer for text and JSON, in two styles.
+ *
+ * Settings style (show, counters, flow get): each field goes through one
+ * call, which writes it either as an aligned "label : value" line or as a
+ * JSON member whose key is the label with '-' turned into '_' (the CLI
+ * keyword in snake_case).
+ *
+ * Line style (port show, flow show, monitor), after iproute2's json_print:
+ * print_field_*() take a printf format for the text and a key for JSON;
+ * PRINT_FP writes only the text, PRINT_JSON only the member, PRINT_ANY both.
+ * JSON objects and arrays nest with print_open_*() / print_close_*().
  */
 #ifndef ITOCTL_PRINT_H
 #define ITOCTL_PRINT_H
@@ -11,6 +18,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#define PRINT_MAX_DEPTH	8
+
+enum print_to {
+	PRINT_ANY,
+	PRINT_JSON,
+	PRINT_FP,
+};
 
 struct printer {
 	FILE *fp;
@@ -20,8 +35,9 @@ struct printer {
 	const char *indent;
 	int label_width;
 	const char *separator;
-	/* JSON: no member written yet, so no comma needed. */
-	bool first_member;
+	/* JSON: containers open now, and whether each has no member yet. */
+	int depth;
+	bool first[PRINT_MAX_DEPTH + 1];
 };
 
 void print_init(struct printer *p, FILE *fp, bool json, bool pretty);
@@ -38,6 +54,28 @@ void print_u64(struct printer *p, const char *label, uint64_t value,
 /* Text "yes"/"no", JSON true/false. */
 void print_yes_no(struct printer *p, const char *label, bool value);
 void print_string(struct printer *p, const char *label, const char *value);
+
+/*
+ * JSON containers, member of the enclosing object when @key is set, else an
+ * element of the enclosing array (or the top level). Nothing in text. The
+ * outermost close ends the line.
+ */
+void print_open_object(struct printer *p, const char *key);
+void print_close_object(struct printer *p);
+void print_open_array(struct printer *p, const char *key);
+void print_close_array(struct printer *p);
+
+/* Line style fields; @fmt takes the one value (text only). */
+void print_field_uint(struct printer *p, enum print_to to, const char *key,
+		      const char *fmt, uint64_t value);
+void print_field_str(struct printer *p, enum print_to to, const char *key,
+		     const char *fmt, const char *value);
+/* JSON true/false; text @fmt with "yes" or "no". */
+void print_field_bool(struct printer *p, enum print_to to, const char *key,
+		      const char *fmt, bool value);
+/* Text only, nothing in JSON. */
+void print_text(struct printer *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* @s as a quoted JSON string; with @to_key, '-' becomes '_'. */
 void print_json_string(FILE *fp, const char *s, bool to_key);

@@ -57,6 +57,9 @@ int report_kernel_error(int err, const char *extack, const char *what)
 		pr_err("permission denied (CAP_NET_ADMIN needed)");
 	else if (extack && *extack)
 		pr_err("%s", extack);
+	else if (err == -EINTR)	/* NLM_F_DUMP_INTR */
+		pr_err("%s was interrupted by a concurrent change, try again",
+		       what);
 	else
 		pr_err("%s failed: %s", what, strerror(-err));
 	return EXIT_FAIL;

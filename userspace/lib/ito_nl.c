@@ -116,11 +116,25 @@ static int run_error_cb(const struct nlmsghdr *nlh, void *arg)
 	return ctx->err ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
+/*
+ * A dump ends with NLMSG_DONE, whose payload is the dump's errno: a dump
+ * that failed part way says so there, followed by the extack TLVs.
+ */
 static int run_done_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	(void)nlh;
-	(void)arg;
-	return MNL_CB_STOP;
+	struct run_ctx *ctx = arg;
+	struct extack_parse ext = { .msg = ctx->extack,
+				    .msg_len = ctx->extack_len };
+	int error = 0;
+
+	extack_clear(ctx->extack, ctx->extack_len);
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(error))
+		memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, MNL_ALIGN(sizeof(error)), extack_attr_cb,
+			       &ext);
+	ctx->err = errno_from_kernel(error);
+	return ctx->err ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
 int ito_nl_run(const void *buf, size_t len, uint32_t seq, uint32_t portid,

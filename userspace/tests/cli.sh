@@ -48,6 +48,29 @@ check "set missing value" 2 "Error: argument of \"udp-ageing\" is missing" -- se
 check "set twice" 2 "Error: duplicate \"min-pkts\": \"9\" is the second value" -- set min-pkts 8 min-pkts 9
 check "counters unknown word" 2 "What is \"filter\"?" -- counters filter x
 check "counters match missing" 2 "Error: argument of \"match\" is missing" -- -j counters match
+check "set default-verdict word" 2 "Error: argument of \"default-verdict\" must be \"offload\", \"inspect\" or \"block\", not \"inspect-all\"" -- set default-verdict inspect-all
+check "set snaplen not a number" 2 "Error: argument of \"snaplen\" must be an unsigned integer, not \"64k\"" -- set snaplen 64k
+check "set max-flows missing" 2 "Error: argument of \"max-flows\" is missing" -- set max-flows
+check "port unknown verb" 2 "What is \"create\"?" -- port create eth0
+check "port add without device" 2 "Error: \"port add\" needs a device" -- port add
+check "port del without device" 2 "Error: \"port del\" needs a device" -- port del
+check "port add bad mode" 2 "Error: argument of \"mode\" must be \"l3\" or \"vwire\", not \"bridge\"" -- port add lo mode bridge
+check "port add vwire without peer" 2 "Error: \"mode vwire\" needs \"peer DEV\"" -- port add lo mode vwire
+check "port add vlan too big" 2 "Error: argument of \"vlan\" must be an unsigned integer up to 65535, not \"70000\"" -- port add lo vlan 70000
+check "port add vlan twice" 2 "Error: duplicate \"vlan\": \"2\" is the second value" -- port add lo vlan 1 vlan 2
+check "port add no such device" 1 "Error: no such device \"nosuchdev0\"" -- port add nosuchdev0
+check "port add no such peer" 1 "Error: no such device \"nosuchdev1\"" -- port add lo mode vwire peer nosuchdev1
+check "port show extra word" 2 "What is \"eth1\"?" -- port show lo eth1
+check "flow unknown verb" 2 "What is \"list\"?" -- flow list
+check "flow bad state" 2 "Error: argument of \"state\" must be \"inspecting\", \"slowpath\", \"blocked\", \"offload-pending\" or \"offloaded\", not \"active\"" -- flow show state active
+check "flow get without ID" 2 "Error: \"flow get\" needs a flow ID" -- flow get
+check "flow get negative ID" 2 "Error: argument of \"get\" must be an unsigned integer, not \"-1\"" -- flow get -1
+check "flow del junk ID" 2 "Error: argument of \"del\" must be an unsigned integer, not \"1x\"" -- flow del 1x
+check "flow get ID overflow" 2 "Error: argument of \"get\" must be an unsigned integer up to 18446744073709551615, not \"18446744073709551616\"" -- flow get 18446744073709551616
+check "flow verdict bad word" 2 "Error: argument of \"verdict\" must be \"offload\", \"inspect\", \"inspect-all\" or \"block\", not \"allow\"" -- flow verdict 3 allow
+check "flow verdict missing" 2 "Error: argument of \"verdict\" is missing" -- flow verdict 3
+check "flow flush extra word" 2 "What is \"now\"?" -- flow flush now
+check "monitor extra word" 2 "What is \"flows\"?" -- monitor flows
 
 # Without the module every command that reaches the kernel says so.
 if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
@@ -56,6 +79,11 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "json show without module" 1 "$missing" -- -j show
 	check "set without module" 1 "$missing" -- set offload no min-pkts 16
 	check "counters without module" 1 "$missing" -- -p counters match rcv
+	check "port show without module" 1 "$missing" -- -j port show
+	check "port add without module" 1 "$missing" -- port add lo mode l3 vlan 10
+	check "flow show without module" 1 "$missing" -- flow show state offloaded
+	check "flow verdict without module" 1 "$missing" -- flow verdict 1 block
+	check "monitor without module" 1 "$missing" -- -j monitor
 fi
 
 echo "1..$n"

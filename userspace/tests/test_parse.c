@@ -182,6 +182,122 @@ static void test_set_args_usage_errors(void **state)
 		"must be \"yes\" or \"no\", not \"maybe\"\n"));
 }
 
+static void test_set_args_new_knobs(void **state)
+{
+	char *argv[] = { "snaplen", "64", "default-verdict", "block",
+			 "max-flows", "16777216" };
+	static const struct { const char *word; uint32_t value; } verdicts[] = {
+		{ "offload", ITO_VERDICT_OFFLOAD },
+		{ "inspect", ITO_VERDICT_INSPECT },
+		{ "block", ITO_VERDICT_BLOCK },
+	};
+	struct ito_config cfg;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(config_parse_args(6, argv, &cfg), EXIT_OK);
+	assert_int_equal(cfg.present, 1u << ITO_A_CONFIG_SNAPLEN |
+				      1u << ITO_A_CONFIG_DEFAULT_VERDICT |
+				      1u << ITO_A_CONFIG_MAX_FLOWS);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_SNAPLEN], 64);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_DEFAULT_VERDICT], ITO_VERDICT_BLOCK);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_MAX_FLOWS], 16777216);
+
+	for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++) {
+		char *one[] = { "default-verdict", (char *)verdicts[i].word };
+
+		assert_int_equal(config_parse_args(2, one, &cfg), EXIT_OK);
+		assert_int_equal(cfg.value[ITO_A_CONFIG_DEFAULT_VERDICT],
+				 verdicts[i].value);
+	}
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_set_args_default_verdict_words(void **state)
+{
+	/* inspect-all is a flow's verdict, not a default; none is no verdict. */
+	char *all[] = { "default-verdict", "inspect-all" };
+	char *none[] = { "default-verdict", "none" };
+	char *number[] = { "default-verdict", "2" };
+	char *missing[] = { "snaplen", "256", "default-verdict" };
+	char *twice[] = { "default-verdict", "block", "default-verdict", "offload" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(2, all, &cfg), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"default-verdict\" must be \"offload\", "
+		"\"inspect\" or \"block\", not \"inspect-all\"\n");
+	assert_int_equal(config_parse_args(2, none, &cfg), EXIT_USAGE);
+	assert_int_equal(config_parse_args(2, number, &cfg), EXIT_USAGE);
+	assert_int_equal(config_parse_args(3, missing, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"default-verdict\" is missing\n"));
+	assert_int_equal(config_parse_args(4, twice, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: duplicate \"default-verdict\": \"offload\" is the second value\n"));
+}
+
+static void test_set_args_snaplen_max_flows_numbers(void **state)
+{
+	char *neg[] = { "snaplen", "-1" };
+	char *big[] = { "max-flows", "4294967296" };
+	char *range[] = { "snaplen", "0", "max-flows", "0" };	/* kernel's call */
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(2, neg, &cfg), EXIT_USAGE);
+	assert_int_equal(config_parse_args(2, big, &cfg), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"snaplen\" must be an unsigned integer, not \"-1\"\n"
+		"Error: argument of \"max-flows\" must be an unsigned integer up to 4294967295, not \"4294967296\"\n");
+	assert_int_equal(config_parse_args(4, range, &cfg), EXIT_OK);
+}
+
+static void test_u16_u64(void **state)
+{
+	uint16_t v16 = 1;
+	uint64_t v64 = 1;
+
+	(void)state;
+	assert_int_equal(parse_u16("vlan", "65535", &v16), 0);
+	assert_int_equal(v16, 65535);
+	assert_int_equal(parse_u16("vlan", "65536", &v16), -EINVAL);
+	assert_int_equal(v16, 65535);
+	assert_int_equal(parse_u64("get", "18446744073709551615", &v64), 0);
+	assert_true(v64 == UINT64_MAX);
+	assert_int_equal(parse_u64("get", "18446744073709551616", &v64), -EINVAL);
+	assert_int_equal(parse_u64("get", "-1", &v64), -EINVAL);
+	assert_int_equal(parse_u64("get", "1x", &v64), -EINVAL);
+	assert_true(v64 == UINT64_MAX);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"vlan\" must be an unsigned integer up to 65535, not \"65536\"\n"
+		"Error: argument of \"get\" must be an unsigned integer up to 18446744073709551615, not \"18446744073709551616\"\n"
+		"Error: argument of \"get\" must be an unsigned integer, not \"-1\"\n"
+		"Error: argument of \"get\" must be an unsigned integer, not \"1x\"\n");
+}
+
+static void test_choice(void **state)
+{
+	static const struct choice one[] = { { "only", 7 }, { NULL, 0 } };
+	static const struct choice two[] = { { "a", 1 }, { "b", 2 }, { NULL, 0 } };
+	uint32_t v = 0;
+
+	(void)state;
+	assert_int_equal(parse_choice("k", "only", one, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_choice("k", "b", two, &v), 0);
+	assert_int_equal(v, 2);
+	assert_string_equal(choice_word(two, 1), "a");
+	assert_null(choice_word(two, 3));
+	assert_int_equal(parse_choice("k", "c", one, &v), -EINVAL);
+	assert_int_equal(parse_choice("k", "B", two, &v), -EINVAL);
+	assert_int_equal(v, 2);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"k\" must be \"only\", not \"c\"\n"
+		"Error: argument of \"k\" must be \"a\" or \"b\", not \"B\"\n");
+}
+
 /* Each test starts with an empty capture. */
 static int fresh_capture(void **state)
 {
@@ -204,6 +320,11 @@ int main(void)
 		cmocka_unit_test_setup(test_set_args_no_range_check, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_unknown_keyword, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_usage_errors, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_new_knobs, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_default_verdict_words, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_snaplen_max_flows_numbers, fresh_capture),
+		cmocka_unit_test_setup(test_u16_u64, fresh_capture),
+		cmocka_unit_test_setup(test_choice, fresh_capture),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests,

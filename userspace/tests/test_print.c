@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <inttypes.h>
 
 #include "capture.h"
 #include "config.h"
@@ -112,6 +113,124 @@ static void test_show_text_offload_no(void **state)
 	assert_string_equal(capture_text(&out),
 		"Intelligent Traffic Offload:\n"
 		"  offload          : no\n");
+	capture_close(&out);
+}
+
+/* Every knob of this uapi, at the module's defaults. */
+static void all_knobs(struct ito_config *cfg)
+{
+	default_config(cfg);
+	cfg->value[ITO_A_CONFIG_SNAPLEN] = 256;
+	cfg->value[ITO_A_CONFIG_DEFAULT_VERDICT] = ITO_VERDICT_INSPECT;
+	cfg->value[ITO_A_CONFIG_MAX_FLOWS] = 1048576;
+	cfg->present |= 1u << ITO_A_CONFIG_SNAPLEN |
+			1u << ITO_A_CONFIG_DEFAULT_VERDICT |
+			1u << ITO_A_CONFIG_MAX_FLOWS;
+}
+
+static void test_show_new_knobs_text(void **state)
+{
+	struct ito_config cfg;
+	struct capture out;
+
+	(void)state;
+	all_knobs(&cfg);
+	show_config(&out, false, false, &cfg);
+	assert_string_equal(capture_text(&out),
+		"Intelligent Traffic Offload:\n"
+		"  offload          : yes\n"
+		"  min-pkts         : 8\n"
+		"  min-rate         : 95 pkt/s\n"
+		"  tcp-ageing       : 12 s\n"
+		"  udp-ageing       : 20 s\n"
+		"  max-sessions     : 500000\n"
+		"  max-update-rate  : 7000 /s\n"
+		"  snaplen          : 256 bytes\n"
+		"  default-verdict  : inspect\n"
+		"  max-flows        : 1048576\n");
+	capture_close(&out);
+}
+
+static void test_show_new_knobs_json(void **state)
+{
+	struct ito_config cfg;
+	struct capture out;
+
+	(void)state;
+	all_knobs(&cfg);
+	cfg.value[ITO_A_CONFIG_DEFAULT_VERDICT] = ITO_VERDICT_BLOCK;
+	show_config(&out, true, false, &cfg);
+	assert_string_equal(capture_text(&out),
+		"{\"offload\":true,\"min_pkts\":8,\"min_rate\":95,"
+		"\"tcp_ageing\":12,\"udp_ageing\":20,\"max_sessions\":500000,"
+		"\"max_update_rate\":7000,\"snaplen\":256,"
+		"\"default_verdict\":\"block\",\"max_flows\":1048576}\n");
+	capture_close(&out);
+}
+
+static void test_show_default_verdict_words(void **state)
+{
+	static const struct { uint32_t value; const char *text; } cases[] = {
+		{ ITO_VERDICT_OFFLOAD, "offload" },
+		{ ITO_VERDICT_INSPECT, "inspect" },
+		{ ITO_VERDICT_BLOCK, "block" },
+		{ 77, "77" },	/* a newer module's: its number */
+	};
+	struct ito_config cfg = {};
+	struct capture out;
+	char want[128];
+	size_t i;
+
+	(void)state;
+	cfg.present = 1u << ITO_A_CONFIG_DEFAULT_VERDICT;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cfg.value[ITO_A_CONFIG_DEFAULT_VERDICT] = cases[i].value;
+		show_config(&out, true, false, &cfg);
+		snprintf(want, sizeof(want), "{\"default_verdict\":\"%s\"}\n",
+			 cases[i].text);
+		assert_string_equal(capture_text(&out), want);
+		capture_close(&out);
+	}
+}
+
+static void test_json_nesting(void **state)
+{
+	struct printer p;
+	struct capture out;
+
+	(void)state;
+	capture_open(&out);
+	print_init(&p, out.fp, true, true);
+	print_open_object(&p, NULL);
+	print_field_uint(&p, PRINT_ANY, "n", "%" PRIu64, 1);
+	print_open_array(&p, "list");
+	print_field_str(&p, PRINT_JSON, NULL, NULL, "x");
+	print_open_object(&p, NULL);
+	print_close_object(&p);
+	print_close_array(&p);
+	print_field_bool(&p, PRINT_JSON, "b", NULL, true);
+	print_field_str(&p, PRINT_FP, "t", "%s", "text only");
+	print_close_object(&p);
+	assert_string_equal(capture_text(&out),
+		"{\n"
+		"    \"n\": 1,\n"
+		"    \"list\": [\n"
+		"        \"x\",\n"
+		"        {}\n"
+		"    ],\n"
+		"    \"b\": true\n"
+		"}\n");
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	print_open_object(&p, NULL);
+	print_field_uint(&p, PRINT_ANY, "n", "n %" PRIu64, 1);
+	print_field_bool(&p, PRINT_ANY, "b", " b %s", false);
+	print_field_str(&p, PRINT_JSON, "t", " %s", "json only");
+	print_text(&p, "\n");
+	print_close_object(&p);
+	assert_string_equal(capture_text(&out), "n 1 b no\n");
 	capture_close(&out);
 }
 
@@ -260,6 +379,10 @@ int main(void)
 		cmocka_unit_test(test_show_json),
 		cmocka_unit_test(test_show_pretty_json),
 		cmocka_unit_test(test_show_text_offload_no),
+		cmocka_unit_test(test_show_new_knobs_text),
+		cmocka_unit_test(test_show_new_knobs_json),
+		cmocka_unit_test(test_show_default_verdict_words),
+		cmocka_unit_test(test_json_nesting),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_json_key_from_keyword),
 		cmocka_unit_test(test_string_field),

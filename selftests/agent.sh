@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The control loop with the real agent: itod registers, receives exactly
+# min-pkts copies per flow, decides by its policy; a second agent is
+# refused; killing the agent applies the default verdict without stopping
+# traffic; a restarted agent registers again. IPv4 and IPv6, TCP and UDP.
+# A flood beyond max-flows is counted, not tracked. Runs inside the test VM.
+set -u
+here=$(dirname "$0")
+. "$here/lib.sh"
+. "$here/topo.sh"
+
+ITOD=${ITOD:-$TOP/userspace/itod/itod}
+tmp=$(mktemp -d)
+itod_pid=
+cleanup()
+{
+	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
+	topo_down
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+jflow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
+counter() { fwctl -j counters | jq ".$1"; }
+
+start_itod()
+{
+	fw "$ITOD" -f -v -c "$tmp/itod.conf" >>"$tmp/itod.log" 2>&1 &
+	itod_pid=$!
+	# registered once the kernel refuses a second agent
+	for _ in $(seq 50); do
+		grep -q -i "registered" "$tmp/itod.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# udp_send PORT COUNT [ADDR]: COUNT datagrams, 20 ms apart, from port 1500
+udp_send()
+{
+	cli bash -c "for i in \$(seq $2); do echo \"datagram \$i\"; sleep 0.02; done" |
+		cli socat -u - "UDP-SENDTO:${3:-10.0.2.2}:$1,sourceport=1500,reuseaddr"
+}
+
+plan 16
+
+modprobe nf_conntrack
+rmmod ito 2>/dev/null
+insmod "$ITO_KO" || exit 1
+topo_up
+fwctl port add f0
+fwctl port add f1
+
+cat >"$tmp/itod.conf" <<CONF
+block proto udp dport 9999
+offload proto udp dport 7000
+offload proto tcp dport 5201
+inspect proto tcp dport 8080
+default inspect
+CONF
+
+check "itod registers as the agent" start_itod
+check_fail "a second agent is refused" fw timeout 5 "$ITOD" -f -c "$tmp/itod.conf"
+
+# UDP, offload by policy: exactly min-pkts copies, the tuple, the verdict.
+srv socat -u UDP-RECV:7000 OPEN:/dev/null &
+sleep 0.3
+udp_send 7000 20
+sleep 0.5
+f=$(jflow '.proto=="udp" and .dport==7000')
+echo "# $f"
+check "UDP flow: exactly 8 copies" test "$(jq .copies <<<"$f")" = 8
+check "UDP flow: the tuple" test "$(jq -r '"\(.src) \(.sport) \(.dst)"' <<<"$f")" = "10.0.1.2 1500 10.0.2.2"
+check "UDP flow: offload verdict by policy" test "$(jq -r .verdict <<<"$f")" = offload
+check "UDP flow: all 20 packets counted" test "$(jq .pkts_orig <<<"$f")" = 20
+check "agent logged the decision" grep -q "dport\|:7000" "$tmp/itod.log"
+
+# TCP, inspect by policy, more packets than min-pkts.
+srv socat -u TCP-LISTEN:8080,reuseaddr OPEN:/dev/null &
+sleep 0.3
+head -c 200000 /dev/urandom | cli socat -u - TCP:10.0.2.2:8080
+sleep 0.5
+f=$(jflow '.proto=="tcp" and .dport==8080')
+echo "# $f"
+check "TCP flow: 8 copies of many packets" test "$(jq .copies <<<"$f")" = 8 -a "$(jq '.pkts_orig + .pkts_reply' <<<"$f")" -gt 8
+check "TCP flow: inspect verdict" test "$(jq -r .verdict <<<"$f")" = inspect
+
+# IPv6 like IPv4.
+srv socat -u UDP6-RECV:7000 OPEN:/dev/null &
+sleep 0.3
+cli bash -c 'for i in $(seq 10); do echo v6; sleep 0.02; done' |
+	cli socat -u - "UDP6-SENDTO:[fd00:2::2]:7000"
+sleep 0.5
+f=$(jflow '.family=="inet6" or (.src|test(":"))')
+echo "# $f"
+check "IPv6 flow tracked with 8 copies and a verdict" \
+	test "$(jq .copies <<<"$f")" = 8 -a "$(jq -r .verdict <<<"$f")" = offload
+check "no copy was dropped" test "$(counter copies_dropped)" = 0
+
+# Agent killed mid-flow: traffic continues, the default verdict applies.
+fwctl set min-pkts 50
+srv socat -u UDP-RECV:7100 OPEN:"$tmp/u7100",creat &
+sleep 0.3
+udp_send 7100 100 &
+sender=$!
+sleep 0.6
+kill -9 "$itod_pid"
+itod_pid=
+wait "$sender"
+sleep 0.3
+f=$(jflow '.dport==7100')
+echo "# $f"
+check "traffic survives the agent's death (100 datagrams)" test "$(wc -l <"$tmp/u7100")" = 100
+check "default verdict applied" test "$(jq -r .verdict <<<"$f")" = inspect -a "$(counter verdict_default)" -ge 1
+check "restarted agent registers again" start_itod
+
+# A flood of new flows beyond max-flows: counted, memory bounded.
+fwctl flow flush
+fwctl set max-flows 50
+cli bash -c 'for p in $(seq 2000 2199); do echo x | socat -u - UDP-SENDTO:10.0.2.2:9100,sourceport=$p,reuseaddr; done'
+check "at most max-flows tracked" test "$(fwctl -j flow show | jq length)" -le 50
+check "the excess is counted" test "$(counter flows_untracked_full)" -ge 150
+
+finish

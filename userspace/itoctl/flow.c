@@ -1,0 +1,652 @@
+// SPDX-License-Identifier: GPL-2.0
+/* "itoctl flow": the flows ito tracks, their verdicts, and their events. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+
+#include "dev.h"
+#include "flow.h"
+#include "itoctl.h"
+#include "names.h"
+#include "parse.h"
+#include "report.h"
+#include "usage.h"
+
+/* Room for "icmpv6 [v6]:port -> [v6]:port type T code C id I". */
+#define TUPLE_LEN	160
+#define NUMBER_LEN	24
+
+static int usage_error(const char *word)
+{
+	unknown_word(word);
+	usage(report_stream());
+	return EXIT_USAGE;
+}
+
+/* "VERB ID": the flow ID of get, del and verdict. */
+static int parse_id(int argc, char **argv, const char *verb, uint64_t *id)
+{
+	if (argc < 1) {
+		pr_err("\"flow %s\" needs a flow ID", verb);
+		return -EINVAL;
+	}
+	return parse_u64(verb, argv[0], id);
+}
+
+static int parse_show_args(int argc, char **argv, struct flow_args *args)
+{
+	for (; argc > 0; argc -= 2, argv += 2) {
+		if (!keyword_is(argv[0], "state"))
+			return usage_error(argv[0]);
+		if (argc < 2) {
+			missing_argument("state");
+			return EXIT_USAGE;
+		}
+		if (args->has_state) {
+			duplicate_argument("state", argv[1]);
+			return EXIT_USAGE;
+		}
+		if (parse_choice("state", argv[1], flow_state_names,
+				 &args->state))
+			return EXIT_USAGE;
+		args->has_state = true;
+	}
+	return EXIT_OK;
+}
+
+int flow_parse_args(int argc, char **argv, struct flow_args *args)
+{
+	const char *verb = argc > 0 ? argv[0] : "show";
+	int used = 1;		/* the ID */
+
+	memset(args, 0, sizeof(*args));
+	if (argc > 0)
+		argc--, argv++;
+
+	if (keyword_is(verb, "show")) {
+		args->op = FLOW_SHOW;
+		return parse_show_args(argc, argv, args);
+	} else if (keyword_is(verb, "flush")) {
+		args->op = FLOW_FLUSH;
+		used = 0;
+	} else if (keyword_is(verb, "get")) {
+		args->op = FLOW_GET;
+	} else if (keyword_is(verb, "del")) {
+		args->op = FLOW_DEL;
+	} else if (keyword_is(verb, "verdict")) {
+		args->op = FLOW_VERDICT;
+	} else {
+		return usage_error(verb);
+	}
+
+	if (used && parse_id(argc, argv, verb, &args->id))
+		return EXIT_USAGE;
+	argc -= used, argv += used;
+
+	if (args->op == FLOW_VERDICT) {
+		if (argc < 1) {
+			missing_argument("verdict");
+			return EXIT_USAGE;
+		}
+		if (parse_choice("verdict", argv[0], flow_verdict_choices,
+				 &args->verdict))
+			return EXIT_USAGE;
+		argc--, argv++;
+	}
+	if (argc > 0)
+		return usage_error(argv[0]);
+	return EXIT_OK;
+}
+
+struct nlmsghdr *flow_build_request(void *buf, uint16_t family_id,
+				    const struct flow_args *args)
+{
+	static const uint8_t cmds[] = {
+		[FLOW_SHOW] = ITO_CMD_FLOW_GET,
+		[FLOW_GET] = ITO_CMD_FLOW_GET,
+		[FLOW_DEL] = ITO_CMD_FLOW_DEL,
+		[FLOW_FLUSH] = ITO_CMD_FLOW_FLUSH,
+		[FLOW_VERDICT] = ITO_CMD_FLOW_VERDICT,
+	};
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = ito_nl_msg_start(buf, family_id, cmds[args->op],
+			       ITO_FAMILY_VERSION,
+			       args->op == FLOW_SHOW ? NLM_F_DUMP : 0);
+	if (args->op == FLOW_FLUSH ||
+	    (args->op == FLOW_SHOW && !args->has_state))
+		return nlh;
+
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	if (args->op == FLOW_SHOW)
+		mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, args->state);
+	else
+		mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, args->id);
+	if (args->op == FLOW_VERDICT)
+		mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, args->verdict);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* How each attribute of a flow is checked and where it is kept. */
+enum flow_attr_kind {
+	FLOW_ATTR_SKIP,		/* unknown, padding: ignored */
+	FLOW_ATTR_U8,
+	FLOW_ATTR_U16,
+	FLOW_ATTR_U32,
+	FLOW_ATTR_U64,
+	FLOW_ATTR_ADDR,		/* 4 or 16 bytes, length kept just before */
+};
+
+#define FLOW_ATTR(attr, kind, field) \
+	[attr] = { FLOW_ATTR_##kind, offsetof(struct ito_flow, field) }
+
+static const struct {
+	enum flow_attr_kind kind;
+	size_t offset;
+} flow_attrs[ITO_A_FLOW_MAX + 1] = {
+	FLOW_ATTR(ITO_A_FLOW_ID, U64, id),
+	FLOW_ATTR(ITO_A_FLOW_STATE, U32, state),
+	FLOW_ATTR(ITO_A_FLOW_VERDICT, U32, verdict),
+	FLOW_ATTR(ITO_A_FLOW_FAMILY, U8, family),
+	FLOW_ATTR(ITO_A_FLOW_PROTO, U8, proto),
+	FLOW_ATTR(ITO_A_FLOW_SADDR, ADDR, saddr),
+	FLOW_ATTR(ITO_A_FLOW_DADDR, ADDR, daddr),
+	FLOW_ATTR(ITO_A_FLOW_SPORT, U16, sport),
+	FLOW_ATTR(ITO_A_FLOW_DPORT, U16, dport),
+	FLOW_ATTR(ITO_A_FLOW_IIF, U32, iif),
+	FLOW_ATTR(ITO_A_FLOW_PKTS_ORIG, U64, pkts_orig),
+	FLOW_ATTR(ITO_A_FLOW_BYTES_ORIG, U64, bytes_orig),
+	FLOW_ATTR(ITO_A_FLOW_PKTS_REPLY, U64, pkts_reply),
+	FLOW_ATTR(ITO_A_FLOW_BYTES_REPLY, U64, bytes_reply),
+	FLOW_ATTR(ITO_A_FLOW_AGE_MS, U64, age_ms),
+	FLOW_ATTR(ITO_A_FLOW_IDLE_MS, U64, idle_ms),
+	FLOW_ATTR(ITO_A_FLOW_RATE, U32, rate),
+	FLOW_ATTR(ITO_A_FLOW_COPIES, U32, copies),
+	FLOW_ATTR(ITO_A_FLOW_CT_STATE, U32, ct_state),
+	FLOW_ATTR(ITO_A_FLOW_EVENT, U32, event),
+	FLOW_ATTR(ITO_A_FLOW_END_REASON, U32, end_reason),
+};
+
+static int flow_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct ito_flow *flow = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	uint16_t len = mnl_attr_get_payload_len(attr);
+	char *field;
+
+	if (mnl_attr_type_valid(attr, ITO_A_FLOW_MAX) < 0)
+		return MNL_CB_OK;	/* a newer module's */
+	field = (char *)flow + flow_attrs[type].offset;
+
+	switch (flow_attrs[type].kind) {
+	case FLOW_ATTR_SKIP:
+		return MNL_CB_OK;
+	case FLOW_ATTR_U8:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return MNL_CB_ERROR;
+		*(uint8_t *)field = mnl_attr_get_u8(attr);
+		break;
+	case FLOW_ATTR_U16:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+			return MNL_CB_ERROR;
+		*(uint16_t *)field = mnl_attr_get_u16(attr);
+		break;
+	case FLOW_ATTR_U32:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		*(uint32_t *)field = mnl_attr_get_u32(attr);
+		break;
+	case FLOW_ATTR_U64:
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return MNL_CB_ERROR;
+		*(uint64_t *)field = mnl_attr_get_u64(attr);
+		break;
+	case FLOW_ATTR_ADDR:
+		if (len != 4 && len != 16)
+			return MNL_CB_ERROR;
+		memcpy(field, mnl_attr_get_payload(attr), len);
+		if (type == ITO_A_FLOW_SADDR)
+			flow->saddr_len = len;
+		else
+			flow->daddr_len = len;
+		break;
+	}
+	flow->present |= 1u << type;
+	return MNL_CB_OK;
+}
+
+static bool addr_fits_family(const struct ito_flow *flow, uint8_t len)
+{
+	if (!flow_has(flow, ITO_A_FLOW_FAMILY) || !len)
+		return true;
+	if (flow->family == AF_INET)
+		return len == 4;
+	if (flow->family == AF_INET6)
+		return len == 16;
+	return true;
+}
+
+int flow_parse_nest(const struct nlattr *nest, struct ito_flow *flow)
+{
+	memset(flow, 0, sizeof(*flow));
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, flow_attr_cb, flow) < 0)
+		return -EPROTO;
+	if (!addr_fits_family(flow, flow->saddr_len) ||
+	    !addr_fits_family(flow, flow->daddr_len))
+		return -EPROTO;
+	return 0;
+}
+
+int flow_parse_reply(const struct nlmsghdr *nlh,
+		     int (*fn)(const struct ito_flow *flow, void *data),
+		     void *data)
+{
+	const struct nlattr *attr;
+	struct ito_flow flow;
+	bool found = false;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -EPROTO;
+	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+		if (mnl_attr_get_type(attr) != ITO_A_FLOW)
+			continue;
+		if (flow_parse_nest(attr, &flow))
+			return -EPROTO;
+		found = true;
+		err = fn(&flow, data);
+		if (err)
+			return err;
+	}
+	return found ? 0 : -EPROTO;
+}
+
+/* The word of @value, or its number for a value of a newer module. */
+static const char *word_or_number(const struct choice *names, uint32_t value,
+				  char buf[NUMBER_LEN])
+{
+	const char *word = choice_word(names, value);
+
+	if (word)
+		return word;
+	snprintf(buf, NUMBER_LEN, "%u", value);
+	return buf;
+}
+
+static bool proto_has_ports(uint8_t proto)
+{
+	return proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	       proto == IPPROTO_SCTP || proto == IPPROTO_UDPLITE ||
+	       proto == IPPROTO_DCCP;
+}
+
+static bool proto_is_icmp(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+}
+
+static const char *addr_str(const uint8_t *addr, uint8_t len,
+			    char buf[INET6_ADDRSTRLEN])
+{
+	if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, addr, buf,
+		       INET6_ADDRSTRLEN))
+		snprintf(buf, INET6_ADDRSTRLEN, "?");
+	return buf;
+}
+
+struct strbuf {
+	char *s;
+	size_t len;
+	size_t used;
+};
+
+static void sb_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->used >= sb->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->s + sb->used, sb->len - sb->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->used += n;
+}
+
+/* "10.0.1.2:40000", "[2001:db8::1]:40000", or the bare address. */
+static void sb_endpoint(struct strbuf *sb, const uint8_t *addr, uint8_t len,
+			bool has_port, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	addr_str(addr, len, a);
+	if (!has_port)
+		sb_printf(sb, "%s", a);
+	else if (len == 16)
+		sb_printf(sb, "[%s]:%u", a, port);
+	else
+		sb_printf(sb, "%s:%u", a, port);
+}
+
+/* "tcp 10.0.1.2:40000 -> 10.0.2.2:5201", "icmp A -> B type 8 code 0 id 7". */
+static void format_tuple(const struct ito_flow *flow, char *buf, size_t len)
+{
+	struct strbuf sb = { buf, len, 0 };
+	bool ports = proto_has_ports(flow->proto);
+	const char *proto = choice_word(proto_names, flow->proto);
+
+	buf[0] = '\0';
+	if (flow_has(flow, ITO_A_FLOW_PROTO)) {
+		if (proto)
+			sb_printf(&sb, "%s", proto);
+		else
+			sb_printf(&sb, "proto %u", flow->proto);
+	}
+	if (flow_has(flow, ITO_A_FLOW_SADDR)) {
+		sb_printf(&sb, "%s", sb.used ? " " : "");
+		sb_endpoint(&sb, flow->saddr, flow->saddr_len,
+			    ports && flow_has(flow, ITO_A_FLOW_SPORT),
+			    flow->sport);
+	}
+	if (flow_has(flow, ITO_A_FLOW_DADDR)) {
+		sb_printf(&sb, "%s", sb.used ? " -> " : "-> ");
+		sb_endpoint(&sb, flow->daddr, flow->daddr_len,
+			    ports && flow_has(flow, ITO_A_FLOW_DPORT),
+			    flow->dport);
+	}
+	/* ICMP: the source "port" is the id, the destination type << 8 | code. */
+	if (proto_is_icmp(flow->proto) && flow_has(flow, ITO_A_FLOW_DPORT))
+		sb_printf(&sb, " type %u code %u", flow->dport >> 8,
+			  flow->dport & 0xff);
+	if (proto_is_icmp(flow->proto) && flow_has(flow, ITO_A_FLOW_SPORT))
+		sb_printf(&sb, " id %u", flow->sport);
+}
+
+/* Milliseconds as seconds with one decimal: "2.1". */
+static const char *format_secs(uint64_t ms, char buf[NUMBER_LEN])
+{
+	snprintf(buf, NUMBER_LEN, "%" PRIu64 ".%" PRIu64, ms / 1000,
+		 ms % 1000 / 100);
+	return buf;
+}
+
+static bool flow_offloaded(const struct ito_flow *flow)
+{
+	return flow->state == ITO_FLOW_STATE_OFFLOADED;
+}
+
+/* The JSON members of a flow, in one place for every command. */
+static void flow_json_members(struct printer *p, const struct ito_flow *f)
+{
+	char num[NUMBER_LEN], a[INET6_ADDRSTRLEN];
+
+	if (flow_has(f, ITO_A_FLOW_ID))
+		print_field_uint(p, PRINT_JSON, "id", NULL, f->id);
+	if (flow_has(f, ITO_A_FLOW_PROTO))
+		print_field_str(p, PRINT_JSON, "proto", NULL,
+				word_or_number(proto_names, f->proto, num));
+	if (flow_has(f, ITO_A_FLOW_FAMILY))
+		print_field_str(p, PRINT_JSON, "family", NULL,
+				word_or_number(family_names, f->family, num));
+	if (flow_has(f, ITO_A_FLOW_SADDR))
+		print_field_str(p, PRINT_JSON, "src", NULL,
+				addr_str(f->saddr, f->saddr_len, a));
+	if (flow_has(f, ITO_A_FLOW_SPORT))
+		print_field_uint(p, PRINT_JSON, "sport", NULL, f->sport);
+	if (flow_has(f, ITO_A_FLOW_DADDR))
+		print_field_str(p, PRINT_JSON, "dst", NULL,
+				addr_str(f->daddr, f->daddr_len, a));
+	if (flow_has(f, ITO_A_FLOW_DPORT))
+		print_field_uint(p, PRINT_JSON, "dport", NULL, f->dport);
+	/* An interface another object refers to is its ifindex in JSON. */
+	if (flow_has(f, ITO_A_FLOW_IIF))
+		print_field_uint(p, PRINT_JSON, "iif", NULL, f->iif);
+	if (flow_has(f, ITO_A_FLOW_STATE))
+		print_field_str(p, PRINT_JSON, "state", NULL,
+				word_or_number(flow_state_names, f->state, num));
+	if (flow_has(f, ITO_A_FLOW_VERDICT))
+		print_field_str(p, PRINT_JSON, "verdict", NULL,
+				word_or_number(verdict_names, f->verdict, num));
+	if (flow_has(f, ITO_A_FLOW_PKTS_ORIG))
+		print_field_uint(p, PRINT_JSON, "pkts_orig", NULL, f->pkts_orig);
+	if (flow_has(f, ITO_A_FLOW_BYTES_ORIG))
+		print_field_uint(p, PRINT_JSON, "bytes_orig", NULL, f->bytes_orig);
+	if (flow_has(f, ITO_A_FLOW_PKTS_REPLY))
+		print_field_uint(p, PRINT_JSON, "pkts_reply", NULL, f->pkts_reply);
+	if (flow_has(f, ITO_A_FLOW_BYTES_REPLY))
+		print_field_uint(p, PRINT_JSON, "bytes_reply", NULL, f->bytes_reply);
+	if (flow_has(f, ITO_A_FLOW_AGE_MS))
+		print_field_uint(p, PRINT_JSON, "age_ms", NULL, f->age_ms);
+	if (flow_has(f, ITO_A_FLOW_IDLE_MS))
+		print_field_uint(p, PRINT_JSON, "idle_ms", NULL, f->idle_ms);
+	if (flow_has(f, ITO_A_FLOW_RATE))
+		print_field_uint(p, PRINT_JSON, "rate", NULL, f->rate);
+	if (flow_has(f, ITO_A_FLOW_COPIES))
+		print_field_uint(p, PRINT_JSON, "copies", NULL, f->copies);
+	if (flow_has(f, ITO_A_FLOW_CT_STATE))
+		print_field_str(p, PRINT_JSON, "ct_state", NULL,
+				word_or_number(ct_state_names, f->ct_state, num));
+	if (flow_has(f, ITO_A_FLOW_STATE))
+		print_field_bool(p, PRINT_JSON, "offload", NULL,
+				 flow_offloaded(f));
+}
+
+/* The text of a flow on one line, without the newline. */
+static void flow_text_line(struct printer *p, const struct ito_flow *f)
+{
+	char tuple[TUPLE_LEN], num[NUMBER_LEN], dev[DEV_NAME_LEN];
+	const char *sep = "";
+
+	if (flow_has(f, ITO_A_FLOW_ID)) {
+		print_text(p, "id %" PRIu64, f->id);
+		sep = " ";
+	}
+	format_tuple(f, tuple, sizeof(tuple));
+	if (tuple[0])
+		print_text(p, "%s%s", sep, tuple);
+	if (flow_has(f, ITO_A_FLOW_IIF))
+		print_text(p, " iif %s", dev_name(f->iif, dev));
+	if (flow_has(f, ITO_A_FLOW_STATE))
+		print_text(p, " state %s",
+			   word_or_number(flow_state_names, f->state, num));
+	if (flow_has(f, ITO_A_FLOW_VERDICT))
+		print_text(p, " verdict %s",
+			   word_or_number(verdict_names, f->verdict, num));
+	/* Original/reply, as conntrack counts them. */
+	if (flow_has(f, ITO_A_FLOW_PKTS_ORIG) || flow_has(f, ITO_A_FLOW_PKTS_REPLY))
+		print_text(p, " pkts %" PRIu64 "/%" PRIu64,
+			   f->pkts_orig, f->pkts_reply);
+	if (flow_has(f, ITO_A_FLOW_BYTES_ORIG) || flow_has(f, ITO_A_FLOW_BYTES_REPLY))
+		print_text(p, " bytes %" PRIu64 "/%" PRIu64,
+			   f->bytes_orig, f->bytes_reply);
+	if (flow_has(f, ITO_A_FLOW_RATE))
+		print_text(p, " rate %u/s", f->rate);
+	if (flow_has(f, ITO_A_FLOW_AGE_MS))
+		print_text(p, " age %ss", format_secs(f->age_ms, num));
+	if (flow_has(f, ITO_A_FLOW_IDLE_MS))
+		print_text(p, " idle %ss", format_secs(f->idle_ms, num));
+	if (flow_has(f, ITO_A_FLOW_COPIES))
+		print_text(p, " copies %u", f->copies);
+}
+
+void flow_print_line(struct printer *p, const struct ito_flow *flow)
+{
+	print_open_object(p, NULL);
+	flow_json_members(p, flow);
+	flow_text_line(p, flow);
+	print_text(p, "\n");
+	print_close_object(p);
+}
+
+#define DETAIL_WIDTH	9	/* "ct-state" plus a space */
+
+void flow_print_detail(struct printer *p, const struct ito_flow *f)
+{
+	char tuple[TUPLE_LEN], num[NUMBER_LEN], dev[DEV_NAME_LEN];
+	const int w = DETAIL_WIDTH;
+
+	if (p->json) {
+		flow_print_line(p, f);	/* the same object as in "show" */
+		return;
+	}
+	print_text(p, "flow %" PRIu64 "\n", f->id);
+	format_tuple(f, tuple, sizeof(tuple));
+	if (tuple[0])
+		print_text(p, "  %-*s: %s\n", w, "tuple", tuple);
+	if (flow_has(f, ITO_A_FLOW_IIF))
+		print_text(p, "  %-*s: %s\n", w, "iif", dev_name(f->iif, dev));
+	if (flow_has(f, ITO_A_FLOW_STATE))
+		print_text(p, "  %-*s: %s\n  %-*s: %s\n",
+			   w, "state", word_or_number(flow_state_names, f->state, num),
+			   w, "offload", flow_offloaded(f) ? "yes" : "no");
+	if (flow_has(f, ITO_A_FLOW_VERDICT))
+		print_text(p, "  %-*s: %s\n", w, "verdict",
+			   word_or_number(verdict_names, f->verdict, num));
+	if (flow_has(f, ITO_A_FLOW_CT_STATE) && f->proto == IPPROTO_TCP)
+		print_text(p, "  %-*s: %s\n", w, "ct-state",
+			   word_or_number(ct_state_names, f->ct_state, num));
+	if (flow_has(f, ITO_A_FLOW_PKTS_ORIG) || flow_has(f, ITO_A_FLOW_PKTS_REPLY))
+		print_text(p, "  %-*s: %" PRIu64 " original, %" PRIu64 " reply\n",
+			   w, "packets", f->pkts_orig, f->pkts_reply);
+	if (flow_has(f, ITO_A_FLOW_BYTES_ORIG) || flow_has(f, ITO_A_FLOW_BYTES_REPLY))
+		print_text(p, "  %-*s: %" PRIu64 " original, %" PRIu64 " reply\n",
+			   w, "bytes", f->bytes_orig, f->bytes_reply);
+	if (flow_has(f, ITO_A_FLOW_RATE))
+		print_text(p, "  %-*s: %u pkt/s\n", w, "rate", f->rate);
+	if (flow_has(f, ITO_A_FLOW_AGE_MS))
+		print_text(p, "  %-*s: %s s\n", w, "age",
+			   format_secs(f->age_ms, num));
+	if (flow_has(f, ITO_A_FLOW_IDLE_MS))
+		print_text(p, "  %-*s: %s s\n", w, "idle",
+			   format_secs(f->idle_ms, num));
+	if (flow_has(f, ITO_A_FLOW_COPIES))
+		print_text(p, "  %-*s: %u\n", w, "copies", f->copies);
+}
+
+void flow_print_event(struct printer *p, const struct ito_flow *f)
+{
+	char num[NUMBER_LEN];
+
+	print_open_object(p, NULL);
+	print_field_str(p, PRINT_ANY, "event", "%s ",
+			flow_has(f, ITO_A_FLOW_EVENT) ?
+			word_or_number(flow_event_names, f->event, num) :
+			"flow");
+	flow_json_members(p, f);
+	flow_text_line(p, f);
+	if (flow_has(f, ITO_A_FLOW_END_REASON))
+		print_field_str(p, PRINT_ANY, "reason", " reason %s",
+				word_or_number(end_reason_names, f->end_reason,
+					       num));
+	print_text(p, "\n");
+	print_close_object(p);
+}
+
+static int print_line_cb(const struct ito_flow *flow, void *data)
+{
+	flow_print_line(data, flow);
+	return 0;
+}
+
+static int show_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (flow_parse_reply(nlh, print_line_cb, data)) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+struct get_reply {
+	struct ito_flow flow;
+	bool received;
+};
+
+static int keep_first_cb(const struct ito_flow *flow, void *data)
+{
+	struct get_reply *reply = data;
+
+	if (!reply->received)
+		reply->flow = *flow;
+	reply->received = true;
+	return 0;
+}
+
+static int get_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (flow_parse_reply(nlh, keep_first_cb, data)) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int cmd_flow(struct itoctl *ctl, int argc, char **argv)
+{
+	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	struct get_reply reply = {};
+	struct flow_args args;
+	struct nlmsghdr *nlh;
+	struct printer p;
+	char what[64];
+	int ret;
+
+	ret = flow_parse_args(argc, argv, &args);
+	if (ret)
+		return ret;
+
+	switch (args.op) {
+	case FLOW_SHOW:
+		snprintf(what, sizeof(what), "reading the flows");
+		break;
+	case FLOW_GET:
+		snprintf(what, sizeof(what), "reading flow %" PRIu64, args.id);
+		break;
+	case FLOW_DEL:
+		snprintf(what, sizeof(what), "removing flow %" PRIu64, args.id);
+		break;
+	case FLOW_FLUSH:
+		snprintf(what, sizeof(what), "flushing the flows");
+		break;
+	case FLOW_VERDICT:
+		snprintf(what, sizeof(what), "setting the verdict of flow %" PRIu64,
+			 args.id);
+		break;
+	}
+
+	ret = kernel_connect(ctl);
+	if (ret)
+		return ret;
+	nlh = flow_build_request(buf, ctl->nl.family.id, &args);
+	print_init(&p, stdout, ctl->json, ctl->pretty);
+
+	if (args.op == FLOW_SHOW) {
+		/* Printed as they come: a table may hold a million flows. */
+		print_open_array(&p, NULL);
+		ret = kernel_request(ctl, nlh, show_reply_cb, &p, what);
+		print_close_array(&p);
+	} else if (args.op == FLOW_GET) {
+		ret = kernel_request(ctl, nlh, get_reply_cb, &reply, what);
+		if (!ret && !reply.received)
+			ret = report_kernel_error(-ENODATA, "", what);
+		if (!ret)
+			flow_print_detail(&p, &reply.flow);
+	} else {
+		ret = kernel_request(ctl, nlh, NULL, NULL, what);
+	}
+	kernel_disconnect(ctl);
+	return ret;
+}

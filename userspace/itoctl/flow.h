@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Tracked flows: "itoctl flow show | get | del | flush | verdict". */
+#ifndef ITOCTL_FLOW_H
+#define ITOCTL_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/ito.h>
+
+#include "ito_nl.h"
+#include "print.h"
+
+_Static_assert(ITO_A_FLOW_MAX < 32, "struct ito_flow.present is too small");
+
+/* One ITO_A_FLOW nest; @present has 1 << ITO_A_FLOW_* of what it held. */
+struct ito_flow {
+	uint32_t present;
+	uint64_t id;
+	uint32_t state;
+	uint32_t verdict;
+	uint8_t family;
+	uint8_t proto;
+	uint8_t saddr_len;	/* 4 or 16 */
+	uint8_t daddr_len;
+	uint8_t saddr[16];	/* network order */
+	uint8_t daddr[16];
+	uint16_t sport;
+	uint16_t dport;
+	uint32_t iif;
+	uint64_t pkts_orig;
+	uint64_t bytes_orig;
+	uint64_t pkts_reply;
+	uint64_t bytes_reply;
+	uint64_t age_ms;
+	uint64_t idle_ms;
+	uint32_t rate;
+	uint32_t copies;
+	uint32_t ct_state;
+	uint32_t event;
+	uint32_t end_reason;
+};
+
+static inline bool flow_has(const struct ito_flow *flow, unsigned int attr)
+{
+	return flow->present & (1u << attr);
+}
+
+enum flow_op {
+	FLOW_SHOW,
+	FLOW_GET,
+	FLOW_DEL,
+	FLOW_FLUSH,
+	FLOW_VERDICT,
+};
+
+struct flow_args {
+	enum flow_op op;
+	uint64_t id;		/* get, del, verdict */
+	uint32_t verdict;	/* verdict */
+	uint32_t state;		/* show, if has_state */
+	bool has_state;
+};
+
+/* The words after "flow"; EXIT_OK or EXIT_USAGE with the reason printed. */
+int flow_parse_args(int argc, char **argv, struct flow_args *args);
+
+/*
+ * The request of @args into @buf: FLOW_GET by ITO_A_FLOW_ID or, for
+ * "show", as a dump (filtered by ITO_A_FLOW_STATE if given); FLOW_DEL and
+ * FLOW_VERDICT with an ITO_A_FLOW nest; FLOW_FLUSH bare.
+ */
+struct nlmsghdr *flow_build_request(void *buf, uint16_t family_id,
+				    const struct flow_args *args);
+
+/* Parse one ITO_A_FLOW nest. 0 or -EPROTO; unknown attributes skipped. */
+int flow_parse_nest(const struct nlattr *nest, struct ito_flow *flow);
+
+/*
+ * Run @fn on each ITO_A_FLOW of a FLOW_GET reply or FLOW_NTF event.
+ * Returns 0, -EPROTO (malformed, no flow) or what @fn returned if not 0.
+ */
+int flow_parse_reply(const struct nlmsghdr *nlh,
+		     int (*fn)(const struct ito_flow *flow, void *data),
+		     void *data);
+
+/*
+ * A flow on one text line ("id 12 tcp 10.0.1.2:40000 -> 10.0.2.2:5201 iif
+ * veth1 state ... copies 8"), or a JSON object; only the fields present.
+ */
+void flow_print_line(struct printer *p, const struct ito_flow *flow);
+/* "flow get": "label : value" lines in text, the same object in JSON. */
+void flow_print_detail(struct printer *p, const struct ito_flow *flow);
+/* A FLOW_NTF event: "EVENT " then the line, and "reason" of an end. */
+void flow_print_event(struct printer *p, const struct ito_flow *flow);
+
+#endif /* ITOCTL_FLOW_H */

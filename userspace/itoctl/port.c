@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/* "itoctl port": enrol network devices with ito, remove them, list them. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+
+#include "itoctl.h"
+#include "names.h"
+#include "parse.h"
+#include "port.h"
+#include "report.h"
+#include "usage.h"
+
+static int usage_error(const char *word)
+{
+	unknown_word(word);
+	usage(report_stream());
+	return EXIT_USAGE;
+}
+
+/* "mode { l3 | vwire peer DEV2 }": consumes its words, returns how many. */
+static int parse_mode(int argc, char **argv, struct port_args *args)
+{
+	if (argc < 2) {
+		missing_argument("mode");
+		return -EINVAL;
+	}
+	if (args->has_mode) {
+		duplicate_argument("mode", argv[1]);
+		return -EINVAL;
+	}
+	if (parse_choice("mode", argv[1], port_mode_names, &args->mode))
+		return -EINVAL;
+	args->has_mode = true;
+	if (args->mode != ITO_PORT_MODE_VWIRE)
+		return 2;
+	if (argc < 3 || !keyword_is(argv[2], "peer")) {
+		pr_err("\"mode vwire\" needs \"peer DEV\"");
+		return -EINVAL;
+	}
+	if (argc < 4) {
+		missing_argument("peer");
+		return -EINVAL;
+	}
+	args->peer_dev = argv[3];
+	return 4;
+}
+
+static int parse_add_args(int argc, char **argv, struct port_args *args)
+{
+	int used;
+
+	for (; argc > 0; argc -= used, argv += used) {
+		if (keyword_is(argv[0], "mode")) {
+			used = parse_mode(argc, argv, args);
+			if (used < 0)
+				return EXIT_USAGE;
+		} else if (keyword_is(argv[0], "vlan")) {
+			if (argc < 2) {
+				missing_argument("vlan");
+				return EXIT_USAGE;
+			}
+			if (args->has_vlan) {
+				duplicate_argument("vlan", argv[1]);
+				return EXIT_USAGE;
+			}
+			if (parse_u16("vlan", argv[1], &args->vlan))
+				return EXIT_USAGE;
+			args->has_vlan = true;
+			used = 2;
+		} else {
+			return usage_error(argv[0]);
+		}
+	}
+	return EXIT_OK;
+}
+
+int port_parse_args(int argc, char **argv, struct port_args *args)
+{
+	const char *verb = argc > 0 ? argv[0] : "show";
+
+	memset(args, 0, sizeof(*args));
+	if (keyword_is(verb, "show")) {
+		args->op = PORT_SHOW;
+	} else if (keyword_is(verb, "add")) {
+		args->op = PORT_ADD;
+	} else if (keyword_is(verb, "del")) {
+		args->op = PORT_DEL;
+	} else {
+		return usage_error(verb);
+	}
+	if (argc > 0)
+		argc--, argv++;
+
+	if (argc == 0) {
+		if (args->op == PORT_SHOW)
+			return EXIT_OK;
+		pr_err("\"port %s\" needs a device", verb);
+		return EXIT_USAGE;
+	}
+	args->dev = argv[0];
+	argc--, argv++;
+
+	if (args->op == PORT_ADD)
+		return parse_add_args(argc, argv, args);
+	if (argc > 0)
+		return usage_error(argv[0]);
+	return EXIT_OK;
+}
+
+int port_resolve(struct port_args *args)
+{
+	int ret;
+
+	if (args->dev) {
+		ret = dev_index(args->dev, &args->ifindex);
+		if (ret)
+			return ret;
+	}
+	if (args->peer_dev)
+		return dev_index(args->peer_dev, &args->peer);
+	return EXIT_OK;
+}
+
+struct nlmsghdr *port_build_request(void *buf, uint16_t family_id,
+				    const struct port_args *args)
+{
+	static const uint8_t cmds[] = {
+		[PORT_SHOW] = ITO_CMD_PORT_GET,
+		[PORT_ADD] = ITO_CMD_PORT_ADD,
+		[PORT_DEL] = ITO_CMD_PORT_DEL,
+	};
+	bool dump = args->op == PORT_SHOW && !args->dev;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = ito_nl_msg_start(buf, family_id, cmds[args->op],
+			       ITO_FAMILY_VERSION, dump ? NLM_F_DUMP : 0);
+	if (dump)
+		return nlh;
+
+	nest = mnl_attr_nest_start(nlh, ITO_A_PORT);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_IFINDEX, args->ifindex);
+	if (args->op == PORT_ADD) {
+		/* Only what was asked for: the kernel owns the defaults. */
+		if (args->has_mode)
+			mnl_attr_put_u32(nlh, ITO_A_PORT_MODE, args->mode);
+		if (args->has_vlan)
+			mnl_attr_put_u16(nlh, ITO_A_PORT_VLAN, args->vlan);
+		if (args->peer_dev)
+			mnl_attr_put_u32(nlh, ITO_A_PORT_PEER, args->peer);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static int top_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_type_valid(attr, ITO_A_MAX) < 0)
+		return MNL_CB_OK;
+	tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static int port_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct ito_port *port = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	switch (type) {
+	case ITO_A_PORT_IFINDEX:
+	case ITO_A_PORT_MODE:
+	case ITO_A_PORT_PEER:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		break;
+	case ITO_A_PORT_VLAN:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+			return MNL_CB_ERROR;
+		port->vlan = mnl_attr_get_u16(attr);
+		break;
+	case ITO_A_PORT_IFNAME:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		snprintf(port->ifname, sizeof(port->ifname), "%s",
+			 mnl_attr_get_str(attr));
+		break;
+	default:
+		return MNL_CB_OK;	/* a newer module's: skip it */
+	}
+	if (type == ITO_A_PORT_IFINDEX)
+		port->ifindex = mnl_attr_get_u32(attr);
+	else if (type == ITO_A_PORT_MODE)
+		port->mode = mnl_attr_get_u32(attr);
+	else if (type == ITO_A_PORT_PEER)
+		port->peer = mnl_attr_get_u32(attr);
+	port->present |= 1u << type;
+	return MNL_CB_OK;
+}
+
+int port_parse_reply(const struct nlmsghdr *nlh, struct ito_port *port)
+{
+	const struct nlattr *tb[ITO_A_MAX + 1] = {};
+
+	memset(port, 0, sizeof(*port));
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -EPROTO;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb, tb) < 0)
+		return -EPROTO;
+	if (!tb[ITO_A_PORT] ||
+	    mnl_attr_validate(tb[ITO_A_PORT], MNL_TYPE_NESTED) < 0)
+		return -EPROTO;
+	if (mnl_attr_parse_nested(tb[ITO_A_PORT], port_attr_cb, port) < 0)
+		return -EPROTO;
+	if (!port_has(port, ITO_A_PORT_IFINDEX))
+		return -EPROTO;
+	return 0;
+}
+
+void port_print(struct printer *p, const struct ito_port *port)
+{
+	const char *mode = choice_word(port_mode_names, port->mode);
+	char name[DEV_NAME_LEN], peer[DEV_NAME_LEN], number[16];
+
+	print_open_object(p, NULL);
+	print_field_uint(p, PRINT_JSON, "ifindex", NULL, port->ifindex);
+	print_field_str(p, PRINT_ANY, "ifname", "%s",
+			port->ifname[0] ? port->ifname :
+					  dev_name(port->ifindex, name));
+	if (port_has(port, ITO_A_PORT_MODE)) {
+		if (!mode) {
+			snprintf(number, sizeof(number), "%u", port->mode);
+			mode = number;
+		}
+		print_field_str(p, PRINT_ANY, "mode", " mode %s", mode);
+	}
+	print_field_uint(p, PRINT_JSON, "vlan", NULL, port->vlan);
+	/* In JSON, an interface another object refers to is its ifindex. */
+	print_field_uint(p, PRINT_JSON, "peer", NULL, port->peer);
+	if (port->peer)
+		print_field_str(p, PRINT_FP, NULL, " peer %s",
+				dev_name(port->peer, peer));
+	/* Untagged (0) goes without saying in text. */
+	if (port->vlan)
+		print_field_uint(p, PRINT_FP, NULL, " vlan %" PRIu64, port->vlan);
+	print_text(p, "\n");
+	print_close_object(p);
+}
+
+struct port_reply {
+	struct printer *p;
+	unsigned int count;
+};
+
+static int port_reply_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct port_reply *reply = data;
+	struct ito_port port;
+
+	if (port_parse_reply(nlh, &port)) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	port_print(reply->p, &port);
+	reply->count++;
+	return MNL_CB_OK;
+}
+
+int cmd_port(struct itoctl *ctl, int argc, char **argv)
+{
+	static const char *const what[] = {
+		[PORT_SHOW] = "reading the ports",
+		[PORT_ADD] = "adding the port",
+		[PORT_DEL] = "removing the port",
+	};
+	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	struct port_reply reply = {};
+	struct port_args args;
+	struct nlmsghdr *nlh;
+	struct printer p;
+	int ret;
+
+	ret = port_parse_args(argc, argv, &args);
+	if (ret)
+		return ret;
+	ret = port_resolve(&args);
+	if (ret)
+		return ret;
+
+	ret = kernel_connect(ctl);
+	if (ret)
+		return ret;
+	nlh = port_build_request(buf, ctl->nl.family.id, &args);
+	if (args.op != PORT_SHOW) {
+		ret = kernel_request(ctl, nlh, NULL, NULL, what[args.op]);
+		kernel_disconnect(ctl);
+		return ret;
+	}
+
+	/* Printed as they come: JSON is an array even for one port. */
+	print_init(&p, stdout, ctl->json, ctl->pretty);
+	reply.p = &p;
+	print_open_array(&p, NULL);
+	ret = kernel_request(ctl, nlh, port_reply_cb, &reply, what[args.op]);
+	print_close_array(&p);
+	kernel_disconnect(ctl);
+	return ret;
+}

@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0
+/* agent - registration, packet copies, dumps, verdicts, module reloads. */
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
+#include <linux/ito.h>
+
+#include "agent.h"
+#include "log.h"
+
+#define EXTACK_LEN	256
+
+static uint32_t secs(uint64_t ms)
+{
+	return (uint32_t)(ms / 1000);
+}
+
+/* Large receive buffers: root may exceed rmem_max, others get what they may. */
+static void set_rcvbuf(struct ito_nl *nl)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+	int size = AGENT_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)))
+		log_warn("cannot enlarge a socket's receive buffer: %s",
+			 strerror(errno));
+}
+
+static void close_ito_sockets(struct agent *a)
+{
+	ito_nl_close(&a->copies);
+	ito_nl_close(&a->req);
+	ito_nl_close(&a->events);
+}
+
+/* Log why we are down, once per cause; then retry with a growing delay. */
+static void go_down(struct agent *a, uint64_t now, int err, const char *why)
+{
+	close_ito_sockets(a);
+	a->state = AGENT_DOWN;
+	a->n_queued = 0;	/* verdicts for an instance that is gone */
+	if (err != a->down_err) {
+		if (err == -ENOENT)
+			log_warn("ito module not loaded: waiting for it");
+		else
+			log_err("%s; retrying", why);
+		a->down_err = err;
+	}
+	a->retry_delay = a->retry_delay ?
+		a->retry_delay * 2 : AGENT_RETRY_MIN_MS;
+	if (a->retry_delay > AGENT_RETRY_MAX_MS)
+		a->retry_delay = AGENT_RETRY_MAX_MS;
+	a->retry_at = now + a->retry_delay;
+}
+
+/* The module went away or came back as another instance: flow ids restart. */
+static void instance_gone(struct agent *a, uint64_t now, const char *why)
+{
+	if (a->state != AGENT_DOWN)
+		log_warn("%s: agent connection lost", why);
+	decide_reset(a->decider);
+	close_ito_sockets(a);
+	a->state = AGENT_DOWN;
+	a->n_queued = 0;
+	a->down_err = 0;
+	a->retry_delay = 0;
+	a->retry_at = now;
+}
+
+static int send_simple(struct agent *a, struct ito_nl *nl, uint8_t cmd,
+		       uint32_t *seq)
+{
+	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	struct nlmsghdr *nlh = msg_build_simple(buf, a->family_id, cmd);
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = *seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * Open the ito sockets and send AGENT_REGISTER without waiting: its ack
+ * arrives on the copies socket, possibly after the first copies.
+ */
+static void connect_agent(struct agent *a, uint64_t now)
+{
+	char extack[EXTACK_LEN], why[EXTACK_LEN + 64];
+	int err;
+
+	err = ito_nl_open(&a->req, ITO_FAMILY_NAME, extack, sizeof(extack));
+	if (!err)
+		err = ito_nl_open(&a->copies, ITO_FAMILY_NAME, extack,
+				  sizeof(extack));
+	if (err) {
+		snprintf(why, sizeof(why), "cannot open the ito family: %s%s%s",
+			 strerror(-err), extack[0] ? ": " : "", extack);
+		go_down(a, now, err, why);
+		return;
+	}
+	a->family_id = a->req.family.id;
+	set_rcvbuf(&a->copies);
+
+	if (ito_nl_open(&a->events, ITO_FAMILY_NAME, NULL, 0) == 0) {
+		set_rcvbuf(&a->events);
+		err = ito_nl_join_group(&a->events, ITO_MCGRP_EVENTS);
+		if (err) {
+			log_warn("cannot join the \"%s\" group (%s): ended flows will be forgotten by age",
+				 ITO_MCGRP_EVENTS, strerror(-err));
+			ito_nl_close(&a->events);
+		}
+	}
+
+	err = send_simple(a, &a->copies, ITO_CMD_AGENT_REGISTER,
+			  &a->register_seq);
+	if (err) {
+		snprintf(why, sizeof(why), "cannot register: %s",
+			 strerror(-err));
+		go_down(a, now, err, why);
+		return;
+	}
+	a->state = AGENT_REGISTERING;
+	a->ack_deadline = now + AGENT_ACK_TIMEOUT_MS;
+}
+
+static int queue_verdict(struct agent *a, const struct msg_verdict *v)
+{
+	if (a->n_queued == a->queue_cap) {
+		size_t cap = a->queue_cap ? a->queue_cap * 2 : 256;
+		struct msg_verdict *q = realloc(a->queue, cap * sizeof(*q));
+
+		if (!q) {
+			log_err("out of memory: verdict for flow %" PRIu64 " dropped",
+				v->flow_id);
+			return -ENOMEM;
+		}
+		a->queue = q;
+		a->queue_cap = cap;
+	}
+	a->queue[a->n_queued++] = *v;
+	return 0;
+}
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct agent *a = data;
+	struct msg_verdict v;
+	struct msg_flow flow;
+
+	if (msg_parse_flow(nlh, &flow)) {
+		a->stats.bad_messages++;
+		return MNL_CB_OK;
+	}
+	if (decide_flow(a->decider, &flow, secs(a->dump_now), &v))
+		queue_verdict(a, &v);
+	return MNL_CB_OK;
+}
+
+/* Learn the flows that started before us (or while the module had no agent). */
+static void dump_flows(struct agent *a, uint64_t now)
+{
+	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	char extack[EXTACK_LEN];
+	size_t before = a->n_queued;
+	int err;
+
+	a->dump_now = now;
+	err = ito_nl_talk(&a->req, msg_build_flow_dump(buf, a->family_id),
+			  dump_cb, a, extack, sizeof(extack));
+	if (err)
+		log_warn("flow dump failed: %s%s%s", strerror(-err),
+			 extack[0] ? ": " : "", extack);
+	else
+		log_info("flow dump: %zu flows awaiting a verdict",
+			 a->n_queued - before);
+}
+
+static void registered(struct agent *a, uint64_t now)
+{
+	a->state = AGENT_UP;
+	a->down_err = 0;
+	a->retry_delay = 0;
+	a->stats.registrations++;
+	a->check_at = now + AGENT_CHECK_MS;
+	log_info("registered as the ito agent (family id %u)", a->family_id);
+	dump_flows(a, now);
+}
+
+static void handle_ack(struct agent *a, const struct nlmsghdr *nlh,
+		       uint64_t now)
+{
+	char extack[EXTACK_LEN], why[EXTACK_LEN + 64];
+	int err = ito_nl_parse_ack(nlh, extack, sizeof(extack));
+
+	if (a->state != AGENT_REGISTERING || nlh->nlmsg_seq != a->register_seq) {
+		log_debug("unexpected ack, seq %u: %s", nlh->nlmsg_seq,
+			  strerror(-err));
+		return;
+	}
+	if (!err) {
+		registered(a, now);
+		return;
+	}
+	if (err == -EBUSY)
+		snprintf(why, sizeof(why), "another agent is registered%s%s",
+			 extack[0] ? ": " : "", extack);
+	else
+		snprintf(why, sizeof(why), "registration refused: %s%s%s",
+			 strerror(-err), extack[0] ? ": " : "", extack);
+	go_down(a, now, err, why);
+}
+
+static void handle_packet(struct agent *a, const struct nlmsghdr *nlh,
+			  uint64_t now)
+{
+	struct msg_packet pkt;
+	struct msg_verdict v;
+
+	if (msg_parse_packet(nlh, &pkt)) {
+		a->stats.bad_messages++;
+		log_debug("malformed packet copy ignored");
+		return;
+	}
+	if (decide_packet(a->decider, &pkt, secs(now), &v))
+		queue_verdict(a, &v);
+}
+
+static void handle_event(struct agent *a, const struct nlmsghdr *nlh)
+{
+	struct msg_flow flow;
+
+	if (msg_parse_flow(nlh, &flow)) {
+		a->stats.bad_messages++;
+		return;
+	}
+	if (flow.event == ITO_FLOW_EVENT_END)
+		decide_forget(a->decider, flow.flow_id);
+}
+
+static void handle_ctrl(struct agent *a, const struct nlmsghdr *nlh,
+			uint64_t now)
+{
+	char name[ITO_NL_NAME_LEN];
+	uint16_t id;
+	uint8_t cmd;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    msg_parse_ctrl(nlh, &cmd, name, sizeof(name), &id) ||
+	    strcmp(name, ITO_FAMILY_NAME))
+		return;
+	if (cmd == CTRL_CMD_DELFAMILY) {
+		instance_gone(a, now, "ito module unloaded");
+		/* Knocking is pointless until NEWFAMILY: poll slowly. */
+		a->retry_delay = AGENT_RETRY_MAX_MS;
+		a->retry_at = now + AGENT_RETRY_MAX_MS;
+		a->down_err = -ENOENT;	/* said so already */
+	} else if (cmd == CTRL_CMD_NEWFAMILY) {
+		if (a->state != AGENT_DOWN && id == a->family_id)
+			return;
+		log_info("ito module loaded (family id %u)", id);
+		instance_gone(a, now, "ito module reloaded");
+	}
+}
+
+/* Walk every message of one datagram. */
+static void dispatch(struct agent *a, enum agent_fd which, size_t len,
+		     uint64_t now)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)a->rx;
+	int rest = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+		if (which == AGENT_FD_CTRL)
+			handle_ctrl(a, nlh, now);
+		else if (nlh->nlmsg_type == NLMSG_ERROR) {
+			if (which == AGENT_FD_COPIES)
+				handle_ack(a, nlh, now);
+		} else if (nlh->nlmsg_type == a->family_id &&
+			   a->state != AGENT_DOWN && !a->stopping) {
+			int cmd = msg_genl_cmd(nlh);
+
+			if (which == AGENT_FD_COPIES && cmd == ITO_CMD_PACKET)
+				handle_packet(a, nlh, now);
+			else if (which == AGENT_FD_EVENTS &&
+				 cmd == ITO_CMD_FLOW_NTF)
+				handle_event(a, nlh);
+		}
+		if (a->state == AGENT_DOWN && which != AGENT_FD_CTRL)
+			return;	/* its socket is closed now */
+	}
+}
+
+static struct ito_nl *socket_of(struct agent *a, enum agent_fd which)
+{
+	switch (which) {
+	case AGENT_FD_CTRL:
+		return &a->ctrl;
+	case AGENT_FD_COPIES:
+		return &a->copies;
+	case AGENT_FD_EVENTS:
+		return &a->events;
+	default:
+		return NULL;
+	}
+}
+
+int agent_fd(const struct agent *a, enum agent_fd which)
+{
+	const struct ito_nl *nl = socket_of((struct agent *)a, which);
+
+	return nl && nl->sock ? mnl_socket_get_fd(nl->sock) : -1;
+}
+
+static void overrun(struct agent *a, enum agent_fd which, uint64_t now)
+{
+	if (which == AGENT_FD_CTRL) {
+		/* A lost notification: find out ourselves, now. */
+		a->check_at = now;
+		return;
+	}
+	if (which == AGENT_FD_EVENTS) {
+		a->stats.events_overruns++;
+		return;
+	}
+	a->stats.copies_overruns++;
+	if (a->overrun_warned_at && now - a->overrun_warned_at < AGENT_WARN_MS)
+		return;
+	a->overrun_warned_at = now;
+	log_warn("packet copies lost: receive buffer overrun (%" PRIu64 " times so far)",
+		 a->stats.copies_overruns);
+}
+
+/* Read what is there, a bounded number of datagrams so signals get a turn. */
+void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
+{
+	int i;
+
+	for (i = 0; i < 256; i++) {
+		struct ito_nl *nl = socket_of(a, which);
+		ssize_t n;
+
+		if (!nl || !nl->sock)
+			return;
+		n = recv(mnl_socket_get_fd(nl->sock), a->rx, sizeof(a->rx),
+			 MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (errno == ENOBUFS) {
+				overrun(a, which, now);
+				continue;
+			}
+			log_err("receive: %s", strerror(errno));
+			if (which == AGENT_FD_CTRL)
+				ito_nl_close(&a->ctrl);	/* polling still works */
+			else
+				instance_gone(a, now, "socket error");
+			return;
+		}
+		dispatch(a, which, (size_t)n, now);
+	}
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ito_nl_family *fam = data;
+
+	return ito_nl_parse_family(nlh, fam) ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+/* Is the family we registered with still there, with the same id? */
+static void check_family(struct agent *a, uint64_t now)
+{
+	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	struct ito_nl_family fam = { 0 };
+	struct nlmsghdr *nlh;
+	int err;
+
+	a->check_at = now + AGENT_CHECK_MS;
+	nlh = ito_nl_msg_start(buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, ITO_FAMILY_NAME);
+	err = ito_nl_talk(&a->req, nlh, family_cb, &fam, NULL, 0);
+	if (err == -ENOENT)
+		instance_gone(a, now, "ito module unloaded");
+	else if (!err && fam.id != a->family_id)
+		instance_gone(a, now, "ito module reloaded");
+	else if (err)
+		log_debug("family check: %s", strerror(-err));
+}
+
+int agent_init(struct agent *a, struct decider *d, uint64_t now)
+{
+	char extack[EXTACK_LEN];
+	int err;
+
+	a->decider = d;
+	a->state = AGENT_DOWN;
+	a->retry_at = now;
+	a->expire_at = now + AGENT_EXPIRE_MS;
+
+	err = ito_nl_open(&a->ctrl, "nlctrl", extack, sizeof(extack));
+	if (!err) {
+		err = ito_nl_join_group(&a->ctrl, "notify");
+		if (err)
+			ito_nl_close(&a->ctrl);
+	}
+	if (err)
+		log_warn("no module load/unload notifications (%s): polling instead",
+			 strerror(-err));
+	return 0;
+}
+
+int agent_next_timeout(const struct agent *a, uint64_t now, int max)
+{
+	uint64_t next = a->expire_at;
+
+	if (a->state == AGENT_DOWN && a->retry_at < next)
+		next = a->retry_at;
+	if (a->state == AGENT_REGISTERING && a->ack_deadline < next)
+		next = a->ack_deadline;
+	if (a->state == AGENT_UP && a->check_at < next)
+		next = a->check_at;
+	if (next <= now)
+		return 0;
+	return next - now < (uint64_t)max ? (int)(next - now) : max;
+}
+
+void agent_timer(struct agent *a, uint64_t now)
+{
+	if (now >= a->expire_at) {
+		a->expire_at = now + AGENT_EXPIRE_MS;
+		decide_expire(a->decider, secs(now));
+	}
+	switch (a->state) {
+	case AGENT_DOWN:
+		if (now >= a->retry_at)
+			connect_agent(a, now);
+		break;
+	case AGENT_REGISTERING:
+		if (now >= a->ack_deadline)
+			go_down(a, now, -ETIMEDOUT,
+				"no answer to the agent registration");
+		break;
+	case AGENT_UP:
+		if (now >= a->check_at)
+			check_family(a, now);
+		break;
+	}
+}
+
+static void verdict_error(struct agent *a, const struct msg_verdict *v,
+			  int err, const char *extack)
+{
+	if (err == -ENOENT) {
+		a->stats.verdicts_gone++;
+		log_debug("flow %" PRIu64 " ended before its verdict", v->flow_id);
+		return;
+	}
+	a->stats.verdicts_failed++;
+	log_warn("verdict %s for flow %" PRIu64 " refused: %s%s%s",
+		 policy_verdict_name(v->verdict), v->flow_id, strerror(-err),
+		 extack[0] ? ": " : "", extack);
+}
+
+static int send_verdicts(struct agent *a, const struct msg_verdict *v,
+			 size_t n, char *extack, size_t extack_len)
+{
+	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+
+	return ito_nl_talk(&a->req,
+			   msg_build_verdicts(buf, a->family_id, v, n),
+			   NULL, NULL, extack, extack_len);
+}
+
+void agent_flush(struct agent *a)
+{
+	char extack[EXTACK_LEN];
+	size_t done, n, i;
+	int err;
+
+	if (a->state != AGENT_UP && a->state != AGENT_REGISTERING) {
+		a->n_queued = 0;
+		return;
+	}
+	for (done = 0; done < a->n_queued; done += n) {
+		n = a->n_queued - done;
+		if (n > MSG_VERDICT_BATCH)
+			n = MSG_VERDICT_BATCH;
+		err = send_verdicts(a, a->queue + done, n, extack,
+				    sizeof(extack));
+		if (!err) {
+			a->stats.verdicts_sent += n;
+			continue;
+		}
+		if (n == 1 || err != -ENOENT) {
+			/* Not a vanished flow: the whole batch shares the fate. */
+			if (n > 1)
+				log_warn("verdict batch of %zu refused: %s%s%s", n,
+					 strerror(-err), extack[0] ? ": " : "",
+					 extack);
+			for (i = 0; i < n; i++)
+				if (n == 1)
+					verdict_error(a, &a->queue[done], err,
+						      extack);
+				else
+					a->stats.verdicts_failed++;
+			continue;
+		}
+		/*
+		 * The kernel applies a batch up to the first flow it does not
+		 * know: send them one by one to get the rest through.
+		 */
+		for (i = 0; i < n; i++) {
+			err = send_verdicts(a, a->queue + done + i, 1, extack,
+					    sizeof(extack));
+			if (err)
+				verdict_error(a, &a->queue[done + i], err,
+					      extack);
+			else
+				a->stats.verdicts_sent++;
+		}
+	}
+	a->n_queued = 0;
+}
+
+/* Wait (briefly) for the ack of @seq on the copies socket. */
+static int wait_ack(struct agent *a, uint32_t seq, char *extack,
+		    size_t extack_len)
+{
+	struct pollfd pfd = {
+		.fd = mnl_socket_get_fd(a->copies.sock),
+		.events = POLLIN,
+	};
+	int tries;
+
+	for (tries = 0; tries < 1000; tries++) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)a->rx;
+		ssize_t n;
+		int rest;
+
+		if (poll(&pfd, 1, 1000) <= 0)
+			return -ETIMEDOUT;
+		n = recv(pfd.fd, a->rx, sizeof(a->rx), MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN ||
+			    errno == ENOBUFS)
+				continue;
+			return -errno;
+		}
+		/* Copies still queued before the ack are dropped: we are leaving. */
+		for (rest = (int)n; mnl_nlmsg_ok(nlh, rest);
+		     nlh = mnl_nlmsg_next(nlh, &rest))
+			if (nlh->nlmsg_type == NLMSG_ERROR &&
+			    nlh->nlmsg_seq == seq)
+				return ito_nl_parse_ack(nlh, extack,
+							extack_len);
+	}
+	return -ETIMEDOUT;
+}
+
+void agent_fini(struct agent *a)
+{
+	char extack[EXTACK_LEN] = "";
+	uint32_t seq;
+	int err;
+
+	a->stopping = true;
+	if (a->state == AGENT_UP) {
+		agent_flush(a);
+		err = send_simple(a, &a->copies, ITO_CMD_AGENT_UNREGISTER, &seq);
+		if (!err)
+			err = wait_ack(a, seq, extack, sizeof(extack));
+		if (err)
+			log_warn("unregister: %s%s%s (closing the socket unregisters anyway)",
+				 strerror(-err), extack[0] ? ": " : "", extack);
+		else
+			log_info("unregistered");
+	}
+	log_info("copies %" PRIu64 ", verdicts %" PRIu64 " (sent %" PRIu64
+		 ", flow gone %" PRIu64 ", refused %" PRIu64 "), overruns %" PRIu64,
+		 a->decider->stats.copies, a->decider->stats.decided,
+		 a->stats.verdicts_sent, a->stats.verdicts_gone,
+		 a->stats.verdicts_failed, a->stats.copies_overruns);
+	close_ito_sockets(a);
+	ito_nl_close(&a->ctrl);
+	free(a->queue);
+	a->queue = NULL;
+	a->n_queued = a->queue_cap = 0;
+	a->state = AGENT_DOWN;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* decide - from packet copies and dumped flows to verdicts. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+
+#include <linux/ito.h>
+
+#include "decide.h"
+#include "log.h"
+
+int decide_init(struct decider *d, const struct policy *policy,
+		size_t max_flows)
+{
+	d->policy = policy;
+	d->stats = (struct decide_stats){ 0 };
+	return flowtab_init(&d->flows, max_flows);
+}
+
+void decide_fini(struct decider *d)
+{
+	flowtab_fini(&d->flows);
+}
+
+static void format_endpoint(char *buf, size_t len, uint8_t family,
+			    const uint8_t *addr, uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	if (family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", a, port);
+	else
+		snprintf(buf, len, "%s:%u", a, port);
+}
+
+void decide_format(char *buf, size_t len, uint64_t flow_id,
+		   const struct policy_tuple *t, uint32_t verdict,
+		   size_t rule_number)
+{
+	char src[INET6_ADDRSTRLEN + 8], dst[INET6_ADDRSTRLEN + 8];
+	char ifname[IF_NAMESIZE], num[8], rule[32];
+
+	format_endpoint(src, sizeof(src), t->family, t->saddr, t->sport);
+	format_endpoint(dst, sizeof(dst), t->family, t->daddr, t->dport);
+	if (!t->iif || !if_indextoname(t->iif, ifname))
+		snprintf(ifname, sizeof(ifname), "%u", t->iif);
+	if (rule_number)
+		snprintf(rule, sizeof(rule), "rule %zu", rule_number);
+	else
+		snprintf(rule, sizeof(rule), "default");
+	snprintf(buf, len, "flow %" PRIu64 " %s %s -> %s iif %s: %s (%s)",
+		 flow_id, policy_proto_name(t->proto, num, sizeof(num)), src,
+		 dst, ifname, policy_verdict_name(verdict), rule);
+}
+
+/* Match, remember and log; fills @v. */
+static void decide(struct decider *d, uint64_t flow_id,
+		   const struct policy_tuple *t,
+		   const struct policy_rule *r, uint32_t now,
+		   struct msg_verdict *v)
+{
+	char line[256];
+
+	v->flow_id = flow_id;
+	v->verdict = r ? r->verdict : d->policy->default_verdict;
+	d->stats.decided++;
+	if (flowtab_put(&d->flows, flow_id, v->verdict, now))
+		d->stats.untracked++;	/* later copies may ask again */
+
+	decide_format(line, sizeof(line), flow_id, t, v->verdict,
+		      r ? policy_rule_number(d->policy, r) : 0);
+	log_info("%s", line);
+}
+
+bool decide_packet(struct decider *d, const struct msg_packet *pkt,
+		   uint32_t now, struct msg_verdict *v)
+{
+	const struct policy_rule *r;
+	struct flowtab_entry *e;
+
+	d->stats.copies++;
+	e = flowtab_find(&d->flows, pkt->flow_id);
+	if (e) {
+		/* In flight after our verdict, or an inspect-all flow. */
+		e->last_seen = now;
+		d->stats.duplicates++;
+		return false;
+	}
+
+	r = policy_match(d->policy, &pkt->tuple);
+	/* ">=": a copy lost to a full socket must not stall the decision. */
+	if (r && pkt->seq < r->after) {
+		d->stats.waiting++;
+		log_debug("flow %" PRIu64 ": copy %u, rule %zu decides at copy %u",
+			  pkt->flow_id, pkt->seq,
+			  policy_rule_number(d->policy, r), r->after);
+		return false;
+	}
+	decide(d, pkt->flow_id, &pkt->tuple, r, now, v);
+	return true;
+}
+
+bool decide_flow(struct decider *d, const struct msg_flow *flow,
+		 uint32_t now, struct msg_verdict *v)
+{
+	if (flow->state != ITO_FLOW_STATE_INSPECTING ||
+	    flow->verdict != ITO_VERDICT_NONE || !flow->has_tuple)
+		return false;
+	if (flowtab_find(&d->flows, flow->flow_id))
+		return false;	/* decided, the kernel has not applied it yet */
+	decide(d, flow->flow_id, &flow->tuple,
+	       policy_match(d->policy, &flow->tuple), now, v);
+	return true;
+}
+
+void decide_forget(struct decider *d, uint64_t flow_id)
+{
+	flowtab_del(&d->flows, flow_id);
+}
+
+void decide_expire(struct decider *d, uint32_t now)
+{
+	size_t n = flowtab_expire(&d->flows, now, DECIDE_MAX_IDLE);
+
+	if (n)
+		log_debug("forgot %zu idle flows, %zu remembered", n,
+			  d->flows.n_entries);
+}
+
+void decide_reset(struct decider *d)
+{
+	flowtab_clear(&d->flows);
+}

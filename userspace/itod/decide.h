@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * decide - turn packet copies and dumped flows into verdicts: match the
+ * policy, remember the decision in the flow table (later copies of a
+ * decided flow are ignored), and log one line per decision:
+ *
+ *   flow ID PROTO SRC:SPORT -> DST:DPORT iif IFNAME: VERDICT (rule N|default)
+ *
+ * IPv6 addresses are written in brackets: [2001:db8::1]:443.
+ */
+#ifndef ITOD_DECIDE_H
+#define ITOD_DECIDE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flowtab.h"
+#include "message.h"
+#include "policy.h"
+
+/* Seconds without a copy after which a decided flow is forgotten. */
+#define DECIDE_MAX_IDLE		120
+
+struct decide_stats {
+	uint64_t copies;	/* packet copies looked at */
+	uint64_t decided;	/* verdicts given */
+	uint64_t duplicates;	/* copies of flows already decided */
+	uint64_t waiting;	/* copies before a rule's "after N" */
+	uint64_t untracked;	/* decided but the table was full */
+};
+
+struct decider {
+	const struct policy *policy;	/* owned by the caller, may change */
+	struct flowtab flows;
+	struct decide_stats stats;
+};
+
+int decide_init(struct decider *d, const struct policy *policy,
+		size_t max_flows);
+void decide_fini(struct decider *d);
+
+/*
+ * A packet copy arrived at @now (monotonic seconds). Returns true with
+ * @v filled when a verdict is to be sent.
+ */
+bool decide_packet(struct decider *d, const struct msg_packet *pkt,
+		   uint32_t now, struct msg_verdict *v);
+
+/*
+ * A flow found by a dump: flows still INSPECTING without a verdict are
+ * decided at once from their tuple (their earlier copies went to a
+ * previous agent, so "after N" is not waited for).
+ */
+bool decide_flow(struct decider *d, const struct msg_flow *flow,
+		 uint32_t now, struct msg_verdict *v);
+
+/* The flow ended: forget it. */
+void decide_forget(struct decider *d, uint64_t flow_id);
+
+/* Housekeeping: drop idle entries. */
+void decide_expire(struct decider *d, uint32_t now);
+
+/* The module went away: flow ids start over. */
+void decide_reset(struct decider *d);
+
+/* The decision's log line (without the "itod: " prefix) into @buf. */
+void decide_format(char *buf, size_t len, uint64_t flow_id,
+		   const struct policy_tuple *t, uint32_t verdict,
+		   size_t rule_number);
+
+#endif /* ITOD_DECIDE_H */

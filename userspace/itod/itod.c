@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * itod - the ito inspection agent: decides a verdict for every new flow
+ * the ito module shows it, following the rules of itod.conf(5).
+ *
+ * main() reads the options and the policy, daemonizes, and runs one
+ * single-threaded poll() loop over a signalfd and the agent's sockets.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ito.h>
+
+#include "agent.h"
+#include "decide.h"
+#include "log.h"
+#include "policy.h"
+
+#ifndef ITOD_VERSION
+#define ITOD_VERSION	"0.1.0"
+#endif
+#ifndef ITOD_CONFIG
+#define ITOD_CONFIG	"/etc/ito/itod.conf"
+#endif
+#ifndef ITOD_PIDFILE
+#define ITOD_PIDFILE	"/run/itod.pid"
+#endif
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,		/* bad policy, cannot start */
+	EXIT_USAGE = 2,
+};
+
+struct options {
+	const char *config;
+	bool foreground;
+	bool syslog;
+	bool verbose;
+	bool check;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"Usage: itod [ -c FILE ] [ -f ] [ -s ] [ -v ]\n"
+		"       itod -n [ -c FILE ]\n"
+		"       itod { -h | -V }\n"
+		"\n"
+		"  -c, --config FILE  policy file (default " ITOD_CONFIG ")\n"
+		"  -f, --foreground   do not daemonize; log to stderr\n"
+		"  -s, --syslog       log to syslog even in the foreground\n"
+		"  -v, --verbose      log debug messages too\n"
+		"  -n, --check        parse the policy, print its rules and exit\n"
+		"  -h, --help         print this help\n"
+		"  -V, --version      print the version\n");
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config",	required_argument, NULL, 'c' },
+		{ "foreground",	no_argument,	   NULL, 'f' },
+		{ "syslog",	no_argument,	   NULL, 's' },
+		{ "verbose",	no_argument,	   NULL, 'v' },
+		{ "check",	no_argument,	   NULL, 'n' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ "version",	no_argument,	   NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	o->config = ITOD_CONFIG;
+	while ((c = getopt_long(argc, argv, "c:fsvnhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'f':
+			o->foreground = true;
+			break;
+		case 's':
+			o->syslog = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'n':
+			o->check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("itod %s (netlink family \"%s\" version %d)\n",
+			       ITOD_VERSION, ITO_FAMILY_NAME, ITO_FAMILY_VERSION);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "itod: What is \"%s\"?\n", argv[optind]);
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Lock the pid file before forking: the lock is shared with the child. */
+static int pidfile_lock(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0) {
+		fprintf(stderr, "itod: error: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "itod: error: %s: %s\n", path,
+			errno == EWOULDBLOCK ? "itod is already running" :
+			strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void pidfile_write(int fd)
+{
+	char buf[32];
+	int len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) || write(fd, buf, len) != len)
+		log_warn("cannot write the pid file: %s", strerror(errno));
+}
+
+/* Detach from the terminal: fork, new session, fork again, stdio to null. */
+static int daemonize(void)
+{
+	pid_t pid;
+	int fd;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(EXIT_OK);
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(EXIT_OK);
+	umask(022);
+	if (chdir("/"))
+		return -1;
+	fd = open("/dev/null", O_RDWR);
+	if (fd < 0)
+		return -1;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
+static int signals_open(void)
+{
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* SIGHUP: a new policy, or the old one if the new one has an error. */
+static void reload(struct policy *policy, const char *path)
+{
+	char err[POLICY_ERR_LEN];
+	struct policy fresh;
+
+	if (policy_load(&fresh, path, NULL, err, sizeof(err))) {
+		log_err("%s", err);
+		log_err("reload failed: keeping the current policy");
+		return;
+	}
+	policy_free(policy);
+	*policy = fresh;
+	log_info("policy reloaded from %s: %zu rules, default %s", path,
+		 policy->n_rules, policy_verdict_name(policy->default_verdict));
+}
+
+/* Returns true when asked to stop. */
+static bool handle_signals(int sfd, struct policy *policy, const char *path)
+{
+	struct signalfd_siginfo si;
+	bool stop = false;
+
+	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			reload(policy, path);
+		} else {
+			log_info("signal %u: stopping", si.ssi_signo);
+			stop = true;
+		}
+	}
+	return stop;
+}
+
+static int run(struct agent *a, int sfd, struct policy *policy,
+	       const char *path)
+{
+	struct pollfd pfd[1 + AGENT_N_FDS];
+	enum agent_fd which[1 + AGENT_N_FDS];
+
+	for (;;) {
+		uint64_t now = now_ms();
+		int i, n = 0, timeout;
+		enum agent_fd w;
+
+		pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		for (w = 0; w < AGENT_N_FDS; w++) {
+			int fd = agent_fd(a, w);
+
+			if (fd < 0)
+				continue;
+			which[n] = w;
+			pfd[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+		}
+		timeout = agent_next_timeout(a, now, 60000);
+		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			return EXIT_FAIL;
+		}
+		now = now_ms();
+		if (pfd[0].revents && handle_signals(sfd, policy, path))
+			return EXIT_OK;
+		for (i = 1; i < n; i++)
+			if (pfd[i].revents)
+				agent_input(a, which[i], now);
+		agent_timer(a, now);
+		agent_flush(a);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	/* static: the agent carries its sockets' receive buffers. */
+	static struct agent agent;
+	static struct decider decider;
+	static struct policy policy;
+	char err[POLICY_ERR_LEN], path[PATH_MAX];
+	struct options o = { 0 };
+	int sfd, pidfd = -1, ret;
+
+	if (parse_options(argc, argv, &o))
+		return EXIT_USAGE;
+
+	if (policy_load(&policy, o.config, NULL, err, sizeof(err))) {
+		fprintf(stderr, "itod: error: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (o.check) {
+		policy_print(&policy, stdout);
+		policy_free(&policy);
+		return EXIT_OK;
+	}
+	/* Reloads happen after chdir("/"). */
+	if (!realpath(o.config, path))
+		snprintf(path, sizeof(path), "%s", o.config);
+
+	if (!o.foreground) {
+		pidfd = pidfile_lock(ITOD_PIDFILE);
+		if (pidfd < 0)
+			return EXIT_FAIL;
+		if (daemonize()) {
+			fprintf(stderr, "itod: error: daemonize: %s\n",
+				strerror(errno));
+			return EXIT_FAIL;
+		}
+	}
+	log_open(o.syslog || !o.foreground, o.verbose);
+	if (pidfd >= 0)
+		pidfile_write(pidfd);
+
+	sfd = signals_open();
+	if (sfd < 0) {
+		log_err("signals: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (decide_init(&decider, &policy, 0)) {
+		log_err("out of memory");
+		return EXIT_FAIL;
+	}
+	log_info("itod %s started: %zu rules from %s, default %s",
+		 ITOD_VERSION, policy.n_rules, path,
+		 policy_verdict_name(policy.default_verdict));
+	agent_init(&agent, &decider, now_ms());
+
+	ret = run(&agent, sfd, &policy, path);
+
+	agent_fini(&agent);
+	decide_fini(&decider);
+	policy_free(&policy);
+	close(sfd);
+	if (pidfd >= 0) {
+		unlink(ITOD_PIDFILE);
+		close(pidfd);
+	}
+	log_info("stopped");
+	log_close();
+	return ret;
+}

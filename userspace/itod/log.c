@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/* log - stderr or syslog. */
+#include <stdarg.h>
+
+#include "log.h"
+
+static bool to_syslog;
+static bool debug_on;
+static FILE *stream;
+
+void log_open(bool use_syslog, bool debug)
+{
+	to_syslog = use_syslog;
+	debug_on = debug;
+	if (to_syslog)
+		openlog("itod", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_close(void)
+{
+	if (to_syslog)
+		closelog();
+	to_syslog = false;
+}
+
+void log_set_stream(FILE *fp)
+{
+	stream = fp;
+}
+
+bool log_debug_enabled(void)
+{
+	return debug_on;
+}
+
+static const char *prefix(int level)
+{
+	switch (level) {
+	case LOG_EMERG:
+	case LOG_ALERT:
+	case LOG_CRIT:
+	case LOG_ERR:
+		return "error: ";
+	case LOG_WARNING:
+		return "warning: ";
+	case LOG_DEBUG:
+		return "debug: ";
+	default:
+		return "";
+	}
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	FILE *fp = stream ? stream : stderr;
+	va_list ap;
+
+	if (level == LOG_DEBUG && !debug_on)
+		return;
+	va_start(ap, fmt);
+	if (to_syslog) {
+		vsyslog(level, fmt, ap);
+	} else {
+		fprintf(fp, "itod: %s", prefix(level));
+		vfprintf(fp, fmt, ap);
+		fputc('\n', fp);
+		fflush(fp);
+	}
+	va_end(ap);
+}

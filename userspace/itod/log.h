@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * log - itod's messages, to stderr (foreground) or syslog (daemon), with
+ * syslog's levels. Debug messages are dropped unless enabled.
+ */
+#ifndef ITOD_LOG_H
+#define ITOD_LOG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <syslog.h>
+
+void log_open(bool use_syslog, bool debug);
+void log_close(void);
+
+/* Tests catch stderr output in memory; NULL restores stderr. */
+void log_set_stream(FILE *fp);
+
+bool log_debug_enabled(void);
+
+void log_msg(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_err(...)	log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	log_msg(LOG_WARNING, __VA_ARGS__)
+#define log_info(...)	log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...)	log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#endif /* ITOD_LOG_H */

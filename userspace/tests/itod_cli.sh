@@ -1,0 +1,150 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# itod's command line as a user meets it, without the ito module: help,
+# version, --check on good and bad policies, and a foreground run that
+# reloads on SIGHUP (keeping the old policy when the new one is broken) and
+# stops on SIGTERM. Prints TAP.
+#
+# usage: itod_cli.sh [PATH_TO_ITOD]
+
+ITOD=${1:-${ITOD:-$(dirname "$0")/../itod/itod}}
+dir=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
+n=0
+failed=0
+
+ok()
+{
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok()
+{
+	n=$((n + 1))
+	echo "not ok $n - $1"
+	shift
+	for line in "$@"; do
+		echo "#   $line"
+	done
+	failed=$((failed + 1))
+}
+
+# check NAME EXPECTED_EXIT EXPECTED_OUTPUT -- ARGS... (stdout and stderr)
+check()
+{
+	name=$1 want_rc=$2 want=$3
+	shift 4
+	out=$("$ITOD" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want_rc" ] && [ "$out" = "$want" ]; then
+		ok "$name"
+	else
+		not_ok "$name" "want exit $want_rc, \"$want\"" \
+			"got  exit $rc, \"$out\""
+	fi
+}
+
+# wait_for FILE TEXT: up to 5 s for TEXT to appear in FILE
+wait_for()
+{
+	i=0
+	while [ $i -lt 50 ]; do
+		grep -qF -- "$2" "$1" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+cat >"$dir/good.conf" <<'CONF'
+# lab policy
+offload proto tcp dst 10.0.2.0/24 dport 5201
+block   proto udp dport 9999
+inspect src 2001:db8::/32
+offload proto udp sport 1000-2000 iif lo
+default inspect
+CONF
+
+check "version" 0 'itod 0.1.0 (netlink family "ito" version 1)' -- -V
+out=$("$ITOD" -h 2>&1)
+rc=$?
+case "$out" in
+"Usage: itod [ -c FILE ] [ -f ] [ -s ] [ -v ]"*)
+	[ $rc = 0 ] && ok "help" || not_ok "help" "exit $rc" ;;
+*)	not_ok "help" "got \"$out\"" ;;
+esac
+check "check a good policy" 0 "rule 1 (line 2): offload proto tcp dst 10.0.2.0/24 dport 5201
+rule 2 (line 3): block proto udp dport 9999
+rule 3 (line 4): inspect src 2001:db8::/32
+rule 4 (line 5): offload proto udp sport 1000-2000 iif lo
+default (line 6): inspect" -- -n -c "$dir/good.conf"
+check "long --check and --config" 0 "rule 1 (line 2): offload proto tcp dst 10.0.2.0/24 dport 5201
+rule 2 (line 3): block proto udp dport 9999
+rule 3 (line 4): inspect src 2001:db8::/32
+rule 4 (line 5): offload proto udp sport 1000-2000 iif lo
+default (line 6): inspect" -- --check --config "$dir/good.conf"
+
+printf 'offload proto tcp\n\nblock dport 9999 frob 1\n' >"$dir/bad.conf"
+check "unknown keyword, with its line" 1 \
+	"itod: error: $dir/bad.conf:3: unknown keyword \"frob\"" -- -n -c "$dir/bad.conf"
+printf 'offload app http\n' >"$dir/app.conf"
+check "app is refused" 1 \
+	"itod: error: $dir/app.conf:1: \"app\" matching is not supported yet" -- -n -c "$dir/app.conf"
+printf 'block iif no-such-if0\n' >"$dir/iif.conf"
+check "unknown interface" 1 \
+	"itod: error: $dir/iif.conf:1: unknown interface \"no-such-if0\"" -- -n -c "$dir/iif.conf"
+printf 'default block\ndefault offload\n' >"$dir/dup.conf"
+check "duplicate default" 1 \
+	"itod: error: $dir/dup.conf:2: duplicate \"default\" (the first is on line 1)" -- -n -c "$dir/dup.conf"
+check "missing file" 1 \
+	"itod: error: $dir/none.conf: No such file or directory" -- -n -c "$dir/none.conf"
+printf '' >"$dir/empty.conf"
+check "empty policy: default inspect" 0 "default (implicit): inspect" -- -n -c "$dir/empty.conf"
+out=$("$ITOD" -x 2>&1)
+rc=$?
+[ $rc = 2 ] && ok "unknown option: exit 2" || not_ok "unknown option: exit 2" "exit $rc"
+out=$("$ITOD" -n -c "$dir/good.conf" extra 2>&1)
+rc=$?
+case "$out" in
+'itod: What is "extra"?'*) [ $rc = 2 ] && ok "extra argument" || not_ok "extra argument" "exit $rc" ;;
+*) not_ok "extra argument" "got \"$out\"" ;;
+esac
+
+# A foreground run: whether or not the module is there, signals work.
+cp "$dir/good.conf" "$dir/run.conf"
+"$ITOD" -f -c "$dir/run.conf" 2>"$dir/log" &
+pid=$!
+if wait_for "$dir/log" "started: 4 rules from $dir/run.conf, default inspect"; then
+	ok "foreground start"
+else
+	not_ok "foreground start" "$(cat "$dir/log")"
+fi
+printf 'offload proto tcp\nblock proto sctp\n' >"$dir/run.conf"
+kill -HUP $pid
+if wait_for "$dir/log" "reload failed: keeping the current policy" &&
+   grep -qF "$dir/run.conf:2: bad protocol \"sctp\"" "$dir/log"; then
+	ok "SIGHUP with a broken policy keeps the old one"
+else
+	not_ok "SIGHUP with a broken policy keeps the old one" "$(cat "$dir/log")"
+fi
+printf 'offload proto tcp\ndefault block\n' >"$dir/run.conf"
+kill -HUP $pid
+if wait_for "$dir/log" "policy reloaded from $dir/run.conf: 1 rules, default block"; then
+	ok "SIGHUP reloads"
+else
+	not_ok "SIGHUP reloads" "$(cat "$dir/log")"
+fi
+kill -TERM $pid
+wait $pid
+rc=$?
+pid=
+if [ $rc = 0 ] && grep -q "itod: stopped" "$dir/log"; then
+	ok "SIGTERM stops with exit 0"
+else
+	not_ok "SIGTERM stops with exit 0" "exit $rc" "$(cat "$dir/log")"
+fi
+
+echo "1..$n"
+[ $failed = 0 ]

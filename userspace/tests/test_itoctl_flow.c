@@ -1,0 +1,892 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * "itoctl flow" and "itoctl monitor": the grammar, the requests built, flow
+ * replies and events parsed from hand-built messages, and their text and
+ * JSON output.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <linux/ito.h>
+
+#include "capture.h"
+#include "flow.h"
+#include "monitor.h"
+#include "nlbuild.h"
+#include "report.h"
+
+/* An ifindex no test machine has: printed as its number. */
+#define NO_SUCH_IFINDEX	999999
+
+static int fresh_capture(void **state)
+{
+	capture_reports_teardown(state);
+	return capture_reports_setup(state);
+}
+
+/* ---- grammar ---- */
+
+static int parse(struct flow_args *args, int argc, ...)
+{
+	char *argv[8];
+	va_list ap;
+	int i;
+
+	va_start(ap, argc);
+	for (i = 0; i < argc; i++)
+		argv[i] = va_arg(ap, char *);
+	va_end(ap);
+	return flow_parse_args(argc, argv, args);
+}
+
+static void test_parse_show(void **state)
+{
+	struct flow_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 0), EXIT_OK);
+	assert_int_equal(a.op, FLOW_SHOW);
+	assert_false(a.has_state);
+	assert_int_equal(parse(&a, 1, "show"), EXIT_OK);
+	assert_int_equal(a.op, FLOW_SHOW);
+	assert_false(a.has_state);
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_parse_state_words(void **state)
+{
+	static const struct { const char *word; uint32_t value; } words[] = {
+		{ "inspecting", ITO_FLOW_STATE_INSPECTING },
+		{ "slowpath", ITO_FLOW_STATE_SLOWPATH },
+		{ "blocked", ITO_FLOW_STATE_BLOCKED },
+		{ "offload-pending", ITO_FLOW_STATE_OFFLOAD_PENDING },
+		{ "offloaded", ITO_FLOW_STATE_OFFLOADED },
+	};
+	struct flow_args a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		assert_int_equal(parse(&a, 3, "show", "state", words[i].word),
+				 EXIT_OK);
+		assert_true(a.has_state);
+		assert_int_equal(a.state, words[i].value);
+	}
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_parse_state_errors(void **state)
+{
+	struct flow_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 3, "show", "state", "offload"), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"state\" must be \"inspecting\", \"slowpath\", "
+		"\"blocked\", \"offload-pending\" or \"offloaded\", not \"offload\"\n");
+	assert_int_equal(parse(&a, 2, "show", "state"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"state\" is missing\n"));
+	assert_int_equal(parse(&a, 5, "show", "state", "blocked", "state",
+			       "offloaded"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: duplicate \"state\": \"offloaded\" is the second value\n"));
+	assert_int_equal(parse(&a, 2, "show", "all"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "What is \"all\"?\nUsage: "));
+	assert_int_equal(parse(&a, 1, "shw"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "show", "STATE", "blocked"), EXIT_USAGE);
+}
+
+static void test_parse_ids(void **state)
+{
+	struct flow_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 2, "get", "12"), EXIT_OK);
+	assert_int_equal(a.op, FLOW_GET);
+	assert_int_equal(a.id, 12);
+	assert_int_equal(parse(&a, 2, "del", "18446744073709551615"), EXIT_OK);
+	assert_int_equal(a.op, FLOW_DEL);
+	assert_true(a.id == UINT64_MAX);
+	assert_int_equal(parse(&a, 2, "get", "0"), EXIT_OK);	/* the kernel says */
+	assert_int_equal(a.id, 0);
+	assert_int_equal(parse(&a, 1, "flush"), EXIT_OK);
+	assert_int_equal(a.op, FLOW_FLUSH);
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_parse_bad_ids(void **state)
+{
+	struct flow_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 2, "get", "-1"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 2, "del", "1x"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 2, "get", "18446744073709551616"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "verdict", "+3", "block"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 2, "get", ""), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"get\" must be an unsigned integer, not \"-1\"\n"
+		"Error: argument of \"del\" must be an unsigned integer, not \"1x\"\n"
+		"Error: argument of \"get\" must be an unsigned integer up to "
+		"18446744073709551615, not \"18446744073709551616\"\n"
+		"Error: argument of \"verdict\" must be an unsigned integer, not \"+3\"\n"
+		"Error: argument of \"get\" must be an unsigned integer, not \"\"\n");
+}
+
+static void test_parse_missing_and_extra(void **state)
+{
+	struct flow_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 1, "get"), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: \"flow get\" needs a flow ID\n");
+	assert_int_equal(parse(&a, 3, "del", "1", "2"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "What is \"2\"?\n"));
+	assert_int_equal(parse(&a, 2, "flush", "all"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "What is \"all\"?\n"));
+	assert_int_equal(parse(&a, 2, "verdict", "5"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"verdict\" is missing\n"));
+	assert_int_equal(parse(&a, 4, "verdict", "5", "block", "now"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "What is \"now\"?\n"));
+}
+
+static void test_parse_verdict_words(void **state)
+{
+	static const struct { const char *word; uint32_t value; } words[] = {
+		{ "offload", ITO_VERDICT_OFFLOAD },
+		{ "inspect", ITO_VERDICT_INSPECT },
+		{ "inspect-all", ITO_VERDICT_INSPECT_ALL },
+		{ "block", ITO_VERDICT_BLOCK },
+	};
+	struct flow_args a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		assert_int_equal(parse(&a, 3, "verdict", "42", words[i].word),
+				 EXIT_OK);
+		assert_int_equal(a.op, FLOW_VERDICT);
+		assert_int_equal(a.id, 42);
+		assert_int_equal(a.verdict, words[i].value);
+	}
+	assert_string_equal(capture_text(&reported), "");
+
+	assert_int_equal(parse(&a, 3, "verdict", "42", "none"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "verdict", "42", "inspect_all"), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"verdict\" must be \"offload\", \"inspect\", "
+		"\"inspect-all\" or \"block\", not \"none\"\n"
+		"Error: argument of \"verdict\" must be \"offload\", \"inspect\", "
+		"\"inspect-all\" or \"block\", not \"inspect_all\"\n");
+}
+
+/* ---- requests ---- */
+
+static int collect_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **seen = data;
+	size_t i;
+
+	for (i = 0; seen[i]; i++)
+		;
+	seen[i] = attr;
+	return MNL_CB_OK;
+}
+
+static uint8_t request_cmd(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	assert_int_equal(genl->version, ITO_FAMILY_VERSION);
+	return genl->cmd;
+}
+
+static void test_request_dump_with_state(void **state)
+{
+	const struct nlattr *top[4] = {}, *inner[4] = {};
+	struct flow_args a = { .op = FLOW_SHOW, .has_state = true,
+			       .state = ITO_FLOW_STATE_OFFLOADED };
+	struct nlmsghdr *nlh;
+	nlbuf_t buf;
+
+	(void)state;
+	nlh = flow_build_request(buf, TEST_FAMILY, &a);
+	assert_int_equal(nlh->nlmsg_type, TEST_FAMILY);
+	assert_int_equal(nlh->nlmsg_flags & NLM_F_DUMP, NLM_F_DUMP);
+	assert_true(nlh->nlmsg_flags & NLM_F_REQUEST);
+	assert_int_equal(request_cmd(nlh), ITO_CMD_FLOW_GET);
+	assert_int_equal(mnl_attr_parse(nlh, sizeof(struct genlmsghdr),
+					collect_attr_cb, top), MNL_CB_OK);
+	assert_non_null(top[0]);
+	assert_null(top[1]);
+	assert_int_equal(mnl_attr_get_type(top[0]), ITO_A_FLOW);
+	assert_int_equal(mnl_attr_parse_nested(top[0], collect_attr_cb, inner),
+			 MNL_CB_OK);
+	assert_null(inner[1]);
+	assert_int_equal(mnl_attr_get_type(inner[0]), ITO_A_FLOW_STATE);
+	assert_int_equal(mnl_attr_validate(inner[0], MNL_TYPE_U32), 0);
+	assert_int_equal(mnl_attr_get_u32(inner[0]), ITO_FLOW_STATE_OFFLOADED);
+}
+
+static void test_request_dump_unfiltered(void **state)
+{
+	struct flow_args a = { .op = FLOW_SHOW };
+	struct nlmsghdr *nlh;
+	nlbuf_t buf;
+
+	(void)state;
+	nlh = flow_build_request(buf, TEST_FAMILY, &a);
+	assert_int_equal(nlh->nlmsg_flags & NLM_F_DUMP, NLM_F_DUMP);
+	assert_int_equal(request_cmd(nlh), ITO_CMD_FLOW_GET);
+	/* No attribute at all: every flow. */
+	assert_int_equal(nlh->nlmsg_len,
+			 MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr)));
+}
+
+static void check_id_request(const struct nlmsghdr *nlh, uint8_t cmd,
+			     uint64_t id, bool verdict, uint32_t value)
+{
+	const struct nlattr *top[4] = {}, *inner[4] = {};
+
+	assert_int_equal(request_cmd(nlh), cmd);
+	assert_int_equal(nlh->nlmsg_flags & NLM_F_DUMP, 0);
+	assert_int_equal(mnl_attr_parse(nlh, sizeof(struct genlmsghdr),
+					collect_attr_cb, top), MNL_CB_OK);
+	assert_null(top[1]);
+	assert_int_equal(mnl_attr_get_type(top[0]), ITO_A_FLOW);
+	assert_int_equal(mnl_attr_parse_nested(top[0], collect_attr_cb, inner),
+			 MNL_CB_OK);
+	assert_int_equal(mnl_attr_get_type(inner[0]), ITO_A_FLOW_ID);
+	assert_int_equal(mnl_attr_validate(inner[0], MNL_TYPE_U64), 0);
+	assert_true(mnl_attr_get_u64(inner[0]) == id);
+	if (!verdict) {
+		assert_null(inner[1]);
+		return;
+	}
+	assert_non_null(inner[1]);
+	assert_null(inner[2]);
+	assert_int_equal(mnl_attr_get_type(inner[1]), ITO_A_FLOW_VERDICT);
+	assert_int_equal(mnl_attr_validate(inner[1], MNL_TYPE_U32), 0);
+	assert_int_equal(mnl_attr_get_u32(inner[1]), value);
+}
+
+static void test_request_by_id(void **state)
+{
+	struct flow_args a = { .id = (1ULL << 40) + 3 };
+	nlbuf_t buf;
+
+	(void)state;
+	a.op = FLOW_GET;
+	check_id_request(flow_build_request(buf, TEST_FAMILY, &a),
+			 ITO_CMD_FLOW_GET, a.id, false, 0);
+	a.op = FLOW_DEL;
+	check_id_request(flow_build_request(buf, TEST_FAMILY, &a),
+			 ITO_CMD_FLOW_DEL, a.id, false, 0);
+	a.op = FLOW_VERDICT;
+	a.verdict = ITO_VERDICT_INSPECT_ALL;
+	check_id_request(flow_build_request(buf, TEST_FAMILY, &a),
+			 ITO_CMD_FLOW_VERDICT, a.id, true, ITO_VERDICT_INSPECT_ALL);
+}
+
+static void test_request_flush(void **state)
+{
+	struct flow_args a = { .op = FLOW_FLUSH };
+	struct nlmsghdr *nlh;
+	nlbuf_t buf;
+
+	(void)state;
+	nlh = flow_build_request(buf, TEST_FAMILY, &a);
+	assert_int_equal(request_cmd(nlh), ITO_CMD_FLOW_FLUSH);
+	assert_int_equal(nlh->nlmsg_flags & NLM_F_DUMP, 0);
+	assert_int_equal(nlh->nlmsg_len,
+			 MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr)));
+}
+
+/* ---- replies ---- */
+
+/* A u64 as nla_put_u64_64bit() may send it: a pad attribute first. */
+static void put_u64_pad(struct nlmsghdr *nlh, uint16_t type, uint64_t v)
+{
+	mnl_attr_put(nlh, ITO_A_FLOW_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, type, v);
+}
+
+/* The flow attributes of the v4 TCP sample, inside an open nest. */
+static void put_v4_flow_attrs(struct nlmsghdr *nlh, uint64_t id)
+{
+	struct in_addr s, d;
+
+	inet_pton(AF_INET, "10.0.1.2", &s);
+	inet_pton(AF_INET, "10.0.2.2", &d);
+	put_u64_pad(nlh, ITO_A_FLOW_ID, id);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, ITO_FLOW_STATE_SLOWPATH);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, ITO_VERDICT_INSPECT);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_PROTO, IPPROTO_TCP);
+	mnl_attr_put(nlh, ITO_A_FLOW_SADDR, 4, &s);
+	mnl_attr_put(nlh, ITO_A_FLOW_DADDR, 4, &d);
+	mnl_attr_put_u16(nlh, ITO_A_FLOW_SPORT, 40000);
+	mnl_attr_put_u16(nlh, ITO_A_FLOW_DPORT, 5201);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_IIF, 1);	/* lo, everywhere */
+	put_u64_pad(nlh, ITO_A_FLOW_PKTS_ORIG, 10);
+	put_u64_pad(nlh, ITO_A_FLOW_BYTES_ORIG, 1200);
+	put_u64_pad(nlh, ITO_A_FLOW_PKTS_REPLY, 8);
+	put_u64_pad(nlh, ITO_A_FLOW_BYTES_REPLY, 900);
+	put_u64_pad(nlh, ITO_A_FLOW_AGE_MS, 2150);
+	put_u64_pad(nlh, ITO_A_FLOW_IDLE_MS, 300);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_RATE, 95);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_COPIES, 8);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_CT_STATE, 3);	/* established */
+	/* An attribute of a newer module: skipped. */
+	mnl_attr_put_strz(nlh, ITO_A_FLOW_MAX + 1, "future");
+}
+
+static struct nlmsghdr *v4_reply(void *buf, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY, cmd);
+	struct nlattr *nest;
+
+	mnl_attr_put_u32(nlh, ITO_A_MAX + 1, 1);	/* newer top-level attr */
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	put_v4_flow_attrs(nlh, 12);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static struct nlmsghdr *v6_reply(void *buf)
+{
+	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	struct in6_addr s, d;
+	struct nlattr *nest;
+
+	inet_pton(AF_INET6, "2001:db8::1", &s);
+	inet_pton(AF_INET6, "2001:db8::2", &d);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 7);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, ITO_FLOW_STATE_OFFLOADED);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, ITO_VERDICT_OFFLOAD);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_FAMILY, AF_INET6);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_PROTO, IPPROTO_UDP);
+	mnl_attr_put(nlh, ITO_A_FLOW_SADDR, 16, &s);
+	mnl_attr_put(nlh, ITO_A_FLOW_DADDR, 16, &d);
+	mnl_attr_put_u16(nlh, ITO_A_FLOW_SPORT, 5353);
+	mnl_attr_put_u16(nlh, ITO_A_FLOW_DPORT, 53);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_IIF, NO_SUCH_IFINDEX);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_PKTS_ORIG, 1ULL << 33);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_BYTES_ORIG, 0);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_PKTS_REPLY, 1);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_BYTES_REPLY, 64);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_AGE_MS, 86400000);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_IDLE_MS, 0);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_RATE, 0);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_COPIES, 0);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_CT_STATE, 0);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+struct flows {
+	struct ito_flow flow[4];
+	int n;
+};
+
+static int keep_cb(const struct ito_flow *flow, void *data)
+{
+	struct flows *f = data;
+
+	f->flow[f->n++] = *flow;
+	return 0;
+}
+
+static void test_reply_v4(void **state)
+{
+	struct flows f = {};
+	struct ito_flow *flow = &f.flow[0];
+	uint8_t want[4] = { 10, 0, 1, 2 };
+	nlbuf_t buf;
+
+	(void)state;
+	assert_int_equal(flow_parse_reply(v4_reply(buf, ITO_CMD_FLOW_GET),
+					  keep_cb, &f), 0);
+	assert_int_equal(f.n, 1);
+	assert_int_equal(flow->id, 12);
+	assert_int_equal(flow->state, ITO_FLOW_STATE_SLOWPATH);
+	assert_int_equal(flow->verdict, ITO_VERDICT_INSPECT);
+	assert_int_equal(flow->family, AF_INET);
+	assert_int_equal(flow->proto, IPPROTO_TCP);
+	assert_int_equal(flow->saddr_len, 4);
+	assert_memory_equal(flow->saddr, want, 4);
+	assert_int_equal(flow->sport, 40000);
+	assert_int_equal(flow->dport, 5201);
+	assert_int_equal(flow->pkts_orig, 10);
+	assert_int_equal(flow->bytes_reply, 900);
+	assert_int_equal(flow->age_ms, 2150);
+	assert_int_equal(flow->ct_state, 3);
+	assert_false(flow_has(flow, ITO_A_FLOW_EVENT));
+	assert_false(flow_has(flow, ITO_A_FLOW_PAD));
+}
+
+static int stop_cb(const struct ito_flow *flow, void *data)
+{
+	(void)flow;
+	(void)data;
+	return -ECANCELED;
+}
+
+static void test_reply_several_flows(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct flows f = {};
+	nlbuf_t buf;
+
+	(void)state;
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	put_v4_flow_attrs(nlh, 1);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	put_v4_flow_attrs(nlh, 2);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), 0);
+	assert_int_equal(f.n, 2);
+	assert_int_equal(f.flow[0].id, 1);
+	assert_int_equal(f.flow[1].id, 2);
+	/* The callback's error comes back. */
+	assert_int_equal(flow_parse_reply(nlh, stop_cb, NULL), -ECANCELED);
+}
+
+static void test_reply_malformed(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct flows f = {};
+	uint8_t addr[16] = {};
+	nlbuf_t buf;
+
+	(void)state;
+	/* No flow. */
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+
+	/* An ID that is not a u64. */
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_ID, 1);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+
+	/* An address of 5 bytes. */
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put(nlh, ITO_A_FLOW_SADDR, 5, addr);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+
+	/* A v6 address in a v4 flow. */
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_FAMILY, AF_INET);
+	mnl_attr_put(nlh, ITO_A_FLOW_DADDR, 16, addr);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+
+	/* A port of 4 bytes. */
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_SPORT, 80);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+	assert_int_equal(f.n, 0);
+}
+
+/* ---- output ---- */
+
+static struct ito_flow parse_one(const struct nlmsghdr *nlh)
+{
+	struct flows f = {};
+
+	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), 0);
+	assert_int_equal(f.n, 1);
+	return f.flow[0];
+}
+
+static const char *v4_line =
+	"id 12 tcp 10.0.1.2:40000 -> 10.0.2.2:5201 iif lo state slowpath "
+	"verdict inspect pkts 10/8 bytes 1200/900 rate 95/s age 2.1s "
+	"idle 0.3s copies 8";
+static const char *v4_json =
+	"{\"id\":12,\"proto\":\"tcp\",\"family\":\"inet\",\"src\":\"10.0.1.2\","
+	"\"sport\":40000,\"dst\":\"10.0.2.2\",\"dport\":5201,\"iif\":1,"
+	"\"state\":\"slowpath\",\"verdict\":\"inspect\",\"pkts_orig\":10,"
+	"\"bytes_orig\":1200,\"pkts_reply\":8,\"bytes_reply\":900,"
+	"\"age_ms\":2150,\"idle_ms\":300,\"rate\":95,\"copies\":8,"
+	"\"ct_state\":\"established\",\"offload\":false}";
+static const char *v6_line =
+	"id 7 udp [2001:db8::1]:5353 -> [2001:db8::2]:53 iif 999999 "
+	"state offloaded verdict offload pkts 8589934592/1 bytes 0/64 "
+	"rate 0/s age 86400.0s idle 0.0s copies 0";
+static const char *v6_json =
+	"{\"id\":7,\"proto\":\"udp\",\"family\":\"inet6\",\"src\":\"2001:db8::1\","
+	"\"sport\":5353,\"dst\":\"2001:db8::2\",\"dport\":53,\"iif\":999999,"
+	"\"state\":\"offloaded\",\"verdict\":\"offload\",\"pkts_orig\":8589934592,"
+	"\"bytes_orig\":0,\"pkts_reply\":1,\"bytes_reply\":64,"
+	"\"age_ms\":86400000,\"idle_ms\":0,\"rate\":0,\"copies\":0,"
+	"\"ct_state\":\"none\",\"offload\":true}";
+
+/* "flow show" of the two samples, as cmd_flow() prints a dump. */
+static void show_two(struct capture *out, bool json, bool pretty)
+{
+	struct ito_flow v4, v6;
+	struct printer p;
+	nlbuf_t buf;
+
+	v4 = parse_one(v4_reply(buf, ITO_CMD_FLOW_GET));
+	v6 = parse_one(v6_reply(buf));
+	capture_open(out);
+	print_init(&p, out->fp, json, pretty);
+	print_open_array(&p, NULL);
+	flow_print_line(&p, &v4);
+	flow_print_line(&p, &v6);
+	print_close_array(&p);
+}
+
+static void test_show_text(void **state)
+{
+	struct capture out;
+	char want[1024];
+
+	(void)state;
+	show_two(&out, false, false);
+	snprintf(want, sizeof(want), "%s\n%s\n", v4_line, v6_line);
+	assert_string_equal(capture_text(&out), want);
+	capture_close(&out);
+}
+
+static void test_show_json(void **state)
+{
+	struct capture out;
+	char want[2048];
+
+	(void)state;
+	show_two(&out, true, false);
+	snprintf(want, sizeof(want), "[%s,%s]\n", v4_json, v6_json);
+	assert_string_equal(capture_text(&out), want);
+	capture_close(&out);
+}
+
+static void test_show_pretty_json(void **state)
+{
+	struct capture out;
+	const char *text;
+
+	(void)state;
+	show_two(&out, true, true);
+	text = capture_text(&out);
+	assert_true(strncmp(text, "[\n    {\n        \"id\": 12,\n"
+				  "        \"proto\": \"tcp\",\n", 49) == 0);
+	assert_non_null(strstr(text, "        \"offload\": false\n    },\n    {\n"
+					  "        \"id\": 7,\n"));
+	assert_non_null(strstr(text, "        \"offload\": true\n    }\n]\n"));
+	capture_close(&out);
+}
+
+static void test_show_empty(void **state)
+{
+	struct capture out;
+	struct printer p;
+
+	(void)state;
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	print_open_array(&p, NULL);
+	print_close_array(&p);
+	print_init(&p, out.fp, false, false);
+	print_open_array(&p, NULL);
+	print_close_array(&p);
+	assert_string_equal(capture_text(&out), "[]\n");
+	capture_close(&out);
+}
+
+static void test_get_detail_text(void **state)
+{
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	nlbuf_t buf;
+
+	(void)state;
+	flow = parse_one(v4_reply(buf, ITO_CMD_FLOW_GET));
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	flow_print_detail(&p, &flow);
+	assert_string_equal(capture_text(&out),
+		"flow 12\n"
+		"  tuple    : tcp 10.0.1.2:40000 -> 10.0.2.2:5201\n"
+		"  iif      : lo\n"
+		"  state    : slowpath\n"
+		"  offload  : no\n"
+		"  verdict  : inspect\n"
+		"  ct-state : established\n"
+		"  packets  : 10 original, 8 reply\n"
+		"  bytes    : 1200 original, 900 reply\n"
+		"  rate     : 95 pkt/s\n"
+		"  age      : 2.1 s\n"
+		"  idle     : 0.3 s\n"
+		"  copies   : 8\n");
+	capture_close(&out);
+
+	flow = parse_one(v6_reply(buf));
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	flow_print_detail(&p, &flow);
+	assert_non_null(strstr(capture_text(&out),
+		"  tuple    : udp [2001:db8::1]:5353 -> [2001:db8::2]:53\n"
+		"  iif      : 999999\n"
+		"  state    : offloaded\n"
+		"  offload  : yes\n"));
+	assert_null(strstr(capture_text(&out), "ct-state"));	/* not TCP */
+	capture_close(&out);
+}
+
+static void test_get_detail_json(void **state)
+{
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	char want[1024];
+	nlbuf_t buf;
+
+	(void)state;
+	flow = parse_one(v6_reply(buf));
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	flow_print_detail(&p, &flow);
+	snprintf(want, sizeof(want), "%s\n", v6_json);	/* one object */
+	assert_string_equal(capture_text(&out), want);
+	capture_close(&out);
+}
+
+static void test_icmp_and_unknown_values(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct in_addr a;
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	nlbuf_t buf;
+
+	(void)state;
+	inet_pton(AF_INET, "192.0.2.1", &a);
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 3);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_PROTO, IPPROTO_ICMP);
+	mnl_attr_put(nlh, ITO_A_FLOW_SADDR, 4, &a);
+	mnl_attr_put(nlh, ITO_A_FLOW_DADDR, 4, &a);
+	mnl_attr_put_u16(nlh, ITO_A_FLOW_SPORT, 77);		/* id */
+	mnl_attr_put_u16(nlh, ITO_A_FLOW_DPORT, 8 << 8);	/* echo request */
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, 42);		/* newer module */
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, ITO_VERDICT_NONE);
+	mnl_attr_nest_end(nlh, nest);
+	flow = parse_one(nlh);
+
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	flow_print_line(&p, &flow);
+	assert_string_equal(capture_text(&out),
+		"id 3 icmp 192.0.2.1 -> 192.0.2.1 type 8 code 0 id 77 "
+		"state 42 verdict none\n");
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	flow_print_line(&p, &flow);
+	assert_string_equal(capture_text(&out),
+		"{\"id\":3,\"proto\":\"icmp\",\"family\":\"inet\","
+		"\"src\":\"192.0.2.1\",\"sport\":77,\"dst\":\"192.0.2.1\","
+		"\"dport\":2048,\"state\":\"42\",\"verdict\":\"none\","
+		"\"offload\":false}\n");
+	capture_close(&out);
+}
+
+/* ---- events ---- */
+
+static struct nlmsghdr *event(void *buf, uint32_t ev, uint32_t reason)
+{
+	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY,
+						ITO_CMD_FLOW_NTF);
+	struct nlattr *nest;
+
+	nlh->nlmsg_seq = 0;	/* multicast */
+	nlh->nlmsg_pid = 0;
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	put_v4_flow_attrs(nlh, 12);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_EVENT, ev);
+	if (reason)
+		mnl_attr_put_u32(nlh, ITO_A_FLOW_END_REASON, reason);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_event_text_each_reason(void **state)
+{
+	static const struct { uint32_t reason; const char *word; } reasons[] = {
+		{ ITO_END_REASON_FIN, "fin" },
+		{ ITO_END_REASON_RST, "rst" },
+		{ ITO_END_REASON_TIMEOUT, "timeout" },
+		{ ITO_END_REASON_PORT_REMOVED, "port-removed" },
+		{ ITO_END_REASON_FLUSHED, "flushed" },
+		{ ITO_END_REASON_DELETED, "deleted" },
+		{ 99, "99" },		/* a newer module's */
+	};
+	struct capture out;
+	struct printer p;
+	char want[512];
+	nlbuf_t buf;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		capture_open(&out);
+		print_init(&p, out.fp, false, false);
+		assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_END,
+							reasons[i].reason), &p),
+				 MNL_CB_OK);
+		snprintf(want, sizeof(want), "end %s reason %s\n", v4_line,
+			 reasons[i].word);
+		assert_string_equal(capture_text(&out), want);
+		capture_close(&out);
+	}
+}
+
+static void test_event_text_new_and_verdict(void **state)
+{
+	struct capture out;
+	struct printer p;
+	char want[1024];
+	nlbuf_t buf;
+
+	(void)state;
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &p),
+			 MNL_CB_OK);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_VERDICT, 0), &p),
+			 MNL_CB_OK);
+	snprintf(want, sizeof(want), "new %s\nverdict %s\n", v4_line, v4_line);
+	assert_string_equal(capture_text(&out), want);
+	capture_close(&out);
+}
+
+static void test_event_json_lines(void **state)
+{
+	struct capture out;
+	struct printer p;
+	char want[2048];
+	nlbuf_t buf;
+
+	(void)state;
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &p),
+			 MNL_CB_OK);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_END,
+						ITO_END_REASON_PORT_REMOVED), &p),
+			 MNL_CB_OK);
+	/* One object per line, the event first, the reason last. */
+	snprintf(want, sizeof(want),
+		 "{\"event\":\"new\",%s\n{\"event\":\"end\",%.*s,\"reason\":\"port-removed\"}\n",
+		 v4_json + 1, (int)strlen(v4_json + 1) - 1, v4_json + 1);
+	assert_string_equal(capture_text(&out), want);
+	capture_close(&out);
+}
+
+static void test_event_other_and_malformed(void **state)
+{
+	struct capture out;
+	struct printer p;
+	struct nlmsghdr *nlh;
+	nlbuf_t buf;
+
+	(void)state;
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	/* Another notification of a newer module: ignored. */
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_MAX + 1);
+	assert_int_equal(monitor_event_cb(nlh, &p), MNL_CB_OK);
+	/* A FLOW_NTF without a flow. */
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_NTF);
+	errno = 0;
+	assert_int_equal(monitor_event_cb(nlh, &p), MNL_CB_ERROR);
+	assert_int_equal(errno, EPROTO);
+	assert_string_equal(capture_text(&out), "");
+	capture_close(&out);
+}
+
+/* An event as the monitor loop receives it: through ito_nl_run(). */
+static void test_event_through_run(void **state)
+{
+	struct capture out;
+	struct printer p;
+	nlbuf_t buf;
+	struct nlmsghdr *nlh;
+
+	(void)state;
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	nlh = event(buf, ITO_FLOW_EVENT_END, ITO_END_REASON_TIMEOUT);
+	assert_int_equal(ito_nl_run(buf, nlh->nlmsg_len, 0, 0, monitor_event_cb,
+				    &p, NULL, 0), 1);
+	assert_non_null(strstr(capture_text(&out), "end id 12 tcp "));
+	assert_non_null(strstr(capture_text(&out), " reason timeout\n"));
+	capture_close(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_parse_show, fresh_capture),
+		cmocka_unit_test_setup(test_parse_state_words, fresh_capture),
+		cmocka_unit_test_setup(test_parse_state_errors, fresh_capture),
+		cmocka_unit_test_setup(test_parse_ids, fresh_capture),
+		cmocka_unit_test_setup(test_parse_bad_ids, fresh_capture),
+		cmocka_unit_test_setup(test_parse_missing_and_extra, fresh_capture),
+		cmocka_unit_test_setup(test_parse_verdict_words, fresh_capture),
+		cmocka_unit_test(test_request_dump_with_state),
+		cmocka_unit_test(test_request_dump_unfiltered),
+		cmocka_unit_test(test_request_by_id),
+		cmocka_unit_test(test_request_flush),
+		cmocka_unit_test(test_reply_v4),
+		cmocka_unit_test(test_reply_several_flows),
+		cmocka_unit_test(test_reply_malformed),
+		cmocka_unit_test(test_show_text),
+		cmocka_unit_test(test_show_json),
+		cmocka_unit_test(test_show_pretty_json),
+		cmocka_unit_test(test_show_empty),
+		cmocka_unit_test(test_get_detail_text),
+		cmocka_unit_test(test_get_detail_json),
+		cmocka_unit_test(test_icmp_and_unknown_values),
+		cmocka_unit_test(test_event_text_each_reason),
+		cmocka_unit_test(test_event_text_new_and_verdict),
+		cmocka_unit_test(test_event_json_lines),
+		cmocka_unit_test(test_event_other_and_malformed),
+		cmocka_unit_test(test_event_through_run),
+	};
+
+	return cmocka_run_group_tests_name("itoctl_flow", tests,
+					   capture_reports_setup,
+					   capture_reports_teardown);
+}
