@@ -24,15 +24,23 @@ trap cleanup EXIT
 jflow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
 counter() { fwctl -j counters | jq ".$1"; }
 
+# Not inside check(): that runs in a subshell and would lose itod_pid.
+# Not through fw(): a backgrounded function is a subshell; "ip netns exec"
+# itself execs, so $! is itod.
 start_itod()
 {
-	fw "$ITOD" -f -v -c "$tmp/itod.conf" >>"$tmp/itod.log" 2>&1 &
+	ip netns exec ito-fw "$ITOD" -f -v -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
 	itod_pid=$!
-	# registered once the kernel refuses a second agent
+}
+
+registered()
+{
+	local _
 	for _ in $(seq 50); do
-		grep -q -i "registered" "$tmp/itod.log" 2>/dev/null && return 0
+		grep -q "registered as the ito agent" "$tmp/itod.log" && return 0
 		sleep 0.1
 	done
+	cat "$tmp/itod.log"
 	return 1
 }
 
@@ -56,11 +64,13 @@ cat >"$tmp/itod.conf" <<CONF
 block proto udp dport 9999
 offload proto udp dport 7000
 offload proto tcp dport 5201
+offload proto udp dport 7100 after 100
 inspect proto tcp dport 8080
 default inspect
 CONF
 
-check "itod registers as the agent" start_itod
+start_itod
+check "itod registers as the agent" registered
 check_fail "a second agent is refused" fw timeout 5 "$ITOD" -f -c "$tmp/itod.conf"
 
 # UDP, offload by policy: exactly min-pkts copies, the tuple, the verdict.
@@ -87,7 +97,7 @@ check "TCP flow: 8 copies of many packets" test "$(jq .copies <<<"$f")" = 8 -a "
 check "TCP flow: inspect verdict" test "$(jq -r .verdict <<<"$f")" = inspect
 
 # IPv6 like IPv4.
-srv socat -u UDP6-RECV:7000 OPEN:/dev/null &
+srv socat -u UDP6-RECV:7000,ipv6only=1 OPEN:/dev/null &
 sleep 0.3
 cli bash -c 'for i in $(seq 10); do echo v6; sleep 0.02; done' |
 	cli socat -u - "UDP6-SENDTO:[fd00:2::2]:7000"
@@ -98,7 +108,8 @@ check "IPv6 flow tracked with 8 copies and a verdict" \
 	test "$(jq .copies <<<"$f")" = 8 -a "$(jq -r .verdict <<<"$f")" = offload
 check "no copy was dropped" test "$(counter copies_dropped)" = 0
 
-# Agent killed mid-flow: traffic continues, the default verdict applies.
+# Agent killed mid-flow, before it decided (its rule waits for copy 100 of
+# 50): traffic continues and the kernel applies the default verdict.
 fwctl set min-pkts 50
 srv socat -u UDP-RECV:7100 OPEN:"$tmp/u7100",creat &
 sleep 0.3
@@ -113,7 +124,8 @@ f=$(jflow '.dport==7100')
 echo "# $f"
 check "traffic survives the agent's death (100 datagrams)" test "$(wc -l <"$tmp/u7100")" = 100
 check "default verdict applied" test "$(jq -r .verdict <<<"$f")" = inspect -a "$(counter verdict_default)" -ge 1
-check "restarted agent registers again" start_itod
+start_itod
+check "restarted agent registers again" registered
 
 # A flood of new flows beyond max-flows: counted, memory bounded.
 fwctl flow flush
