@@ -14,7 +14,7 @@ trap 'topo_down; rm -rf "$tmp"' EXIT
 jflows() { fwctl -j flow show | jq -c "$@"; }
 counter() { fwctl -j counters | jq ".$1"; }
 
-plan 12
+plan 30
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -24,6 +24,11 @@ topo_up
 check "enrol f0 and f1" bash -c "ip netns exec ito-fw '$ITOCTL' port add f0 && ip netns exec ito-fw '$ITOCTL' port add f1"
 check "port show lists both" test "$(fwctl -j port show | jq length)" = 2
 check_fail "enrolling f0 twice is refused" fwctl port add f0
+check_fail "a vwire port without peer is refused" fwctl port add lo mode vwire
+check "a vwire port with peer and VLAN" fwctl port add lo mode vwire peer f0 vlan 100
+check "port show: mode, peer and VLAN" test "$(fwctl -j port show lo | jq -r '.[0]|"\(.mode) \(.vlan) \(.peer)"')" = "vwire 100 $(fw cat /sys/class/net/f0/ifindex)"
+check "port del" fwctl port del lo
+check_fail "port del of a non-port is refused" fwctl port del lo
 
 # No agent: traffic passes, flows are counted as such.
 check "ping through the firewall without agent" cli ping -c 3 -i 0.2 -W 2 10.0.2.2
@@ -36,10 +41,17 @@ check "counted as no agent" test "$(counter flows_no_agent)" -ge 1
 fwctl flow flush
 check "flush empties the table" test "$(jflows length)" = 0
 
-# block verdict: a long-running UDP stream stops.
-srv timeout 20 socat -u UDP-RECV:9000 OPEN:"$tmp/udp.out",creat,append &
+# Events of everything below, as JSON lines.
+ip netns exec ito-fw timeout 60 "$ITOCTL" -j monitor >"$tmp/events" &
+monitor=$!
 sleep 0.5
-cli bash -c 'for i in $(seq 40); do echo "pkt $i"; sleep 0.1; done' | cli socat -u - UDP-SENDTO:10.0.2.2:9000 &
+
+# block verdict: a long-running UDP stream stops.
+ip netns exec ito-srv timeout 20 socat -u UDP-RECV:9000 OPEN:"$tmp/udp.out",creat,append &
+server=$!
+sleep 0.5
+cli bash -c 'for i in $(seq 40); do echo "pkt $i"; sleep 0.1; done' | cli socat -u - UDP-SENDTO:10.0.2.2:9000,sourceport=1501 &
+sender=$!
 sleep 1.5
 id=$(jflows '[.[]|select(.proto=="udp" and .dport==9000)][0].id')
 check "UDP flow visible with an id" test -n "$id" -a "$id" != null
@@ -49,7 +61,47 @@ sleep 1.5
 after=$(wc -l <"$tmp/udp.out")
 check "block stops the stream (at most one more packet)" test $((after - before)) -le 1
 check "blocked packets counted" test "$(counter blocked_pkts)" -gt 0
-check_fail "verdict on an unknown id is refused" fwctl flow verdict 999999 inspect
-wait
+wait $sender
+kill $server
+wait $server
+# The reply direction is blocked too: the server answers on the flow's
+# reply tuple, the client hears nothing.
+cli timeout 3 socat -u UDP-RECV:1501,reuseaddr OPEN:"$tmp/reply.out",creat &
+receiver=$!
+sleep 0.3
+b0=$(counter blocked_pkts)
+srv bash -c 'echo reply | socat -u - UDP-SENDTO:10.0.1.2:1501,sourceport=9000,reuseaddr'
+sleep 0.5
+check "reply direction dropped and counted" test ! -s "$tmp/reply.out" -a "$(counter blocked_pkts)" -gt "$b0"
+wait $receiver
+
+check "flow show state blocked: only the blocked flow" \
+	test "$(fwctl -j flow show state blocked | jq -c '[.[].id]')" = "[$id]"
+check "flow show state inspecting: not the blocked flow" \
+	test "$(fwctl -j flow show state inspecting | jq "[.[]|select(.id==$id)]|length")" = 0
+check "flow get shows the state" test "$(fwctl -j flow get "$id" | jq -r .state)" = blocked
+err=$(fwctl flow verdict 999999 inspect 2>&1)
+check "verdict on an unknown id is refused with the kernel's reason" grep -q "no flow with this id" <<<"$err"
+check_fail "verdict bad word is a usage error" fwctl flow verdict "$id" maybe
+err=$(fw setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$ITOCTL" flow verdict "$id" inspect 2>&1)
+check "verdict without CAP_NET_ADMIN is refused" grep -q "permission denied" <<<"$err"
+check_fail "monitor without CAP_NET_ADMIN is refused" fw setpriv --inh-caps=-net_admin --bounding-set=-net_admin timeout 2 "$ITOCTL" monitor
+check "flow del" fwctl flow del "$id"
+check_fail "flow get after del" fwctl flow get "$id"
+
+# A port whose netdev goes away takes its flows with it.
+cli ping -c 2 -i 0.2 -W 2 10.0.2.2 >/dev/null
+ip -n ito-srv link del s0
+sleep 0.3
+check "port of a deleted netdev is gone" test "$(fwctl -j port show | jq -c '[.[].ifname]')" = '["f0"]'
+check "its flows ended" test "$(jflows '[.[]|select(.proto=="icmp")]|length')" = 0
+sleep 1
+kill $monitor 2>/dev/null
+wait $monitor
+check "events: new, verdict block, end deleted" bash -c "
+	jq -e -s '[.[]|select(.id==$id)|.event] == [\"new\",\"verdict\",\"end\"]' '$tmp/events' >/dev/null &&
+	jq -e -s '[.[]|select(.id==$id and .event==\"end\")][0].reason == \"deleted\"' '$tmp/events' >/dev/null"
+check "events: port removal ends flows with reason port-removed" \
+	jq -e -s '[.[]|select(.event=="end" and .reason=="port-removed")]|length >= 1' "$tmp/events"
 
 finish
