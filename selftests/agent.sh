@@ -44,14 +44,15 @@ registered()
 	return 1
 }
 
-# udp_send PORT COUNT [ADDR]: COUNT datagrams, 20 ms apart, from port 1500
+# udp_send PORT COUNT [ADDR [SPORT]]: COUNT datagrams, 20 ms apart, from
+# port SPORT (1500)
 udp_send()
 {
 	cli bash -c "for i in \$(seq $2); do echo \"datagram \$i\"; sleep 0.02; done" |
-		cli socat -u - "UDP-SENDTO:${3:-10.0.2.2}:$1,sourceport=1500,reuseaddr"
+		cli socat -u - "UDP-SENDTO:${3:-10.0.2.2}:$1,sourceport=${4:-1500},reuseaddr"
 }
 
-plan 16
+plan 19
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -124,8 +125,26 @@ f=$(jflow '.dport==7100')
 echo "# $f"
 check "traffic survives the agent's death (100 datagrams)" test "$(wc -l <"$tmp/u7100")" = 100
 check "default verdict applied" test "$(jq -r .verdict <<<"$f")" = inspect -a "$(counter verdict_default)" -ge 1
+# Flows that started while no agent ran wait for a verdict; the restarted
+# agent learns them from a dump and decides.
+srv socat -u UDP-RECV:7000 OPEN:/dev/null &
+sleep 0.3
+udp_send 7000 5 10.0.2.2 1600
+f=$(jflow '.sport==1600 and .dport==7000')
+check "a flow awaits a verdict while no agent runs" test "$(jq -r .state <<<"$f")" = inspecting
 start_itod
 check "restarted agent registers again" registered
+sleep 1
+check "the restarted agent decided the waiting flow from a dump" \
+	test "$(fwctl -j flow get "$(jq .id <<<"$f")" | jq -r .verdict)" = offload
+
+# Module reloaded under the running agent: it registers with the new one.
+rmmod ito
+insmod "$ITO_KO"
+fwctl port add f0
+fwctl port add f1
+check "agent re-registers after a module reload" bash -c \
+	"for i in \$(seq 150); do [ \$(grep -c 'registered as the ito agent' '$tmp/itod.log') -ge 2 ] && exit 0; sleep 0.1; done; exit 1"
 
 # A flood of new flows beyond max-flows: counted, memory bounded.
 fwctl flow flush
