@@ -14,9 +14,9 @@ echo "# kernel $(uname -r), module $ITO_KO"
 # ito.ko uses conntrack's symbols; insmod does not resolve dependencies.
 modprobe nf_conntrack || status=1
 
-echo "# selftest: config_test"
+echo "# selftest: netlink_test"
 insmod "$ITO_KO" || status=1
-"$TOP/build/selftests/config_test" || status=1
+"$TOP/build/selftests/netlink_test" || status=1
 echo "# selftest: fuzz_test (in a fresh namespace)"
 unshare -n "$TOP/build/selftests/fuzz_test" 10000 || status=1
 rmmod ito || status=1

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Configuration and counters over the "ito" generic netlink family.
+ * The "ito" generic netlink family: configuration, counters, and how
+ * flow and agent commands refuse bad requests.
  * Needs ito.ko loaded and root; each test runs in a fresh network
  * namespace, so it starts from the defaults.
  */
@@ -416,6 +417,137 @@ TEST_F(ito, unprivileged_denied)
 	EXPECT_EQ(-EPERM, config_get(&self->nl, &c));
 	EXPECT_EQ(-EPERM, config_set(&self->nl, ITO_A_CONFIG_MIN_PKTS, 9,
 				     self->extack, sizeof(self->extack)));
+}
+
+static int verdict(struct ito_nl *nl, bool with_id, uint64_t id,
+		   bool with_verdict, uint32_t v, char *extack, size_t len)
+{
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = ito_nl_msg_start(buf, nl->family.id, ITO_CMD_FLOW_VERDICT,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	if (with_id)
+		mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, id);
+	if (with_verdict)
+		mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, v);
+	mnl_attr_nest_end(nlh, nest);
+	return ito_nl_talk(nl, nlh, NULL, NULL, extack, len);
+}
+
+/* Each bad verdict request is refused with a message; nothing happens. */
+TEST_F(ito, verdict_rejected)
+{
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	EXPECT_EQ(-ENOENT, verdict(&self->nl, true, 12345, true, ITO_VERDICT_BLOCK,
+				   self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "no flow with this id"));
+	EXPECT_EQ(-EINVAL, verdict(&self->nl, false, 0, true, ITO_VERDICT_BLOCK,
+				   self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "missing the flow id"));
+	EXPECT_EQ(-EINVAL, verdict(&self->nl, true, 1, false, 0,
+				   self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "missing the verdict"));
+	EXPECT_EQ(-ERANGE, verdict(&self->nl, true, 1, true, ITO_VERDICT_NONE,
+				   self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+	EXPECT_EQ(-ERANGE, verdict(&self->nl, true, 1, true, ITO_VERDICT_MAX + 1,
+				   self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_FLOW_VERDICT,
+			       ITO_FAMILY_VERSION, 0);
+	EXPECT_EQ(-EINVAL, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "no flow nest"));
+
+	/* flow get / del of a flow that does not exist */
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_FLOW_DEL,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 7);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-ENOENT, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+}
+
+/* One agent per namespace; only the agent may step down. */
+TEST_F(ito, agent_registration)
+{
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	struct ito_nl other;
+	struct nlmsghdr *nlh;
+
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_AGENT_REGISTER,
+			       ITO_FAMILY_VERSION, 0);
+	ASSERT_EQ(0, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				 self->extack, sizeof(self->extack)));
+
+	ASSERT_EQ(0, ito_nl_open(&other, ITO_FAMILY_NAME, self->extack,
+				 sizeof(self->extack)));
+	nlh = ito_nl_msg_start(buf, other.family.id, ITO_CMD_AGENT_REGISTER,
+			       ITO_FAMILY_VERSION, 0);
+	EXPECT_EQ(-EBUSY, ito_nl_talk(&other, nlh, NULL, NULL,
+				      self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "another agent is registered"));
+	nlh = ito_nl_msg_start(buf, other.family.id, ITO_CMD_AGENT_UNREGISTER,
+			       ITO_FAMILY_VERSION, 0);
+	EXPECT_EQ(-ENOENT, ito_nl_talk(&other, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "not the registered agent"));
+
+	/* closing the agent's socket frees the place */
+	ito_nl_close(&self->nl);
+	nlh = ito_nl_msg_start(buf, other.family.id, ITO_CMD_AGENT_REGISTER,
+			       ITO_FAMILY_VERSION, 0);
+	EXPECT_EQ(0, ito_nl_talk(&other, nlh, NULL, NULL,
+				 self->extack, sizeof(self->extack)));
+	ito_nl_close(&other);
+	/* teardown closes self->nl again: reopen it */
+	ASSERT_EQ(0, ito_nl_open(&self->nl, ITO_FAMILY_NAME, self->extack,
+				 sizeof(self->extack)));
+}
+
+/* Port requests that cannot work are refused with a reason. */
+TEST_F(ito, port_rejected)
+{
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_PORT_ADD,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_PORT);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_IFINDEX, 9999);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-ENODEV, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "no such device"));
+
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_PORT_ADD,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_PORT);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_IFINDEX, 1);
+	mnl_attr_put_u16(nlh, ITO_A_PORT_VLAN, 4095);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-ERANGE, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_STRNE("", self->extack);
+
+	nlh = ito_nl_msg_start(buf, self->nl.family.id, ITO_CMD_PORT_DEL,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_PORT);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_IFINDEX, 1);
+	mnl_attr_nest_end(nlh, nest);
+	EXPECT_EQ(-ENOENT, ito_nl_talk(&self->nl, nlh, NULL, NULL,
+				       self->extack, sizeof(self->extack)));
+	EXPECT_NE(NULL, strstr(self->extack, "not a port"));
 }
 
 TEST_HARNESS_MAIN
