@@ -4,8 +4,9 @@
 # section prints TAP; this script counts the results and ends with one line
 # "N passed, N failed, N skipped". Exit status non-zero on any failure.
 #
-#   ITO_CHECK_ONLY="unit vm"  run only the named sections
-#   ITO_KVER                  kernel the VM boots (default: newest 6.1)
+#   ITO_CHECK_ONLY="unit vm-6.1.0"  run only the named sections
+#   ITO_KVER                  kernels the VMs boot (default: newest 6.1 and
+#                             newest 6.12 installed)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -75,10 +76,16 @@ kernel_builds()
 	single "checkpatch --strict clean" scripts/checkpatch.sh
 }
 
+newest_kernel()	# newest_kernel SERIES: e.g. 6.1 -> 6.1.0-56-amd64
+{
+	ls -d /boot/vmlinuz-"$1".*-amd64 2>/dev/null | sed 's|^/boot/vmlinuz-||' |
+		sort -V | tail -n 1
+}
+
+# vm_tests KVER: the selftests in a VM booting that kernel
 vm_tests()
 {
-	local kver=${ITO_KVER:-$(basename "$(ls -d /boot/vmlinuz-6.1.*-amd64 | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')}
-	local ko=$top/build/kmod-$kver/kmod/ito.ko
+	local kver=$1 ko=$top/build/kmod-$1/kmod/ito.ko
 	scripts/build-kmod.sh "$kver" || return 1
 	ITO_KVER=$kver selftests/vm/run.sh --log "$logdir/vm-$kver.log" -- \
 		env ITO_KO="$ko" selftests/guest-tests.sh
@@ -92,7 +99,9 @@ section unit make -s -C userspace check
 section kbuild kernel_builds
 section dkms scripts/test-dkms.sh
 section harness selftests/vm/test-harness.sh
-section vm vm_tests
+for k in ${ITO_KVER:-$(newest_kernel 6.1) $(newest_kernel 6.12)}; do
+	section "vm-${k%%-*}" vm_tests "$k"
+done
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]
