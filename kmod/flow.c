@@ -242,7 +242,9 @@ static void ito_flow_gc(struct work_struct *work)
 	xa_for_each(&in->flow_ids, id, flow) {
 		struct nf_conn *ct = flow->ct;
 
-		if (nf_ct_is_dying(ct) || nf_ct_is_expired(ct))
+		/* an unconfirmed entry's timeout is still relative */
+		if (nf_ct_is_dying(ct) ||
+		    (nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct)))
 			ito_flow_end(in, flow, ito_flow_death_reason(ct));
 		else if (!nf_ct_is_confirmed(ct) &&
 			 time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL))
