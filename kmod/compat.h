@@ -9,6 +9,11 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/* 6.5 moved the GSO helpers (skb_gso_validate_network_len) out of skbuff.h */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#include <net/gso.h>
+#endif
+
 /* 6.2 moved the parsed attributes of a dump request into a genl_info. */
 static inline struct nlattr **ito_dump_attrs(struct netlink_callback *cb)
 {

@@ -38,6 +38,12 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_VERDICT_BLOCK]			= "verdict_block",
 	[ITO_CNT_VERDICT_DEFAULT]		= "verdict_default",
 	[ITO_CNT_BLOCKED_PKTS]			= "blocked_pkts",
+	[ITO_CNT_OFFLOAD_REFUSED_TABLE_FULL]	= "offload_refused_table_full",
+	[ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT]	= "offload_refused_rate_limit",
+	[ITO_CNT_OFFLOAD_REFUSED_NO_NEIGH]	= "offload_refused_no_neigh",
+	[ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED]	= "offload_refused_unsupported",
+	[ITO_CNT_FASTPATH_PKTS]			= "fastpath_pkts",
+	[ITO_CNT_FASTPATH_TEARDOWN_FIN_RST]	= "fastpath_teardown_fin_rst",
 };
 
 int ito_counters_init(struct ito_net *in)

@@ -126,6 +126,8 @@ bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
 	if (rhashtable_remove_fast(&in->flows, &flow->node, ito_flow_params))
 		return false;
 	xa_erase_bh(&in->flow_ids, flow->id);
+	ito_offload_dequeue(in, flow);
+	ito_offload_teardown(in, flow);
 
 	ito_nl_flow_event(in, flow, ITO_FLOW_EVENT_END, reason, GFP_KERNEL);
 	ito_counter_inc(in, ITO_CNT_FLOWS_ENDED);
@@ -173,6 +175,13 @@ void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 			  u32 verdict)
 {
 	lockdep_assert_held(&in->lock);
+	/* a verdict repeated (an agent resending a batch) changes nothing */
+	if (READ_ONCE(flow->verdict) == verdict)
+		return;
+	if (verdict != ITO_VERDICT_OFFLOAD) {
+		ito_offload_dequeue(in, flow);
+		ito_offload_teardown(in, flow);
+	}
 	spin_lock_bh(&flow->lock);
 	flow->verdict = verdict;
 	flow->state = ito_verdict_state[verdict];
@@ -249,6 +258,8 @@ static void ito_flow_gc(struct work_struct *work)
 		else if (!nf_ct_is_confirmed(ct) &&
 			 time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL))
 			ito_flow_end(in, flow, ITO_END_REASON_TIMEOUT);
+		else
+			ito_offload_age(in, flow);
 		cond_resched();
 	}
 	mutex_unlock(&in->lock);
@@ -263,6 +274,11 @@ int ito_flow_net_init(struct ito_net *in)
 	err = rhashtable_init(&in->flows, &ito_flow_params);
 	if (err)
 		return err;
+	err = ito_offload_net_init(in);
+	if (err) {
+		rhashtable_destroy(&in->flows);
+		return err;
+	}
 	xa_init_flags(&in->flow_ids, XA_FLAGS_LOCK_BH);
 	atomic_set(&in->nflows, 0);
 	atomic64_set(&in->next_id, 0);
@@ -280,6 +296,7 @@ void ito_flow_net_uninit(struct ito_net *in)
 	ito_flow_end_all(in, 0, ITO_END_REASON_FLUSHED);
 	mutex_unlock(&in->lock);
 	WARN_ON(atomic_read(&in->nflows));
+	ito_offload_net_uninit(in);
 	rhashtable_destroy(&in->flows);
 	xa_destroy(&in->flow_ids);
 }

@@ -2,7 +2,8 @@
 /*
  * ito - the netfilter hooks: see every forwarded packet after the host's
  * filter rules, find or start its flow, account it, copy it to the agent
- * while the flow is under inspection, drop it if the flow is blocked.
+ * while the flow is under inspection, drop it if the flow is blocked, and
+ * learn what the offload of a flow with the offload verdict needs.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,18 +16,17 @@
 /* After the filter table: packets the firewall drops are never shown. */
 #define ITO_HOOK_PRIORITY	(NF_IP_PRI_FILTER + 10)
 
-enum ito_action {
-	ITO_PASS,
-	ITO_COPY,
-	ITO_DROP,
-};
+/* What the hook does with a packet, decided under the flow's lock. */
+#define ITO_DO_COPY		BIT(0)	/* copy it to the agent */
+#define ITO_DO_DROP		BIT(1)	/* blocked flow */
+#define ITO_DO_CONSIDER		BIT(2)	/* offload verdict: eligible yet? */
+#define ITO_DO_RCV_CPU		BIT(3)	/* offloaded, yet on the slow path */
 
-/* Account one packet; decide under the flow's lock what to do with it. */
-static enum ito_action ito_flow_account(struct ito_net *in,
-					struct ito_flow *flow, int dir,
-					unsigned int len, int ifindex, u32 *seq)
+static unsigned int ito_flow_account(struct ito_net *in, struct ito_flow *flow,
+				     int dir, unsigned int len, int ifindex,
+				     u32 *seq)
 {
-	enum ito_action action = ITO_PASS;
+	unsigned int todo = 0;
 
 	spin_lock(&flow->lock);
 	flow->pkts[dir]++;
@@ -35,16 +35,26 @@ static enum ito_action ito_flow_account(struct ito_net *in,
 	if (unlikely(!flow->iif[dir]))
 		flow->iif[dir] = ifindex;
 
-	if (flow->state == ITO_FLOW_STATE_BLOCKED) {
-		action = ITO_DROP;
-	} else if (READ_ONCE(in->agent_portid) &&
-		   (flow->copies < ito_config_get(in, ITO_A_CONFIG_MIN_PKTS) ||
-		    flow->verdict == ITO_VERDICT_INSPECT_ALL)) {
-		*seq = ++flow->copies;
-		action = ITO_COPY;
+	switch (flow->state) {
+	case ITO_FLOW_STATE_BLOCKED:
+		todo = ITO_DO_DROP;
+		goto out;
+	case ITO_FLOW_STATE_OFFLOAD_PENDING:
+		todo |= ITO_DO_CONSIDER;
+		break;
+	case ITO_FLOW_STATE_OFFLOADED:
+		todo |= ITO_DO_RCV_CPU;
+		break;
 	}
+	if (READ_ONCE(in->agent_portid) &&
+	    (flow->copies < ito_config_get(in, ITO_A_CONFIG_MIN_PKTS) ||
+	     flow->verdict == ITO_VERDICT_INSPECT_ALL)) {
+		*seq = ++flow->copies;
+		todo |= ITO_DO_COPY;
+	}
+out:
 	spin_unlock(&flow->lock);
-	return action;
+	return todo;
 }
 
 static unsigned int ito_hook(void *priv, struct sk_buff *skb,
@@ -54,6 +64,7 @@ static unsigned int ito_hook(void *priv, struct sk_buff *skb,
 	enum ip_conntrack_info ctinfo;
 	struct ito_flow *flow;
 	struct nf_conn *ct;
+	unsigned int todo;
 	u32 seq = 0;
 	int dir;
 
@@ -71,16 +82,17 @@ static unsigned int ito_hook(void *priv, struct sk_buff *skb,
 	}
 
 	dir = CTINFO2DIR(ctinfo);
-	switch (ito_flow_account(in, flow, dir, skb->len, state->in->ifindex, &seq)) {
-	case ITO_DROP:
+	todo = ito_flow_account(in, flow, dir, skb->len, state->in->ifindex, &seq);
+	if (todo & ITO_DO_DROP) {
 		ito_counter_inc(in, ITO_CNT_BLOCKED_PKTS);
 		return NF_DROP;
-	case ITO_COPY:
-		ito_agent_send_copy(in, flow, skb, dir, seq);
-		break;
-	case ITO_PASS:
-		break;
 	}
+	if (todo & ITO_DO_COPY)
+		ito_agent_send_copy(in, flow, skb, dir, seq);
+	if (todo & ITO_DO_CONSIDER)
+		ito_offload_consider(in, flow, skb, dir);
+	if (todo & ITO_DO_RCV_CPU)
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_RCV_CPU);
 	return NF_ACCEPT;
 }
 

@@ -5,6 +5,7 @@
 #ifndef _ITO_H
 #define _ITO_H
 
+#include <linux/if_ether.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
@@ -40,7 +41,67 @@ struct ito_port {
 	u32 mode;
 	u16 vlan;
 	int peer_ifindex;
+	struct nf_hook_ops ingress;	/* the fast path on this netdev */
 	struct rcu_head rcu;
+};
+
+/*
+ * A packet of one direction of an offloaded flow, as it enters: the fast
+ * path's lookup key. Compared as bytes, so always built from zero.
+ */
+struct ito_ft_key {
+	union nf_inet_addr saddr;
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 family;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	u8 proto;
+	u16 pad;
+	int iif;
+};
+
+#define ITO_NAT_SRC	BIT(0)
+#define ITO_NAT_DST	BIT(1)
+
+/*
+ * What the fast path does to a packet of one direction: the compact
+ * rewrite descriptor, the single source of truth for software (and later
+ * hardware) forwarding.
+ */
+struct ito_rewrite {
+	struct net_device *out_dev;	/* an enrolled port */
+	u8 h_dest[ETH_ALEN];
+	u8 h_source[ETH_ALEN];
+	union nf_inet_addr saddr;	/* after NAT */
+	union nf_inet_addr daddr;
+	__be16 sport;
+	__be16 dport;
+	u8 nat;				/* ITO_NAT_* */
+	u32 mtu;
+};
+
+struct ito_ft_stats {
+	u64 pkts;
+	u64 bytes;
+};
+
+/* One direction of an offloaded flow, in ito_net.fastpath. */
+struct ito_ft_entry {
+	struct rhash_head node;
+	struct ito_ft_key key;
+	struct ito_rewrite rw;
+	struct ito_flow *flow;
+	u8 dir;
+	unsigned long last_used;	/* jiffies, written only when it moves */
+	struct ito_ft_stats __percpu *stats;
+	struct rcu_head rcu;
+};
+
+/* What the slow path learnt about one direction's route, for the offload. */
+struct ito_route {
+	int out_ifindex;
+	u32 mtu;
+	union nf_inet_addr nexthop;
 };
 
 /**
@@ -67,6 +128,12 @@ struct ito_flow {
 	u64 bytes[IP_CT_DIR_MAX];
 	unsigned long first_seen;
 	unsigned long last_seen;
+	struct ito_route route[IP_CT_DIR_MAX];
+	struct ito_ft_entry *ft[IP_CT_DIR_MAX];	/* while offloaded */
+	u64 offload_pkts;		/* collected from ended sessions */
+	u64 offload_bytes;
+	bool queued;			/* on ito_net.pending */
+	struct list_head pending;	/* under ito_net.pending_lock */
 };
 
 /**
@@ -86,7 +153,16 @@ struct ito_flow {
  * @flow_ids: flows by id (netlink lookups and dumps in id order)
  * @nflows: flows tracked now, against max_flows
  * @next_id: last flow id handed out
- * @gc_work: ends flows whose conntrack entry died
+ * @gc_work: ends flows whose conntrack entry died, ages offloaded ones
+ * @fastpath: offloaded directions by struct ito_ft_key (packet path)
+ * @pending_lock: guards @pending, ito_flow.queued, @nsessions, @tokens and
+ *	@refill
+ * @pending: flows with an offload verdict that are eligible, waiting for
+ *	admission
+ * @offload_work: admits pending flows, fastest first
+ * @nsessions: offloaded sessions now, against max_sessions
+ * @tokens: session updates left in this second (token bucket)
+ * @refill: jiffies of the last refill
  */
 struct ito_net {
 	struct net *net;
@@ -105,6 +181,14 @@ struct ito_net {
 	atomic_t nflows;
 	atomic64_t next_id;
 	struct delayed_work gc_work;
+
+	struct rhashtable fastpath;
+	spinlock_t pending_lock;	/* see above */
+	struct list_head pending;
+	struct delayed_work offload_work;
+	unsigned int nsessions;
+	u32 tokens;
+	unsigned long refill;
 };
 
 extern unsigned int ito_net_id;
@@ -172,6 +256,25 @@ void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 			  u32 verdict);
 void ito_flow_apply_default(struct ito_net *in);
 u32 ito_flow_rate(const struct ito_flow *flow);
+
+/* offload.c */
+int ito_offload_net_init(struct ito_net *in);
+void ito_offload_net_uninit(struct ito_net *in);
+void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
+			  struct sk_buff *skb, int dir);
+bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow);
+void ito_offload_age(struct ito_net *in, struct ito_flow *flow);
+void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
+struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
+					const struct ito_ft_key *key);
+
+/* rule.c */
+int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
+		   struct ito_ft_entry *e);
+
+/* fastpath.c */
+int ito_fastpath_attach(struct ito_net *in, struct ito_port *port);
+void ito_fastpath_detach(struct ito_net *in, struct ito_port *port);
 
 /* agent.c */
 int ito_agent_register(struct ito_net *in, u32 portid,

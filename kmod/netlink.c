@@ -340,11 +340,16 @@ struct ito_flow_snapshot {
 	u8 state, verdict;
 	u32 copies, rate;
 	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
+	u64 offload_pkts, offload_bytes;
 	unsigned long first_seen, last_seen;
 };
 
+/* The flow's counters, including those of a session still offloaded. */
 static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s)
 {
+	int dir, cpu;
+
+	rcu_read_lock();	/* the session's entries are freed after RCU */
 	spin_lock_bh(&flow->lock);
 	s->state = flow->state;
 	s->verdict = flow->verdict;
@@ -352,9 +357,29 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	s->rate = ito_flow_rate(flow);
 	memcpy(s->pkts, flow->pkts, sizeof(s->pkts));
 	memcpy(s->bytes, flow->bytes, sizeof(s->bytes));
+	s->offload_pkts = flow->offload_pkts;
+	s->offload_bytes = flow->offload_bytes;
 	s->first_seen = flow->first_seen;
 	s->last_seen = flow->last_seen;
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		struct ito_ft_entry *e = flow->ft[dir];
+
+		if (!e)
+			continue;
+		for_each_possible_cpu(cpu) {
+			const struct ito_ft_stats *st = per_cpu_ptr(e->stats, cpu);
+			u64 p = READ_ONCE(st->pkts), b = READ_ONCE(st->bytes);
+
+			s->pkts[dir] += p;
+			s->bytes[dir] += b;
+			s->offload_pkts += p;
+			s->offload_bytes += b;
+		}
+		if (time_after(READ_ONCE(e->last_used), s->last_seen))
+			s->last_seen = READ_ONCE(e->last_used);
+	}
 	spin_unlock_bh(&flow->lock);
+	rcu_read_unlock();
 }
 
 static int ito_put_flow_state(struct sk_buff *msg, struct ito_flow *flow)
@@ -374,7 +399,11 @@ static int ito_put_flow_state(struct sk_buff *msg, struct ito_flow *flow)
 	    nla_put_u64_64bit(msg, ITO_A_FLOW_IDLE_MS,
 			      jiffies_to_msecs(now - s.last_seen), ITO_A_FLOW_PAD) ||
 	    nla_put_u32(msg, ITO_A_FLOW_RATE, s.rate) ||
-	    nla_put_u32(msg, ITO_A_FLOW_COPIES, s.copies))
+	    nla_put_u32(msg, ITO_A_FLOW_COPIES, s.copies) ||
+	    nla_put_u64_64bit(msg, ITO_A_FLOW_OFFLOAD_PKTS, s.offload_pkts,
+			      ITO_A_FLOW_PAD) ||
+	    nla_put_u64_64bit(msg, ITO_A_FLOW_OFFLOAD_BYTES, s.offload_bytes,
+			      ITO_A_FLOW_PAD))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -18,6 +18,7 @@ static void ito_port_remove(struct ito_net *in, int ifindex,
 			    struct ito_port *port)
 {
 	xa_erase(&in->ports, ifindex);
+	ito_fastpath_detach(in, port);
 	/* without hooks no flow can start behind our back */
 	if (xa_empty(&in->ports))
 		ito_hook_disable(in);
@@ -85,14 +86,21 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		if (err == -EBUSY)
 			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_IFINDEX],
 					    "device is already a port");
-		if (xa_empty(&in->ports))
-			ito_hook_disable(in);
-		goto out_free;
+		goto out_unhook;
+	}
+	err = ito_fastpath_attach(in, port);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot attach the fast path to this device");
+		xa_erase(&in->ports, dev->ifindex);
+		goto out_unhook;
 	}
 	mutex_unlock(&in->lock);
 	rtnl_unlock();
 	return 0;
 
+out_unhook:
+	if (xa_empty(&in->ports))
+		ito_hook_disable(in);
 out_free:
 	mutex_unlock(&in->lock);
 	kfree(port);

@@ -10,7 +10,7 @@ linux-headers-amd64 linux-image-amd64 linux-source-6.1 xz-utils
 qemu-system-x86 busybox-static
 libmnl-dev libcmocka-dev
 iproute2 iperf3 nftables conntrack tcpdump util-linux libcap2-bin jq
-python3 procps cpio socat iputils-ping bsdextrautils"
+python3 procps cpio socat iputils-ping bsdextrautils ethtool"
 
 [ "$(id -u)" = 0 ] || { echo "deps: must run as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive

@@ -21,7 +21,7 @@ echo "# selftest: fuzz_test (in a fresh namespace)"
 unshare -n "$TOP/build/selftests/fuzz_test" 10000 || status=1
 rmmod ito || status=1
 
-for t in "$here"/itoctl.sh "$here"/flows.sh "$here"/agent.sh; do
+for t in "$here"/itoctl.sh "$here"/flows.sh "$here"/agent.sh "$here"/offload.sh; do
 	echo "# selftest: $(basename "$t")"
 	"$t" || status=1
 done

@@ -92,9 +92,11 @@ enum ito_a {
  *	at most [1, 1000000]
  * @ITO_A_CONFIG_SNAPLEN: bytes of each packet copied to the agent, from the
  *	network header [64, 65535], default 256
- * @ITO_A_CONFIG_DEFAULT_VERDICT: enum ito_verdict applied to flows awaiting
- *	a verdict when no agent is registered or the agent goes away
- *	[ITO_VERDICT_OFFLOAD, ITO_VERDICT_BLOCK], default ITO_VERDICT_INSPECT
+ * @ITO_A_CONFIG_DEFAULT_VERDICT: enum ito_verdict applied to the flows
+ *	still awaiting a verdict when the agent goes away (unregisters or its
+ *	socket closes); flows that start while no agent is registered wait
+ *	for one [ITO_VERDICT_OFFLOAD, ITO_VERDICT_BLOCK], default
+ *	ITO_VERDICT_INSPECT
  * @ITO_A_CONFIG_MAX_FLOWS: flows tracked at most; beyond, new flows pass
  *	untracked and are counted [1, 16777216], default 1048576
  */
@@ -176,6 +178,13 @@ enum ito_counter {
 	ITO_CNT_VERDICT_BLOCK,
 	ITO_CNT_VERDICT_DEFAULT,	/* default verdicts applied by the kernel */
 	ITO_CNT_BLOCKED_PKTS,		/* packets dropped by a block verdict */
+	/* offload admission: why an eligible flow waits on the slow path */
+	ITO_CNT_OFFLOAD_REFUSED_TABLE_FULL,	/* max_sessions reached */
+	ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT,	/* max_update_rate budget spent */
+	ITO_CNT_OFFLOAD_REFUSED_NO_NEIGH,	/* next hop's MAC not resolved */
+	ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED,	/* e.g. IPv6 NAT, egress not a port */
+	ITO_CNT_FASTPATH_PKTS,		/* packets forwarded by the fast path */
+	ITO_CNT_FASTPATH_TEARDOWN_FIN_RST,	/* sessions handed back by FIN/RST */
 
 	__ITO_CNT_MAX
 };
@@ -211,7 +220,7 @@ enum ito_a_port {
 enum ito_verdict {
 	ITO_VERDICT_NONE,	/* not decided yet (reply only) */
 	ITO_VERDICT_OFFLOAD,	/* bypass the host stack once eligible */
-	ITO_VERDICT_INSPECT,	/* stay on the slow path, no more copies */
+	ITO_VERDICT_INSPECT,	/* stay on the slow path; copies end at min_pkts */
 	ITO_VERDICT_BLOCK,	/* drop later packets, both directions */
 	ITO_VERDICT_INSPECT_ALL, /* stay on the slow path, copy every packet */
 
@@ -243,6 +252,7 @@ enum ito_end_reason {
 	ITO_END_REASON_PORT_REMOVED,
 	ITO_END_REASON_FLUSHED,
 	ITO_END_REASON_DELETED,		/* ITO_CMD_FLOW_DEL */
+	ITO_END_REASON_AGED,		/* offloaded and idle beyond the ageing */
 };
 
 /*
@@ -268,6 +278,9 @@ enum ito_end_reason {
  *	0 for other protocols
  * @ITO_A_FLOW_EVENT: u32, enum ito_flow_event (events only)
  * @ITO_A_FLOW_END_REASON: u32, enum ito_end_reason (end events only)
+ * @ITO_A_FLOW_OFFLOAD_PKTS, @ITO_A_FLOW_OFFLOAD_BYTES: u64, both directions,
+ *	forwarded while offloaded (collected when the session ends; included
+ *	in the PKTS_* and BYTES_* counters from then on)
  */
 enum ito_a_flow {
 	ITO_A_FLOW_UNSPEC,
@@ -293,6 +306,8 @@ enum ito_a_flow {
 	ITO_A_FLOW_EVENT,
 	ITO_A_FLOW_END_REASON,
 	ITO_A_FLOW_PAD,
+	ITO_A_FLOW_OFFLOAD_PKTS,
+	ITO_A_FLOW_OFFLOAD_BYTES,
 
 	__ITO_A_FLOW_MAX,
 	ITO_A_FLOW_MAX = __ITO_A_FLOW_MAX - 1

@@ -173,6 +173,8 @@ static const struct {
 	FLOW_ATTR(ITO_A_FLOW_CT_STATE, U32, ct_state),
 	FLOW_ATTR(ITO_A_FLOW_EVENT, U32, event),
 	FLOW_ATTR(ITO_A_FLOW_END_REASON, U32, end_reason),
+	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_PKTS, U64, offload_pkts),
+	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_BYTES, U64, offload_bytes),
 };
 
 static int flow_attr_cb(const struct nlattr *attr, void *data)
@@ -442,6 +444,12 @@ static void flow_json_members(struct printer *p, const struct ito_flow *f)
 	if (flow_has(f, ITO_A_FLOW_STATE))
 		print_field_bool(p, PRINT_JSON, "offload", NULL,
 				 flow_offloaded(f));
+	if (flow_has(f, ITO_A_FLOW_OFFLOAD_PKTS))
+		print_field_uint(p, PRINT_JSON, "offload_pkts", NULL,
+				 f->offload_pkts);
+	if (flow_has(f, ITO_A_FLOW_OFFLOAD_BYTES))
+		print_field_uint(p, PRINT_JSON, "offload_bytes", NULL,
+				 f->offload_bytes);
 }
 
 /* The text of a flow on one line, without the newline. */
@@ -480,6 +488,8 @@ static void flow_text_line(struct printer *p, const struct ito_flow *f)
 		print_text(p, " idle %ss", format_secs(f->idle_ms, num));
 	if (flow_has(f, ITO_A_FLOW_COPIES))
 		print_text(p, " copies %u", f->copies);
+	if (f->offload_pkts)
+		print_text(p, " offloaded %" PRIu64 " pkts", f->offload_pkts);
 }
 
 void flow_print_line(struct printer *p, const struct ito_flow *flow)
@@ -534,6 +544,9 @@ void flow_print_detail(struct printer *p, const struct ito_flow *f)
 			   format_secs(f->idle_ms, num));
 	if (flow_has(f, ITO_A_FLOW_COPIES))
 		print_text(p, "  %-*s: %u\n", w, "copies", f->copies);
+	if (flow_has(f, ITO_A_FLOW_OFFLOAD_PKTS))
+		print_text(p, "  %-*s: %" PRIu64 " packets, %" PRIu64 " bytes\n",
+			   w, "fastpath", f->offload_pkts, f->offload_bytes);
 }
 
 void flow_print_event(struct printer *p, const struct ito_flow *f)

@@ -39,6 +39,8 @@ struct ito_flow {
 	uint32_t ct_state;
 	uint32_t event;
 	uint32_t end_reason;
+	uint64_t offload_pkts;	/* both directions, forwarded while offloaded */
+	uint64_t offload_bytes;
 };
 
 static inline bool flow_has(const struct ito_flow *flow, unsigned int attr)

@@ -62,6 +62,7 @@ const struct choice end_reason_names[] = {
 	{ "port-removed",	ITO_END_REASON_PORT_REMOVED },
 	{ "flushed",		ITO_END_REASON_FLUSHED },
 	{ "deleted",		ITO_END_REASON_DELETED },
+	{ "aged",		ITO_END_REASON_AGED },
 	{ NULL, 0 }
 };
 

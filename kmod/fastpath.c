@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ito - the software cut-through: a netfilter ingress hook on every
+ * enrolled port looks the packet up among the offloaded directions,
+ * applies the rewrite (NAT, TTL, MAC) and transmits it on the egress port,
+ * skipping conntrack and routing. What it cannot handle it leaves to the
+ * slow path untouched: IP options, fragments, TTL about to expire, packets
+ * above the egress MTU, VLAN-tagged frames, and TCP FIN/RST/SYN, where FIN
+ * and RST first hand the flow back to conntrack.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/if_vlan.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter_netdev.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+
+#include "compat.h"
+#include "ito.h"
+
+struct ito_l4 {
+	unsigned int thoff;	/* transport header offset from skb->data */
+	u8 proto;
+};
+
+/* The ports, and for TCP whether the segment must go the slow way. */
+static int ito_fastpath_ports(struct sk_buff *skb, const struct ito_l4 *l4,
+			      struct ito_ft_key *key, bool *fin_rst, bool *syn)
+{
+	if (l4->proto == IPPROTO_TCP) {
+		struct tcphdr *th;
+
+		if (!pskb_may_pull(skb, l4->thoff + sizeof(*th)))
+			return -1;
+		th = (struct tcphdr *)(skb->data + l4->thoff);
+		key->sport = th->source;
+		key->dport = th->dest;
+		*fin_rst = th->fin || th->rst;
+		*syn = th->syn;
+		return 0;
+	}
+	if (l4->proto == IPPROTO_UDP) {
+		struct udphdr *uh;
+
+		if (!pskb_may_pull(skb, l4->thoff + sizeof(*uh)))
+			return -1;
+		uh = (struct udphdr *)(skb->data + l4->thoff);
+		key->sport = uh->source;
+		key->dport = uh->dest;
+		return 0;
+	}
+	return -1;
+}
+
+static __sum16 *ito_l4_check(struct sk_buff *skb, const struct ito_l4 *l4)
+{
+	void *th = skb->data + l4->thoff;
+
+	if (l4->proto == IPPROTO_TCP)
+		return &((struct tcphdr *)th)->check;
+	return &((struct udphdr *)th)->check;
+}
+
+/* A UDP checksum of 0 means "none" and stays so. */
+static bool ito_l4_csum_on(struct sk_buff *skb, const struct ito_l4 *l4,
+			   __sum16 *check)
+{
+	return l4->proto == IPPROTO_TCP || *check ||
+	       skb->ip_summed == CHECKSUM_PARTIAL;
+}
+
+static void ito_l4_mangle_done(const struct ito_l4 *l4, __sum16 *check)
+{
+	if (l4->proto == IPPROTO_UDP && !*check)
+		*check = CSUM_MANGLED_0;
+}
+
+static void ito_nat_v4(struct sk_buff *skb, const struct ito_l4 *l4,
+		       const struct ito_rewrite *rw)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	__sum16 *check = ito_l4_check(skb, l4);
+	bool csum = ito_l4_csum_on(skb, l4, check);
+	__be16 *ports = (__be16 *)(skb->data + l4->thoff);
+
+	if (rw->nat & ITO_NAT_SRC) {
+		if (csum) {
+			inet_proto_csum_replace4(check, skb, iph->saddr, rw->saddr.ip, true);
+			inet_proto_csum_replace2(check, skb, ports[0], rw->sport, false);
+		}
+		csum_replace4(&iph->check, iph->saddr, rw->saddr.ip);
+		iph->saddr = rw->saddr.ip;
+		ports[0] = rw->sport;
+	}
+	if (rw->nat & ITO_NAT_DST) {
+		if (csum) {
+			inet_proto_csum_replace4(check, skb, iph->daddr, rw->daddr.ip, true);
+			inet_proto_csum_replace2(check, skb, ports[1], rw->dport, false);
+		}
+		csum_replace4(&iph->check, iph->daddr, rw->daddr.ip);
+		iph->daddr = rw->daddr.ip;
+		ports[1] = rw->dport;
+	}
+	if (csum)
+		ito_l4_mangle_done(l4, check);
+}
+
+static bool ito_fits_mtu(const struct sk_buff *skb, u32 mtu)
+{
+	if (skb->len <= mtu)
+		return true;
+	return skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu);
+}
+
+/* Account, rewrite and send: the packet is ours from here on. */
+static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
+			      struct sk_buff *skb, const struct ito_l4 *l4,
+			      __be16 proto)
+{
+	const struct ito_rewrite *rw = &e->rw;
+	struct ito_ft_stats *st = this_cpu_ptr(e->stats);
+	unsigned long now = jiffies;
+	struct ethhdr *eth;
+
+	st->pkts++;
+	st->bytes += skb->len;
+	if (READ_ONCE(e->last_used) != now)
+		WRITE_ONCE(e->last_used, now);
+	ito_counter_inc(in, ITO_CNT_FASTPATH_PKTS);
+
+	if (proto == htons(ETH_P_IP)) {
+		if (rw->nat)
+			ito_nat_v4(skb, l4, rw);
+		ip_decrease_ttl(ip_hdr(skb));
+	} else {
+		ipv6_hdr(skb)->hop_limit--;
+	}
+
+	skb_forward_csum(skb);
+	eth = skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	ether_addr_copy(eth->h_dest, rw->h_dest);
+	ether_addr_copy(eth->h_source, rw->h_source);
+	eth->h_proto = proto;
+	skb->dev = rw->out_dev;
+	skb->protocol = proto;
+	dev_queue_xmit(skb);
+}
+
+static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	struct ito_net *in = priv;
+	struct ito_ft_key key = {};
+	struct ito_ft_entry *e;
+	bool fin_rst = false, syn = false;
+	struct ito_l4 l4;
+	u32 len;
+
+	if (skb_vlan_tag_present(skb) || skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+
+	switch (skb->protocol) {
+	case htons(ETH_P_IP): {
+		const struct iphdr *iph;
+
+		if (!pskb_may_pull(skb, sizeof(*iph)))
+			return NF_ACCEPT;
+		iph = ip_hdr(skb);
+		if (iph->ihl != 5 || iph->version != 4 || ip_is_fragment(iph) ||
+		    iph->ttl <= 1)
+			return NF_ACCEPT;
+		len = ntohs(iph->tot_len);
+		key.family = NFPROTO_IPV4;
+		key.saddr.ip = iph->saddr;
+		key.daddr.ip = iph->daddr;
+		l4.thoff = sizeof(*iph);
+		l4.proto = iph->protocol;
+		break;
+	}
+	case htons(ETH_P_IPV6): {
+		const struct ipv6hdr *ip6h;
+
+		if (!pskb_may_pull(skb, sizeof(*ip6h)))
+			return NF_ACCEPT;
+		ip6h = ipv6_hdr(skb);
+		/* extension headers (fragments among them) go the slow way */
+		if (ip6h->hop_limit <= 1)
+			return NF_ACCEPT;
+		len = ntohs(ip6h->payload_len) + sizeof(*ip6h);
+		key.family = NFPROTO_IPV6;
+		key.saddr.in6 = ip6h->saddr;
+		key.daddr.in6 = ip6h->daddr;
+		l4.thoff = sizeof(*ip6h);
+		l4.proto = ip6h->nexthdr;
+		break;
+	}
+	default:
+		return NF_ACCEPT;
+	}
+	if (len > skb->len)
+		return NF_ACCEPT;	/* truncated: let the stack drop it */
+	key.proto = l4.proto;
+	key.iif = state->in->ifindex;
+	if (ito_fastpath_ports(skb, &l4, &key, &fin_rst, &syn))
+		return NF_ACCEPT;
+
+	e = ito_offload_lookup(in, &key);
+	if (!e)
+		return NF_ACCEPT;
+	if (unlikely(fin_rst)) {
+		/* conntrack must be ready for this packet before it sees it */
+		if (ito_offload_teardown(in, e->flow))
+			ito_counter_inc(in, ITO_CNT_FASTPATH_TEARDOWN_FIN_RST);
+		return NF_ACCEPT;
+	}
+	if (unlikely(syn) || !ito_fits_mtu(skb, e->rw.mtu))
+		return NF_ACCEPT;
+	if (skb_ensure_writable(skb, l4.thoff + (l4.proto == IPPROTO_TCP ?
+			sizeof(struct tcphdr) : sizeof(struct udphdr))) ||
+	    skb_cow_head(skb, ETH_HLEN))
+		return NF_ACCEPT;
+
+	ito_fastpath_xmit(in, e, skb, &l4, skb->protocol);
+	return NF_STOLEN;
+}
+
+/* Caller holds RTNL and @in->lock. */
+int ito_fastpath_attach(struct ito_net *in, struct ito_port *port)
+{
+	struct nf_hook_ops *ops = &port->ingress;
+
+	ops->hook = ito_fastpath_hook;
+	ops->pf = NFPROTO_NETDEV;
+	ops->hooknum = NF_NETDEV_INGRESS;
+	ops->priority = 0;
+	ops->dev = port->dev;
+	ops->priv = in;
+	return nf_register_net_hook(in->net, ops);
+}
+
+/* Caller holds RTNL and @in->lock. Returns after the last packet left. */
+void ito_fastpath_detach(struct ito_net *in, struct ito_port *port)
+{
+	nf_unregister_net_hook(in->net, &port->ingress);
+}

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ito - the offload engine: which flows leave the slow path, when, and how
+ * they come back.
+ *
+ * A flow with the offload verdict becomes eligible in the packet path once
+ * conntrack calls it established (UDP: seen both ways), it has shown
+ * min_pkts packets at min_rate, and both directions' routes are known. It
+ * then waits on @pending until the admission work installs it, fastest
+ * first, within max_sessions and the max_update_rate token bucket. A flow
+ * refused for room or budget simply stays queued on the slow path.
+ *
+ * An installed flow is two ito_ft_entry (one per direction) in the fast
+ * path table and IPS_OFFLOAD_BIT on its conntrack entry, which keeps
+ * conntrack's GC from expiring it. Teardown (FIN/RST in the fast path,
+ * ageing, flow end) removes the entries, hands the counters to conntrack
+ * and makes conntrack ready to see the flow's packets again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/list_sort.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/ip6_route.h>
+#include <net/route.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_acct.h>
+#include <net/netfilter/nf_conntrack_l4proto.h>
+
+#include "ito.h"
+
+#define ITO_ADMIT_INTERVAL	(HZ / 10)
+
+static const struct rhashtable_params ito_ft_params = {
+	.head_offset		= offsetof(struct ito_ft_entry, node),
+	.key_offset		= offsetof(struct ito_ft_entry, key),
+	.key_len		= sizeof(struct ito_ft_key),
+	.automatic_shrinking	= true,
+};
+
+struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
+					const struct ito_ft_key *key)
+{
+	return rhashtable_lookup(&in->fastpath, key, ito_ft_params);
+}
+
+/* Remember where the slow path sends this direction (packet path). */
+static void ito_route_capture(struct ito_flow *flow, struct sk_buff *skb,
+			      int dir)
+{
+	struct dst_entry *dst = skb_dst(skb);
+	struct ito_route *r = &flow->route[dir];
+
+	if (!dst || !dst->dev)
+		return;
+	r->mtu = dst_mtu(dst);
+	if (skb->protocol == htons(ETH_P_IP))
+		r->nexthop.ip = rt_nexthop(skb_rtable(skb), ip_hdr(skb)->daddr);
+	else
+		r->nexthop.in6 = *rt6_nexthop((struct rt6_info *)dst,
+					      &ipv6_hdr(skb)->daddr);
+	r->out_ifindex = dst->dev->ifindex;
+}
+
+static bool ito_ct_ready(const struct nf_conn *ct)
+{
+	switch (nf_ct_protonum(ct)) {
+	case IPPROTO_TCP:
+		return READ_ONCE(ct->proto.tcp.state) == TCP_CONNTRACK_ESTABLISHED;
+	case IPPROTO_UDP:
+		return test_bit(IPS_SEEN_REPLY_BIT, &ct->status);
+	default:
+		return false;	/* only TCP and UDP are offloaded */
+	}
+}
+
+/**
+ * ito_offload_consider - queue a flow for offload once it is eligible
+ * @in: the instance
+ * @flow: a flow in state OFFLOAD_PENDING
+ * @skb: a packet of the flow on the slow path (forward hook)
+ * @dir: its direction
+ *
+ * Packet path. See the top of this file for the conditions.
+ */
+void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
+			  struct sk_buff *skb, int dir)
+{
+	bool eligible;
+
+	spin_lock(&flow->lock);
+	ito_route_capture(flow, skb, dir);
+	eligible = flow->state == ITO_FLOW_STATE_OFFLOAD_PENDING &&
+		   flow->route[0].out_ifindex && flow->route[1].out_ifindex &&
+		   flow->pkts[0] + flow->pkts[1] >=
+			ito_config_get(in, ITO_A_CONFIG_MIN_PKTS) &&
+		   ito_flow_rate(flow) >= ito_config_get(in, ITO_A_CONFIG_MIN_RATE) &&
+		   ito_ct_ready(flow->ct);
+	spin_unlock(&flow->lock);
+	if (!eligible || READ_ONCE(flow->queued))
+		return;
+
+	spin_lock(&in->pending_lock);
+	if (!flow->queued) {
+		flow->queued = true;
+		list_add_tail(&flow->pending, &in->pending);
+	}
+	spin_unlock(&in->pending_lock);
+	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
+}
+
+/* The flow ends: it must not stay on the pending list. Any context. */
+void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow)
+{
+	spin_lock_bh(&in->pending_lock);
+	if (flow->queued) {
+		list_del(&flow->pending);
+		flow->queued = false;
+	}
+	spin_unlock_bh(&in->pending_lock);
+}
+
+static void ito_ft_entry_free_rcu(struct rcu_head *head)
+{
+	struct ito_ft_entry *e = container_of(head, struct ito_ft_entry, rcu);
+
+	free_percpu(e->stats);
+	kfree(e);
+}
+
+static struct ito_ft_entry *ito_ft_entry_new(void)
+{
+	struct ito_ft_entry *e;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return NULL;
+	e->stats = alloc_percpu(struct ito_ft_stats);
+	if (!e->stats) {
+		kfree(e);
+		return NULL;
+	}
+	return e;
+}
+
+/*
+ * The update budget: max_update_rate tokens per second, no more than one
+ * second's worth saved up. Installs need a token; removals (teardown, in
+ * any context) spend one if there is one but are never refused.
+ */
+static bool ito_tokens_take(struct ito_net *in, bool must)
+{
+	u32 rate = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
+	unsigned long now = jiffies;
+	bool ok = true;
+	u64 add;
+
+	spin_lock_bh(&in->pending_lock);
+	add = div_u64((u64)(now - in->refill) * rate, HZ);
+	if (add) {	/* else keep accumulating the elapsed time */
+		in->tokens = min_t(u64, (u64)in->tokens + add, rate);
+		in->refill = now;
+	}
+	if (in->tokens)
+		in->tokens--;
+	else
+		ok = must;
+	spin_unlock_bh(&in->pending_lock);
+	return ok;
+}
+
+/* Install both directions. Caller holds @in->lock. Returns 0, -EAGAIN to
+ * retry later (counted), or another error to give up on the flow.
+ */
+static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
+{
+	struct ito_ft_entry *e[IP_CT_DIR_MAX] = {};
+	int dir, err;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		e[dir] = ito_ft_entry_new();
+		if (!e[dir]) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+		err = ito_rule_build(in, flow, dir, e[dir]);
+		if (err)
+			goto err_free;
+	}
+	if (READ_ONCE(in->nsessions) >= ito_config_get(in, ITO_A_CONFIG_MAX_SESSIONS)) {
+		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_TABLE_FULL);
+		err = -EAGAIN;
+		goto err_free;
+	}
+	if (!ito_tokens_take(in, false)) {
+		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT);
+		err = -EAGAIN;
+		goto err_free;
+	}
+
+	err = rhashtable_lookup_insert_fast(&in->fastpath, &e[0]->node, ito_ft_params);
+	if (err)
+		goto err_add;
+	err = rhashtable_lookup_insert_fast(&in->fastpath, &e[1]->node, ito_ft_params);
+	if (err) {
+		rhashtable_remove_fast(&in->fastpath, &e[0]->node, ito_ft_params);
+		synchronize_rcu();	/* e[0] may have been found */
+		goto err_add;
+	}
+
+	/* conntrack's GC leaves offloaded entries alone */
+	set_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
+	nf_ct_offload_timeout(flow->ct);
+
+	spin_lock_bh(&flow->lock);
+	flow->ft[0] = e[0];
+	flow->ft[1] = e[1];
+	flow->state = ITO_FLOW_STATE_OFFLOADED;
+	spin_unlock_bh(&flow->lock);
+
+	spin_lock_bh(&in->pending_lock);
+	in->nsessions++;
+	spin_unlock_bh(&in->pending_lock);
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_INSERT);
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION);
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION);
+	return 0;
+
+err_add:
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL);
+err_free:
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+		if (e[dir])
+			ito_ft_entry_free_rcu(&e[dir]->rcu);
+	return err;
+}
+
+static int ito_rate_cmp(void *priv, const struct list_head *a,
+			const struct list_head *b)
+{
+	struct ito_flow *fa = list_entry(a, struct ito_flow, pending);
+	struct ito_flow *fb = list_entry(b, struct ito_flow, pending);
+	u32 ra = ito_flow_rate(fa), rb = ito_flow_rate(fb);
+
+	return ra < rb ? 1 : ra > rb ? -1 : 0;
+}
+
+/*
+ * Admission: take the pending flows, fastest first, install what room and
+ * budget allow; the rest wait for the next round.
+ */
+static void ito_offload_work(struct work_struct *work)
+{
+	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
+					  offload_work);
+	struct ito_flow *flow, *tmp;
+	LIST_HEAD(batch);
+	LIST_HEAD(retry);
+
+	mutex_lock(&in->lock);
+	spin_lock_bh(&in->pending_lock);
+	list_splice_init(&in->pending, &batch);
+	spin_unlock_bh(&in->pending_lock);
+
+	/* rates move under us; an approximate order is all we need */
+	list_sort(NULL, &batch, ito_rate_cmp);
+	list_for_each_entry_safe(flow, tmp, &batch, pending) {
+		int err;
+
+		if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOAD_PENDING) {
+			list_del(&flow->pending);
+			WRITE_ONCE(flow->queued, false);
+			continue;
+		}
+		if (!ito_config_get(in, ITO_A_CONFIG_ENABLED)) {
+			list_move_tail(&flow->pending, &retry);
+			continue;
+		}
+		err = ito_offload_install(in, flow);
+		if (err == -EAGAIN) {
+			list_move_tail(&flow->pending, &retry);
+			continue;
+		}
+		list_del(&flow->pending);
+		WRITE_ONCE(flow->queued, false);
+		if (err) {
+			/* cannot be offloaded: it stays on the slow path */
+			spin_lock_bh(&flow->lock);
+			flow->state = ITO_FLOW_STATE_SLOWPATH;
+			spin_unlock_bh(&flow->lock);
+		}
+	}
+
+	spin_lock_bh(&in->pending_lock);
+	list_splice(&retry, &in->pending);
+	if (!list_empty(&in->pending))
+		mod_delayed_work(system_power_efficient_wq, &in->offload_work,
+				 ITO_ADMIT_INTERVAL);
+	spin_unlock_bh(&in->pending_lock);
+	mutex_unlock(&in->lock);
+}
+
+static void ito_ft_entry_sum(struct ito_ft_entry *e, u64 *pkts, u64 *bytes)
+{
+	int cpu;
+
+	*pkts = 0;
+	*bytes = 0;
+	for_each_possible_cpu(cpu) {
+		const struct ito_ft_stats *s = per_cpu_ptr(e->stats, cpu);
+
+		*pkts += READ_ONCE(s->pkts);
+		*bytes += READ_ONCE(s->bytes);
+	}
+}
+
+/*
+ * Conntrack saw none of the offloaded packets: give it their counts, a
+ * timeout fitting the state, and (TCP) forget the windows it tracked, so
+ * the next packet it sees re-learns them instead of looking invalid.
+ */
+static void ito_ct_handback(struct nf_conn *ct, const u64 *pkts,
+			    const u64 *bytes)
+{
+	struct nf_conn_acct *acct = nf_conn_acct_find(ct);
+	struct net *net = nf_ct_net(ct);
+	u32 timeout;
+	int dir;
+
+	if (acct) {
+		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+			atomic64_add(pkts[dir], &acct->counter[dir].packets);
+			atomic64_add(bytes[dir], &acct->counter[dir].bytes);
+		}
+	}
+
+	if (nf_ct_protonum(ct) == IPPROTO_TCP) {
+		spin_lock_bh(&ct->lock);
+		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+			ct->proto.tcp.seen[dir].td_maxwin = 0;
+			/* the last ACK it knows is stale: a RST compared
+			 * with it would keep the entry established
+			 */
+			ct->proto.tcp.seen[dir].flags &= ~IP_CT_TCP_FLAG_MAXACK_SET;
+		}
+		timeout = nf_tcp_pernet(net)->timeouts[ct->proto.tcp.state];
+		spin_unlock_bh(&ct->lock);
+	} else {
+		timeout = nf_udp_pernet(net)->timeouts[UDP_CT_REPLIED];
+	}
+	WRITE_ONCE(ct->timeout, nfct_time_stamp + timeout);
+	clear_bit(IPS_OFFLOAD_BIT, &ct->status);
+}
+
+/**
+ * ito_offload_teardown - put an offloaded flow back on the slow path
+ * @in: the instance
+ * @flow: the flow
+ *
+ * Any context: the fast path calls it on FIN/RST before passing the packet
+ * on. The counters of the session go to the flow and to conntrack.
+ *
+ * Return: true if the flow was offloaded (and now is not).
+ */
+bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
+{
+	struct ito_ft_entry *e[IP_CT_DIR_MAX];
+	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
+	int dir;
+
+	spin_lock_bh(&flow->lock);
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
+		spin_unlock_bh(&flow->lock);
+		return false;
+	}
+	flow->state = ITO_FLOW_STATE_SLOWPATH;
+	e[0] = flow->ft[0];
+	e[1] = flow->ft[1];
+	flow->ft[0] = NULL;
+	flow->ft[1] = NULL;
+	spin_unlock_bh(&flow->lock);
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		rhashtable_remove_fast(&in->fastpath, &e[dir]->node, ito_ft_params);
+		ito_ft_entry_sum(e[dir], &pkts[dir], &bytes[dir]);
+	}
+
+	spin_lock_bh(&flow->lock);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		flow->pkts[dir] += pkts[dir];
+		flow->bytes[dir] += bytes[dir];
+		flow->offload_pkts += pkts[dir];
+		flow->offload_bytes += bytes[dir];
+		if (time_after(e[dir]->last_used, flow->last_seen))
+			flow->last_seen = e[dir]->last_used;
+	}
+	spin_unlock_bh(&flow->lock);
+
+	ito_ct_handback(flow->ct, pkts, bytes);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+		call_rcu(&e[dir]->rcu, ito_ft_entry_free_rcu);
+
+	ito_tokens_take(in, true);
+	spin_lock_bh(&in->pending_lock);
+	in->nsessions--;
+	spin_unlock_bh(&in->pending_lock);
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_DELETE);
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_UPDATE_SESSION_STAT);
+	ito_counter_add(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION, -1);
+	/* a waiting flow may fit now */
+	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
+	return true;
+}
+
+/* GC: end an offloaded flow idle beyond its protocol's ageing. Caller holds
+ * @in->lock.
+ */
+void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
+{
+	unsigned long last, ageing;
+	struct ito_ft_entry *e0, *e1;
+
+	if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOADED)
+		return;
+	e0 = READ_ONCE(flow->ft[0]);
+	e1 = READ_ONCE(flow->ft[1]);
+	if (!e0 || !e1)
+		return;
+	last = READ_ONCE(e0->last_used);
+	if (time_after(READ_ONCE(e1->last_used), last))
+		last = READ_ONCE(e1->last_used);
+	ageing = ito_config_get(in, nf_ct_protonum(flow->ct) == IPPROTO_TCP ?
+				ITO_A_CONFIG_TCP_AGEING : ITO_A_CONFIG_UDP_AGEING);
+	if (time_before(jiffies, last + ageing * HZ))
+		return;
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_AGED_SESSION);
+	ito_flow_end(in, flow, ITO_END_REASON_AGED);
+}
+
+int ito_offload_net_init(struct ito_net *in)
+{
+	spin_lock_init(&in->pending_lock);
+	INIT_LIST_HEAD(&in->pending);
+	INIT_DELAYED_WORK(&in->offload_work, ito_offload_work);
+	in->nsessions = 0;
+	in->tokens = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
+	in->refill = jiffies;
+	return rhashtable_init(&in->fastpath, &ito_ft_params);
+}
+
+/* Every flow has ended: nothing is offloaded or pending any more. */
+void ito_offload_net_uninit(struct ito_net *in)
+{
+	cancel_delayed_work_sync(&in->offload_work);
+	WARN_ON(in->nsessions || !list_empty(&in->pending));
+	rhashtable_destroy(&in->fastpath);
+}

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ito - the rewrite descriptor of one direction of a flow, built from the
+ * conntrack tuples (NAT), the route the slow path used (egress port, next
+ * hop, MTU) and the next hop's neighbour entry (MAC).
+ *
+ * A packet of direction d arrives looking like tuplehash[d] and must leave
+ * looking like the inverse of tuplehash[!d]: the difference is the NAT.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <net/arp.h>
+#include <net/ndisc.h>
+#include <net/neighbour.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "ito.h"
+
+static struct neighbour *ito_rule_neigh(struct net_device *dev, u8 family,
+					const union nf_inet_addr *nexthop)
+{
+	if (family == NFPROTO_IPV4)
+		return __ipv4_neigh_lookup_noref(dev, (__force u32)nexthop->ip);
+	return __ipv6_neigh_lookup_noref(dev, &nexthop->in6);
+}
+
+/* Fill in the next hop's MAC; -EAGAIN (and a resolution kicked) if unknown. */
+static int ito_rule_l2(struct ito_net *in, struct ito_rewrite *rw, u8 family,
+		       const union nf_inet_addr *nexthop)
+{
+	struct neighbour *n;
+	int err = 0;
+
+	rcu_read_lock_bh();
+	n = ito_rule_neigh(rw->out_dev, family, nexthop);
+	if (!n || !(READ_ONCE(n->nud_state) & NUD_VALID)) {
+		/* the slow path's next packet resolves a missing entry */
+		if (n)
+			neigh_event_send(n, NULL);
+		err = -EAGAIN;
+	} else {
+		neigh_ha_snapshot(rw->h_dest, n, rw->out_dev);
+	}
+	rcu_read_unlock_bh();
+	if (err)
+		return err;
+	ether_addr_copy(rw->h_source, rw->out_dev->dev_addr);
+	return 0;
+}
+
+/**
+ * ito_rule_build - the key and the rewrite of one direction
+ * @in: the instance
+ * @flow: the flow, with both directions' routes captured
+ * @dir: the direction
+ * @e: the entry to fill
+ *
+ * Caller holds @in->lock (and with it RTNL-free stability of the ports).
+ * Return: 0; -EAGAIN when the next hop is not resolved yet; -EOPNOTSUPP
+ * when this direction cannot be offloaded at all.
+ */
+int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
+		   struct ito_ft_entry *e)
+{
+	const struct nf_conntrack_tuple *t = &flow->ct->tuplehash[dir].tuple;
+	const struct nf_conntrack_tuple *r = &flow->ct->tuplehash[!dir].tuple;
+	const struct ito_route *route = &flow->route[dir];
+	struct ito_rewrite *rw = &e->rw;
+	struct ito_port *port;
+	int err;
+
+	memset(&e->key, 0, sizeof(e->key));
+	e->key.family = t->src.l3num;
+	e->key.proto = t->dst.protonum;
+	e->key.saddr = t->src.u3;
+	e->key.daddr = t->dst.u3;
+	e->key.sport = t->src.u.all;
+	e->key.dport = t->dst.u.all;
+	e->key.iif = READ_ONCE(flow->iif[dir]);
+	e->flow = flow;
+	e->dir = dir;
+	e->last_used = jiffies;
+
+	rw->saddr = r->dst.u3;
+	rw->daddr = r->src.u3;
+	rw->sport = r->dst.u.all;
+	rw->dport = r->src.u.all;
+	rw->nat = 0;
+	if (!nf_inet_addr_cmp(&rw->saddr, &t->src.u3) || rw->sport != t->src.u.all)
+		rw->nat |= ITO_NAT_SRC;
+	if (!nf_inet_addr_cmp(&rw->daddr, &t->dst.u3) || rw->dport != t->dst.u.all)
+		rw->nat |= ITO_NAT_DST;
+	rw->mtu = route->mtu;
+
+	port = ito_port_lookup(in, route->out_ifindex);
+	if (!e->key.iif || !ito_port_lookup(in, e->key.iif) || !port ||
+	    (rw->nat && e->key.family != NFPROTO_IPV4)) {
+		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
+		return -EOPNOTSUPP;
+	}
+	rw->out_dev = port->dev;
+
+	err = ito_rule_l2(in, rw, e->key.family, &route->nexthop);
+	if (err)
+		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_NO_NEIGH);
+	return err;
+}

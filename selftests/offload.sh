@@ -1,0 +1,206 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The offload engine and the software fast path, with real traffic through
+# the firewall namespace (topo.sh) and itod deciding "offload":
+# the forward chain stops seeing offloaded packets while the peers keep
+# exchanging them; files arrive intact; NAT and checksums hold; idle
+# sessions age out and hand exact counters back to conntrack; admission
+# respects max-sessions and max-update-rate; FIN and RST go back to
+# conntrack, which never calls a packet invalid. Runs inside the test VM.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/topo.sh"
+
+ITOD=${ITOD:-$TOP/userspace/itod/itod}
+ECHO=$here/udp_echo.py
+tmp=$(mktemp -d)
+itod_pid=
+cleanup()
+{
+	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
+	kill $(jobs -p) 2>/dev/null
+	topo_down
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+counter() { fwctl -j counters | jq ".$1"; }
+flow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
+state() { flow "$1" | jq -r .state; }
+# packets the forward chain's counter rule saw
+# nft_count COMMENT: packets counted by the forward chain's rule COMMENT
+nft_count()
+{
+	fw nft -j list chain inet t c_fwd |
+		jq -e "[.nftables[].rule?|select(.comment==\"$1\")|.expr[].counter?|select(.)|.packets][0]|numbers"
+}
+fwd_pkts() { nft_count fwd; }
+invalid_pkts() { nft_count invalid; }
+# wait_for SECONDS CMD...: poll CMD every 0.2 s
+wait_for()
+{
+	local n=$(($1 * 5))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+is_state() { [ "$(state "$1")" = "$2" ]; }
+gone() { [ "$(flow "$1")" = null ]; }
+
+plan 32
+
+modprobe nf_conntrack
+rmmod ito 2>/dev/null
+insmod "$ITO_KO" || exit 1
+topo_up
+# Real checksums on the wire, verified by the receivers: the senders do
+# not offload them, the receivers do not trust their NIC.
+cli ethtool -K c0 tx off rx off >/dev/null
+srv ethtool -K s0 tx off rx off >/dev/null
+fw sysctl -qw net.netfilter.nf_conntrack_acct=1
+check "firewall rules load" fw nft -f - <<'NFT'
+table inet t {
+	chain c_fwd {
+		type filter hook forward priority 0;
+		ct state invalid counter drop comment "invalid"
+		counter comment "fwd"
+	}
+}
+table ip nat {
+	chain pre {
+		type nat hook prerouting priority -100;
+		iif "f0" udp dport 8000 dnat to 10.0.2.2:7000
+		iif "f0" tcp dport 8080 dnat to 10.0.2.2:5001
+	}
+	chain post {
+		type nat hook postrouting priority 100;
+		oif "f1" ct status dnat masquerade
+	}
+}
+NFT
+fwctl port add f0
+fwctl port add f1
+fwctl set min-rate 0 tcp-ageing 3 udp-ageing 3
+
+cat >"$tmp/itod.conf" <<CONF
+default offload
+CONF
+ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
+itod_pid=$!
+ip netns exec ito-srv python3 "$ECHO" server 7000 "$tmp/echo.log" &
+sleep 1
+
+# --- UDP: offload, bypass, exact counters at ageing --------------------
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 0.02 100 >"$tmp/c1500" &
+client=$!
+check "UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
+check "conntrack shows [OFFLOAD]" bash -c "ip netns exec ito-fw conntrack -L -p udp --sport 1500 2>/dev/null | grep -q OFFLOAD"
+n1=$(fwd_pkts)
+wait $client
+n2=$(fwd_pkts)
+check "forward chain saw no packet once offloaded ($n1 then $n2)" test -n "$n1" -a "$n1" = "$n2"
+check "all 200 datagrams echoed" test "$(cat "$tmp/c1500")" = 200
+check "the fast path carried them" test "$(counter fastpath_pkts)" -gt 100
+t0=$SECONDS
+check "idle session ages out (udp-ageing 3 s)" wait_for 8 gone '.sport==1500'
+age=$((SECONDS - t0))
+check "aged after 2 to 5 s (took $age s)" test "$age" -ge 2 -a "$age" -le 5
+ct=$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
+echo "# $ct"
+check "conntrack: 200 packets, 25600 bytes each way" \
+	test "$(grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$ct" | sort -u)" = "packets=200 bytes=25600"
+check "conntrack: [OFFLOAD] cleared" bash -c "! grep -q OFFLOAD <<<'$ct'"
+check "counted: insert, delete, aged, active back to 0" \
+	test "$(fwctl -j counters | jq -c '[.flow_offload_session_insert,.flow_offload_session_delete,.flow_offload_aged_session,.flow_offload_active_session]')" = "[1,1,1,0]"
+
+# --- UDP through DNAT + masquerade ---------------------------------------
+: >"$tmp/echo.log"
+ip netns exec ito-cli python3 "$ECHO" client 10.0.1.1 8000 1600 200 0.02 100 >"$tmp/c1600" &
+client=$!
+check "NATed UDP flow offloaded" wait_for 4 is_state '.sport==1600' offloaded
+wait $client
+check "NAT: all 200 echoed back through the reverse NAT" test "$(cat "$tmp/c1600")" = 200
+check "NAT: the server saw only 10.0.2.1, 200 times" \
+	test "$(cut -d' ' -f1 "$tmp/echo.log" | sort | uniq -c | awk '{print $1, $2}')" = "200 10.0.2.1"
+check "NAT: no checksum errors at the server" \
+	test "$(srv nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}')" = 0
+
+# --- TCP: a file through the fast path, FIN back to conntrack ------------
+head -c 20000000 /dev/urandom >"$tmp/file"
+ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+server=$!
+sleep 0.3
+n1=$(fwd_pkts)
+check "TCP transfer completes" cli socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
+wait $server
+n2=$(fwd_pkts)
+check "file arrives intact (sha256)" test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"
+f=$(flow '.proto=="tcp" and .dport==5001')
+echo "# $f"
+check "most of the transfer bypassed the stack" \
+	test "$(jq '.offload_pkts // 0' <<<"$f")" -gt "$(( (n2 - n1) * 5 ))"
+check "FIN handed the session back" test "$(counter fastpath_teardown_fin_rst)" -ge 1
+check "conntrack saw the close (not invalid)" test "$(invalid_pkts)" = 0
+check "conntrack state after close" \
+	bash -c "ip netns exec ito-fw conntrack -L -p tcp --dport 5001 2>/dev/null | grep -Eq 'TIME_WAIT|CLOSE|LAST_ACK'"
+
+# --- TCP through DNAT + masquerade, checksums verified by the receiver -------
+ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+server=$!
+sleep 0.3
+check "NATed TCP transfer completes" cli socat -u OPEN:"$tmp/file" TCP:10.0.1.1:8080
+wait $server
+check "NATed file arrives intact" test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"
+check "no TCP checksum errors" test "$(srv nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}')" = 0
+
+# --- RST ----------------------------------------------------------------
+ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5002,reuseaddr OPEN:/dev/null &
+server=$!
+sleep 0.3
+r0=$(counter fastpath_teardown_fin_rst)
+cli python3 - <<'PY'
+import socket, struct, time
+s = socket.create_connection(("10.0.2.2", 5002))
+for _ in range(200):
+    s.send(b"y" * 1000)
+    time.sleep(0.01)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()
+PY
+sleep 0.5
+check "RST handed the session back" test "$(counter fastpath_teardown_fin_rst)" -gt "$r0"
+check "conntrack state after RST is CLOSE" \
+	bash -c "ip netns exec ito-fw conntrack -L -p tcp --dport 5002 2>/dev/null | grep -q CLOSE"
+kill $server 2>/dev/null
+
+# --- IPv6 -----------------------------------------------------------------
+ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1700 100 0.02 100 >"$tmp/c1700" &
+client=$!
+check "IPv6 UDP flow offloaded" wait_for 4 is_state '.sport==1700' offloaded
+wait $client
+check "IPv6: all 100 echoed" test "$(cat "$tmp/c1700")" = 100
+
+# --- Admission: max-sessions --------------------------------------------
+wait_for 8 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+fwctl set max-sessions 2
+for p in 2001 2002; do
+	ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 $p 100 0.02 100 >"$tmp/c$p" &
+done
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2003 500 0.02 100 >"$tmp/c2003" &
+client=$!
+sleep 2
+check "with max-sessions 2, two of three offloaded" \
+	test "$(fwctl -j flow show | jq '[.[]|select(.state=="offloaded")]|length')" = 2
+check "the third waits, counted as table full" \
+	test "$(counter offload_refused_table_full)" -gt 0
+check "the third is offloaded once one ages out" wait_for 10 is_state '.sport==2003' offloaded
+wait $client
+check "none of the three lost a datagram" \
+	test "$(cat "$tmp/c2001") $(cat "$tmp/c2002") $(cat "$tmp/c2003")" = "100 100 500"
+
+finish
