@@ -5,8 +5,13 @@
  * applies the rewrite (NAT, TTL, MAC) and transmits it on the egress port,
  * skipping conntrack and routing. What it cannot handle it leaves to the
  * slow path untouched: IP options, fragments, TTL about to expire, packets
- * above the egress MTU, VLAN-tagged frames, and TCP FIN/RST/SYN, where FIN
- * and RST first hand the flow back to conntrack.
+ * above the egress MTU, and TCP FIN/RST/SYN, where FIN and RST first hand
+ * the flow back to conntrack.
+ *
+ * VLANs: a tagged port is a VLAN device; its hook sits on the device
+ * below, and a tagged frame is looked up as entering by the VLAN device of
+ * its tag. Sending on a VLAN device tags the frame, so an ingress tag is
+ * popped, pushed or rewritten by where the flow enters and leaves.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -143,6 +148,8 @@ static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
 	}
 
 	skb_forward_csum(skb);
+	/* the egress port, a VLAN device if tagged, adds its own tag */
+	__vlan_hwaccel_clear_tag(skb);
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	ether_addr_copy(eth->h_dest, rw->h_dest);
@@ -163,8 +170,17 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	struct ito_l4 l4;
 	u32 len;
 
-	if (skb_vlan_tag_present(skb) || skb->pkt_type != PACKET_HOST)
+	struct net_device *in_dev = state->in;
+
+	if (skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
+	/* A tagged frame belongs to the VLAN device on top, the port. */
+	if (skb_vlan_tag_present(skb)) {
+		in_dev = __vlan_find_dev_deep_rcu(skb->dev, skb->vlan_proto,
+						  skb_vlan_tag_get_id(skb));
+		if (!in_dev)
+			return NF_ACCEPT;
+	}
 
 	switch (skb->protocol) {
 	case htons(ETH_P_IP): {
@@ -207,7 +223,7 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	if (len > skb->len)
 		return NF_ACCEPT;	/* truncated: let the stack drop it */
 	key.proto = l4.proto;
-	key.iif = state->in->ifindex;
+	key.iif = in_dev->ifindex;
 	if (ito_fastpath_ports(skb, &l4, &key, &fin_rst, &syn))
 		return NF_ACCEPT;
 
@@ -235,12 +251,17 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 int ito_fastpath_attach(struct ito_net *in, struct ito_port *port)
 {
 	struct nf_hook_ops *ops = &port->ingress;
+	struct net_device *dev = port->dev;
+
+	/* tags are stripped below the VLAN device: hook the device there */
+	if (is_vlan_dev(dev))
+		dev = vlan_dev_real_dev(dev);
 
 	ops->hook = ito_fastpath_hook;
 	ops->pf = NFPROTO_NETDEV;
 	ops->hooknum = NF_NETDEV_INGRESS;
 	ops->priority = 0;
-	ops->dev = port->dev;
+	ops->dev = dev;
 	ops->priv = in;
 	return nf_register_net_hook(in->net, ops);
 }

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -65,6 +66,15 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		goto out;
 	}
 
+	/* A tagged port is a VLAN device, as the slow path routes it. */
+	if (tb[ITO_A_PORT_VLAN] && nla_get_u16(tb[ITO_A_PORT_VLAN]) !=
+	    (is_vlan_dev(dev) ? vlan_dev_vlan_id(dev) : 0)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_VLAN],
+				    "the VLAN is the device's: enrol the VLAN device (e.g. eth0.100)");
+		err = -EINVAL;
+		goto out;
+	}
+
 	port = kzalloc(sizeof(*port), GFP_KERNEL);
 	if (!port) {
 		err = -ENOMEM;
@@ -72,7 +82,7 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 	}
 	port->dev = dev;
 	port->mode = mode;
-	port->vlan = tb[ITO_A_PORT_VLAN] ? nla_get_u16(tb[ITO_A_PORT_VLAN]) : 0;
+	port->vlan = is_vlan_dev(dev) ? vlan_dev_vlan_id(dev) : 0;
 	port->peer_ifindex = peer ? peer->ifindex : 0;
 
 	mutex_lock(&in->lock);

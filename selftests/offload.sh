@@ -52,7 +52,7 @@ wait_for()
 is_state() { [ "$(state "$1")" = "$2" ]; }
 gone() { [ "$(flow "$1")" = null ]; }
 
-plan 32
+plan 47
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -202,5 +202,76 @@ check "the third is offloaded once one ages out" wait_for 10 is_state '.sport==2
 wait $client
 check "none of the three lost a datagram" \
 	test "$(cat "$tmp/c2001") $(cat "$tmp/c2002") $(cat "$tmp/c2003")" = "100 100 500"
+
+# --- min-rate and the offload switch --------------------------------------
+wait_for 10 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+fwctl set max-sessions 500000 min-rate 95
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2100 100 0.1 100 >"$tmp/c2100" &
+client=$!
+sleep 3
+check "a flow slower than min-rate waits (offload-pending)" is_state '.sport==2100' offload-pending
+fwctl set min-rate 5
+check "once min-rate allows, it is offloaded" wait_for 3 is_state '.sport==2100' offloaded
+fwctl set offload no
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2101 60 0.05 100 >"$tmp/c2101" &
+client2=$!
+sleep 2
+check "offload no: a new flow stays pending" is_state '.sport==2101' offload-pending
+check "offload no: the offloaded flow stays offloaded" is_state '.sport==2100' offloaded
+fwctl set offload yes
+check "offload yes: the waiting flow is offloaded" wait_for 3 is_state '.sport==2101' offloaded
+wait $client $client2
+check "nothing lost meanwhile" test "$(cat "$tmp/c2100") $(cat "$tmp/c2101")" = "100 60"
+fwctl set min-rate 0
+
+# --- Admission: the update budget, 50 flows at 5 installs/s -----------------
+wait_for 10 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+fwctl set max-update-rate 5
+i0=$(counter flow_offload_session_insert)
+ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 3000 50 130 0.1 >"$tmp/c3000" &
+client=$!
+sleep 4
+early=$(( $(counter flow_offload_session_insert) - i0 ))
+check "after 4 s at most 5 + 4 x 5 installs ($early)" test "$early" -le 25 -a "$early" -gt 0
+check "refusals counted as rate limit" test "$(counter offload_refused_rate_limit)" -gt 0
+wait $client
+check "all 50 offloaded in the end" test $(( $(counter flow_offload_session_insert) - i0 )) = 50
+check "none of 6500 datagrams lost" test "$(cat "$tmp/c3000")" = 6500
+fwctl set max-update-rate 7000
+
+# --- VLAN: tag 100 at the client side, 200 at the server side ---------------
+cli ip link add link c0 name c0.100 type vlan id 100
+fw ip link add link f0 name f0.100 type vlan id 100
+fw ip link add link f1 name f1.200 type vlan id 200
+srv ip link add link s0 name s0.200 type vlan id 200
+cli ip addr add 10.0.11.2/24 dev c0.100
+fw ip addr add 10.0.11.1/24 dev f0.100
+fw ip addr add 10.0.12.1/24 dev f1.200
+srv ip addr add 10.0.12.2/24 dev s0.200
+cli ip link set c0.100 up
+fw ip link set f0.100 up
+fw ip link set f1.200 up
+srv ip link set s0.200 up
+cli ip route add 10.0.12.0/24 via 10.0.11.1
+cli ip route add 10.0.2.2/32 via 10.0.11.1	# the server's untagged side, via VLAN 100
+# Replies must leave from the address asked: servers bound to it.
+ip netns exec ito-srv python3 "$ECHO" server 7001 "$tmp/echo7001" 10.0.12.2 &
+ip netns exec ito-srv python3 "$ECHO" server 7002 "$tmp/echo7002" 10.0.2.2 &
+srv ip route add 10.0.11.0/24 via 10.0.12.1
+fwctl port add f0.100
+fwctl port add f1.200
+ip netns exec ito-srv timeout 30 tcpdump -i s0 -e -nn -l udp >"$tmp/wire" 2>/dev/null &
+sleep 1
+ip netns exec ito-cli python3 "$ECHO" client 10.0.12.2 7001 4000 150 0.02 100 >"$tmp/c4000" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7002 4001 150 0.02 100 >"$tmp/c4001" &
+check "VLAN 100 -> 200 flow offloaded" wait_for 4 is_state '.sport==4000' offloaded
+check "VLAN 100 -> untagged flow offloaded" wait_for 4 is_state '.sport==4001' offloaded
+wait_for 10 bash -c "[ -s '$tmp/c4000' ] && [ -s '$tmp/c4001' ]"
+sleep 1
+check "all echoed through both VLAN flows" test "$(cat "$tmp/c4000") $(cat "$tmp/c4001")" = "150 150"
+check "the server's wire: 150 frames tagged 200 from 10.0.11.2" \
+	test "$(grep -c 'vlan 200.*10.0.11.2.4000 > 10.0.12.2.7001' "$tmp/wire")" = 150
+check "the server's wire: 150 untagged frames from 10.0.11.2 to 10.0.2.2" \
+	test "$(grep '10.0.11.2.4001 > 10.0.2.2.7002' "$tmp/wire" | grep -vc vlan)" = 150
 
 finish

@@ -201,7 +201,9 @@ enum ito_port_mode {
  * @ITO_A_PORT_IFINDEX: u32, the netdev (in the caller's netns)
  * @ITO_A_PORT_IFNAME: string, reply only
  * @ITO_A_PORT_MODE: u32, enum ito_port_mode, default L3
- * @ITO_A_PORT_VLAN: u16, 0 = untagged; 1-4094 = access port on that VLAN
+ * @ITO_A_PORT_VLAN: u16, the port's VLAN: 0 for an untagged port, the VID
+ *	of a VLAN device (eth0.100 is the port of VLAN 100 on eth0); in a
+ *	request it may only repeat the device's
  * @ITO_A_PORT_PEER: u32, ifindex of the other port of a vwire pair
  */
 enum ito_a_port {
