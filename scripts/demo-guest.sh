@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Inside the demo VM: a client, a firewall running ito + itod, a server.
-# Four flows with four fates by policy; show what ito saw and decided, then
-# check that the traffic did what the summary says (exit 1 otherwise).
+# Four flows with four fates by policy; show what ito saw and decided and
+# what the fast path carried, then check that the traffic did what the
+# summary says (exit 1 otherwise).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITOCTL=$top/userspace/itoctl/itoctl
 ITOD=$top/userspace/itod/itod
+ECHO=$top/selftests/udp_echo.py
 . "$top/selftests/topo.sh"
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; topo_down' EXIT
@@ -25,7 +27,7 @@ run fwctl show
 say "The agent's policy (itod.conf)"
 cat >"$tmp/itod.conf" <<CONF
 offload proto tcp dport 5201      # bulk transfer
-offload proto udp dport 7000      # a media stream
+offload proto udp dport 7000      # a media stream (echoed back)
 inspect proto tcp dport 8080      # web-like: keep watching
 block   proto udp dport 9999      # not allowed
 default inspect
@@ -36,16 +38,18 @@ sleep 1
 
 say "Traffic"
 srv iperf3 -s -1 -D >/dev/null
-srv socat -u UDP-RECV:7000 OPEN:"$tmp/udp7000",creat &
-srv socat -u UDP-RECV:9999 OPEN:"$tmp/udp9999",creat &
+ip netns exec ito-srv python3 "$ECHO" server 7000 "$tmp/udp7000" &
+ip netns exec ito-srv python3 "$ECHO" server 9999 "$tmp/udp9999" &
 srv socat -u TCP-LISTEN:8080,reuseaddr OPEN:"$tmp/tcp8080",creat &
 sleep 0.5
 run cli iperf3 -c 10.0.2.2 -t 3 -i 0 | tail -n 4
-udp() { for i in $(seq 50); do echo "$1 $i"; sleep 0.02; done | cli socat -u - "UDP-SENDTO:10.0.2.2:$1"; }
-udp 7000 &
-udp 9999 &
+# 400 datagrams, 200 per second: above min-rate (95/s)
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 40000 400 0.005 200 >"$tmp/echo7000" &
+u1=$!
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 9999 40001 50 0.02 200 >"$tmp/echo9999" &
+u2=$!
 head -c 300000 /dev/urandom | cli socat -u - TCP:10.0.2.2:8080
-wait %?"udp 7000" %?"udp 9999" 2>/dev/null || true
+wait $u1 $u2
 sleep 0.5
 
 say "The agent's decisions"
@@ -57,19 +61,21 @@ fwctl -j counters | jq -r 'to_entries[]|select(.value>0)|"\(.key) \(.value)"' | 
 
 say "Summary"
 flows=$(fwctl -j flow show)
-verdict() { jq -r "[.[]|select(.dport==$1)][0].verdict" <<<"$flows"; }
-copies=$(fwctl -j counters | jq .copies_sent)
-printf '%-28s %s\n' "flows tracked" "$(jq length <<<"$flows")" \
-	"packet copies to the agent" "$copies" \
-	"tcp/5201 (iperf3)" "$(verdict 5201)" \
-	"udp/7000 (stream)" "$(verdict 7000), $(wc -l <"$tmp/udp7000") of 50 datagrams arrived" \
-	"tcp/8080 (web-like)" "$(verdict 8080), $(stat -c %s "$tmp/tcp8080") of 300000 bytes arrived" \
-	"udp/9999 (forbidden)" "$(verdict 9999), $(wc -l <"$tmp/udp9999") of 50 datagrams arrived, $(fwctl -j counters | jq .blocked_pkts) dropped"
-echo "(offloaded flows wait in offload-pending: the offload engine is the next milestone)"
+verdict() { jq -r "[.[]|select(.dport==$1)]|max_by(.offload_pkts)|.verdict" <<<"$flows"; }
+fast() { jq "[.[]|select(.dport==$1)|.offload_pkts]|add" <<<"$flows"; }
+total() { jq "[.[]|select(.dport==$1)|.pkts_orig + .pkts_reply]|add" <<<"$flows"; }
+counter() { fwctl -j counters | jq ".$1"; }
+printf '%-24s %s\n' "flows tracked" "$(jq length <<<"$flows")" \
+	"copies to the agent" "$(counter copies_sent)" \
+	"tcp/5201 (iperf3)" "$(verdict 5201): $(fast 5201) of $(total 5201) packets on the fast path" \
+	"udp/7000 (stream)" "$(verdict 7000): $(fast 7000) of $(total 7000) packets on the fast path, $(cat "$tmp/echo7000") of 400 echoed" \
+	"tcp/8080 (web-like)" "$(verdict 8080): $(stat -c %s "$tmp/tcp8080") of 300000 bytes arrived, all seen by the host" \
+	"udp/9999 (forbidden)" "$(verdict 9999): $(wc -l <"$tmp/udp9999") of 50 datagrams arrived, $(counter blocked_pkts) dropped" \
+	"never touched the stack" "$(jq '[.[].offload_bytes]|add' <<<"$flows") bytes"
 
 ok=1
-[ "$(verdict 5201)" = offload ] || ok=0
-[ "$(verdict 7000)" = offload ] && [ "$(wc -l <"$tmp/udp7000")" = 50 ] || ok=0
+[ "$(verdict 5201)" = offload ] && [ "$(fast 5201)" -gt 1000 ] || ok=0
+[ "$(verdict 7000)" = offload ] && [ "$(fast 7000)" -gt 100 ] && [ "$(cat "$tmp/echo7000")" = 400 ] || ok=0
 [ "$(verdict 8080)" = inspect ] && [ "$(stat -c %s "$tmp/tcp8080")" = 300000 ] || ok=0
 [ "$(verdict 9999)" = block ] && [ "$(wc -l <"$tmp/udp9999")" -lt 50 ] || ok=0
 fwctl flow flush
