@@ -11,7 +11,7 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
 
 .PHONY: all modules userspace install modules_install dkms-install \
-	dkms-remove deps check demo checkpatch sparse clean
+	dkms-remove deps check demo bench checkpatch sparse clean
 
 all: modules userspace
 
@@ -51,6 +51,9 @@ check:
 
 demo:
 	scripts/demo.sh
+
+bench:
+	bench/forward.sh
 
 checkpatch:
 	scripts/checkpatch.sh

@@ -238,6 +238,9 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	}
 	if (unlikely(syn) || !ito_fits_mtu(skb, e->rw.mtu))
 		return NF_ACCEPT;
+	/* Ethernet padding of short frames is not part of the packet */
+	if (skb->len > len && pskb_trim_rcsum(skb, len))
+		return NF_ACCEPT;
 	if (skb_ensure_writable(skb, l4.thoff + (l4.proto == IPPROTO_TCP ?
 			sizeof(struct tcphdr) : sizeof(struct udphdr))) ||
 	    skb_cow_head(skb, ETH_HLEN))

@@ -138,7 +138,19 @@ bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
 	return true;
 }
 
-/* End every flow, or those entering by @ifindex in either direction.
+/* Does @flow enter or (when offloaded) leave by port @ifindex? */
+static bool ito_flow_uses_port(struct ito_flow *flow, int ifindex)
+{
+	int dir;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+		if (READ_ONCE(flow->iif[dir]) == ifindex ||
+		    READ_ONCE(flow->route[dir].out_ifindex) == ifindex)
+			return true;
+	return false;
+}
+
+/* End every flow, or those entering or leaving by @ifindex.
  * Caller holds @in->lock.
  */
 void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason)
@@ -147,8 +159,7 @@ void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason)
 	unsigned long id;
 
 	xa_for_each(&in->flow_ids, id, flow) {
-		if (ifindex && READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL]) != ifindex &&
-		    READ_ONCE(flow->iif[IP_CT_DIR_REPLY]) != ifindex)
+		if (ifindex && !ito_flow_uses_port(flow, ifindex))
 			continue;
 		ito_flow_end(in, flow, reason);
 	}

@@ -33,7 +33,7 @@ struct ito_counters {
  * struct ito_port - a netdev enrolled in an instance
  * @dev: the netdev; valid while enrolled (NETDEV_UNREGISTER removes us)
  * @mode: enum ito_port_mode
- * @vlan: access VLAN, 0 for untagged
+ * @vlan: the VID of a VLAN device, 0 for an untagged port
  * @peer_ifindex: the other port of a vwire pair, 0 otherwise
  */
 struct ito_port {
@@ -143,8 +143,9 @@ struct ito_flow {
  * @config: knobs indexed by enum ito_a_config; written under @config_lock
  *	with WRITE_ONCE(), read locklessly with ito_config_get()
  * @counters: per-cpu counters indexed by enum ito_counter
- * @lock: serialises ports, hook registration and agent changes; taken
- *	after RTNL where both are needed
+ * @lock: serialises ports, hook registration, agent changes, verdicts,
+ *	admission and the ending of flows; taken after RTNL where both are
+ *	needed
  * @ports: enrolled ports by ifindex; read under RCU in the hook
  * @hooks_on: netfilter hooks and conntrack are enabled (some port enrolled)
  * @hook_ops: the registered hooks (IPv4 and IPv6 forward)

@@ -157,9 +157,13 @@ static bool ito_tokens_take(struct ito_net *in, bool must)
 
 	spin_lock_bh(&in->pending_lock);
 	add = div_u64((u64)(now - in->refill) * rate, HZ);
-	if (add) {	/* else keep accumulating the elapsed time */
-		in->tokens = min_t(u64, (u64)in->tokens + add, rate);
+	if (add >= rate) {
+		in->tokens = rate;
 		in->refill = now;
+	} else if (add) {
+		in->tokens = min_t(u64, (u64)in->tokens + add, rate);
+		/* keep the time not yet worth a whole token */
+		in->refill += div_u64(add * HZ, rate);
 	}
 	if (in->tokens)
 		in->tokens--;
@@ -198,25 +202,32 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		goto err_free;
 	}
 
+	/*
+	 * Publish under the flow's lock: a FIN/RST teardown that finds the
+	 * entries waits for it and then sees the flow offloaded.
+	 */
+	spin_lock_bh(&flow->lock);
 	err = rhashtable_lookup_insert_fast(&in->fastpath, &e[0]->node, ito_ft_params);
-	if (err)
-		goto err_add;
-	err = rhashtable_lookup_insert_fast(&in->fastpath, &e[1]->node, ito_ft_params);
+	if (!err) {
+		err = rhashtable_lookup_insert_fast(&in->fastpath, &e[1]->node,
+						    ito_ft_params);
+		if (err)
+			rhashtable_remove_fast(&in->fastpath, &e[0]->node,
+					       ito_ft_params);
+	}
+	if (!err) {
+		/* conntrack's GC leaves offloaded entries alone */
+		set_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
+		nf_ct_offload_timeout(flow->ct);
+		flow->ft[0] = e[0];
+		flow->ft[1] = e[1];
+		flow->state = ITO_FLOW_STATE_OFFLOADED;
+	}
+	spin_unlock_bh(&flow->lock);
 	if (err) {
-		rhashtable_remove_fast(&in->fastpath, &e[0]->node, ito_ft_params);
-		synchronize_rcu();	/* e[0] may have been found */
+		synchronize_rcu();	/* e[0] may have been found meanwhile */
 		goto err_add;
 	}
-
-	/* conntrack's GC leaves offloaded entries alone */
-	set_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
-	nf_ct_offload_timeout(flow->ct);
-
-	spin_lock_bh(&flow->lock);
-	flow->ft[0] = e[0];
-	flow->ft[1] = e[1];
-	flow->state = ITO_FLOW_STATE_OFFLOADED;
-	spin_unlock_bh(&flow->lock);
 
 	spin_lock_bh(&in->pending_lock);
 	in->nsessions++;
@@ -229,6 +240,8 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 err_add:
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL);
 err_free:
+	if (err != -EAGAIN && err != -EOPNOTSUPP)
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_MSG_FAILED);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
 		if (e[dir])
 			ito_ft_entry_free_rcu(&e[dir]->rcu);
@@ -364,41 +377,35 @@ static void ito_ct_handback(struct nf_conn *ct, const u64 *pkts,
  */
 bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 {
-	struct ito_ft_entry *e[IP_CT_DIR_MAX];
 	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
+	struct ito_ft_entry *e;
 	int dir;
 
+	/*
+	 * All of it under the flow's lock: a concurrent ito_flow_end() waits
+	 * here before it drops the conntrack reference we still use.
+	 */
 	spin_lock_bh(&flow->lock);
 	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
 		spin_unlock_bh(&flow->lock);
 		return false;
 	}
 	flow->state = ITO_FLOW_STATE_SLOWPATH;
-	e[0] = flow->ft[0];
-	e[1] = flow->ft[1];
-	flow->ft[0] = NULL;
-	flow->ft[1] = NULL;
-	spin_unlock_bh(&flow->lock);
-
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		rhashtable_remove_fast(&in->fastpath, &e[dir]->node, ito_ft_params);
-		ito_ft_entry_sum(e[dir], &pkts[dir], &bytes[dir]);
-	}
-
-	spin_lock_bh(&flow->lock);
-	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		e = flow->ft[dir];
+		flow->ft[dir] = NULL;
+		rhashtable_remove_fast(&in->fastpath, &e->node, ito_ft_params);
+		ito_ft_entry_sum(e, &pkts[dir], &bytes[dir]);
 		flow->pkts[dir] += pkts[dir];
 		flow->bytes[dir] += bytes[dir];
 		flow->offload_pkts += pkts[dir];
 		flow->offload_bytes += bytes[dir];
-		if (time_after(e[dir]->last_used, flow->last_seen))
-			flow->last_seen = e[dir]->last_used;
+		if (time_after(READ_ONCE(e->last_used), flow->last_seen))
+			flow->last_seen = READ_ONCE(e->last_used);
+		call_rcu(&e->rcu, ito_ft_entry_free_rcu);
 	}
-	spin_unlock_bh(&flow->lock);
-
 	ito_ct_handback(flow->ct, pkts, bytes);
-	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
-		call_rcu(&e[dir]->rcu, ito_ft_entry_free_rcu);
+	spin_unlock_bh(&flow->lock);
 
 	ito_tokens_take(in, true);
 	spin_lock_bh(&in->pending_lock);
@@ -417,18 +424,21 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
  */
 void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
 {
-	unsigned long last, ageing;
-	struct ito_ft_entry *e0, *e1;
+	unsigned long last = 0, ageing;
+	int dir;
 
-	if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOADED)
+	spin_lock_bh(&flow->lock);
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
+		spin_unlock_bh(&flow->lock);
 		return;
-	e0 = READ_ONCE(flow->ft[0]);
-	e1 = READ_ONCE(flow->ft[1]);
-	if (!e0 || !e1)
-		return;
-	last = READ_ONCE(e0->last_used);
-	if (time_after(READ_ONCE(e1->last_used), last))
-		last = READ_ONCE(e1->last_used);
+	}
+	/* the entries live while the flow is offloaded: under this lock */
+	last = READ_ONCE(flow->ft[0]->last_used);
+	for (dir = 1; dir < IP_CT_DIR_MAX; dir++)
+		if (time_after(READ_ONCE(flow->ft[dir]->last_used), last))
+			last = READ_ONCE(flow->ft[dir]->last_used);
+	spin_unlock_bh(&flow->lock);
+
 	ageing = ito_config_get(in, nf_ct_protonum(flow->ct) == IPPROTO_TCP ?
 				ITO_A_CONFIG_TCP_AGEING : ITO_A_CONFIG_UDP_AGEING);
 	if (time_before(jiffies, last + ageing * HZ))

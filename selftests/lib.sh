@@ -56,6 +56,19 @@ check_fail()
 	fi
 }
 
+# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds
+wait_for()
+{
+	local n=$(($1 * 5))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+
 skip()
 {
 	_n=$((_n + 1))

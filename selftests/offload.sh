@@ -37,18 +37,6 @@ nft_count()
 }
 fwd_pkts() { nft_count fwd; }
 invalid_pkts() { nft_count invalid; }
-# wait_for SECONDS CMD...: poll CMD every 0.2 s
-wait_for()
-{
-	local n=$(($1 * 5))
-	shift
-	while [ $n -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
-}
 is_state() { [ "$(state "$1")" = "$2" ]; }
 gone() { [ "$(flow "$1")" = null ]; }
 

@@ -81,15 +81,17 @@ enum ito_a {
  * range below with an extended ack naming the knob and its range.
  *
  * @ITO_A_CONFIG_ENABLED: 1 offloads new flows, 0 stops new offloads [0, 1]
- * @ITO_A_CONFIG_MIN_PKTS: packets a flow shows the agent before it may be
- *	offloaded [1, 1024]
+ * @ITO_A_CONFIG_MIN_PKTS: packets copied to the agent per flow, and packets
+ *	(both directions) a flow must have shown before it may be offloaded
+ *	[1, 1024]
  * @ITO_A_CONFIG_MIN_RATE: packets/s a flow must reach during inspection to
  *	be offloaded; 0 disables the check [0, 10000000]
  * @ITO_A_CONFIG_TCP_AGEING: seconds an offloaded TCP flow may idle [1, 86400]
  * @ITO_A_CONFIG_UDP_AGEING: seconds an offloaded UDP flow may idle [1, 86400]
  * @ITO_A_CONFIG_MAX_SESSIONS: offloaded sessions at most [1, 4000000]
- * @ITO_A_CONFIG_MAX_UPDATE_RATE: session installs plus removals per second
- *	at most [1, 1000000]
+ * @ITO_A_CONFIG_MAX_UPDATE_RATE: session installs plus removals per second;
+ *	installs wait for budget, removals spend it but are never refused
+ *	[1, 1000000]
  * @ITO_A_CONFIG_SNAPLEN: bytes of each packet copied to the agent, from the
  *	network header [64, 65535], default 256
  * @ITO_A_CONFIG_DEFAULT_VERDICT: enum ito_verdict applied to the flows
@@ -281,8 +283,8 @@ enum ito_end_reason {
  * @ITO_A_FLOW_EVENT: u32, enum ito_flow_event (events only)
  * @ITO_A_FLOW_END_REASON: u32, enum ito_end_reason (end events only)
  * @ITO_A_FLOW_OFFLOAD_PKTS, @ITO_A_FLOW_OFFLOAD_BYTES: u64, both directions,
- *	forwarded while offloaded (collected when the session ends; included
- *	in the PKTS_* and BYTES_* counters from then on)
+ *	forwarded by the fast path, the live session included (also part of
+ *	the PKTS_* and BYTES_* counters)
  */
 enum ito_a_flow {
 	ITO_A_FLOW_UNSPEC,
