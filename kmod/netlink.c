@@ -61,19 +61,27 @@ static const struct nla_policy ito_policy[ITO_A_MAX + 1] = {
 
 static struct genl_family ito_family;
 
-static struct sk_buff *ito_reply_new(struct genl_info *info, void **hdr)
+/* A message of @cmd with room for @size bytes of attributes. */
+static struct sk_buff *ito_msg_new(size_t size, gfp_t gfp, u32 portid, u32 seq,
+				   u8 cmd, void **hdr)
 {
 	struct sk_buff *msg;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, gfp);
 	if (!msg)
 		return NULL;
-	*hdr = genlmsg_put_reply(msg, info, &ito_family, 0, info->genlhdr->cmd);
+	*hdr = genlmsg_put(msg, portid, seq, &ito_family, 0, cmd);
 	if (!*hdr) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+static struct sk_buff *ito_reply_new(struct genl_info *info, void **hdr)
+{
+	return ito_msg_new(NLMSG_GOODSIZE, GFP_KERNEL, info->snd_portid,
+			   info->snd_seq, info->genlhdr->cmd, hdr);
 }
 
 static int ito_put_config(struct sk_buff *msg, const struct ito_net *in)
@@ -451,12 +459,9 @@ void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 
 	if (!genl_has_listeners(&ito_family, in->net, ITO_MCGRP_EVENTS_ID))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
+	msg = ito_msg_new(NLMSG_GOODSIZE, gfp, 0, 0, ITO_CMD_FLOW_NTF, &hdr);
 	if (!msg)
 		return;
-	hdr = genlmsg_put(msg, 0, 0, &ito_family, 0, ITO_CMD_FLOW_NTF);
-	if (!hdr)
-		goto free;
 	nest = nla_nest_start(msg, ITO_A_FLOW);
 	if (!nest || ito_put_flow_attrs(msg, flow, true) ||
 	    nla_put_u32(msg, ITO_A_FLOW_EVENT, event) ||
@@ -473,17 +478,7 @@ free:
 
 struct sk_buff *ito_nl_packet_new(size_t payload, void **hdr)
 {
-	struct sk_buff *msg;
-
-	msg = genlmsg_new(payload, GFP_ATOMIC);
-	if (!msg)
-		return NULL;
-	*hdr = genlmsg_put(msg, 0, 0, &ito_family, 0, ITO_CMD_PACKET);
-	if (!*hdr) {
-		nlmsg_free(msg);
-		return NULL;
-	}
-	return msg;
+	return ito_msg_new(payload, GFP_ATOMIC, 0, 0, ITO_CMD_PACKET, hdr);
 }
 
 /* Non-blocking: a full receiver costs the message (freed), not a wait. */
