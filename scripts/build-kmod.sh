@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Build the module for one kernel release in its own copy of the sources,
 # so builds for several kernels never share objects.
 #   scripts/build-kmod.sh KVER [extra kbuild args, e.g. C=2]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Install every Debian package that building, testing and the demo need.
 # Idempotent and quiet: does nothing when all packages are present.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Extract the few files the build borrows from the kernel tree - kselftest
 # headers and checkpatch - out of Debian's linux-source-6.1 package into
 # build/ksrc/. They are build-time dependencies and never committed.

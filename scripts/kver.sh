@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # Print the kernel release to build for: the running kernel when its build
 # tree is installed, else the newest installed 6.1 tree, else the newest.
 set -eu

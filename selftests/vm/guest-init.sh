@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
 # Guest side of the ito VM harness (see run.sh). Runs inside the VM only.
 #
 # Stage 1 ("/init" of the initramfs): load the 9p modules, mount the host's

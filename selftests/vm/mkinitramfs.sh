@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Build the tiny initramfs used by run.sh: busybox-static, guest-init.sh as
 # /init, and the modules needed to mount the host root over virtio-9p.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Run a command inside a throwaway qemu VM booted from a Debian kernel, with
 # the host's root file system mounted read-only as the guest's root. The point
 # is to load and exercise ito.ko on a known kernel without risking the host.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # Self-test of selftests/vm/run.sh. Emits TAP version 13; exits 0 iff every
 # test passed. Boots are the expensive part (5-20 s each under TCG), so each
 # boot checks several things, and the timeout case (which mostly waits) runs in
