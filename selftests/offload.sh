@@ -40,7 +40,7 @@ invalid_pkts() { nft_count invalid; }
 is_state() { [ "$(state "$1")" = "$2" ]; }
 gone() { [ "$(flow "$1")" = null ]; }
 
-plan 53
+plan 54
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -238,6 +238,39 @@ check "offload yes: the waiting flow is offloaded" wait_for 3 is_state '.sport==
 wait $client $client2
 check "nothing lost meanwhile" test "$(cat "$tmp/c2100") $(cat "$tmp/c2101")" = "100 60"
 fwctl set min-rate 0
+
+# --- Admission order: fastest first ----------------------------------------
+# Three flows become eligible while offload is off, slowest first (so a
+# first-come order would be the reverse); with one install per second
+# they must then go in order of their observed rates.
+wait_for 10 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+fwctl set offload no max-update-rate 1
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2201 400 0.04 64 >/dev/null &
+slow=$!
+sleep 1
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2202 800 0.02 64 >/dev/null &
+mid=$!
+sleep 1
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2203 1600 0.01 64 >/dev/null &
+fast=$!
+sleep 2
+order=
+record_order()
+{
+	local p
+	for p in 2203 2202 2201; do
+		case " $order " in *" $p "*) continue ;; esac
+		[ "$(state ".sport==$p")" = offloaded ] && order="$order $p"
+	done
+	[ "$(wc -w <<<"$order")" = 3 ]
+}
+fwctl set offload yes
+wait_for 8 record_order
+echo "# offloaded in the order:$order"
+check "pending flows admitted fastest first" test "$order" = " 2203 2202 2201"
+kill $slow $mid $fast 2>/dev/null
+wait $slow $mid $fast 2>/dev/null
+fwctl set max-update-rate 7000
 
 # --- Admission: the update budget, 50 flows at 5 installs/s -----------------
 wait_for 10 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
