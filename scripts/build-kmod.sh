@@ -13,8 +13,11 @@ kdir=/lib/modules/$kver/build
 [ -d "$kdir" ] || { echo "build-kmod: no build tree for $kver at $kdir" >&2; exit 1; }
 
 out=$top/build/kmod-$kver
+# A fresh tree each time: incremental external-module builds have kept a
+# stale symbol-version table here once (a symbol the module had stopped
+# using and used again), and a build takes seconds.
+rm -rf "$out"
 mkdir -p "$out"
-# Sync sources; keep objects so rebuilds are incremental.
 cp -a "$top/Kbuild" "$top/uapi" "$out/"
 mkdir -p "$out/kmod"
 (cd "$top/kmod" && find . -type f \( -name '*.[ch]' -o -name Kbuild \) |
