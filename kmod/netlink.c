@@ -84,6 +84,18 @@ static struct sk_buff *ito_reply_new(struct genl_info *info, void **hdr)
 			   info->snd_seq, info->genlhdr->cmd, hdr);
 }
 
+/* Send a reply from ito_reply_new(), or drop it when @err says so. */
+static int ito_reply_finish(struct genl_info *info, struct sk_buff *msg,
+			    void *hdr, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static int ito_put_config(struct sk_buff *msg, const struct ito_net *in)
 {
 	struct nlattr *nest;
@@ -151,12 +163,7 @@ static int ito_reply(struct genl_info *info,
 	if (!msg)
 		return -ENOMEM;
 	err = fill(msg, in);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return ito_reply_finish(info, msg, hdr, err);
 }
 
 static int ito_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -275,12 +282,7 @@ static int ito_nl_port_get_doit(struct sk_buff *skb, struct genl_info *info)
 		err = ito_put_port(msg, nla_get_u32(tb[ITO_A_PORT_IFINDEX]), port);
 	}
 	mutex_unlock(&in->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return ito_reply_finish(info, msg, hdr, err);
 }
 
 static int ito_nl_port_get_dumpit(struct sk_buff *skb,
@@ -542,12 +544,7 @@ static int ito_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	flow = ito_find_flow(in, info, tb[ITO_A_FLOW_ID]);
 	err = flow ? ito_nl_put_flow(msg, ITO_A_FLOW, flow, true) : -ENOENT;
 	mutex_unlock(&in->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
+	return ito_reply_finish(info, msg, hdr, err);
 }
 
 static int ito_nl_flow_get_dumpit(struct sk_buff *skb,
