@@ -44,6 +44,9 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED]	= "offload_refused_unsupported",
 	[ITO_CNT_FASTPATH_PKTS]			= "fastpath_pkts",
 	[ITO_CNT_FASTPATH_TEARDOWN_FIN_RST]	= "fastpath_teardown_fin_rst",
+	[ITO_CNT_HW_SESSION_INSERT]		= "hw_session_insert",
+	[ITO_CNT_HW_ACTIVE_SESSION]		= "hw_active_session",
+	[ITO_CNT_HW_FALLBACK_SW]		= "hw_fallback_sw",
 };
 
 int ito_counters_init(struct ito_net *in)

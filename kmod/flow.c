@@ -128,6 +128,7 @@ bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
 	xa_erase_bh(&in->flow_ids, flow->id);
 	ito_offload_dequeue(in, flow);
 	ito_offload_teardown(in, flow);
+	ito_hw_reap(in);	/* its hardware counters, before the event */
 
 	ito_nl_flow_event(in, flow, ITO_FLOW_EVENT_END, reason, GFP_KERNEL);
 	ito_counter_inc(in, ITO_CNT_FLOWS_ENDED);
@@ -192,6 +193,7 @@ void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 	if (verdict != ITO_VERDICT_OFFLOAD) {
 		ito_offload_dequeue(in, flow);
 		ito_offload_teardown(in, flow);
+		ito_hw_reap(in);
 	}
 	spin_lock_bh(&flow->lock);
 	flow->verdict = verdict;

@@ -6,6 +6,7 @@
 #define _ITO_H
 
 #include <linux/if_ether.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
@@ -13,6 +14,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
+#include <net/flow_offload.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/ito.h>
@@ -30,17 +32,35 @@ struct ito_counters {
 };
 
 /**
+ * struct ito_hw_dev - a device whose flow table ito drives
+ * @list: in ito_net.hw_devs
+ * @dev: the device (below a VLAN port); bound while a port uses it
+ * @block: our flow block: the driver's callbacks, bound by TC_SETUP_FT
+ * @users: ports on this device (VLAN ports share it); under ito_net.lock
+ */
+struct ito_hw_dev {
+	struct list_head list;
+	struct net_device *dev;
+	struct flow_block block;
+	unsigned int users;
+};
+
+/**
  * struct ito_port - a netdev enrolled in an instance
  * @dev: the netdev; valid while enrolled (NETDEV_UNREGISTER removes us)
  * @mode: enum ito_port_mode
  * @vlan: the VID of a VLAN device, 0 for an untagged port
  * @peer_ifindex: the other port of a vwire pair, 0 otherwise
+ * @offload: enum ito_port_offload
+ * @hw: the hardware it is bound to, NULL for software only
  */
 struct ito_port {
 	struct net_device *dev;
 	u32 mode;
 	u16 vlan;
 	int peer_ifindex;
+	u32 offload;
+	struct ito_hw_dev *hw;
 	struct nf_hook_ops ingress;	/* the fast path on this netdev */
 	struct rcu_head rcu;
 };
@@ -97,6 +117,29 @@ struct ito_ft_entry {
 	struct rcu_head rcu;
 };
 
+/* One direction's rule in hardware. Counters: as of the last poll. */
+struct ito_hw_rule {
+	struct ito_hw_dev *hd;		/* where it lives */
+	u8 l2len;			/* header bytes the device counts */
+	u64 pkts;
+	u64 bytes;			/* from the network header, as ito counts */
+	unsigned long last_used;	/* jiffies */
+};
+
+/**
+ * struct ito_hw_session - the two rules of a session in hardware
+ * @rule: by direction; &rule[dir] is the rule's cookie
+ * @flow: the flow; alive while the session is, as flows end only after
+ *	their detached sessions are reaped (both under ito_net.lock)
+ * @reap: in ito_net.hw_reap once detached from the flow
+ */
+struct ito_hw_session {
+	struct ito_hw_rule rule[IP_CT_DIR_MAX];
+	struct ito_flow *flow;
+	struct list_head reap;
+	struct rcu_head rcu;
+};
+
 /* What the slow path learnt about one direction's route, for the offload. */
 struct ito_route {
 	int out_ifindex;
@@ -130,6 +173,7 @@ struct ito_flow {
 	unsigned long last_seen;
 	struct ito_route route[IP_CT_DIR_MAX];
 	struct ito_ft_entry *ft[IP_CT_DIR_MAX];	/* while offloaded */
+	struct ito_hw_session *hw;	/* while offloaded to hardware */
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
 	bool queued;			/* on ito_net.pending */
@@ -164,6 +208,11 @@ struct ito_flow {
  * @nsessions: offloaded sessions now, against max_sessions
  * @tokens: session updates left in this second (token bucket)
  * @refill: jiffies of the last refill
+ * @hw_devs: devices bound for hardware offload; under @lock
+ * @hw_reap_lock: guards @hw_reap
+ * @hw_reap: hardware sessions detached in the packet path, whose rules
+ *	the reap work removes
+ * @hw_reap_work: see above
  */
 struct ito_net {
 	struct net *net;
@@ -190,6 +239,11 @@ struct ito_net {
 	unsigned int nsessions;
 	u32 tokens;
 	unsigned long refill;
+
+	struct list_head hw_devs;
+	spinlock_t hw_reap_lock;	/* see above */
+	struct list_head hw_reap;
+	struct work_struct hw_reap_work;
 };
 
 extern unsigned int ito_net_id;
@@ -272,6 +326,18 @@ struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
 /* rule.c */
 int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
 		   struct ito_ft_entry *e);
+
+/* hw.c */
+void ito_hw_net_init(struct ito_net *in);
+void ito_hw_net_uninit(struct ito_net *in);
+int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
+		     struct netlink_ext_ack *extack);
+void ito_hw_port_unbind(struct ito_net *in, struct ito_port *port);
+struct ito_hw_session *ito_hw_install(struct ito_net *in,
+				      struct ito_ft_entry **e);
+void ito_hw_release(struct ito_net *in, struct ito_hw_session *hs);
+void ito_hw_reap(struct ito_net *in);
+void ito_hw_poll(struct ito_net *in, struct ito_hw_session *hs);
 
 /* fastpath.c */
 int ito_fastpath_attach(struct ito_net *in, struct ito_port *port);

@@ -5,6 +5,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/if_vlan.h>
 #include <linux/netdevice.h>
 #include <net/genetlink.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -40,6 +41,7 @@ static const struct nla_policy ito_port_policy[ITO_A_PORT_MAX + 1] = {
 	[ITO_A_PORT_MODE]	= NLA_POLICY_MAX(NLA_U32, ITO_PORT_MODE_MAX),
 	[ITO_A_PORT_VLAN]	= NLA_POLICY_MAX(NLA_U16, 4094),
 	[ITO_A_PORT_PEER]	= { .type = NLA_U32 },
+	[ITO_A_PORT_OFFLOAD]	= NLA_POLICY_MAX(NLA_U32, ITO_PORT_OFFLOAD_MAX),
 };
 
 /* What a request may say about a flow: which one, and what to do. */
@@ -206,7 +208,9 @@ static int ito_put_port(struct sk_buff *msg, int ifindex,
 	    nla_put_string(msg, ITO_A_PORT_IFNAME, port->dev->name) ||
 	    nla_put_u32(msg, ITO_A_PORT_MODE, port->mode) ||
 	    nla_put_u16(msg, ITO_A_PORT_VLAN, port->vlan) ||
-	    nla_put_u32(msg, ITO_A_PORT_PEER, port->peer_ifindex)) {
+	    nla_put_u32(msg, ITO_A_PORT_PEER, port->peer_ifindex) ||
+	    nla_put_u32(msg, ITO_A_PORT_OFFLOAD, port->offload) ||
+	    nla_put_u8(msg, ITO_A_PORT_HW, !!port->hw)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -387,6 +391,16 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 		}
 		if (time_after(READ_ONCE(e->last_used), s->last_seen))
 			s->last_seen = READ_ONCE(e->last_used);
+		if (flow->hw) {
+			const struct ito_hw_rule *r = &flow->hw->rule[dir];
+
+			s->pkts[dir] += r->pkts;
+			s->bytes[dir] += r->bytes;
+			s->offload_pkts += r->pkts;
+			s->offload_bytes += r->bytes;
+			if (r->pkts && time_after(r->last_used, s->last_seen))
+				s->last_seen = r->last_used;
+		}
 	}
 	spin_unlock_bh(&flow->lock);
 	rcu_read_unlock();
@@ -426,6 +440,97 @@ static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_flow *flow,
 	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL])))
 		return -EMSGSIZE;
 	return full ? ito_put_flow_state(msg, flow) : 0;
+}
+
+/* What one offloaded direction does, copied under the flow's lock. */
+struct ito_path {
+	struct ito_ft_key key;
+	struct ito_rewrite rw;
+	u64 pkts, bytes;
+	bool hw;
+};
+
+static int ito_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
+			const struct ito_path *p)
+{
+	struct ito_port *ip = ito_port_lookup(in, p->key.iif);
+	struct ito_port *op = ito_port_lookup(in, p->rw.out_dev->ifindex);
+	int alen = p->key.family == NFPROTO_IPV4 ? 4 : 16;
+	struct net_device *idev, *odev;
+	struct nlattr *nest;
+
+	if (!ip || !op)
+		return 0;	/* a port going away; the flow ends with it */
+	/* the rule lives on the device below a VLAN port */
+	idev = ip->hw ? ip->hw->dev : ip->dev;
+	odev = op->hw ? op->hw->dev : op->dev;
+	if (is_vlan_dev(idev))
+		idev = vlan_dev_real_dev(idev);
+	if (is_vlan_dev(odev))
+		odev = vlan_dev_real_dev(odev);
+
+	nest = nla_nest_start(msg, ITO_A_FLOW_PATH);
+	if (!nest ||
+	    nla_put_u8(msg, ITO_A_PATH_DIR, dir) ||
+	    nla_put_u32(msg, ITO_A_PATH_WHERE, p->hw ? ITO_PATH_HW : ITO_PATH_SW) ||
+	    nla_put_u32(msg, ITO_A_PATH_IN_IFINDEX, idev->ifindex) ||
+	    nla_put_u16(msg, ITO_A_PATH_IN_VLAN, ip->vlan) ||
+	    nla_put_u32(msg, ITO_A_PATH_OUT_IFINDEX, odev->ifindex) ||
+	    nla_put_u16(msg, ITO_A_PATH_OUT_VLAN, op->vlan) ||
+	    nla_put(msg, ITO_A_PATH_SADDR, alen, &p->key.saddr) ||
+	    nla_put(msg, ITO_A_PATH_DADDR, alen, &p->key.daddr) ||
+	    nla_put_u16(msg, ITO_A_PATH_SPORT, ntohs(p->key.sport)) ||
+	    nla_put_u16(msg, ITO_A_PATH_DPORT, ntohs(p->key.dport)) ||
+	    (!nf_inet_addr_cmp(&p->rw.saddr, &p->key.saddr) &&
+	     nla_put(msg, ITO_A_PATH_NAT_SADDR, alen, &p->rw.saddr)) ||
+	    (!nf_inet_addr_cmp(&p->rw.daddr, &p->key.daddr) &&
+	     nla_put(msg, ITO_A_PATH_NAT_DADDR, alen, &p->rw.daddr)) ||
+	    (p->rw.sport != p->key.sport &&
+	     nla_put_u16(msg, ITO_A_PATH_NAT_SPORT, ntohs(p->rw.sport))) ||
+	    (p->rw.dport != p->key.dport &&
+	     nla_put_u16(msg, ITO_A_PATH_NAT_DPORT, ntohs(p->rw.dport))) ||
+	    nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, p->rw.h_dest) ||
+	    nla_put(msg, ITO_A_PATH_ETH_SRC, ETH_ALEN, p->rw.h_source) ||
+	    nla_put_u64_64bit(msg, ITO_A_PATH_PKTS, p->pkts, ITO_A_PATH_PAD) ||
+	    nla_put_u64_64bit(msg, ITO_A_PATH_BYTES, p->bytes, ITO_A_PATH_PAD)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* The rules of an offloaded flow. Caller holds @in->lock. */
+static int ito_put_paths(struct sk_buff *msg, struct ito_net *in,
+			 struct ito_flow *flow)
+{
+	struct ito_path p[IP_CT_DIR_MAX];
+	bool offloaded;
+	int dir, cpu;
+
+	spin_lock_bh(&flow->lock);
+	offloaded = flow->state == ITO_FLOW_STATE_OFFLOADED;
+	for (dir = 0; offloaded && dir < IP_CT_DIR_MAX; dir++) {
+		const struct ito_ft_entry *e = flow->ft[dir];
+
+		p[dir].key = e->key;
+		p[dir].rw = e->rw;
+		p[dir].hw = flow->hw;
+		p[dir].pkts = flow->hw ? flow->hw->rule[dir].pkts : 0;
+		p[dir].bytes = flow->hw ? flow->hw->rule[dir].bytes : 0;
+		for_each_possible_cpu(cpu) {
+			const struct ito_ft_stats *st = per_cpu_ptr(e->stats, cpu);
+
+			p[dir].pkts += READ_ONCE(st->pkts);
+			p[dir].bytes += READ_ONCE(st->bytes);
+		}
+	}
+	spin_unlock_bh(&flow->lock);
+
+	for (dir = 0; offloaded && dir < IP_CT_DIR_MAX; dir++)
+		if (ito_put_path(msg, in, dir, &p[dir]))
+			return -EMSGSIZE;
+	return 0;
 }
 
 /**
@@ -542,7 +647,17 @@ static int ito_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	mutex_lock(&in->lock);
 	flow = ito_find_flow(in, info, tb[ITO_A_FLOW_ID]);
-	err = flow ? ito_nl_put_flow(msg, ITO_A_FLOW, flow, true) : -ENOENT;
+	err = -ENOENT;
+	if (flow) {
+		struct nlattr *nest = nla_nest_start(msg, ITO_A_FLOW);
+
+		err = -EMSGSIZE;
+		if (nest && !ito_put_flow_attrs(msg, flow, true) &&
+		    !ito_put_paths(msg, in, flow)) {
+			nla_nest_end(msg, nest);
+			err = 0;
+		}
+	}
 	mutex_unlock(&in->lock);
 	return ito_reply_finish(info, msg, hdr, err);
 }

@@ -173,12 +173,30 @@ static bool ito_tokens_take(struct ito_net *in, bool must)
 	return ok;
 }
 
+/* Does a port of the session refuse the software cut-through? */
+static bool ito_offload_hw_only(struct ito_net *in, struct ito_ft_entry **e)
+{
+	struct ito_port *port;
+	int dir;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		port = ito_port_lookup(in, e[dir]->key.iif);
+		if (port && port->offload == ITO_PORT_OFFLOAD_HW)
+			return true;
+		port = ito_port_lookup(in, e[dir]->rw.out_dev->ifindex);
+		if (port && port->offload == ITO_PORT_OFFLOAD_HW)
+			return true;
+	}
+	return false;
+}
+
 /* Install both directions. Caller holds @in->lock. Returns 0, -EAGAIN to
  * retry later (counted), or another error to give up on the flow.
  */
 static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 {
 	struct ito_ft_entry *e[IP_CT_DIR_MAX] = {};
+	struct ito_hw_session *hs;
 	int dir, err;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
@@ -202,6 +220,22 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		goto err_free;
 	}
 
+	hs = ito_hw_install(in, e);
+	if (IS_ERR(hs)) {
+		/* the device refused: software, or the slow path for now */
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL);
+		hs = NULL;
+		if (ito_offload_hw_only(in, e)) {
+			err = -EAGAIN;
+			goto err_free;
+		}
+		ito_counter_inc(in, ITO_CNT_HW_FALLBACK_SW);
+	} else if (!hs && ito_offload_hw_only(in, e)) {
+		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
+		err = -EOPNOTSUPP;
+		goto err_free;
+	}
+
 	/*
 	 * Publish under the flow's lock: a FIN/RST teardown that finds the
 	 * entries waits for it and then sees the flow offloaded.
@@ -221,12 +255,23 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		nf_ct_offload_timeout(flow->ct);
 		flow->ft[0] = e[0];
 		flow->ft[1] = e[1];
+		flow->hw = hs;
+		if (hs)
+			set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
 		flow->state = ITO_FLOW_STATE_OFFLOADED;
 	}
 	spin_unlock_bh(&flow->lock);
 	if (err) {
 		synchronize_rcu();	/* e[0] may have been found meanwhile */
+		if (hs) {
+			ito_hw_release(in, hs);
+			ito_hw_reap(in);
+		}
 		goto err_add;
+	}
+	if (hs) {
+		ito_counter_inc(in, ITO_CNT_HW_SESSION_INSERT);
+		ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
 	}
 
 	spin_lock_bh(&in->pending_lock);
@@ -378,6 +423,7 @@ static void ito_ct_handback(struct nf_conn *ct, const u64 *pkts,
 bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 {
 	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
+	struct ito_hw_session *hs;
 	struct ito_ft_entry *e;
 	int dir;
 
@@ -391,6 +437,10 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 		return false;
 	}
 	flow->state = ITO_FLOW_STATE_SLOWPATH;
+	hs = flow->hw;
+	flow->hw = NULL;
+	if (hs)
+		clear_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		e = flow->ft[dir];
 		flow->ft[dir] = NULL;
@@ -406,6 +456,11 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 	}
 	ito_ct_handback(flow->ct, pkts, bytes);
 	spin_unlock_bh(&flow->lock);
+
+	if (hs) {
+		ito_hw_release(in, hs);
+		ito_counter_add(in, ITO_CNT_HW_ACTIVE_SESSION, -1);
+	}
 
 	ito_tokens_take(in, true);
 	spin_lock_bh(&in->pending_lock);
@@ -424,8 +479,16 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
  */
 void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
 {
-	unsigned long last = 0, ageing;
+	unsigned long last = 0, ageing, used;
+	struct ito_hw_session *hs;
 	int dir;
+
+	/* a session in hardware: its counters and last use, from the device */
+	spin_lock_bh(&flow->lock);
+	hs = flow->hw;
+	spin_unlock_bh(&flow->lock);
+	if (hs)
+		ito_hw_poll(in, hs);	/* freed only by a holder of in->lock */
 
 	spin_lock_bh(&flow->lock);
 	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
@@ -434,9 +497,13 @@ void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
 	}
 	/* the entries live while the flow is offloaded: under this lock */
 	last = READ_ONCE(flow->ft[0]->last_used);
-	for (dir = 1; dir < IP_CT_DIR_MAX; dir++)
-		if (time_after(READ_ONCE(flow->ft[dir]->last_used), last))
-			last = READ_ONCE(flow->ft[dir]->last_used);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		used = READ_ONCE(flow->ft[dir]->last_used);
+		if (time_after(used, last))
+			last = used;
+		if (flow->hw && time_after(flow->hw->rule[dir].last_used, last))
+			last = flow->hw->rule[dir].last_used;
+	}
 	spin_unlock_bh(&flow->lock);
 
 	ageing = ito_config_get(in, nf_ct_protonum(flow->ct) == IPPROTO_TCP ?
@@ -455,6 +522,7 @@ int ito_offload_net_init(struct ito_net *in)
 	in->nsessions = 0;
 	in->tokens = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
 	in->refill = jiffies;
+	ito_hw_net_init(in);
 	return rhashtable_init(&in->fastpath, &ito_ft_params);
 }
 
@@ -462,6 +530,7 @@ int ito_offload_net_init(struct ito_net *in)
 void ito_offload_net_uninit(struct ito_net *in)
 {
 	cancel_delayed_work_sync(&in->offload_work);
+	ito_hw_net_uninit(in);
 	WARN_ON(in->nsessions || !list_empty(&in->pending));
 	rhashtable_destroy(&in->fastpath);
 }

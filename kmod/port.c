@@ -24,6 +24,7 @@ static void ito_port_remove(struct ito_net *in, int ifindex,
 	if (xa_empty(&in->ports))
 		ito_hook_disable(in);
 	ito_flow_end_all(in, ifindex, ITO_END_REASON_PORT_REMOVED);
+	ito_hw_port_unbind(in, port);
 	kfree_rcu(port, rcu);
 }
 
@@ -84,6 +85,8 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 	port->mode = mode;
 	port->vlan = is_vlan_dev(dev) ? vlan_dev_vlan_id(dev) : 0;
 	port->peer_ifindex = peer ? peer->ifindex : 0;
+	if (tb[ITO_A_PORT_OFFLOAD])
+		port->offload = nla_get_u32(tb[ITO_A_PORT_OFFLOAD]);
 
 	mutex_lock(&in->lock);
 	err = ito_hook_enable(in);
@@ -101,13 +104,19 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 	err = ito_fastpath_attach(in, port);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot attach the fast path to this device");
-		xa_erase(&in->ports, dev->ifindex);
-		goto out_unhook;
+		goto out_erase;
+	}
+	err = ito_hw_port_bind(in, port, extack);
+	if (err) {
+		ito_fastpath_detach(in, port);
+		goto out_erase;
 	}
 	mutex_unlock(&in->lock);
 	rtnl_unlock();
 	return 0;
 
+out_erase:
+	xa_erase(&in->ports, dev->ifindex);
 out_unhook:
 	if (xa_empty(&in->ports))
 		ito_hook_disable(in);

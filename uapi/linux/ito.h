@@ -145,8 +145,8 @@ enum ito_a_counter {
 
 /*
  * Counters of one network namespace's instance. The ITO_CNT_FLOW_OFFLOAD_*
- * set keeps the names operators know from other offload products;
- * ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION is a gauge, the others only grow.
+ * set keeps the names operators know from other offload products. Gauges
+ * are marked; the others only grow.
  */
 enum ito_counter {
 	ITO_CNT_FLOW_OFFLOAD_RCV_CPU,
@@ -187,6 +187,10 @@ enum ito_counter {
 	ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED,	/* e.g. IPv6 NAT, egress not a port */
 	ITO_CNT_FASTPATH_PKTS,		/* packets forwarded by the fast path */
 	ITO_CNT_FASTPATH_TEARDOWN_FIN_RST,	/* sessions handed back by FIN/RST */
+	/* the hardware backend */
+	ITO_CNT_HW_SESSION_INSERT,	/* sessions whose two rules went to hardware */
+	ITO_CNT_HW_ACTIVE_SESSION,	/* gauge: sessions in hardware now */
+	ITO_CNT_HW_FALLBACK_SW,		/* refused by hardware, run in software */
 
 	__ITO_CNT_MAX
 };
@@ -199,6 +203,18 @@ enum ito_port_mode {
 	ITO_PORT_MODE_MAX = __ITO_PORT_MODE_MAX - 1
 };
 
+/* Where a port's offloaded sessions run. */
+enum ito_port_offload {
+	ITO_PORT_OFFLOAD_AUTO,	/* hardware when the device can, else software */
+	ITO_PORT_OFFLOAD_SW,	/* the software cut-through only */
+	ITO_PORT_OFFLOAD_HW,	/* hardware only: refused sessions stay on the
+				 * slow path and are retried
+				 */
+
+	__ITO_PORT_OFFLOAD_MAX,
+	ITO_PORT_OFFLOAD_MAX = __ITO_PORT_OFFLOAD_MAX - 1
+};
+
 /*
  * @ITO_A_PORT_IFINDEX: u32, the netdev (in the caller's netns)
  * @ITO_A_PORT_IFNAME: string, reply only
@@ -207,6 +223,11 @@ enum ito_port_mode {
  *	of a VLAN device (eth0.100 is the port of VLAN 100 on eth0); in a
  *	request it may only repeat the device's
  * @ITO_A_PORT_PEER: u32, ifindex of the other port of a vwire pair
+ * @ITO_A_PORT_OFFLOAD: u32, enum ito_port_offload, default AUTO; HW is
+ *	refused for a device that cannot bind a flow table (no
+ *	NETIF_F_HW_TC or its driver declines TC_SETUP_FT)
+ * @ITO_A_PORT_HW: u8, reply only: 1 when bound to the device's hardware
+ *	(the device below, for a VLAN device)
  */
 enum ito_a_port {
 	ITO_A_PORT_UNSPEC,
@@ -215,6 +236,8 @@ enum ito_a_port {
 	ITO_A_PORT_MODE,
 	ITO_A_PORT_VLAN,
 	ITO_A_PORT_PEER,
+	ITO_A_PORT_OFFLOAD,
+	ITO_A_PORT_HW,
 
 	__ITO_A_PORT_MAX,
 	ITO_A_PORT_MAX = __ITO_A_PORT_MAX - 1
@@ -285,6 +308,8 @@ enum ito_end_reason {
  * @ITO_A_FLOW_OFFLOAD_PKTS, @ITO_A_FLOW_OFFLOAD_BYTES: u64, both directions,
  *	forwarded by the fast path, the live session included (also part of
  *	the PKTS_* and BYTES_* counters)
+ * @ITO_A_FLOW_PATH: nest, enum ito_a_path; one per direction of an
+ *	offloaded flow (flow get only, not dumps or events)
  */
 enum ito_a_flow {
 	ITO_A_FLOW_UNSPEC,
@@ -312,9 +337,62 @@ enum ito_a_flow {
 	ITO_A_FLOW_PAD,
 	ITO_A_FLOW_OFFLOAD_PKTS,
 	ITO_A_FLOW_OFFLOAD_BYTES,
+	ITO_A_FLOW_PATH,
 
 	__ITO_A_FLOW_MAX,
 	ITO_A_FLOW_MAX = __ITO_A_FLOW_MAX - 1
+};
+
+enum ito_path_where {
+	ITO_PATH_SW,		/* the software cut-through */
+	ITO_PATH_HW,		/* a rule in the port device's hardware */
+};
+
+/*
+ * One direction of an offloaded flow, as the rule that carries it: what
+ * it matches (a packet entering IN_IFINDEX with IN_VLAN and the tuple
+ * SADDR/DADDR/SPORT/DPORT, TCP FIN/RST/SYN clear) and what it does (VLAN,
+ * MACs, TTL, NAT to the NAT_* values, out of OUT_IFINDEX with OUT_VLAN).
+ * IN_IFINDEX and OUT_IFINDEX are the devices the rule lives on: the
+ * device below a VLAN port.
+ *
+ * @ITO_A_PATH_DIR: u8, 0 original, 1 reply
+ * @ITO_A_PATH_WHERE: u32, enum ito_path_where
+ * @ITO_A_PATH_IN_IFINDEX, @ITO_A_PATH_OUT_IFINDEX: u32
+ * @ITO_A_PATH_IN_VLAN, @ITO_A_PATH_OUT_VLAN: u16, 0 untagged
+ * @ITO_A_PATH_SADDR, @ITO_A_PATH_DADDR: binary, 4 or 16 bytes
+ * @ITO_A_PATH_SPORT, @ITO_A_PATH_DPORT: u16
+ * @ITO_A_PATH_NAT_SADDR ... @ITO_A_PATH_NAT_DPORT: the values after NAT,
+ *	present only for the fields NAT changes
+ * @ITO_A_PATH_ETH_DST, @ITO_A_PATH_ETH_SRC: binary, 6 bytes, as sent
+ * @ITO_A_PATH_PKTS, @ITO_A_PATH_BYTES: u64, this session's packets and
+ *	bytes (from the network header) in this direction so far; for
+ *	hardware, as of the last statistics poll (every second)
+ */
+enum ito_a_path {
+	ITO_A_PATH_UNSPEC,
+	ITO_A_PATH_DIR,
+	ITO_A_PATH_WHERE,
+	ITO_A_PATH_IN_IFINDEX,
+	ITO_A_PATH_IN_VLAN,
+	ITO_A_PATH_OUT_IFINDEX,
+	ITO_A_PATH_OUT_VLAN,
+	ITO_A_PATH_SADDR,
+	ITO_A_PATH_DADDR,
+	ITO_A_PATH_SPORT,
+	ITO_A_PATH_DPORT,
+	ITO_A_PATH_NAT_SADDR,
+	ITO_A_PATH_NAT_DADDR,
+	ITO_A_PATH_NAT_SPORT,
+	ITO_A_PATH_NAT_DPORT,
+	ITO_A_PATH_ETH_DST,
+	ITO_A_PATH_ETH_SRC,
+	ITO_A_PATH_PKTS,
+	ITO_A_PATH_BYTES,
+	ITO_A_PATH_PAD,
+
+	__ITO_A_PATH_MAX,
+	ITO_A_PATH_MAX = __ITO_A_PATH_MAX - 1
 };
 
 /*
