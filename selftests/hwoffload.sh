@@ -1,0 +1,306 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The hardware backend on the DPU simulator (ito_sim.ko): the firewall's
+# ports are simulated representors, the peers sit on their wire ends.
+#
+#   [ito-cli] simwire0 ~~ simrep0 [ito-fw: ito.ko, itod] simrep1 ~~ simwire1 [ito-srv]
+#   10.0.1.2/24                10.0.1.1 | 10.0.2.1               10.0.2.2/24
+#   [ito-cli] simwire2.100 ~~ simrep2.100 10.0.3.1 | simrep3.200 10.0.4.1 ~~ simwire3.200 [ito-srv]
+#   10.0.3.2/24                                                            10.0.4.2/24
+#
+# Offloaded sessions must run as rules in the simulator: the representors
+# see no more of their packets, the rules carry the expected match and
+# actions, and their counters come back exactly. Runs inside the test VM.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/topo.sh"
+
+ITOD=${ITOD:-$TOP/userspace/itod/itod}
+ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
+ECHO=$here/udp_echo.py
+SIM=/sys/kernel/debug/ito_sim
+tmp=$(mktemp -d)
+itod_pid=
+cleanup()
+{
+	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
+	kill $(jobs -p) 2>/dev/null
+	wait 2>/dev/null
+	topo_down
+	rmmod ito 2>/dev/null
+	rmmod ito_sim 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+counter() { fwctl -j counters | jq ".$1"; }
+flow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
+flow_id() { flow "$1" | jq -r .id; }
+state() { flow "$1" | jq -r .state; }
+is_state() { [ "$(state "$1")" = "$2" ]; }
+gone() { [ "$(flow "$1")" = null ]; }
+sim_stat() { awk -v k="$1" '$1 == k {print $2}' "$SIM/stats"; }
+sim_rules() { grep -c . "$SIM/rules"; }
+rx_packets() { ip -n "$1" -j -s link show "$2" | jq '.[0].stats64.rx.packets'; }
+no_sessions()
+{
+	[ "$(ip netns exec ito-fw "$ITOCTL" -j counters | jq .flow_offload_active_session)" = 0 ]
+}
+nft_fwd()
+{
+	fw nft -j list chain inet t c_fwd |
+		jq -e '[.nftables[].rule?|select(.comment=="fwd")|.expr[].counter?|select(.)|.packets][0]|numbers'
+}
+invalid_pkts()
+{
+	fw nft -j list chain inet t c_fwd |
+		jq -e '[.nftables[].rule?|select(.comment=="invalid")|.expr[].counter?|select(.)|.packets][0]|numbers'
+}
+
+# sim_pair N NS_REP NS_WIRE: create pair N, the representor into the
+# firewall, the wire end into the peer's namespace
+sim_pair()
+{
+	echo "$1" >"$SIM/new_port" &&
+		ip link set "simrep$1" netns "$2" &&
+		ip link set "simwire$1" netns "$3" &&
+		ip -n "$2" link set "simrep$1" up &&
+		ip -n "$3" link set "simwire$1" up
+}
+
+sim_topo_up()
+{
+	local ns
+	for ns in ito-cli ito-fw ito-srv; do
+		ip netns add $ns
+		ip -n $ns link set lo up
+	done
+	sim_pair 0 ito-fw ito-cli && sim_pair 1 ito-fw ito-srv &&
+		sim_pair 2 ito-fw ito-cli && sim_pair 3 ito-fw ito-srv || return 1
+	cli ip addr add 10.0.1.2/24 dev simwire0
+	fw ip addr add 10.0.1.1/24 dev simrep0
+	fw ip addr add 10.0.2.1/24 dev simrep1
+	srv ip addr add 10.0.2.2/24 dev simwire1
+	cli ip route add 10.0.2.0/24 via 10.0.1.1
+	srv ip route add default via 10.0.2.1
+	# VLAN 100 on pair 2, VLAN 200 on pair 3
+	cli ip link add link simwire2 name simwire2.100 type vlan id 100
+	fw ip link add link simrep2 name simrep2.100 type vlan id 100
+	fw ip link add link simrep3 name simrep3.200 type vlan id 200
+	srv ip link add link simwire3 name simwire3.200 type vlan id 200
+	cli ip addr add 10.0.3.2/24 dev simwire2.100
+	fw ip addr add 10.0.3.1/24 dev simrep2.100
+	fw ip addr add 10.0.4.1/24 dev simrep3.200
+	srv ip addr add 10.0.4.2/24 dev simwire3.200
+	cli ip link set simwire2.100 up
+	fw ip link set simrep2.100 up
+	fw ip link set simrep3.200 up
+	srv ip link set simwire3.200 up
+	cli ip route add 10.0.4.0/24 via 10.0.3.1
+	srv ip route add 10.0.3.0/24 via 10.0.4.1
+	fw sysctl -qw net.ipv4.ip_forward=1
+	fw sysctl -qw net.netfilter.nf_conntrack_acct=1
+}
+
+plan 54
+
+modprobe nf_conntrack
+rmmod ito 2>/dev/null
+rmmod ito_sim 2>/dev/null
+check "ito_sim loads" insmod "$ITO_SIM_KO"
+insmod "$ITO_KO" || exit 1
+check "four simulated port pairs, peers in their namespaces" sim_topo_up
+check "firewall rules load" fw nft -f - <<'NFT'
+table inet t {
+	chain c_fwd {
+		type filter hook forward priority 0;
+		ct state invalid counter drop comment "invalid"
+		counter comment "fwd"
+	}
+}
+table ip nat {
+	chain pre {
+		type nat hook prerouting priority -100;
+		iif "simrep0" udp dport 8000 dnat to 10.0.2.2:7000
+	}
+	chain post {
+		type nat hook postrouting priority 100;
+		oif "simrep1" ct status dnat masquerade
+	}
+}
+NFT
+
+# --- ports: offload modes ------------------------------------------------
+fw ip link add v0 type veth peer name v1
+check "offload hw on a representor" fwctl port add simrep0 offload hw
+check "offload auto binds hardware when the device can" fwctl port add simrep1
+check "port show: simrep1 is auto, bound to hardware" \
+	test "$(fwctl -j port show | jq -c '[.[]|select(.ifname=="simrep1")|.offload,.hw]')" = '["auto",true]'
+rc=0
+out=$(fwctl port add v0 offload hw 2>&1) || rc=$?
+echo "# $out"
+check "offload hw on a veth is refused, with a reason" \
+	test "$rc" != 0 -a -n "$(grep hw-tc-offload <<<"$out")"
+check "offload auto on a veth: software" \
+	bash -c "ip netns exec ito-fw '$ITOCTL' port add v0 && [ \"\$(ip netns exec ito-fw '$ITOCTL' -j port show | jq '.[]|select(.ifname==\"v0\")|.hw')\" = false ]"
+fwctl port del v0
+fwctl port add simrep2.100 offload hw
+fwctl port add simrep3.200 offload hw
+fwctl set min-rate 0 tcp-ageing 3 udp-ageing 3
+
+cat >"$tmp/itod.conf" <<CONF
+default offload
+CONF
+ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
+itod_pid=$!
+ip netns exec ito-srv python3 "$ECHO" server 7000 "$tmp/echo.log" &
+ip netns exec ito-srv python3 "$ECHO" server 7001 "$tmp/echo7001" 10.0.4.2 &
+sleep 1
+
+# --- UDP in hardware: bypass, rules, exact counters at ageing -------------
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 0.02 100 >"$tmp/c1500" &
+client=$!
+check "UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
+id=$(flow_id '.sport==1500')
+fwctl -j flow get "$id" >"$tmp/f1500"
+check "flow get: both directions in hardware" \
+	test "$(jq -c '[.paths[].where]' "$tmp/f1500")" = '["hw","hw"]'
+check "flow get: the original direction as a tc rule" \
+	grep -q 'tc filter add dev simrep0 ingress protocol ip prio 1 flower skip_sw ip_proto udp src_ip 10.0.1.2 dst_ip 10.0.2.2 src_port 1500 dst_port 7000 .*mirred egress redirect dev simrep1' \
+	<(jq -r '.paths[0].tc' "$tmp/f1500")
+check "conntrack shows [HW_OFFLOAD]" \
+	bash -c "ip netns exec ito-fw conntrack -L -p udp --sport 1500 2>/dev/null | grep -q HW_OFFLOAD"
+cat "$SIM/rules" >"$tmp/rules1500"
+sed 's/^/# /' "$tmp/rules1500"
+check "the simulator holds the two rules" test "$(grep -c 'src_port 1500\|dst_port 1500' "$tmp/rules1500")" = 2
+check "original rule: match and actions" grep -Eq \
+	'in_port simrep0 .*ip_proto udp src_ip 10.0.1.2 dst_ip 10.0.2.2 src_port 1500 dst_port 7000 .*set eth_dst .*add ip_ttl .*csum .*redirect simrep1' \
+	"$tmp/rules1500"
+check "reply rule: match and actions" grep -Eq \
+	'in_port simrep1 .*ip_proto udp src_ip 10.0.2.2 dst_ip 10.0.1.2 src_port 7000 dst_port 1500 .*redirect simrep0' \
+	"$tmp/rules1500"
+sleep 0.5
+r0=$(rx_packets ito-fw simrep0)
+r1=$(rx_packets ito-fw simrep1)
+n1=$(nft_fwd)
+wait $client
+check "all 200 datagrams echoed" test "$(cat "$tmp/c1500")" = 200
+check "representors saw no packet once offloaded (simrep0 $r0 -> $(rx_packets ito-fw simrep0))" \
+	test "$(rx_packets ito-fw simrep0)" = "$r0" -a "$(rx_packets ito-fw simrep1)" = "$r1"
+check "the forward chain neither" test "$(nft_fwd)" = "$n1"
+check "the simulator's rules carried them" test "$(sim_stat hits)" -gt 100
+t0=$SECONDS
+check "idle session ages out on the device's last-used time" wait_for 8 gone '.sport==1500'
+age=$((SECONDS - t0))
+check "aged after 3 +- 1 s (took $age s)" test "$age" -ge 2 -a "$age" -le 4
+ct=$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
+echo "# $ct"
+check "conntrack: 200 packets, 25600 bytes each way" \
+	test "$(grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$ct" | sort -u)" = "packets=200 bytes=25600"
+check "conntrack: [HW_OFFLOAD] cleared" bash -c "! grep -q OFFLOAD <<<'$ct'"
+check "the rules left the simulator" test "$(sim_rules)" = 0
+check "counted: hw insert 1, hw active 0, device polled" \
+	test "$(fwctl -j counters | jq -c '[.hw_session_insert,.hw_active_session,.flow_offload_session_verify > 0]')" = '[1,0,true]'
+
+# --- UDP through DNAT + masquerade: pedit of addresses and ports, csum -----
+: >"$tmp/echo.log"
+ip netns exec ito-cli python3 "$ECHO" client 10.0.1.1 8000 1600 200 0.02 100 >"$tmp/c1600" &
+client=$!
+check "NATed UDP flow offloaded to hardware" wait_for 4 is_state '.sport==1600' offloaded
+check "its rules rewrite addresses and ports" \
+	bash -c "grep -E 'src_port 1600' '$SIM/rules' | grep -q 'set ip_dst 10.0.2.2'"
+wait $client
+check "NAT: all 200 echoed back through the reverse NAT" test "$(cat "$tmp/c1600")" = 200
+check "NAT: the server saw only 10.0.2.1" \
+	test "$(cut -d' ' -f1 "$tmp/echo.log" | sort -u)" = "10.0.2.1"
+check "NAT: no checksum errors at the server or the client" \
+	test "$(srv nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}') $(cli nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}')" = "0 0"
+
+# --- TCP: a file through the hardware, FIN back to conntrack ---------------
+head -c 20000000 /dev/urandom >"$tmp/file"
+ip netns exec ito-srv timeout 90 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+server=$!
+sleep 0.3
+r0=$(rx_packets ito-fw simrep0)
+check "TCP transfer completes" cli timeout 90 socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
+wait $server
+r1=$(rx_packets ito-fw simrep0)
+check "file arrives intact (sha256)" test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"
+check "no TCP checksum errors at the server" \
+	test "$(srv nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}')" = 0
+sleep 1.5
+f=$(flow '.proto=="tcp" and .dport==5001')
+echo "# $f; simrep0 received $((r1 - r0))"
+check "the transfer ran in hardware: simrep0 took < 1/10 of it" \
+	test "$(( (r1 - r0) * 10 ))" -lt "$(jq '.offload_pkts // 0' <<<"$f")"
+check "FIN handed the session back" test "$(counter fastpath_teardown_fin_rst)" -ge 1
+check "conntrack saw no invalid packet" test "$(invalid_pkts)" = 0
+
+# --- VLAN: 100 -> 200 rewritten by the device ------------------------------
+ip netns exec ito-srv timeout 30 tcpdump -i simwire3 -e -nn -l udp >"$tmp/wire" 2>/dev/null &
+sleep 1
+ip netns exec ito-cli python3 "$ECHO" client 10.0.4.2 7001 4000 150 0.02 100 >"$tmp/c4000" &
+client=$!
+check "VLAN 100 -> 200 flow offloaded to hardware" wait_for 4 is_state '.sport==4000' offloaded
+check "its rules match the tag and rewrite it" \
+	bash -c "grep 'src_port 4000' '$SIM/rules' | grep -q 'vlan_id 100.*vlan_mangle 200\|vlan_id 100.*vlan_modify 200'"
+wait $client
+sleep 1
+check "all 150 echoed through the VLAN flow" test "$(cat "$tmp/c4000")" = 150
+check "the server's wire: 150 frames tagged 200" \
+	test "$(grep -c 'vlan 200.*10.0.3.2.4000 > 10.0.4.2.7001' "$tmp/wire")" = 150
+
+# --- capacity: 20 rules, the 11th session runs in software -----------------
+wait_for 10 no_sessions
+echo 20 >"$SIM/capacity"
+f0=$(counter hw_fallback_sw)
+m0=$(counter flow_offload_add_msg_failed)
+ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 5000 11 60 0.1 >"$tmp/c5000" &
+client=$!
+check "11 sessions offloaded" wait_for 8 bash -c \
+	"[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 11 ]"
+check "10 of them in hardware (20 rules)" test "$(counter hw_active_session) $(sim_rules)" = "10 20"
+check "the 11th fell back to software, counted" \
+	test "$(( $(counter hw_fallback_sw) - f0 ))" = 1 -a "$(counter flow_offload_add_msg_failed)" -gt "$m0"
+check "the simulator counted a refusal for capacity" test "$(sim_stat replace_refused_capacity)" -ge 1
+wait $client
+check "none of 660 datagrams lost" test "$(cat "$tmp/c5000")" = 660
+wait_for 10 no_sessions
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 5100 60 0.02 100 >/dev/null &
+check "rules freed: a new session goes to hardware again" \
+	wait_for 4 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_active_session) = 1 ]"
+wait
+echo 0 >"$SIM/capacity"
+
+# --- rate: the device takes 4 rules/s, iperf3 loses nothing ----------------
+wait_for 10 no_sessions
+echo 4 >"$SIM/rate"
+f0=$(counter hw_fallback_sw)
+ip netns exec ito-srv iperf3 -s -1 >/dev/null 2>&1 &
+server=$!
+ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 6000 8 60 0.05 >"$tmp/c6000" &
+client=$!
+sleep 0.5
+check "iperf3 (4 streams) completes" bash -c "ip netns exec ito-cli iperf3 -c 10.0.2.2 -P 4 -t 3 -J >'$tmp/iperf.json'"
+wait $server $client
+check "iperf3 moved data" test "$(jq '.end.sum_received.bytes' "$tmp/iperf.json")" -gt 100000
+check "none of 480 datagrams lost" test "$(cat "$tmp/c6000")" = 480
+check "installs beyond the rate fell back to software, counted" \
+	test "$(( $(counter hw_fallback_sw) - f0 ))" -ge 1 -a "$(sim_stat replace_refused_rate)" -ge 1
+echo 0 >"$SIM/rate"
+
+# --- a port pair disappears under offloaded sessions ------------------------
+wait_for 10 no_sessions
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 7000 400 0.02 100 >/dev/null &
+client=$!
+check "a session in hardware before the pair goes" wait_for 4 is_state '.sport==7000' offloaded
+echo 1 >"$SIM/del_port"
+check "the port left ito with its flows" \
+	bash -c "! ip netns exec ito-fw '$ITOCTL' -j port show | grep -q simrep1 && [ \"\$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq '[.[]|select(.sport==7000)]|length')\" = 0 ]"
+check "no rule left for the pair" bash -c "! grep -q simrep1 '$SIM/rules'"
+kill $client 2>/dev/null
+check "ito unloads cleanly after" bash -c "kill $itod_pid; sleep 0.5; rmmod ito"
+itod_pid=
+
+finish
