@@ -143,6 +143,7 @@ enum flow_attr_kind {
 	FLOW_ATTR_U32,
 	FLOW_ATTR_U64,
 	FLOW_ATTR_ADDR,		/* 4 or 16 bytes, length kept just before */
+	FLOW_ATTR_PATH,		/* nest, one per direction */
 };
 
 #define FLOW_ATTR(attr, kind, field) \
@@ -175,6 +176,7 @@ static const struct {
 	FLOW_ATTR(ITO_A_FLOW_END_REASON, U32, end_reason),
 	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_PKTS, U64, offload_pkts),
 	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_BYTES, U64, offload_bytes),
+	FLOW_ATTR(ITO_A_FLOW_PATH, PATH, path),
 };
 
 static int flow_attr_cb(const struct nlattr *attr, void *data)
@@ -220,6 +222,12 @@ static int flow_attr_cb(const struct nlattr *attr, void *data)
 		else
 			flow->daddr_len = len;
 		break;
+	case FLOW_ATTR_PATH:
+		if (flow->n_paths == FLOW_MAX_PATHS ||
+		    path_parse_nest(attr, &flow->path[flow->n_paths]))
+			return MNL_CB_ERROR;
+		flow->n_paths++;
+		break;
 	}
 	flow->present |= 1u << type;
 	return MNL_CB_OK;
@@ -238,6 +246,8 @@ static bool addr_fits_family(const struct ito_flow *flow, uint8_t len)
 
 int flow_parse_nest(const struct nlattr *nest, struct ito_flow *flow)
 {
+	unsigned int i;
+
 	memset(flow, 0, sizeof(*flow));
 	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
 	    mnl_attr_parse_nested(nest, flow_attr_cb, flow) < 0)
@@ -245,6 +255,9 @@ int flow_parse_nest(const struct nlattr *nest, struct ito_flow *flow)
 	if (!addr_fits_family(flow, flow->saddr_len) ||
 	    !addr_fits_family(flow, flow->daddr_len))
 		return -EPROTO;
+	for (i = 0; i < flow->n_paths; i++)
+		if (!addr_fits_family(flow, flow->path[i].addr_len))
+			return -EPROTO;
 	return 0;
 }
 
@@ -507,9 +520,19 @@ void flow_print_detail(struct printer *p, const struct ito_flow *f)
 {
 	char tuple[TUPLE_LEN], num[NUMBER_LEN], dev[DEV_NAME_LEN];
 	const int w = DETAIL_WIDTH;
+	unsigned int i;
 
 	if (p->json) {
-		flow_print_line(p, f);	/* the same object as in "show" */
+		/* The object of "show", plus the paths. */
+		print_open_object(p, NULL);
+		flow_json_members(p, f);
+		if (f->n_paths) {
+			print_open_array(p, "paths");
+			for (i = 0; i < f->n_paths; i++)
+				path_print(p, &f->path[i], f->proto);
+			print_close_array(p);
+		}
+		print_close_object(p);
 		return;
 	}
 	print_text(p, "flow %" PRIu64 "\n", f->id);
@@ -547,6 +570,8 @@ void flow_print_detail(struct printer *p, const struct ito_flow *f)
 	if (flow_has(f, ITO_A_FLOW_OFFLOAD_PKTS))
 		print_text(p, "  %-*s: %" PRIu64 " packets, %" PRIu64 " bytes\n",
 			   w, "fastpath", f->offload_pkts, f->offload_bytes);
+	for (i = 0; i < f->n_paths; i++)
+		path_print(p, &f->path[i], f->proto);
 }
 
 void flow_print_event(struct printer *p, const struct ito_flow *f)

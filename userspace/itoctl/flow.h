@@ -9,9 +9,13 @@
 #include <linux/ito.h>
 
 #include "ito_nl.h"
+#include "path.h"
 #include "print.h"
 
 _Static_assert(ITO_A_FLOW_MAX < 32, "struct ito_flow.present is too small");
+
+/* One path per direction. */
+#define FLOW_MAX_PATHS	2
 
 /* One ITO_A_FLOW nest; @present has 1 << ITO_A_FLOW_* of what it held. */
 struct ito_flow {
@@ -41,6 +45,9 @@ struct ito_flow {
 	uint32_t end_reason;
 	uint64_t offload_pkts;	/* both directions, forwarded while offloaded */
 	uint64_t offload_bytes;
+	/* ITO_A_FLOW_PATH, in the order received: flow get of an offloaded flow */
+	unsigned int n_paths;
+	struct ito_path path[FLOW_MAX_PATHS];
 };
 
 static inline bool flow_has(const struct ito_flow *flow, unsigned int attr)
@@ -75,7 +82,10 @@ int flow_parse_args(int argc, char **argv, struct flow_args *args);
 struct nlmsghdr *flow_build_request(void *buf, uint16_t family_id,
 				    const struct flow_args *args);
 
-/* Parse one ITO_A_FLOW nest. 0 or -EPROTO; unknown attributes skipped. */
+/*
+ * Parse one ITO_A_FLOW nest. 0 or -EPROTO (also for a malformed path, or
+ * more than FLOW_MAX_PATHS); unknown attributes skipped.
+ */
 int flow_parse_nest(const struct nlattr *nest, struct ito_flow *flow);
 
 /*
@@ -91,7 +101,10 @@ int flow_parse_reply(const struct nlmsghdr *nlh,
  * veth1 state ... copies 8"), or a JSON object; only the fields present.
  */
 void flow_print_line(struct printer *p, const struct ito_flow *flow);
-/* "flow get": "label : value" lines in text, the same object in JSON. */
+/*
+ * "flow get": "label : value" lines in text, then each path (path_print());
+ * in JSON the object of "show" with a "paths" array when there are paths.
+ */
 void flow_print_detail(struct printer *p, const struct ito_flow *flow);
 /* A FLOW_NTF event: "EVENT " then the line, and "reason" of an end. */
 void flow_print_event(struct printer *p, const struct ito_flow *flow);

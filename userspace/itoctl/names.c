@@ -48,6 +48,26 @@ const struct choice port_mode_names[] = {
 	{ NULL, 0 }
 };
 
+const struct choice port_offload_names[] = {
+	{ "auto",		ITO_PORT_OFFLOAD_AUTO },
+	{ "sw",			ITO_PORT_OFFLOAD_SW },
+	{ "hw",			ITO_PORT_OFFLOAD_HW },
+	{ NULL, 0 }
+};
+
+/* ITO_A_PATH_DIR, as ITO_A_PACKET_DIR: conntrack's directions. */
+const struct choice path_dir_names[] = {
+	{ "original",		0 },
+	{ "reply",		1 },
+	{ NULL, 0 }
+};
+
+const struct choice path_where_names[] = {
+	{ "sw",			ITO_PATH_SW },
+	{ "hw",			ITO_PATH_HW },
+	{ NULL, 0 }
+};
+
 const struct choice flow_event_names[] = {
 	{ "new",		ITO_FLOW_EVENT_NEW },
 	{ "verdict",		ITO_FLOW_EVENT_VERDICT },

@@ -16,6 +16,9 @@ extern const struct choice flow_verdict_choices[];
 extern const struct choice default_verdict_choices[];
 extern const struct choice flow_state_names[];	/* enum ito_flow_state */
 extern const struct choice port_mode_names[];	/* enum ito_port_mode */
+extern const struct choice port_offload_names[]; /* enum ito_port_offload */
+extern const struct choice path_dir_names[];	/* original, reply */
+extern const struct choice path_where_names[];	/* enum ito_path_where */
 extern const struct choice flow_event_names[];	/* enum ito_flow_event */
 extern const struct choice end_reason_names[];	/* enum ito_end_reason */
 extern const struct choice ct_state_names[];	/* enum tcp_conntrack */

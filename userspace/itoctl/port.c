@@ -71,6 +71,20 @@ static int parse_add_args(int argc, char **argv, struct port_args *args)
 				return EXIT_USAGE;
 			args->has_vlan = true;
 			used = 2;
+		} else if (keyword_is(argv[0], "offload")) {
+			if (argc < 2) {
+				missing_argument("offload");
+				return EXIT_USAGE;
+			}
+			if (args->has_offload) {
+				duplicate_argument("offload", argv[1]);
+				return EXIT_USAGE;
+			}
+			if (parse_choice("offload", argv[1], port_offload_names,
+					 &args->offload))
+				return EXIT_USAGE;
+			args->has_offload = true;
+			used = 2;
 		} else {
 			return usage_error(argv[0]);
 		}
@@ -152,6 +166,8 @@ struct nlmsghdr *port_build_request(void *buf, uint16_t family_id,
 			mnl_attr_put_u16(nlh, ITO_A_PORT_VLAN, args->vlan);
 		if (args->peer_dev)
 			mnl_attr_put_u32(nlh, ITO_A_PORT_PEER, args->peer);
+		if (args->has_offload)
+			mnl_attr_put_u32(nlh, ITO_A_PORT_OFFLOAD, args->offload);
 	}
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
@@ -176,8 +192,14 @@ static int port_attr_cb(const struct nlattr *attr, void *data)
 	case ITO_A_PORT_IFINDEX:
 	case ITO_A_PORT_MODE:
 	case ITO_A_PORT_PEER:
+	case ITO_A_PORT_OFFLOAD:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
 			return MNL_CB_ERROR;
+		break;
+	case ITO_A_PORT_HW:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return MNL_CB_ERROR;
+		port->hw = mnl_attr_get_u8(attr);
 		break;
 	case ITO_A_PORT_VLAN:
 		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
@@ -199,6 +221,8 @@ static int port_attr_cb(const struct nlattr *attr, void *data)
 		port->mode = mnl_attr_get_u32(attr);
 	else if (type == ITO_A_PORT_PEER)
 		port->peer = mnl_attr_get_u32(attr);
+	else if (type == ITO_A_PORT_OFFLOAD)
+		port->offload = mnl_attr_get_u32(attr);
 	port->present |= 1u << type;
 	return MNL_CB_OK;
 }
@@ -225,6 +249,7 @@ int port_parse_reply(const struct nlmsghdr *nlh, struct ito_port *port)
 void port_print(struct printer *p, const struct ito_port *port)
 {
 	const char *mode = choice_word(port_mode_names, port->mode);
+	const char *offload = choice_word(port_offload_names, port->offload);
 	char name[DEV_NAME_LEN], peer[DEV_NAME_LEN], number[16];
 
 	print_open_object(p, NULL);
@@ -248,6 +273,18 @@ void port_print(struct printer *p, const struct ito_port *port)
 	/* Untagged (0) goes without saying in text. */
 	if (port->vlan)
 		print_field_uint(p, PRINT_FP, NULL, " vlan %" PRIu64, port->vlan);
+	/* An older module has neither. */
+	if (port_has(port, ITO_A_PORT_OFFLOAD)) {
+		if (!offload) {
+			snprintf(number, sizeof(number), "%u", port->offload);
+			offload = number;
+		}
+		print_field_str(p, PRINT_ANY, "offload", " offload %s", offload);
+	}
+	if (port_has(port, ITO_A_PORT_HW)) {
+		print_field_bool(p, PRINT_JSON, "hw", NULL, port->hw);
+		print_text(p, " %s", port->hw ? "hw" : "sw");
+	}
 	print_text(p, "\n");
 	print_close_object(p);
 }

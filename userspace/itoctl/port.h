@@ -26,9 +26,11 @@ struct port_args {
 	uint32_t ifindex;
 	uint32_t peer;
 	uint32_t mode;
+	uint32_t offload;	/* enum ito_port_offload */
 	uint16_t vlan;
 	bool has_mode;
 	bool has_vlan;
+	bool has_offload;
 };
 
 /* A port as PORT_GET describes it; @present has 1 << ITO_A_PORT_*. */
@@ -39,6 +41,8 @@ struct ito_port {
 	uint32_t mode;
 	uint16_t vlan;
 	uint32_t peer;
+	uint32_t offload;	/* enum ito_port_offload */
+	bool hw;		/* bound to the device's hardware */
 };
 
 static inline bool port_has(const struct ito_port *port, unsigned int attr)
@@ -62,8 +66,10 @@ struct nlmsghdr *port_build_request(void *buf, uint16_t family_id,
 int port_parse_reply(const struct nlmsghdr *nlh, struct ito_port *port);
 
 /*
- * One port: text "DEV mode MODE [ peer DEV2 ] [ vlan VID ]" (the words
- * "port add" takes), JSON an object (an array element in "port show").
+ * One port: text "DEV mode MODE [ peer DEV2 ] [ vlan VID ] offload OFFLOAD
+ * { hw | sw }" (the words "port add" takes, then where sessions run now:
+ * hw when the port is bound to its device's hardware), JSON an object (an
+ * array element in "port show") with "offload" and "hw": true | false.
  */
 void port_print(struct printer *p, const struct ito_port *port);
 

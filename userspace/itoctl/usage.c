@@ -8,6 +8,7 @@ void usage(FILE *fp)
 	      "       itoctl [ OPTIONS ] set SETTING [ SETTING ]...\n"
 	      "       itoctl [ OPTIONS ] counters [ match WORD ]\n"
 	      "       itoctl [ OPTIONS ] port add DEV [ mode MODE ] [ vlan VID ]\n"
+	      "                                   [ offload OFFLOAD ]\n"
 	      "       itoctl [ OPTIONS ] port del DEV\n"
 	      "       itoctl [ OPTIONS ] port [ show [ DEV ] ]\n"
 	      "       itoctl [ OPTIONS ] flow [ show [ state STATE ] ]\n"
@@ -22,6 +23,7 @@ void usage(FILE *fp)
 	      "             default-verdict { offload | inspect | block } |\n"
 	      "             max-flows N }\n"
 	      "MODE := { l3 | vwire peer DEV }\n"
+	      "OFFLOAD := { auto | sw | hw }\n"
 	      "STATE := { inspecting | slowpath | blocked | offload-pending | offloaded }\n"
 	      "VERDICT := { offload | inspect | inspect-all | block }\n"
 	      "OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n",

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The paths of an offloaded flow ("flow get"): parsed, then printed. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dev.h"
+#include "names.h"
+#include "path.h"
+#include "tcrule.h"
+
+/* How each attribute of a path is checked and where it is kept. */
+enum path_attr_kind {
+	PATH_ATTR_SKIP,		/* unknown, padding: ignored */
+	PATH_ATTR_U8,
+	PATH_ATTR_U16,
+	PATH_ATTR_U32,
+	PATH_ATTR_U64,
+	PATH_ATTR_ADDR,		/* 4 or 16 bytes, as long as the others */
+	PATH_ATTR_MAC,		/* 6 bytes */
+};
+
+#define PATH_ATTR(attr, kind, field) \
+	[attr] = { PATH_ATTR_##kind, offsetof(struct ito_path, field) }
+
+static const struct {
+	enum path_attr_kind kind;
+	size_t offset;
+} path_attrs[ITO_A_PATH_MAX + 1] = {
+	PATH_ATTR(ITO_A_PATH_DIR, U8, dir),
+	PATH_ATTR(ITO_A_PATH_WHERE, U32, where),
+	PATH_ATTR(ITO_A_PATH_IN_IFINDEX, U32, in_ifindex),
+	PATH_ATTR(ITO_A_PATH_IN_VLAN, U16, in_vlan),
+	PATH_ATTR(ITO_A_PATH_OUT_IFINDEX, U32, out_ifindex),
+	PATH_ATTR(ITO_A_PATH_OUT_VLAN, U16, out_vlan),
+	PATH_ATTR(ITO_A_PATH_SADDR, ADDR, saddr),
+	PATH_ATTR(ITO_A_PATH_DADDR, ADDR, daddr),
+	PATH_ATTR(ITO_A_PATH_SPORT, U16, sport),
+	PATH_ATTR(ITO_A_PATH_DPORT, U16, dport),
+	PATH_ATTR(ITO_A_PATH_NAT_SADDR, ADDR, nat_saddr),
+	PATH_ATTR(ITO_A_PATH_NAT_DADDR, ADDR, nat_daddr),
+	PATH_ATTR(ITO_A_PATH_NAT_SPORT, U16, nat_sport),
+	PATH_ATTR(ITO_A_PATH_NAT_DPORT, U16, nat_dport),
+	PATH_ATTR(ITO_A_PATH_ETH_DST, MAC, eth_dst),
+	PATH_ATTR(ITO_A_PATH_ETH_SRC, MAC, eth_src),
+	PATH_ATTR(ITO_A_PATH_PKTS, U64, pkts),
+	PATH_ATTR(ITO_A_PATH_BYTES, U64, bytes),
+};
+
+/* What a rule cannot be written without. */
+#define PATH_REQUIRED \
+	((1u << ITO_A_PATH_DIR) | (1u << ITO_A_PATH_WHERE) | \
+	 (1u << ITO_A_PATH_IN_IFINDEX) | (1u << ITO_A_PATH_OUT_IFINDEX) | \
+	 (1u << ITO_A_PATH_SADDR) | (1u << ITO_A_PATH_DADDR) | \
+	 (1u << ITO_A_PATH_SPORT) | (1u << ITO_A_PATH_DPORT) | \
+	 (1u << ITO_A_PATH_ETH_DST) | (1u << ITO_A_PATH_ETH_SRC))
+
+static int path_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct ito_path *path = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	uint16_t len = mnl_attr_get_payload_len(attr);
+	char *field;
+
+	if (mnl_attr_type_valid(attr, ITO_A_PATH_MAX) < 0)
+		return MNL_CB_OK;	/* a newer module's */
+	field = (char *)path + path_attrs[type].offset;
+
+	switch (path_attrs[type].kind) {
+	case PATH_ATTR_SKIP:
+		return MNL_CB_OK;
+	case PATH_ATTR_U8:
+		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
+			return MNL_CB_ERROR;
+		*(uint8_t *)field = mnl_attr_get_u8(attr);
+		break;
+	case PATH_ATTR_U16:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+			return MNL_CB_ERROR;
+		*(uint16_t *)field = mnl_attr_get_u16(attr);
+		break;
+	case PATH_ATTR_U32:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		*(uint32_t *)field = mnl_attr_get_u32(attr);
+		break;
+	case PATH_ATTR_U64:
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return MNL_CB_ERROR;
+		*(uint64_t *)field = mnl_attr_get_u64(attr);
+		break;
+	case PATH_ATTR_ADDR:
+		if ((len != 4 && len != 16) ||
+		    (path->addr_len && len != path->addr_len))
+			return MNL_CB_ERROR;
+		path->addr_len = len;
+		memcpy(field, mnl_attr_get_payload(attr), len);
+		break;
+	case PATH_ATTR_MAC:
+		if (len != ETH_ADDR_LEN)
+			return MNL_CB_ERROR;
+		memcpy(field, mnl_attr_get_payload(attr), len);
+		break;
+	}
+	path->present |= 1u << type;
+	return MNL_CB_OK;
+}
+
+int path_parse_nest(const struct nlattr *nest, struct ito_path *path)
+{
+	memset(path, 0, sizeof(*path));
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, path_attr_cb, path) < 0)
+		return -EPROTO;
+	if ((path->present & PATH_REQUIRED) != PATH_REQUIRED)
+		return -EPROTO;
+	return 0;
+}
+
+#define NUMBER_LEN	24
+
+static const char *word_or_number(const struct choice *names, uint32_t value,
+				  char buf[NUMBER_LEN])
+{
+	const char *word = choice_word(names, value);
+
+	if (word)
+		return word;
+	snprintf(buf, NUMBER_LEN, "%u", value);
+	return buf;
+}
+
+static void print_addr(struct printer *p, const char *key,
+		       const uint8_t *addr, uint8_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	print_field_str(p, PRINT_JSON, key, NULL, a);
+}
+
+static void print_mac(struct printer *p, const char *key, const uint8_t *mac)
+{
+	char m[3 * ETH_ADDR_LEN];
+
+	snprintf(m, sizeof(m), "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	print_field_str(p, PRINT_JSON, key, NULL, m);
+}
+
+void path_print(struct printer *p, const struct ito_path *path, uint8_t proto)
+{
+	char in[DEV_NAME_LEN], out[DEV_NAME_LEN], rule[TC_RULE_LEN];
+	char dir[NUMBER_LEN], where[NUMBER_LEN];
+
+	dev_name(path->in_ifindex, in);
+	dev_name(path->out_ifindex, out);
+	tc_rule_format(rule, sizeof(rule), path, proto, in, out);
+	word_or_number(path_dir_names, path->dir, dir);
+	word_or_number(path_where_names, path->where, where);
+
+	print_open_object(p, NULL);
+	print_text(p, "%s: %s\n  %s\n", dir, where, rule);
+	print_field_str(p, PRINT_JSON, "dir", NULL, dir);
+	print_field_str(p, PRINT_JSON, "where", NULL, where);
+	print_field_str(p, PRINT_JSON, "in_dev", NULL, in);
+	print_field_uint(p, PRINT_JSON, "in_ifindex", NULL, path->in_ifindex);
+	print_field_uint(p, PRINT_JSON, "in_vlan", NULL, path->in_vlan);
+	print_field_str(p, PRINT_JSON, "out_dev", NULL, out);
+	print_field_uint(p, PRINT_JSON, "out_ifindex", NULL, path->out_ifindex);
+	print_field_uint(p, PRINT_JSON, "out_vlan", NULL, path->out_vlan);
+	print_addr(p, "src", path->saddr, path->addr_len);
+	print_addr(p, "dst", path->daddr, path->addr_len);
+	print_field_uint(p, PRINT_JSON, "sport", NULL, path->sport);
+	print_field_uint(p, PRINT_JSON, "dport", NULL, path->dport);
+	if (path_has(path, ITO_A_PATH_NAT_SADDR))
+		print_addr(p, "nat_src", path->nat_saddr, path->addr_len);
+	if (path_has(path, ITO_A_PATH_NAT_DADDR))
+		print_addr(p, "nat_dst", path->nat_daddr, path->addr_len);
+	if (path_has(path, ITO_A_PATH_NAT_SPORT))
+		print_field_uint(p, PRINT_JSON, "nat_sport", NULL,
+				 path->nat_sport);
+	if (path_has(path, ITO_A_PATH_NAT_DPORT))
+		print_field_uint(p, PRINT_JSON, "nat_dport", NULL,
+				 path->nat_dport);
+	print_mac(p, "eth_dst", path->eth_dst);
+	print_mac(p, "eth_src", path->eth_src);
+	print_field_uint(p, PRINT_ANY, "packets", "  packets %" PRIu64,
+			 path->pkts);
+	print_field_uint(p, PRINT_ANY, "bytes", " bytes %" PRIu64 "\n",
+			 path->bytes);
+	print_field_str(p, PRINT_JSON, "tc", NULL, rule);
+	print_close_object(p);
+}
