@@ -155,13 +155,14 @@ static void print_mac(struct printer *p, const char *key, const uint8_t *mac)
 void path_print(struct printer *p, const struct ito_path *path, uint8_t proto)
 {
 	char in[DEV_NAME_LEN], out[DEV_NAME_LEN], rule[TC_RULE_LEN];
-	char dir[NUMBER_LEN], where[NUMBER_LEN];
+	char dir_num[NUMBER_LEN], where_num[NUMBER_LEN];
+	const char *dir, *where;
 
 	dev_name(path->in_ifindex, in);
 	dev_name(path->out_ifindex, out);
 	tc_rule_format(rule, sizeof(rule), path, proto, in, out);
-	word_or_number(path_dir_names, path->dir, dir);
-	word_or_number(path_where_names, path->where, where);
+	dir = word_or_number(path_dir_names, path->dir, dir_num);
+	where = word_or_number(path_where_names, path->where, where_num);
 
 	print_open_object(p, NULL);
 	print_text(p, "%s: %s\n  %s\n", dir, where, rule);

@@ -677,6 +677,308 @@ static void test_get_detail_json(void **state)
 	capture_close(&out);
 }
 
+/* ---- paths of an offloaded flow ---- */
+
+struct path_sample {
+	uint8_t dir;
+	uint32_t where;
+	uint32_t in, out;
+	uint16_t in_vlan, out_vlan;
+	const char *saddr, *daddr;
+	uint16_t sport, dport;
+	const char *nat_saddr, *nat_daddr;	/* NULL: not NATed */
+	uint16_t nat_sport, nat_dport;		/* 0: not NATed */
+	uint8_t last_mac_byte;			/* dst 02:..:N, src N + 1 */
+	uint64_t pkts, bytes;
+};
+
+static void put_in4(struct nlmsghdr *nlh, uint16_t type, const char *a)
+{
+	struct in_addr in;
+
+	assert_int_equal(inet_pton(AF_INET, a, &in), 1);
+	mnl_attr_put(nlh, type, 4, &in);
+}
+
+/* An ITO_A_FLOW_PATH nest as the kernel sends it, inside an open flow. */
+static void put_path(struct nlmsghdr *nlh, const struct path_sample *s)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, s->last_mac_byte };
+	struct nlattr *nest = mnl_attr_nest_start(nlh, ITO_A_FLOW_PATH);
+
+	mnl_attr_put_u8(nlh, ITO_A_PATH_DIR, s->dir);
+	mnl_attr_put_u32(nlh, ITO_A_PATH_WHERE, s->where);
+	mnl_attr_put_u32(nlh, ITO_A_PATH_IN_IFINDEX, s->in);
+	mnl_attr_put_u16(nlh, ITO_A_PATH_IN_VLAN, s->in_vlan);
+	mnl_attr_put_u32(nlh, ITO_A_PATH_OUT_IFINDEX, s->out);
+	mnl_attr_put_u16(nlh, ITO_A_PATH_OUT_VLAN, s->out_vlan);
+	put_in4(nlh, ITO_A_PATH_SADDR, s->saddr);
+	put_in4(nlh, ITO_A_PATH_DADDR, s->daddr);
+	mnl_attr_put_u16(nlh, ITO_A_PATH_SPORT, s->sport);
+	mnl_attr_put_u16(nlh, ITO_A_PATH_DPORT, s->dport);
+	if (s->nat_saddr)
+		put_in4(nlh, ITO_A_PATH_NAT_SADDR, s->nat_saddr);
+	if (s->nat_daddr)
+		put_in4(nlh, ITO_A_PATH_NAT_DADDR, s->nat_daddr);
+	if (s->nat_sport)
+		mnl_attr_put_u16(nlh, ITO_A_PATH_NAT_SPORT, s->nat_sport);
+	if (s->nat_dport)
+		mnl_attr_put_u16(nlh, ITO_A_PATH_NAT_DPORT, s->nat_dport);
+	mnl_attr_put(nlh, ITO_A_PATH_ETH_DST, 6, mac);
+	mac[5]++;
+	mnl_attr_put(nlh, ITO_A_PATH_ETH_SRC, 6, mac);
+	mnl_attr_put(nlh, ITO_A_PATH_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, ITO_A_PATH_PKTS, s->pkts);
+	mnl_attr_put(nlh, ITO_A_PATH_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, ITO_A_PATH_BYTES, s->bytes);
+	mnl_attr_put_strz(nlh, ITO_A_PATH_MAX + 1, "future");	/* skipped */
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/*
+ * The v4 sample offloaded with source NAT to 10.0.2.1:61000: the original
+ * direction in hardware from lo, untagged, out tagged 200; the reply in
+ * software back, the tag popped.
+ */
+static const struct path_sample orig_hw = {
+	.dir = 0, .where = ITO_PATH_HW, .in = 1, .out = NO_SUCH_IFINDEX,
+	.out_vlan = 200, .saddr = "10.0.1.2", .daddr = "10.0.2.2",
+	.sport = 40000, .dport = 5201, .nat_saddr = "10.0.2.1",
+	.nat_sport = 61000, .last_mac_byte = 1, .pkts = 5, .bytes = 600,
+};
+static const struct path_sample reply_sw = {
+	.dir = 1, .where = ITO_PATH_SW, .in = NO_SUCH_IFINDEX, .out = 1,
+	.in_vlan = 200, .saddr = "10.0.2.2", .daddr = "10.0.2.1",
+	.sport = 5201, .dport = 61000, .nat_daddr = "10.0.1.2",
+	.nat_dport = 40000, .last_mac_byte = 3, .pkts = 4, .bytes = 300,
+};
+
+static struct nlmsghdr *offloaded_reply(void *buf,
+					const struct path_sample *a,
+					const struct path_sample *b)
+{
+	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY,
+						ITO_CMD_FLOW_GET);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+
+	put_v4_flow_attrs(nlh, 12);
+	/* Offloaded after all: the last value of an attribute counts. */
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, ITO_FLOW_STATE_OFFLOADED);
+	if (a)
+		put_path(nlh, a);
+	if (b)
+		put_path(nlh, b);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_path_parse(void **state)
+{
+	const uint8_t nat[4] = { 10, 0, 2, 1 }, mac[6] = { 2, 0, 0, 0, 0, 4 };
+	struct ito_flow flow;
+	const struct ito_path *o, *r;
+	nlbuf_t buf;
+
+	(void)state;
+	flow = parse_one(offloaded_reply(buf, &orig_hw, &reply_sw));
+	assert_int_equal(flow.n_paths, 2);
+	o = &flow.path[0];
+	r = &flow.path[1];
+	assert_int_equal(o->dir, 0);
+	assert_int_equal(o->where, ITO_PATH_HW);
+	assert_int_equal(o->in_ifindex, 1);
+	assert_int_equal(o->out_ifindex, NO_SUCH_IFINDEX);
+	assert_int_equal(o->in_vlan, 0);
+	assert_int_equal(o->out_vlan, 200);
+	assert_int_equal(o->addr_len, 4);
+	assert_int_equal(o->sport, 40000);
+	assert_int_equal(o->dport, 5201);
+	assert_true(path_has(o, ITO_A_PATH_NAT_SADDR));
+	assert_memory_equal(o->nat_saddr, nat, 4);
+	assert_true(path_has(o, ITO_A_PATH_NAT_SPORT));
+	assert_int_equal(o->nat_sport, 61000);
+	assert_false(path_has(o, ITO_A_PATH_NAT_DADDR));
+	assert_false(path_has(o, ITO_A_PATH_NAT_DPORT));
+	assert_int_equal(o->pkts, 5);
+	assert_int_equal(o->bytes, 600);
+
+	assert_int_equal(r->dir, 1);
+	assert_int_equal(r->where, ITO_PATH_SW);
+	assert_int_equal(r->in_vlan, 200);
+	assert_int_equal(r->nat_dport, 40000);
+	assert_true(path_has(r, ITO_A_PATH_NAT_DADDR));
+	assert_false(path_has(r, ITO_A_PATH_NAT_SADDR));
+	assert_memory_equal(r->eth_src, mac, 6);
+
+	/* A flow without paths: none. */
+	flow = parse_one(v4_reply(buf, ITO_CMD_FLOW_GET));
+	assert_int_equal(flow.n_paths, 0);
+}
+
+/* A flow whose one path holds @attr of @len bytes after the usual ones. */
+static int parse_path_with(uint16_t attr, size_t len, bool drop_eth_src)
+{
+	uint8_t junk[16] = {};
+	struct flows f = {};
+	struct nlmsghdr *nlh;
+	struct nlattr *flow, *path;
+	nlbuf_t buf;
+
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	flow = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	put_v4_flow_attrs(nlh, 12);
+	path = mnl_attr_nest_start(nlh, ITO_A_FLOW_PATH);
+	mnl_attr_put_u8(nlh, ITO_A_PATH_DIR, 0);
+	mnl_attr_put_u32(nlh, ITO_A_PATH_WHERE, ITO_PATH_HW);
+	mnl_attr_put_u32(nlh, ITO_A_PATH_IN_IFINDEX, 1);
+	mnl_attr_put_u32(nlh, ITO_A_PATH_OUT_IFINDEX, 1);
+	mnl_attr_put(nlh, ITO_A_PATH_SADDR, 4, junk);
+	mnl_attr_put(nlh, ITO_A_PATH_DADDR, 4, junk);
+	mnl_attr_put_u16(nlh, ITO_A_PATH_SPORT, 1);
+	mnl_attr_put_u16(nlh, ITO_A_PATH_DPORT, 2);
+	mnl_attr_put(nlh, ITO_A_PATH_ETH_DST, 6, junk);
+	if (!drop_eth_src)
+		mnl_attr_put(nlh, ITO_A_PATH_ETH_SRC, 6, junk);
+	if (attr)
+		mnl_attr_put(nlh, attr, len, junk);
+	mnl_attr_nest_end(nlh, path);
+	mnl_attr_nest_end(nlh, flow);
+	return flow_parse_reply(nlh, keep_cb, &f);
+}
+
+static void test_path_malformed(void **state)
+{
+	struct flows f = {};
+	nlbuf_t buf;
+
+	(void)state;
+	/* The minimal path is fine, and so is a NAT address as long as it. */
+	assert_int_equal(parse_path_with(0, 0, false), 0);
+	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_SADDR, 4, false), 0);
+	/* A required attribute missing. */
+	assert_int_equal(parse_path_with(0, 0, true), -EPROTO);
+	/* Wrong sizes: a u8 where, a u32 VLAN, a 5-byte MAC, a 3-byte address. */
+	assert_int_equal(parse_path_with(ITO_A_PATH_WHERE, 1, false), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_IN_VLAN, 4, false), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_ETH_SRC, 5, false), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_DADDR, 3, false), -EPROTO);
+	/* An IPv6 NAT address in an IPv4 path. */
+	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_DADDR, 16, false), -EPROTO);
+	/* A u64 counter of 4 bytes. */
+	assert_int_equal(parse_path_with(ITO_A_PATH_PKTS, 4, false), -EPROTO);
+
+	/* Three paths: one too many. */
+	assert_int_equal(flow_parse_reply(offloaded_reply(buf, &orig_hw,
+							  &reply_sw),
+					  keep_cb, &f), 0);
+	{
+		struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY,
+							ITO_CMD_FLOW_GET);
+		struct nlattr *nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+
+		put_path(nlh, &orig_hw);
+		put_path(nlh, &reply_sw);
+		put_path(nlh, &reply_sw);
+		mnl_attr_nest_end(nlh, nest);
+		assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+	}
+}
+
+#define ORIG_TC \
+	"tc filter add dev lo ingress protocol ip prio 1 flower skip_sw " \
+	"ip_proto tcp src_ip 10.0.1.2 dst_ip 10.0.2.2 src_port 40000 " \
+	"dst_port 5201 ip_flags nofrag tcp_flags 0x0/0x7 action pedit ex " \
+	"munge eth dst set 02:00:00:00:00:01 munge eth src set " \
+	"02:00:00:00:00:02 munge ip ttl add 0xff munge ip src set 10.0.2.1 " \
+	"munge tcp sport set 61000 pipe action csum iph and tcp pipe " \
+	"action vlan push id 200 pipe action mirred egress redirect dev 999999"
+#define REPLY_TC \
+	"tc filter add dev 999999 ingress protocol 802.1Q prio 1 flower " \
+	"vlan_id 200 vlan_ethtype ip ip_proto tcp src_ip 10.0.2.2 " \
+	"dst_ip 10.0.2.1 src_port 5201 dst_port 61000 ip_flags nofrag " \
+	"tcp_flags 0x0/0x7 action vlan pop pipe action pedit ex " \
+	"munge eth dst set 02:00:00:00:00:03 munge eth src set " \
+	"02:00:00:00:00:04 munge ip ttl add 0xff munge ip dst set 10.0.1.2 " \
+	"munge tcp dport set 40000 pipe action csum iph and tcp pipe " \
+	"action mirred egress redirect dev lo"
+
+static void test_path_detail_text(void **state)
+{
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	nlbuf_t buf;
+
+	(void)state;
+	flow = parse_one(offloaded_reply(buf, &orig_hw, &reply_sw));
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	flow_print_detail(&p, &flow);
+	assert_string_equal(capture_text(&out),
+		"flow 12\n"
+		"  tuple    : tcp 10.0.1.2:40000 -> 10.0.2.2:5201\n"
+		"  iif      : lo\n"
+		"  state    : offloaded\n"
+		"  offload  : yes\n"
+		"  verdict  : inspect\n"
+		"  ct-state : established\n"
+		"  packets  : 10 original, 8 reply\n"
+		"  bytes    : 1200 original, 900 reply\n"
+		"  rate     : 95 pkt/s\n"
+		"  age      : 2.1 s\n"
+		"  idle     : 0.3 s\n"
+		"  copies   : 8\n"
+		"original: hw\n"
+		"  " ORIG_TC "\n"
+		"  packets 5 bytes 600\n"
+		"reply: sw\n"
+		"  " REPLY_TC "\n"
+		"  packets 4 bytes 300\n");
+	capture_close(&out);
+}
+
+static void test_path_detail_json(void **state)
+{
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	const char *text;
+	nlbuf_t buf;
+
+	(void)state;
+	flow = parse_one(offloaded_reply(buf, &orig_hw, &reply_sw));
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	flow_print_detail(&p, &flow);
+	text = capture_text(&out);
+	assert_non_null(strstr(text, "\"offload\":true,\"paths\":["
+		"{\"dir\":\"original\",\"where\":\"hw\",\"in_dev\":\"lo\","
+		"\"in_ifindex\":1,\"in_vlan\":0,\"out_dev\":\"999999\","
+		"\"out_ifindex\":999999,\"out_vlan\":200,\"src\":\"10.0.1.2\","
+		"\"dst\":\"10.0.2.2\",\"sport\":40000,\"dport\":5201,"
+		"\"nat_src\":\"10.0.2.1\",\"nat_sport\":61000,"
+		"\"eth_dst\":\"02:00:00:00:00:01\",\"eth_src\":\"02:00:00:00:00:02\","
+		"\"packets\":5,\"bytes\":600,\"tc\":\"" ORIG_TC "\"},"
+		"{\"dir\":\"reply\",\"where\":\"sw\",\"in_dev\":\"999999\","
+		"\"in_ifindex\":999999,\"in_vlan\":200,\"out_dev\":\"lo\","
+		"\"out_ifindex\":1,\"out_vlan\":0,\"src\":\"10.0.2.2\","
+		"\"dst\":\"10.0.2.1\",\"sport\":5201,\"dport\":61000,"
+		"\"nat_dst\":\"10.0.1.2\",\"nat_dport\":40000,"
+		"\"eth_dst\":\"02:00:00:00:00:03\",\"eth_src\":\"02:00:00:00:00:04\","
+		"\"packets\":4,\"bytes\":300,\"tc\":\"" REPLY_TC "\"}]}\n"));
+	/* One object, starting as "show"'s does. */
+	assert_true(strncmp(text, "{\"id\":12,\"proto\":\"tcp\",", 23) == 0);
+	capture_close(&out);
+
+	/* Without paths, no "paths" member. */
+	flow = parse_one(offloaded_reply(buf, NULL, NULL));
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	flow_print_detail(&p, &flow);
+	assert_null(strstr(capture_text(&out), "paths"));
+	capture_close(&out);
+}
+
 static void test_icmp_and_unknown_values(void **state)
 {
 	struct nlmsghdr *nlh;
@@ -878,6 +1180,10 @@ int main(void)
 		cmocka_unit_test(test_show_empty),
 		cmocka_unit_test(test_get_detail_text),
 		cmocka_unit_test(test_get_detail_json),
+		cmocka_unit_test(test_path_parse),
+		cmocka_unit_test(test_path_malformed),
+		cmocka_unit_test(test_path_detail_text),
+		cmocka_unit_test(test_path_detail_json),
 		cmocka_unit_test(test_icmp_and_unknown_values),
 		cmocka_unit_test(test_event_text_each_reason),
 		cmocka_unit_test(test_event_text_new_and_verdict),
