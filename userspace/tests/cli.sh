@@ -31,6 +31,20 @@ check()
 check "help option" 0 "Usage: itoctl [ OPTIONS ] show" -- -h
 check "help word" 0 "Usage: itoctl [ OPTIONS ] show" -- help
 check "long help" 0 "Usage: itoctl [ OPTIONS ] show" -- --help
+# check_help NAME EXPECTED_LINE: a line of the help text, exactly.
+check_help()
+{
+	n=$((n + 1))
+	if "$ITOCTL" help 2>&1 | grep -qxF -- "$2"; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		echo "#   no line \"$2\" in the help"
+		failed=$((failed + 1))
+	fi
+}
+check_help "help: port add offload" "                                   [ offload OFFLOAD ]"
+check_help "help: offload words" "OFFLOAD := { auto | sw | hw }"
 check "version" 0 "itoctl 0.1.0 (netlink family \"ito\" version 1)" -- -V
 check "no command" 2 "Usage: itoctl [ OPTIONS ] show" --
 check "unknown command" 2 "What is \"shw\"?" -- shw
@@ -58,6 +72,10 @@ check "port add bad mode" 2 "Error: argument of \"mode\" must be \"l3\" or \"vwi
 check "port add vwire without peer" 2 "Error: \"mode vwire\" needs \"peer DEV\"" -- port add lo mode vwire
 check "port add vlan too big" 2 "Error: argument of \"vlan\" must be an unsigned integer up to 65535, not \"70000\"" -- port add lo vlan 70000
 check "port add vlan twice" 2 "Error: duplicate \"vlan\": \"2\" is the second value" -- port add lo vlan 1 vlan 2
+check "port add bad offload" 2 "Error: argument of \"offload\" must be \"auto\", \"sw\" or \"hw\", not \"bogus\"" -- port add lo offload bogus
+check "port add offload missing" 2 "Error: argument of \"offload\" is missing" -- port add lo mode l3 offload
+check "port add offload twice" 2 "Error: duplicate \"offload\": \"sw\" is the second value" -- port add lo offload hw offload sw
+check "port del offload" 2 "What is \"offload\"?" -- port del lo offload sw
 check "port add no such device" 1 "Error: no such device \"nosuchdev0\"" -- port add nosuchdev0
 check "port add no such peer" 1 "Error: no such device \"nosuchdev1\"" -- port add lo mode vwire peer nosuchdev1
 check "port show extra word" 2 "What is \"eth1\"?" -- port show lo eth1
@@ -81,6 +99,7 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "counters without module" 1 "$missing" -- -p counters match rcv
 	check "port show without module" 1 "$missing" -- -j port show
 	check "port add without module" 1 "$missing" -- port add lo mode l3 vlan 10
+	check "port add offload without module" 1 "$missing" -- port add lo offload hw
 	check "flow show without module" 1 "$missing" -- flow show state offloaded
 	check "flow verdict without module" 1 "$missing" -- flow verdict 1 block
 	check "monitor without module" 1 "$missing" -- -j monitor

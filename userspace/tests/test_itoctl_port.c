@@ -121,6 +121,44 @@ static void test_parse_add_errors(void **state)
 		"Error: duplicate \"mode\": \"l3\" is the second value\n");
 }
 
+static void test_parse_add_offload(void **state)
+{
+	struct port_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 2, "add", "eth1"), EXIT_OK);
+	assert_false(a.has_offload);
+	assert_int_equal(parse(&a, 4, "add", "eth1", "offload", "auto"), EXIT_OK);
+	assert_true(a.has_offload);
+	assert_int_equal(a.offload, ITO_PORT_OFFLOAD_AUTO);
+	assert_int_equal(parse(&a, 4, "add", "eth1", "offload", "sw"), EXIT_OK);
+	assert_int_equal(a.offload, ITO_PORT_OFFLOAD_SW);
+	/* With the other words, in any order. */
+	assert_int_equal(parse(&a, 10, "add", "eth1", "offload", "hw", "mode",
+			       "vwire", "peer", "eth2", "vlan", "5"), EXIT_OK);
+	assert_int_equal(a.offload, ITO_PORT_OFFLOAD_HW);
+	assert_int_equal(a.mode, ITO_PORT_MODE_VWIRE);
+	assert_string_equal(a.peer_dev, "eth2");
+	assert_int_equal(a.vlan, 5);
+	assert_string_equal(capture_text(&reported), "");
+
+	assert_int_equal(parse(&a, 4, "add", "eth1", "offload", "bogus"),
+			 EXIT_USAGE);
+	assert_int_equal(parse(&a, 4, "add", "eth1", "offload", "HW"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "add", "eth1", "offload"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 6, "add", "eth1", "offload", "sw", "offload",
+			       "hw"), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"offload\" must be \"auto\", \"sw\" or \"hw\", not \"bogus\"\n"
+		"Error: argument of \"offload\" must be \"auto\", \"sw\" or \"hw\", not \"HW\"\n"
+		"Error: argument of \"offload\" is missing\n"
+		"Error: duplicate \"offload\": \"hw\" is the second value\n");
+
+	/* "offload" belongs to "port add" only. */
+	assert_int_equal(parse(&a, 4, "del", "eth1", "offload", "sw"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "What is \"offload\"?\n"));
+}
+
 static void test_parse_add_unknown_word(void **state)
 {
 	struct port_args a;
@@ -269,6 +307,34 @@ static void test_request_add_defaults(void **state)
 	assert_null(in[2]);
 }
 
+static void test_request_add_offload(void **state)
+{
+	struct port_args a = { .op = PORT_ADD, .dev = "eth1", .ifindex = 5,
+			       .has_offload = true,
+			       .offload = ITO_PORT_OFFLOAD_HW };
+	const struct nlattr *in[8] = {};
+	nlbuf_t buf;
+
+	(void)state;
+	port_nest(port_build_request(buf, TEST_FAMILY, &a), ITO_CMD_PORT_ADD, in);
+	assert_int_equal(mnl_attr_get_u32(in[0]), 5);
+	assert_int_equal(mnl_attr_get_type(in[1]), ITO_A_PORT_OFFLOAD);
+	assert_int_equal(mnl_attr_validate(in[1], MNL_TYPE_U32), 0);
+	assert_int_equal(mnl_attr_get_u32(in[1]), ITO_PORT_OFFLOAD_HW);
+	assert_null(in[2]);
+
+	/* auto asked for explicitly is sent too; del never sends it. */
+	a.offload = ITO_PORT_OFFLOAD_AUTO;
+	memset(in, 0, sizeof(in));
+	port_nest(port_build_request(buf, TEST_FAMILY, &a), ITO_CMD_PORT_ADD, in);
+	assert_int_equal(mnl_attr_get_type(in[1]), ITO_A_PORT_OFFLOAD);
+	assert_int_equal(mnl_attr_get_u32(in[1]), ITO_PORT_OFFLOAD_AUTO);
+	a.op = PORT_DEL;
+	memset(in, 0, sizeof(in));
+	port_nest(port_build_request(buf, TEST_FAMILY, &a), ITO_CMD_PORT_DEL, in);
+	assert_null(in[1]);
+}
+
 static void test_request_del_and_get(void **state)
 {
 	struct port_args a = { .op = PORT_DEL, .dev = "eth1", .ifindex = 9,
@@ -368,6 +434,119 @@ static void test_reply_malformed(void **state)
 	assert_int_equal(port_parse_reply(nlh, &port), -EPROTO);
 }
 
+/* A PORT_GET reply of a newer module: offload mode and hardware binding. */
+static struct nlmsghdr *port_reply_offload(void *buf, uint32_t ifindex,
+					   const char *name, uint32_t offload,
+					   uint8_t hw)
+{
+	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY,
+						ITO_CMD_PORT_GET);
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start(nlh, ITO_A_PORT);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_IFINDEX, ifindex);
+	mnl_attr_put_strz(nlh, ITO_A_PORT_IFNAME, name);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_MODE, ITO_PORT_MODE_L3);
+	mnl_attr_put_u16(nlh, ITO_A_PORT_VLAN, 0);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_PEER, 0);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_OFFLOAD, offload);
+	mnl_attr_put_u8(nlh, ITO_A_PORT_HW, hw);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+static void test_reply_offload_parse(void **state)
+{
+	struct ito_port port;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	nlbuf_t buf;
+
+	(void)state;
+	assert_int_equal(port_parse_reply(port_reply_offload(buf, 5, "eth1",
+			 ITO_PORT_OFFLOAD_HW, 1), &port), 0);
+	assert_true(port_has(&port, ITO_A_PORT_OFFLOAD));
+	assert_int_equal(port.offload, ITO_PORT_OFFLOAD_HW);
+	assert_true(port_has(&port, ITO_A_PORT_HW));
+	assert_true(port.hw);
+
+	assert_int_equal(port_parse_reply(port_reply_offload(buf, 5, "eth1",
+			 ITO_PORT_OFFLOAD_SW, 0), &port), 0);
+	assert_int_equal(port.offload, ITO_PORT_OFFLOAD_SW);
+	assert_false(port.hw);
+
+	/* An older module: neither. */
+	assert_int_equal(port_parse_reply(port_reply(buf, 5, "eth1",
+			 ITO_PORT_MODE_L3, 0, 0), &port), 0);
+	assert_false(port_has(&port, ITO_A_PORT_OFFLOAD));
+	assert_false(port_has(&port, ITO_A_PORT_HW));
+
+	/* OFFLOAD must be a u32, HW a u8. */
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_PORT_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_PORT);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_IFINDEX, 3);
+	mnl_attr_put_u8(nlh, ITO_A_PORT_OFFLOAD, 1);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(port_parse_reply(nlh, &port), -EPROTO);
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_PORT_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_PORT);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_IFINDEX, 3);
+	mnl_attr_put_u32(nlh, ITO_A_PORT_HW, 1);
+	mnl_attr_nest_end(nlh, nest);
+	assert_int_equal(port_parse_reply(nlh, &port), -EPROTO);
+}
+
+/* Three ports of a newer module: auto bound, auto not bound, a newer mode. */
+static void show_offload(struct capture *out, bool json)
+{
+	struct ito_port ports[3];
+	struct printer p;
+	nlbuf_t buf;
+	int i;
+
+	assert_int_equal(port_parse_reply(port_reply_offload(buf, 5, "eth1",
+			 ITO_PORT_OFFLOAD_AUTO, 1), &ports[0]), 0);
+	assert_int_equal(port_parse_reply(port_reply_offload(buf, 6, "eth2",
+			 ITO_PORT_OFFLOAD_AUTO, 0), &ports[1]), 0);
+	assert_int_equal(port_parse_reply(port_reply_offload(buf, 7, "eth3",
+			 17, 0), &ports[2]), 0);
+	capture_open(out);
+	print_init(&p, out->fp, json, false);
+	print_open_array(&p, NULL);
+	for (i = 0; i < 3; i++)
+		port_print(&p, &ports[i]);
+	print_close_array(&p);
+}
+
+static void test_show_offload_text(void **state)
+{
+	struct capture out;
+
+	(void)state;
+	show_offload(&out, false);
+	assert_string_equal(capture_text(&out),
+		"eth1 mode l3 offload auto hw\n"
+		"eth2 mode l3 offload auto sw\n"
+		"eth3 mode l3 offload 17 sw\n");
+	capture_close(&out);
+}
+
+static void test_show_offload_json(void **state)
+{
+	struct capture out;
+
+	(void)state;
+	show_offload(&out, true);
+	assert_string_equal(capture_text(&out),
+		"[{\"ifindex\":5,\"ifname\":\"eth1\",\"mode\":\"l3\",\"vlan\":0,\"peer\":0,"
+		"\"offload\":\"auto\",\"hw\":true},"
+		"{\"ifindex\":6,\"ifname\":\"eth2\",\"mode\":\"l3\",\"vlan\":0,\"peer\":0,"
+		"\"offload\":\"auto\",\"hw\":false},"
+		"{\"ifindex\":7,\"ifname\":\"eth3\",\"mode\":\"l3\",\"vlan\":0,\"peer\":0,"
+		"\"offload\":\"17\",\"hw\":false}]\n");
+	capture_close(&out);
+}
+
 /* "port show" of three ports, as cmd_port() prints a dump. */
 static void show_three(struct capture *out, bool json)
 {
@@ -424,17 +603,22 @@ int main(void)
 		cmocka_unit_test_setup(test_parse_add_plain, fresh_capture),
 		cmocka_unit_test_setup(test_parse_add_variations, fresh_capture),
 		cmocka_unit_test_setup(test_parse_add_errors, fresh_capture),
+		cmocka_unit_test_setup(test_parse_add_offload, fresh_capture),
 		cmocka_unit_test_setup(test_parse_add_unknown_word, fresh_capture),
 		cmocka_unit_test_setup(test_parse_del_and_show, fresh_capture),
 		cmocka_unit_test_setup(test_resolve, fresh_capture),
 		cmocka_unit_test(test_request_add_vwire_vlan),
 		cmocka_unit_test(test_request_add_defaults),
+		cmocka_unit_test(test_request_add_offload),
 		cmocka_unit_test(test_request_del_and_get),
 		cmocka_unit_test(test_request_dump),
 		cmocka_unit_test(test_reply_parse),
 		cmocka_unit_test(test_reply_malformed),
 		cmocka_unit_test(test_show_text),
 		cmocka_unit_test(test_show_json),
+		cmocka_unit_test(test_reply_offload_parse),
+		cmocka_unit_test(test_show_offload_text),
+		cmocka_unit_test(test_show_offload_json),
 	};
 
 	return cmocka_run_group_tests_name("itoctl_port", tests,
