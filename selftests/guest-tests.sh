@@ -6,6 +6,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export TOP=${TOP:-$(dirname "$here")}
 export ITO_KO=${ITO_KO:?ITO_KO must name ito.ko for this kernel}
+export ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
 export ITOCTL=${ITOCTL:-$TOP/userspace/itoctl/itoctl}
 status=0
 
@@ -21,7 +22,7 @@ echo "# selftest: fuzz_test (in a fresh namespace)"
 unshare -n "$TOP/build/selftests/fuzz_test" 10000 || status=1
 rmmod ito || status=1
 
-for t in "$here"/itoctl.sh "$here"/flows.sh "$here"/agent.sh "$here"/offload.sh; do
+for t in "$here"/itoctl.sh "$here"/flows.sh "$here"/agent.sh "$here"/sim.sh "$here"/offload.sh; do
 	echo "# selftest: $(basename "$t")"
 	"$t" || status=1
 done
