@@ -49,8 +49,9 @@ deps:
 check:
 	scripts/check.sh
 
+# make demo KEEP=1 (or ARGS=--keep): stay at a shell in the VM afterwards
 demo:
-	scripts/demo.sh
+	scripts/demo.sh $(if $(filter-out 0,$(KEEP)),--keep) $(ARGS)
 
 bench:
 	bench/forward.sh

@@ -115,6 +115,18 @@ serial_raw() {
 	done
 }
 
+# run.sh --interactive: a root shell on the console (ttyS0, the user's
+# terminal) until it exits. setsid -c makes ttyS0 its controlling terminal,
+# so ^C and job control work.
+shell() {
+	serial_raw /dev/ttyS1
+	size=$(cmdline_value ito.size)
+	stty -F /dev/ttyS0 sane 115200 ${size:+rows ${size%x*} cols ${size#*x}} 2>/dev/null
+	term=$(cmdline_value ito.term)
+	env -i PATH="$GUEST_PATH" HOME=/root TERM="${term:-vt220}" LANG=C.UTF-8 ITO_VM=1 \
+		/usr/bin/setsid -c -w /bin/bash -i </dev/ttyS0 >/dev/ttyS0 2>&1
+}
+
 stage2() {
 	# Resolve every tool to the busybox copied to /run/ito, never the host's.
 	"$ITO/busybox" mkdir -p "$ITO/bin"
@@ -126,6 +138,7 @@ stage2() {
 	env -i PATH="$GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 ITO_VM=1 \
 		/bin/bash "$ITO/cmd.sh" </dev/null >/dev/ttyS1 2>&1
 	rc=$?
+	[ "$(cmdline_value ito.shell)" = 1 ] && shell
 
 	# Output of leftover background jobs may still be queued on ttyS1.
 	serial_raw /dev/ttyS1

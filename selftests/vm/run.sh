@@ -23,6 +23,7 @@ opt_log=
 opt_mem=1024
 opt_smp=2
 opt_append=
+opt_interactive=0
 cmd=()
 # Background jobs of the current run, for cleanup on interruption.
 qemu_pid=
@@ -42,6 +43,9 @@ options:
   --mem MB        guest memory (default 1024)
   --smp N         guest CPUs (default 2)
   --append ARGS   extra kernel command line arguments
+  --interactive   after COMMAND, a root shell on the guest's console, which
+                  is this terminal (stdin/stdout); the VM powers off when the
+                  shell exits. The exit status is still COMMAND's.
   -h, --help      this help
 
 env: ITO_KVER (default: newest /boot/vmlinuz-6.1.*-amd64),
@@ -58,6 +62,7 @@ parse_args() {
 	while [[ $# -gt 0 ]]; do
 		case "$1" in
 		-h | --help) usage; exit 0 ;;
+		--interactive) opt_interactive=1; shift ;;
 		--timeout | --log | --mem | --smp | --append)
 			[[ $# -ge 2 ]] || usage_error "$1 needs an argument"
 			case "$1" in
@@ -151,6 +156,17 @@ build_qemu_argv() {
 	# with -no-reboot turns the panic into a qemu exit instead of a hang.
 	append+=" panic=-1 oops=panic panic_on_warn=1"
 	append+=" 8250.nr_uarts=4 ito.run=$tmp$opt_append"
+	local con="file,id=con,path=$(qemu_escape "$log")"
+	if [[ $opt_interactive -eq 1 ]]; then
+		# The console on stdio, still copied to the log; signal=off hands
+		# ^C to the guest's shell. The guest's shell gets our TERM and size.
+		con="stdio,id=con,signal=off,logfile=$(qemu_escape "$log")"
+		append+=" ito.shell=1"
+		[[ ${TERM:-} =~ ^[A-Za-z0-9._+-]+$ ]] && append+=" ito.term=$TERM"
+		local size
+		size=$(stty size 2>/dev/null) && [[ $size =~ ^[0-9]+\ [0-9]+$ ]] &&
+			append+=" ito.size=${size/ /x}"
+	fi
 
 	case "${ITO_VM_ACCEL:-tcg}" in
 	tcg) accel=(-accel tcg -cpu max) ;;
@@ -164,7 +180,7 @@ build_qemu_argv() {
 		-no-reboot "${accel[@]}" -smp "$opt_smp" -m "$opt_mem"
 		-kernel "/boot/vmlinuz-$kver" -initrd "$img" -append "$append"
 		# Serial ports in guest-init.sh order: console, output, status, dmesg.
-		-chardev "file,id=con,path=$(qemu_escape "$log")" -serial chardev:con
+		-chardev "$con" -serial chardev:con
 		-chardev "file,id=out,path=$(qemu_escape "$tmp/output")" -serial chardev:out
 		-chardev "file,id=ctl,path=$(qemu_escape "$tmp/status")" -serial chardev:ctl
 		-chardev "file,id=dmesg,path=$(qemu_escape "$tmp/dmesg")" -serial chardev:dmesg
@@ -222,8 +238,18 @@ main() {
 	start=$SECONDS
 	# KILL on expiry: a wedged guest may not react to anything gentler.
 	# (timeout then reports 137, not 124, hence the elapsed-time check below.)
-	timeout --signal=KILL "$opt_timeout" "${qemu_argv[@]}" </dev/null &
-	qemu_pid=$!
+	if [[ $opt_interactive -eq 1 ]]; then
+		# --foreground: qemu stays in our process group, so it may use the
+		# terminal; stdin is passed on explicitly (a background job's
+		# default is /dev/null).
+		exec {stdin_fd}<&0
+		timeout --foreground --signal=KILL "$opt_timeout" "${qemu_argv[@]}" <&"$stdin_fd" &
+		qemu_pid=$!
+		exec {stdin_fd}<&-
+	else
+		timeout --signal=KILL "$opt_timeout" "${qemu_argv[@]}" </dev/null &
+		qemu_pid=$!
+	fi
 	# Stream the command's output live; tail exits once qemu is gone, after
 	# copying whatever was still unread.
 	tail -n +1 -s 0.2 --pid="$qemu_pid" -f "$tmp/output" &
