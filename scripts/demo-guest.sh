@@ -199,12 +199,18 @@ f5201=$(flow_of 5201)
 f7000=$(flow_of 7000)
 f8080=$(flow_of 8080)
 f9999=$(flow_of 9999)
+# iperf3's control connection (it may or may not reach min-rate)
+fctl=$(jq -c '[.[]|select(.dport==5201)]|select(length > 1)|min_by(.pkts_orig + .pkts_reply)' <<<"$all")
 where() { jq -r '[.paths[]?.where]|unique|join("+")' "$tmp/get$1" 2>/dev/null; }
 total() { jq '.pkts_orig + .pkts_reply' <<<"${1:-null}"; }
 fast() { jq '.offload_pkts // 0' <<<"${1:-null}"; }
+# Both ports are "offload hw": a session runs in the hardware or not at
+# all, never in the software fast path (unless a port says otherwise).
+hw_only=$(fwctl -j port show | jq '[.[].offload]|all(. == "hw")')
 # per flow: verdict, packets total, slow path, hardware, software fast path
 row() {
 	local name=$1 f=$2 w=${3:-} t o hw=0 sw=0
+	[ -n "$w" ] || [ "$hw_only" != true ] || w=hw
 	t=$(total "$f")
 	o=$(fast "$f")
 	case "$w" in
@@ -224,6 +230,7 @@ got8080=$(stat -c %s "$tmp/tcp8080")
 say "Summary"
 printf '%-22s %-8s %9s %9s %9s %9s\n' flow verdict packets "slow path" hardware "sw fast"
 row "tcp/5201 iperf3" "$f5201" "$(where 5201)"
+[ -z "$fctl" ] || row "tcp/5201 iperf3 ctrl" "$fctl"
 row "udp/7000 stream" "$f7000" "$(where 7000)"
 row "tcp/8080 web-like" "$f8080"
 row "udp/9999 forbidden" "$f9999"
