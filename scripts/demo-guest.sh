@@ -13,7 +13,8 @@
 # ITO_DEMO_KEEP=1 leaves everything running (for a shell after the demo).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-ITOCTL=$top/userspace/itoctl/itoctl
+ITOCTL=$top/userspace/itoctl/itoctl  # used by topo.sh's fwctl
+export ITOCTL
 ITOD=$top/userspace/itod/itod
 ECHO=$top/selftests/udp_echo.py
 ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
@@ -24,6 +25,7 @@ tmp=$(mktemp -d /tmp/ito-demo.XXXXXX)
 itod_pid=
 cleanup() {
 	# the traffic always stops; with KEEP the firewall stays as it is
+	# shellcheck disable=SC2046  # one word per job
 	kill $(jobs -p | grep -vx "${itod_pid:-none}") 2>/dev/null || true
 	[ "$KEEP" = 1 ] && return
 	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
@@ -142,7 +144,7 @@ ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 40000 1200 0.01 200 >
 c_7000=$!
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 9999 40001 50 0.1 200 >"$tmp/echo9999" &
 c_9999=$!
-(for i in 1 2 3 4 5 6 7 8 9 10; do head -c 30000 /dev/urandom; sleep 0.5; done) |
+(for _ in 1 2 3 4 5 6 7 8 9 10; do head -c 30000 /dev/urandom; sleep 0.5; done) |
 	cli socat -u - TCP:10.0.2.2:8080 &
 c_8080=$!
 

@@ -156,7 +156,8 @@ build_qemu_argv() {
 	# with -no-reboot turns the panic into a qemu exit instead of a hang.
 	append+=" panic=-1 oops=panic panic_on_warn=1"
 	append+=" 8250.nr_uarts=4 ito.run=$tmp$opt_append"
-	local con="file,id=con,path=$(qemu_escape "$log")"
+	local con
+	con="file,id=con,path=$(qemu_escape "$log")"
 	if [[ $opt_interactive -eq 1 ]]; then
 		# The console on stdio, still copied to the log; signal=off hands
 		# ^C to the guest's shell. The guest's shell gets our TERM and size.
