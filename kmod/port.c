@@ -165,16 +165,22 @@ static int ito_port_netdev_event(struct notifier_block *nb,
 				 unsigned long event, void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct ito_net *in;
 	struct ito_port *port;
+	unsigned long ifindex;
+	struct ito_net *in;
 
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
 	in = ito_net(dev_net(dev));
 	mutex_lock(&in->lock);
-	port = xa_load(&in->ports, dev->ifindex);
-	if (port && port->dev == dev)
-		ito_port_remove(in, dev->ifindex, port);
+	/*
+	 * The port's device, or the device below a VLAN port, where its hook
+	 * and hardware binding sit: a device moving to another namespace
+	 * leaves its VLAN devices behind, which must not keep hooks on it.
+	 */
+	xa_for_each(&in->ports, ifindex, port)
+		if (port->dev == dev || port->ingress.dev == dev)
+			ito_port_remove(in, ifindex, port);
 	mutex_unlock(&in->lock);
 	return NOTIFY_DONE;
 }
