@@ -152,7 +152,7 @@ static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
 	__vlan_hwaccel_clear_tag(skb);
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
-	ether_addr_copy(eth->h_dest, rw->h_dest);
+	ito_nh_mac(e->nh, eth->h_dest);	/* shared: follows the neighbour */
 	ether_addr_copy(eth->h_source, rw->h_source);
 	eth->h_proto = proto;
 	skb->dev = rw->out_dev;

@@ -148,8 +148,8 @@ static void ito_hw_pedit(struct flow_rule *rule, enum flow_action_id id,
 static const u8 ito_hw_keep_none[4];
 
 static void ito_hw_actions_fill(struct flow_rule *rule, const struct ito_ft_key *k,
-				const struct ito_rewrite *rw, u16 in_vlan,
-				u16 out_vlan, struct net_device *out)
+				const struct ito_rewrite *rw, const u8 *h_dest,
+				u16 in_vlan, u16 out_vlan, struct net_device *out)
 {
 	u8 macs[2 * ETH_ALEN];
 	int off;
@@ -163,7 +163,7 @@ static void ito_hw_actions_fill(struct flow_rule *rule, const struct ito_ft_key 
 		a->vlan.proto = htons(ETH_P_8021Q);
 	}
 
-	ether_addr_copy(macs, rw->h_dest);
+	ether_addr_copy(macs, h_dest);
 	ether_addr_copy(macs + ETH_ALEN, rw->h_source);
 	for (off = 0; off < sizeof(macs); off += 4)
 		ito_hw_pedit(rule, FLOW_ACTION_MANGLE, FLOW_ACT_MANGLE_HDR_TYPE_ETH,
@@ -226,20 +226,21 @@ static int ito_hw_call(struct ito_hw_dev *hd, struct flow_cls_offload *cls)
 	return err;
 }
 
+/* A rule's cookie: its address, and a bit that flips when it is replaced */
 static void ito_hw_cls_init(struct flow_cls_offload *cls, struct ito_hw_session *hs,
-			    int dir, enum flow_cls_command cmd,
+			    int dir, u8 gen, enum flow_cls_command cmd,
 			    struct netlink_ext_ack *extack)
 {
 	memset(cls, 0, sizeof(*cls));
 	cls->common.prio = ITO_HW_PRIO;
 	cls->common.extack = extack;
 	cls->command = cmd;
-	cls->cookie = (unsigned long)&hs->rule[dir];
+	cls->cookie = (unsigned long)&hs->rule[dir] | gen;
 }
 
 static int ito_hw_rule_add(struct ito_net *in, struct ito_hw_session *hs, int dir,
-			   const struct ito_ft_entry *e, struct ito_port *ip,
-			   struct ito_port *op)
+			   u8 gen, const struct ito_ft_entry *e, const u8 *h_dest,
+			   struct ito_port *ip, struct ito_port *op)
 {
 	struct netlink_ext_ack extack = {};
 	struct flow_cls_offload cls;
@@ -256,9 +257,10 @@ static int ito_hw_rule_add(struct ito_net *in, struct ito_hw_session *hs, int di
 	rule->match.key = &m->key;
 	rule->match.mask = &m->mask;
 	rule->action.num_entries = 0;
-	ito_hw_actions_fill(rule, &e->key, &e->rw, ip->vlan, op->vlan, op->hw->dev);
+	ito_hw_actions_fill(rule, &e->key, &e->rw, h_dest, ip->vlan, op->vlan,
+			    op->hw->dev);
 
-	ito_hw_cls_init(&cls, hs, dir, FLOW_CLS_REPLACE, &extack);
+	ito_hw_cls_init(&cls, hs, dir, gen, FLOW_CLS_REPLACE, &extack);
 	cls.common.protocol = ip->vlan ? htons(ETH_P_8021Q) : m->key.basic.n_proto;
 	cls.rule = rule;
 	err = ito_hw_call(ip->hw, &cls);
@@ -270,6 +272,7 @@ static int ito_hw_rule_add(struct ito_net *in, struct ito_hw_session *hs, int di
 		goto out;
 	}
 	hs->rule[dir].hd = ip->hw;
+	hs->rule[dir].gen = gen;
 	hs->rule[dir].l2len = ETH_HLEN + (ip->vlan ? VLAN_HLEN : 0);
 	hs->rule[dir].last_used = jiffies;
 out:
@@ -286,7 +289,7 @@ static int ito_hw_rule_stats(struct ito_net *in, struct ito_hw_session *hs, int 
 	u64 bytes;
 	int err;
 
-	ito_hw_cls_init(&cls, hs, dir, FLOW_CLS_STATS, NULL);
+	ito_hw_cls_init(&cls, hs, dir, r->gen, FLOW_CLS_STATS, NULL);
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_VERIFY);
 	err = ito_hw_call(r->hd, &cls);
 	if (err == -ENOENT) {
@@ -313,7 +316,7 @@ static void ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int d
 	struct flow_cls_offload cls;
 	int err;
 
-	ito_hw_cls_init(&cls, hs, dir, FLOW_CLS_DESTROY, NULL);
+	ito_hw_cls_init(&cls, hs, dir, hs->rule[dir].gen, FLOW_CLS_DESTROY, NULL);
 	err = ito_hw_call(hs->rule[dir].hd, &cls);
 	if (err == -ENOENT) {
 		/* the device forgot it already (a port pair went away) */
@@ -350,7 +353,11 @@ struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **
 	if (!hs)
 		return ERR_PTR(-ENOMEM);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		err = ito_hw_rule_add(in, hs, dir, e[dir], ip[dir], op[dir]);
+		u8 h_dest[ETH_ALEN];
+
+		ito_nh_mac(e[dir]->nh, h_dest);
+		err = ito_hw_rule_add(in, hs, dir, 0, e[dir], h_dest, ip[dir],
+				      op[dir]);
 		if (err) {
 			while (--dir >= 0)
 				ito_hw_rule_del(in, hs, dir);
@@ -361,6 +368,55 @@ struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **
 	hs->flow = e[0]->flow;
 	INIT_LIST_HEAD(&hs->reap);
 	return hs;
+}
+
+/**
+ * ito_hw_update - replace one direction's rule after its descriptor or
+ *	next hop changed
+ * @in: the instance; caller holds @in->lock
+ * @flow: the flow
+ * @dir: the direction
+ *
+ * Make before break: the new rule goes in under the other cookie, then
+ * the old one comes out with its last counts.
+ * Return: 0 (also when the flow has no rule in hardware), or the error
+ * that left the old rule in place.
+ */
+int ito_hw_update(struct ito_net *in, struct ito_flow *flow, int dir)
+{
+	struct ito_port *ip, *op;
+	struct ito_hw_session *hs;
+	struct ito_ft_entry snap;
+	u8 h_dest[ETH_ALEN], gen;
+	int err;
+
+	lockdep_assert_held(&in->lock);
+	spin_lock_bh(&flow->lock);
+	hs = flow->state == ITO_FLOW_STATE_OFFLOADED ? flow->hw : NULL;
+	if (hs) {
+		snap.key = flow->ft[dir]->key;
+		snap.rw = flow->ft[dir]->rw;
+		ito_nh_mac(flow->ft[dir]->nh, h_dest);
+	}
+	spin_unlock_bh(&flow->lock);
+	if (!hs || !hs->rule[dir].hd)
+		return 0;
+
+	ip = ito_port_lookup(in, snap.key.iif);
+	op = ito_port_lookup(in, snap.rw.out_dev->ifindex);
+	if (!ip || !ip->hw || !op || !op->hw)
+		return -EOPNOTSUPP;
+	gen = hs->rule[dir].gen;
+	err = ito_hw_rule_add(in, hs, dir, !gen, &snap, h_dest, ip, op);
+	if (err)
+		return err;
+	/* the old rule's last counts, then it goes */
+	hs->rule[dir].gen = gen;
+	ito_hw_rule_stats(in, hs, dir);
+	ito_hw_rule_del(in, hs, dir);
+	hs->rule[dir].hd = ip->hw;
+	hs->rule[dir].gen = !gen;
+	return 0;
 }
 
 /* GC: refresh a live session's counters and last use. Holds @in->lock. */

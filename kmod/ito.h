@@ -90,8 +90,7 @@ struct ito_ft_key {
  */
 struct ito_rewrite {
 	struct net_device *out_dev;	/* an enrolled port */
-	u8 h_dest[ETH_ALEN];
-	u8 h_source[ETH_ALEN];
+	u8 h_source[ETH_ALEN];		/* h_dest is the next hop's (ito_nh) */
 	union nf_inet_addr saddr;	/* after NAT */
 	union nf_inet_addr daddr;
 	__be16 sport;
@@ -105,13 +104,42 @@ struct ito_ft_stats {
 	u64 bytes;
 };
 
+struct ito_nh_key {
+	int ifindex;			/* the egress port's device */
+	u8 family;
+	u8 pad[3];
+	union nf_inet_addr addr;
+};
+
+/**
+ * struct ito_nh - a next hop shared by the offloaded directions using it
+ * @node: in ito_net.nexthops
+ * @key: egress device and next-hop address
+ * @ha: its MAC, packed in the low six bytes (atomic: read by the fast path)
+ * @users: entries using it (plus an update in progress); under nh_lock
+ * @entries: those entries (ito_ft_entry.nh_node); under nh_lock
+ * @dirty: in ito_net.nh_dirty while a neighbour event waits; under nh_lock
+ */
+struct ito_nh {
+	struct rhash_head node;
+	struct ito_nh_key key;
+	atomic64_t ha;
+	unsigned int users;
+	struct list_head entries;
+	struct list_head dirty;
+	struct rcu_head rcu;
+};
+
 /* One direction of an offloaded flow, in ito_net.fastpath. */
 struct ito_ft_entry {
 	struct rhash_head node;
 	struct ito_ft_key key;
 	struct ito_rewrite rw;
+	struct ito_nh *nh;		/* where it goes; valid under RCU */
+	struct list_head nh_node;	/* in nh->entries */
 	struct ito_flow *flow;
 	u8 dir;
+	bool stats_moved;		/* its replacement owns @stats */
 	unsigned long last_used;	/* jiffies, written only when it moves */
 	struct ito_ft_stats __percpu *stats;
 	struct rcu_head rcu;
@@ -121,6 +149,7 @@ struct ito_ft_entry {
 struct ito_hw_rule {
 	struct ito_hw_dev *hd;		/* where it lives */
 	u8 l2len;			/* header bytes the device counts */
+	u8 gen;				/* the cookie's low bit: flips on replace */
 	u64 pkts;
 	u64 bytes;			/* from the network header, as ito counts */
 	unsigned long last_used;	/* jiffies */
@@ -213,6 +242,13 @@ struct ito_flow {
  * @hw_reap: hardware sessions detached in the packet path, whose rules
  *	the reap work removes
  * @hw_reap_work: see above
+ * @nexthops: next hops of offloaded directions (struct ito_nh)
+ * @nh_lock: guards the next hops' users, entries and dirty lists
+ * @nh_dirty: next hops whose neighbour changed, for @nh_work
+ * @nh_work: updates or ends the sessions behind dirty next hops
+ * @fib_nb: FIB notifier of the namespace
+ * @route_work: checks offloaded sessions against the FIB after a change
+ * @nh_ready: the above are set up (read by the netevent notifier)
  */
 struct ito_net {
 	struct net *net;
@@ -244,6 +280,14 @@ struct ito_net {
 	spinlock_t hw_reap_lock;	/* see above */
 	struct list_head hw_reap;
 	struct work_struct hw_reap_work;
+
+	struct rhashtable nexthops;
+	spinlock_t nh_lock;		/* see struct ito_nh */
+	struct list_head nh_dirty;
+	struct work_struct nh_work;
+	struct notifier_block fib_nb;
+	struct work_struct route_work;
+	bool nh_ready;
 };
 
 extern unsigned int ito_net_id;
@@ -322,6 +366,9 @@ void ito_offload_age(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
 					const struct ito_ft_key *key);
+int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
+		     struct ito_port *port, const union nf_inet_addr *gw,
+		     u32 mtu);
 
 /* rule.c */
 int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
@@ -338,6 +385,18 @@ struct ito_hw_session *ito_hw_install(struct ito_net *in,
 void ito_hw_release(struct ito_net *in, struct ito_hw_session *hs);
 void ito_hw_reap(struct ito_net *in);
 void ito_hw_poll(struct ito_net *in, struct ito_hw_session *hs);
+int ito_hw_update(struct ito_net *in, struct ito_flow *flow, int dir);
+
+/* nexthop.c */
+int ito_nh_net_init(struct ito_net *in);
+void ito_nh_net_uninit(struct ito_net *in);
+int ito_nh_init(void);
+void ito_nh_uninit(void);
+int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
+		  struct net_device *dev, u8 family,
+		  const union nf_inet_addr *addr);
+void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e);
+void ito_nh_mac(const struct ito_nh *nh, u8 *mac);
 
 /* fastpath.c */
 int ito_fastpath_attach(struct ito_net *in, struct ito_port *port);

@@ -65,15 +65,20 @@ static int __init ito_init(void)
 	err = ito_agent_init();
 	if (err)
 		goto err_port;
+	err = ito_nh_init();
+	if (err)
+		goto err_agent;
 
 	/* Last: once the family is visible, requests may arrive. */
 	err = ito_netlink_init();
 	if (err)
-		goto err_agent;
+		goto err_nh;
 
 	pr_info("version %s loaded\n", ITO_VERSION);
 	return 0;
 
+err_nh:
+	ito_nh_uninit();
 err_agent:
 	ito_agent_uninit();
 err_port:
@@ -86,6 +91,7 @@ err_pernet:
 static void __exit ito_exit(void)
 {
 	ito_netlink_uninit();
+	ito_nh_uninit();
 	ito_agent_uninit();
 	/* ports go with their namespaces before we stop watching netdevs */
 	unregister_pernet_subsys(&ito_net_ops);

@@ -446,6 +446,7 @@ static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_flow *flow,
 struct ito_path {
 	struct ito_ft_key key;
 	struct ito_rewrite rw;
+	u8 h_dest[ETH_ALEN];
 	u64 pkts, bytes;
 	bool hw;
 };
@@ -489,7 +490,7 @@ static int ito_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
 	     nla_put_u16(msg, ITO_A_PATH_NAT_SPORT, ntohs(p->rw.sport))) ||
 	    (p->rw.dport != p->key.dport &&
 	     nla_put_u16(msg, ITO_A_PATH_NAT_DPORT, ntohs(p->rw.dport))) ||
-	    nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, p->rw.h_dest) ||
+	    nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, p->h_dest) ||
 	    nla_put(msg, ITO_A_PATH_ETH_SRC, ETH_ALEN, p->rw.h_source) ||
 	    nla_put_u64_64bit(msg, ITO_A_PATH_PKTS, p->pkts, ITO_A_PATH_PAD) ||
 	    nla_put_u64_64bit(msg, ITO_A_PATH_BYTES, p->bytes, ITO_A_PATH_PAD)) {
@@ -515,6 +516,7 @@ static int ito_put_paths(struct sk_buff *msg, struct ito_net *in,
 
 		p[dir].key = e->key;
 		p[dir].rw = e->rw;
+		ito_nh_mac(e->nh, p[dir].h_dest);
 		p[dir].hw = flow->hw;
 		p[dir].pkts = flow->hw ? flow->hw->rule[dir].pkts : 0;
 		p[dir].bytes = flow->hw ? flow->hw->rule[dir].bytes : 0;

@@ -18,6 +18,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/etherdevice.h>
 #include <linux/list_sort.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -124,7 +125,8 @@ static void ito_ft_entry_free_rcu(struct rcu_head *head)
 {
 	struct ito_ft_entry *e = container_of(head, struct ito_ft_entry, rcu);
 
-	free_percpu(e->stats);
+	if (!e->stats_moved)
+		free_percpu(e->stats);
 	kfree(e);
 }
 
@@ -287,9 +289,12 @@ err_add:
 err_free:
 	if (err != -EAGAIN && err != -EOPNOTSUPP)
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_MSG_FAILED);
-	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
-		if (e[dir])
-			ito_ft_entry_free_rcu(&e[dir]->rcu);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		if (!e[dir])
+			continue;
+		ito_nh_detach(in, e[dir]);
+		ito_ft_entry_free_rcu(&e[dir]->rcu);
+	}
 	return err;
 }
 
@@ -445,6 +450,7 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 		e = flow->ft[dir];
 		flow->ft[dir] = NULL;
 		rhashtable_remove_fast(&in->fastpath, &e->node, ito_ft_params);
+		ito_nh_detach(in, e);
 		ito_ft_entry_sum(e, &pkts[dir], &bytes[dir]);
 		flow->pkts[dir] += pkts[dir];
 		flow->bytes[dir] += bytes[dir];
@@ -472,6 +478,78 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 	/* a waiting flow may fit now */
 	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
 	return true;
+}
+
+/**
+ * ito_offload_move - send one direction of an offloaded flow elsewhere
+ * @in: the instance; caller holds @in->lock
+ * @flow: the flow
+ * @dir: the direction whose route changed
+ * @port: the new egress port
+ * @gw: the new next hop
+ * @mtu: the new path MTU
+ *
+ * The direction's entry is replaced by one with the new descriptor (the
+ * packet path sees one or the other, under RCU), its counters carried
+ * over; a rule in hardware is replaced too.
+ * Return: 0, or an error when the direction cannot move (the caller then
+ * returns the flow to the slow path).
+ */
+int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
+		     struct ito_port *port, const union nf_inet_addr *gw,
+		     u32 mtu)
+{
+	struct ito_ft_entry *old, *e;
+	int err;
+
+	lockdep_assert_held(&in->lock);
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	spin_lock_bh(&flow->lock);
+	old = flow->state == ITO_FLOW_STATE_OFFLOADED ? flow->ft[dir] : NULL;
+	if (old) {
+		e->key = old->key;
+		e->rw = old->rw;
+		e->last_used = old->last_used;
+	}
+	spin_unlock_bh(&flow->lock);
+	if (!old) {
+		kfree(e);
+		return 0;
+	}
+	e->flow = flow;
+	e->dir = dir;
+	e->rw.out_dev = port->dev;
+	e->rw.mtu = mtu;
+	ether_addr_copy(e->rw.h_source, port->dev->dev_addr);
+	err = ito_nh_attach(in, e, port->dev, e->key.family, gw);
+	if (err) {
+		kfree(e);
+		return err;
+	}
+
+	spin_lock_bh(&flow->lock);
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED || flow->ft[dir] != old) {
+		/* torn down meanwhile (FIN/RST): nothing to move */
+		spin_unlock_bh(&flow->lock);
+		ito_nh_detach(in, e);
+		kfree(e);
+		return 0;
+	}
+	e->stats = old->stats;
+	old->stats_moved = true;
+	rhashtable_replace_fast(&in->fastpath, &old->node, &e->node, ito_ft_params);
+	flow->ft[dir] = e;
+	flow->route[dir].out_ifindex = port->dev->ifindex;
+	flow->route[dir].nexthop = *gw;
+	flow->route[dir].mtu = mtu;
+	ito_nh_detach(in, old);
+	spin_unlock_bh(&flow->lock);
+	call_rcu(&old->rcu, ito_ft_entry_free_rcu);
+
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
+	return ito_hw_update(in, flow, dir);
 }
 
 /* GC: end an offloaded flow idle beyond its protocol's ageing. Caller holds
@@ -516,6 +594,8 @@ void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
 
 int ito_offload_net_init(struct ito_net *in)
 {
+	int err;
+
 	spin_lock_init(&in->pending_lock);
 	INIT_LIST_HEAD(&in->pending);
 	INIT_DELAYED_WORK(&in->offload_work, ito_offload_work);
@@ -523,13 +603,20 @@ int ito_offload_net_init(struct ito_net *in)
 	in->tokens = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
 	in->refill = jiffies;
 	ito_hw_net_init(in);
-	return rhashtable_init(&in->fastpath, &ito_ft_params);
+	err = rhashtable_init(&in->fastpath, &ito_ft_params);
+	if (err)
+		return err;
+	err = ito_nh_net_init(in);
+	if (err)
+		rhashtable_destroy(&in->fastpath);
+	return err;
 }
 
 /* Every flow has ended: nothing is offloaded or pending any more. */
 void ito_offload_net_uninit(struct ito_net *in)
 {
 	cancel_delayed_work_sync(&in->offload_work);
+	ito_nh_net_uninit(in);
 	ito_hw_net_uninit(in);
 	WARN_ON(in->nsessions || !list_empty(&in->pending));
 	rhashtable_destroy(&in->fastpath);

@@ -2,7 +2,7 @@
 /*
  * ito - the rewrite descriptor of one direction of a flow, built from the
  * conntrack tuples (NAT), the route the slow path used (egress port, next
- * hop, MTU) and the next hop's neighbour entry (MAC).
+ * hop, MTU) and the shared next hop (nexthop.c), which holds its MAC.
  *
  * A packet of direction d arrives looking like tuplehash[d] and must leave
  * looking like the inverse of tuplehash[!d]: the difference is the NAT.
@@ -10,44 +10,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
-#include <net/arp.h>
-#include <net/ndisc.h>
-#include <net/neighbour.h>
 #include <net/netfilter/nf_conntrack.h>
 
 #include "ito.h"
-
-static struct neighbour *ito_rule_neigh(struct net_device *dev, u8 family,
-					const union nf_inet_addr *nexthop)
-{
-	if (family == NFPROTO_IPV4)
-		return __ipv4_neigh_lookup_noref(dev, (__force u32)nexthop->ip);
-	return __ipv6_neigh_lookup_noref(dev, &nexthop->in6);
-}
-
-/* Fill in the next hop's MAC; -EAGAIN (and a resolution kicked) if unknown. */
-static int ito_rule_l2(struct ito_net *in, struct ito_rewrite *rw, u8 family,
-		       const union nf_inet_addr *nexthop)
-{
-	struct neighbour *n;
-	int err = 0;
-
-	rcu_read_lock_bh();
-	n = ito_rule_neigh(rw->out_dev, family, nexthop);
-	if (!n || !(READ_ONCE(n->nud_state) & NUD_VALID)) {
-		/* the slow path's next packet resolves a missing entry */
-		if (n)
-			neigh_event_send(n, NULL);
-		err = -EAGAIN;
-	} else {
-		neigh_ha_snapshot(rw->h_dest, n, rw->out_dev);
-	}
-	rcu_read_unlock_bh();
-	if (err)
-		return err;
-	ether_addr_copy(rw->h_source, rw->out_dev->dev_addr);
-	return 0;
-}
 
 /**
  * ito_rule_build - the key and the rewrite of one direction
@@ -101,8 +66,9 @@ int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
 	}
 	rw->out_dev = port->dev;
 
-	err = ito_rule_l2(in, rw, e->key.family, &route->nexthop);
-	if (err)
+	ether_addr_copy(rw->h_source, rw->out_dev->dev_addr);
+	err = ito_nh_attach(in, e, rw->out_dev, e->key.family, &route->nexthop);
+	if (err == -EAGAIN)
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_NO_NEIGH);
 	return err;
 }

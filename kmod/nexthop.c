@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ito - next hops shared by offloaded sessions, and what happens to the
+ * sessions when the network under them changes.
+ *
+ * Every direction of an offloaded session leaves by an egress port towards
+ * a next hop. Directions with the same (egress device, next hop) share one
+ * struct ito_nh, which holds the next hop's MAC: the fast path reads it
+ * from there, so a neighbour's new MAC is one store for all of them, plus
+ * one rule replacement per direction in hardware.
+ *
+ * Two notifiers drive updates, no polling: netevent (a neighbour changed)
+ * marks the next hop dirty, the FIB notifier (a route changed) asks for
+ * every session's routes to be checked again; both in work items under
+ * ito_net.lock. A next hop that became unreachable, or a route that now
+ * leads nowhere ito can forward to, returns its sessions to the slow path
+ * (state OFFLOAD_PENDING, so they are offloaded again once eligible).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/arp.h>
+#include <net/fib_notifier.h>
+#include <net/ip6_route.h>
+#include <net/ip_fib.h>
+#include <net/ndisc.h>
+#include <net/neighbour.h>
+#include <net/netevent.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "ito.h"
+
+static const struct rhashtable_params ito_nh_params = {
+	.head_offset		= offsetof(struct ito_nh, node),
+	.key_offset		= offsetof(struct ito_nh, key),
+	.key_len		= sizeof(struct ito_nh_key),
+	.automatic_shrinking	= true,
+};
+
+static u64 ito_mac_pack(const u8 *mac)
+{
+	u64 v = 0;
+
+	memcpy(&v, mac, ETH_ALEN);
+	return v;
+}
+
+/* The next hop's MAC as of now (packet path). */
+void ito_nh_mac(const struct ito_nh *nh, u8 *mac)
+{
+	u64 v = atomic64_read(&nh->ha);
+
+	memcpy(mac, &v, ETH_ALEN);
+}
+
+static struct neighbour *ito_nh_neigh(struct net_device *dev, u8 family,
+				      const union nf_inet_addr *addr)
+{
+	if (family == NFPROTO_IPV4)
+		return __ipv4_neigh_lookup_noref(dev, (__force u32)addr->ip);
+	return __ipv6_neigh_lookup_noref(dev, &addr->in6);
+}
+
+/*
+ * The neighbour's MAC if it has a valid one; otherwise -EAGAIN, with a
+ * resolution started when there is an entry to resolve.
+ */
+static int ito_nh_resolve(struct net_device *dev, u8 family,
+			  const union nf_inet_addr *addr, u8 *mac)
+{
+	struct neighbour *n;
+	int err = 0;
+
+	rcu_read_lock_bh();
+	n = ito_nh_neigh(dev, family, addr);
+	if (!n || n->dead || !(READ_ONCE(n->nud_state) & NUD_VALID)) {
+		if (n && !n->dead)
+			neigh_event_send(n, NULL);
+		err = -EAGAIN;
+	} else {
+		neigh_ha_snapshot(mac, n, dev);
+	}
+	rcu_read_unlock_bh();
+	return err;
+}
+
+/**
+ * ito_nh_attach - make @e leave by @dev towards @addr
+ * @in: the instance; caller holds @in->lock
+ * @e: a new entry, not published yet
+ * @dev: the egress port's device
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6
+ * @addr: the next hop
+ *
+ * Shares the next hop with the other entries using it, creating it (with
+ * a resolved MAC) if it is new.
+ * Return: 0, -EAGAIN while the MAC is not resolved, -ENOMEM.
+ */
+int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
+		  struct net_device *dev, u8 family,
+		  const union nf_inet_addr *addr)
+{
+	struct ito_nh_key key = {
+		.ifindex = dev->ifindex,
+		.family = family,
+		.addr = *addr,
+	};
+	struct ito_nh *nh, *old;
+	u8 mac[ETH_ALEN];
+	int err;
+
+	spin_lock_bh(&in->nh_lock);
+	nh = rhashtable_lookup_fast(&in->nexthops, &key, ito_nh_params);
+	if (nh) {
+		nh->users++;
+		list_add(&e->nh_node, &nh->entries);
+		e->nh = nh;
+		spin_unlock_bh(&in->nh_lock);
+		return 0;
+	}
+	spin_unlock_bh(&in->nh_lock);
+
+	err = ito_nh_resolve(dev, family, addr, mac);
+	if (err)
+		return err;
+	nh = kzalloc(sizeof(*nh), GFP_KERNEL);
+	if (!nh)
+		return -ENOMEM;
+	nh->key = key;
+	atomic64_set(&nh->ha, ito_mac_pack(mac));
+	INIT_LIST_HEAD(&nh->entries);
+	INIT_LIST_HEAD(&nh->dirty);
+
+	spin_lock_bh(&in->nh_lock);
+	old = rhashtable_lookup_get_insert_fast(&in->nexthops, &nh->node,
+						ito_nh_params);
+	if (IS_ERR(old)) {
+		spin_unlock_bh(&in->nh_lock);
+		kfree(nh);
+		return PTR_ERR(old);
+	}
+	if (old) {		/* cannot happen under in->lock; be safe */
+		kfree(nh);
+		nh = old;
+	}
+	nh->users++;
+	list_add(&e->nh_node, &nh->entries);
+	e->nh = nh;
+	spin_unlock_bh(&in->nh_lock);
+	return 0;
+}
+
+/* @e leaves its next hop (any context); the last user frees it. */
+void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e)
+{
+	struct ito_nh *nh = e->nh;
+
+	if (!nh)
+		return;
+	spin_lock_bh(&in->nh_lock);
+	list_del(&e->nh_node);
+	e->nh = NULL;
+	if (!--nh->users) {
+		rhashtable_remove_fast(&in->nexthops, &nh->node, ito_nh_params);
+		list_del_init(&nh->dirty);
+		kfree_rcu(nh, rcu);
+	}
+	spin_unlock_bh(&in->nh_lock);
+}
+
+/* A direction of a flow that uses a next hop, collected for an update. */
+struct ito_nh_user {
+	struct ito_flow *flow;
+	u8 dir;
+};
+
+/* The flows using @nh; they stay valid while the caller holds in->lock. */
+static struct ito_nh_user *ito_nh_users(struct ito_net *in, struct ito_nh *nh,
+					unsigned int *n)
+{
+	struct ito_nh_user *u;
+	struct ito_ft_entry *e;
+	unsigned int max, i = 0;
+
+	spin_lock_bh(&in->nh_lock);
+	max = nh->users;
+	spin_unlock_bh(&in->nh_lock);
+	u = kvmalloc_array(max, sizeof(*u), GFP_KERNEL);
+	if (!u)
+		return NULL;
+	spin_lock_bh(&in->nh_lock);
+	list_for_each_entry(e, &nh->entries, nh_node) {
+		if (i == max)
+			break;
+		u[i].flow = e->flow;
+		u[i].dir = e->dir;
+		i++;
+	}
+	spin_unlock_bh(&in->nh_lock);
+	*n = i;
+	return u;
+}
+
+/* Back to the slow path, to be offloaded again later. Holds in->lock. */
+static void ito_nh_fall_back(struct ito_net *in, struct ito_flow *flow)
+{
+	if (!ito_offload_teardown(in, flow))
+		return;
+	spin_lock_bh(&flow->lock);
+	if (flow->state == ITO_FLOW_STATE_SLOWPATH &&
+	    flow->verdict == ITO_VERDICT_OFFLOAD) {
+		flow->state = ITO_FLOW_STATE_OFFLOAD_PENDING;
+		/* learn the routes again from the next packets */
+		memset(flow->route, 0, sizeof(flow->route));
+	}
+	spin_unlock_bh(&flow->lock);
+}
+
+/* A neighbour behind @nh changed: new MAC, or gone. Holds in->lock. */
+static void ito_nh_refresh(struct ito_net *in, struct ito_nh *nh)
+{
+	struct net_device *dev;
+	struct ito_nh_user *u;
+	unsigned int i, n = 0;
+	u8 mac[ETH_ALEN], cur[ETH_ALEN];
+	int err;
+
+	dev = __dev_get_by_index(in->net, nh->key.ifindex);
+	err = dev ? ito_nh_resolve(dev, nh->key.family, &nh->key.addr, mac) :
+		    -ENODEV;
+	ito_nh_mac(nh, cur);
+	if (!err && ether_addr_equal(mac, cur))
+		return;
+
+	u = ito_nh_users(in, nh, &n);
+	if (!u)
+		return;
+	if (err) {
+		/* unreachable now: every session using it goes back */
+		for (i = 0; i < n; i++)
+			ito_nh_fall_back(in, u[i].flow);
+		ito_hw_reap(in);
+		kvfree(u);
+		return;
+	}
+
+	/* software: one store, seen by every direction at its next packet */
+	atomic64_set(&nh->ha, ito_mac_pack(mac));
+	for (i = 0; i < n; i++) {
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
+		/* hardware: each rule carries the MAC, replace it */
+		if (ito_hw_update(in, u[i].flow, u[i].dir))
+			ito_nh_fall_back(in, u[i].flow);
+	}
+	ito_hw_reap(in);
+	kvfree(u);
+}
+
+static void ito_nh_work(struct work_struct *work)
+{
+	struct ito_net *in = container_of(work, struct ito_net, nh_work);
+	struct ito_nh *nh;
+
+	mutex_lock(&in->lock);
+	for (;;) {
+		spin_lock_bh(&in->nh_lock);
+		nh = list_first_entry_or_null(&in->nh_dirty, struct ito_nh, dirty);
+		if (nh) {
+			list_del_init(&nh->dirty);
+			nh->users++;	/* keep it across the refresh */
+		}
+		spin_unlock_bh(&in->nh_lock);
+		if (!nh)
+			break;
+		ito_nh_refresh(in, nh);
+
+		spin_lock_bh(&in->nh_lock);
+		if (!--nh->users) {
+			rhashtable_remove_fast(&in->nexthops, &nh->node, ito_nh_params);
+			list_del_init(&nh->dirty);
+			kfree_rcu(nh, rcu);
+		}
+		spin_unlock_bh(&in->nh_lock);
+	}
+	mutex_unlock(&in->lock);
+}
+
+/* netevent: atomic context. Mark the next hop, leave the rest to work. */
+static int ito_nh_netevent(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct ito_nh_key key = {};
+	struct neighbour *n = ptr;
+	struct ito_net *in;
+	struct ito_nh *nh;
+
+	if (event != NETEVENT_NEIGH_UPDATE || !n->dev)
+		return NOTIFY_DONE;
+	if (n->tbl->family == AF_INET) {
+		key.family = NFPROTO_IPV4;
+		memcpy(&key.addr.ip, n->primary_key, sizeof(key.addr.ip));
+	} else if (n->tbl->family == AF_INET6) {
+		key.family = NFPROTO_IPV6;
+		memcpy(&key.addr.in6, n->primary_key, sizeof(key.addr.in6));
+	} else {
+		return NOTIFY_DONE;
+	}
+	key.ifindex = n->dev->ifindex;
+	in = ito_net(dev_net(n->dev));
+	if (!READ_ONCE(in->nh_ready))
+		return NOTIFY_DONE;
+
+	spin_lock_bh(&in->nh_lock);
+	nh = rhashtable_lookup_fast(&in->nexthops, &key, ito_nh_params);
+	if (nh && list_empty(&nh->dirty)) {
+		list_add_tail(&nh->dirty, &in->nh_dirty);
+		queue_work(system_wq, &in->nh_work);
+	}
+	spin_unlock_bh(&in->nh_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block ito_nh_netevent_nb = {
+	.notifier_call = ito_nh_netevent,
+};
+
+/* Where the FIB sends one direction now: its device and next hop. */
+static int ito_nh_route4(struct ito_net *in, const struct ito_ft_key *k,
+			 const struct ito_rewrite *rw, struct net_device **dev,
+			 union nf_inet_addr *gw, u32 *mtu)
+{
+	struct flowi4 fl4 = {
+		.flowi4_iif = k->iif,
+		.flowi4_proto = k->proto,
+		.daddr = rw->daddr.ip,
+		.saddr = k->saddr.ip,
+	};
+	struct fib_nh_common *nhc;
+	struct fib_result res;
+	int err;
+
+	rcu_read_lock();
+	err = fib_lookup(in->net, &fl4, &res, 0);
+	nhc = err ? NULL : res.nhc;
+	if (!nhc || res.type != RTN_UNICAST || !nhc->nhc_dev ||
+	    (nhc->nhc_gw_family && nhc->nhc_gw_family != AF_INET)) {
+		rcu_read_unlock();
+		return -ENETUNREACH;
+	}
+	*dev = nhc->nhc_dev;
+	memset(gw, 0, sizeof(*gw));
+	gw->ip = nhc->nhc_gw_family ? nhc->nhc_gw.ipv4 : rw->daddr.ip;
+	*mtu = READ_ONCE((*dev)->mtu);
+	rcu_read_unlock();
+	return 0;
+}
+
+static int ito_nh_route6(struct ito_net *in, const struct ito_ft_key *k,
+			 const struct ito_rewrite *rw, struct net_device **dev,
+			 union nf_inet_addr *gw, u32 *mtu)
+{
+	struct flowi6 fl6 = {
+		.flowi6_proto = k->proto,
+		.daddr = rw->daddr.in6,
+		.saddr = k->saddr.in6,
+	};
+	struct dst_entry *dst;
+	int err;
+
+	dst = ip6_route_output(in->net, NULL, &fl6);
+	err = dst->error;
+	if (!err && (!dst->dev || (dst->dev->flags & IFF_LOOPBACK)))
+		err = -ENETUNREACH;
+	if (!err) {
+		*dev = dst->dev;
+		gw->in6 = *rt6_nexthop((struct rt6_info *)dst, &fl6.daddr);
+		*mtu = dst_mtu(dst);
+	}
+	dst_release(dst);
+	return err;
+}
+
+/*
+ * Check one direction of an offloaded flow against the FIB; move it to
+ * its new egress port and next hop, or back to the slow path.
+ * Return: true if the flow changed.
+ */
+static bool ito_nh_recheck(struct ito_net *in, struct ito_flow *flow, int dir)
+{
+	struct net_device *dev = NULL;
+	struct ito_ft_entry snap;
+	union nf_inet_addr gw;
+	struct ito_port *port;
+	u32 mtu = 0;
+	int err;
+
+	spin_lock_bh(&flow->lock);
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
+		spin_unlock_bh(&flow->lock);
+		return false;
+	}
+	snap.key = flow->ft[dir]->key;
+	snap.rw = flow->ft[dir]->rw;
+	spin_unlock_bh(&flow->lock);
+
+	if (snap.key.family == NFPROTO_IPV4)
+		err = ito_nh_route4(in, &snap.key, &snap.rw, &dev, &gw, &mtu);
+	else
+		err = ito_nh_route6(in, &snap.key, &snap.rw, &dev, &gw, &mtu);
+	if (!err && dev == snap.rw.out_dev &&
+	    nf_inet_addr_cmp(&gw, &flow->route[dir].nexthop))
+		return false;		/* unchanged */
+
+	port = err ? NULL : ito_port_lookup(in, dev->ifindex);
+	if (!port || ito_offload_move(in, flow, dir, port, &gw, mtu))
+		ito_nh_fall_back(in, flow);
+	return true;
+}
+
+static void ito_nh_route_work(struct work_struct *work)
+{
+	struct ito_net *in = container_of(work, struct ito_net, route_work);
+	struct ito_flow *flow;
+	unsigned long id;
+	int dir;
+
+	mutex_lock(&in->lock);
+	xa_for_each(&in->flow_ids, id, flow) {
+		if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOADED)
+			continue;
+		for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+			ito_nh_recheck(in, flow, dir);
+		cond_resched();
+	}
+	ito_hw_reap(in);
+	mutex_unlock(&in->lock);
+}
+
+/* FIB notifier: RTNL or atomic context. Only sessions care. */
+static int ito_nh_fib_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct ito_net *in = container_of(nb, struct ito_net, fib_nb);
+
+	switch (event) {
+	case FIB_EVENT_ENTRY_REPLACE:
+	case FIB_EVENT_ENTRY_APPEND:
+	case FIB_EVENT_ENTRY_ADD:
+	case FIB_EVENT_ENTRY_DEL:
+	case FIB_EVENT_RULE_ADD:
+	case FIB_EVENT_RULE_DEL:
+	case FIB_EVENT_NH_DEL:
+		if (READ_ONCE(in->nsessions))
+			queue_work(system_wq, &in->route_work);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+int ito_nh_net_init(struct ito_net *in)
+{
+	int err;
+
+	spin_lock_init(&in->nh_lock);
+	INIT_LIST_HEAD(&in->nh_dirty);
+	INIT_WORK(&in->nh_work, ito_nh_work);
+	INIT_WORK(&in->route_work, ito_nh_route_work);
+	err = rhashtable_init(&in->nexthops, &ito_nh_params);
+	if (err)
+		return err;
+	in->fib_nb.notifier_call = ito_nh_fib_event;
+	err = register_fib_notifier(in->net, &in->fib_nb, NULL, NULL);
+	if (err) {
+		rhashtable_destroy(&in->nexthops);
+		return err;
+	}
+	WRITE_ONCE(in->nh_ready, true);
+	return 0;
+}
+
+/* Every session has ended. */
+void ito_nh_net_uninit(struct ito_net *in)
+{
+	WRITE_ONCE(in->nh_ready, false);
+	unregister_fib_notifier(in->net, &in->fib_nb);
+	cancel_work_sync(&in->route_work);
+	cancel_work_sync(&in->nh_work);
+	WARN_ON(atomic_read(&in->nexthops.nelems));
+	rhashtable_destroy(&in->nexthops);
+}
+
+int __init ito_nh_init(void)
+{
+	return register_netevent_notifier(&ito_nh_netevent_nb);
+}
+
+void ito_nh_uninit(void)
+{
+	unregister_netevent_notifier(&ito_nh_netevent_nb);
+}
