@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Live next-hop updates: while flows are offloaded, the next hop's MAC
+# changes and the route moves to a second router; the sessions follow
+# without going back to the slow path, and a route to nowhere returns
+# them to it. Runs inside the test VM.
+#
+#   [ito-cli] c0 -- f0 [ito-fw] f1 -- s0 [ito-srv: 10.9.9.9 on lo]
+#                           f2 -- r0 [ito-rtr] r1 -- s1 [ito-srv]
+#   10.0.1.2        10.0.3.1/24   10.0.3.2     10.0.4.1   10.0.4.2
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/topo.sh"
+
+ITOD=${ITOD:-$TOP/userspace/itod/itod}
+ECHO=$here/udp_echo.py
+tmp=$(mktemp -d)
+itod_pid=
+cleanup()
+{
+	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
+	kill $(jobs -p) 2>/dev/null
+	wait 2>/dev/null
+	topo_down
+	ip netns del ito-rtr 2>/dev/null
+	rmmod ito 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+rtr() { ip netns exec ito-rtr "$@"; }
+counter() { fwctl -j counters | jq ".$1"; }
+flow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
+state() { flow "$1" | jq -r .state; }
+is_state() { [ "$(state "$1")" = "$2" ]; }
+offload_pkts() { flow "$1" | jq '.offload_pkts // 0'; }
+
+plan 14
+
+modprobe nf_conntrack
+rmmod ito 2>/dev/null
+insmod "$ITO_KO" || exit 1
+topo_up
+ip netns add ito-rtr
+ip -n ito-rtr link set lo up
+ip link add f2 netns ito-fw type veth peer name r0 netns ito-rtr
+ip link add r1 netns ito-rtr type veth peer name s1 netns ito-srv
+fw ip addr add 10.0.3.1/24 dev f2
+rtr ip addr add 10.0.3.2/24 dev r0
+rtr ip addr add 10.0.4.1/24 dev r1
+srv ip addr add 10.0.4.2/24 dev s1
+srv ip addr add 10.9.9.9/32 dev lo
+fw ip link set f2 up
+rtr ip link set r0 up
+rtr ip link set r1 up
+srv ip link set s1 up
+rtr sysctl -qw net.ipv4.ip_forward=1
+rtr ip route add 10.9.9.9/32 via 10.0.4.2
+srv sysctl -qw net.ipv4.conf.all.rp_filter=0
+srv sysctl -qw net.ipv4.conf.s1.rp_filter=0
+fw ip route add 10.9.9.9/32 via 10.0.2.2
+
+fwctl port add f0
+fwctl port add f1
+fwctl port add f2
+fwctl set min-rate 0 udp-ageing 30
+echo "default offload" >"$tmp/itod.conf"
+ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
+itod_pid=$!
+ip netns exec ito-srv python3 "$ECHO" server 7000 "$tmp/echo.log" 10.9.9.9 &
+ip netns exec ito-rtr tcpdump -i r0 -e -nn -l udp >"$tmp/rtr.pcap.txt" 2>/dev/null &
+sleep 1
+
+# 4000 datagrams, 100/s: 40 s of traffic to change things under
+ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 1500 4000 0.01 100 >"$tmp/c1500" &
+client=$!
+check "UDP flow offloaded via the server's own link" wait_for 5 is_state '.sport==1500' offloaded
+
+# --- the route moves to the second router ---------------------------------
+u0=$(counter flow_offload_session_update)
+p0=$(offload_pkts '.sport==1500')
+fw ping -c 1 -W 2 10.0.3.2 >/dev/null	# a router knows its neighbours
+fw ip route replace 10.9.9.9/32 via 10.0.3.2 dev f2
+check "session update counted for the route change" \
+	wait_for 3 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_session_update) -gt $u0 ]"
+check "the flow stays offloaded" is_state '.sport==1500' offloaded
+mac1=$(ip -n ito-rtr -j link show r0 | jq -r '.[0].address')
+check "packets reach the second router (to $mac1)" wait_for 3 bash -c "[ \$(grep -c '> $mac1, .*> 10.9.9.9.7000' '$tmp/rtr.pcap.txt') -gt 10 ]"
+check "and still bypass the stack" wait_for 3 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq '[.[]|select(.sport==1500)][0].offload_pkts') -gt $((p0 + 50)) ]"
+
+# --- the next hop's MAC changes ---------------------------------------------
+u0=$(counter flow_offload_session_update)
+mac2=02:00:00:00:0a:02
+rtr ip link set r0 address $mac2
+fw ip neigh replace 10.0.3.2 lladdr $mac2 dev f2 nud permanent
+check "session update counted for the new MAC" \
+	wait_for 3 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_session_update) -gt $u0 ]"
+check "packets arrive with the new MAC" wait_for 3 bash -c "[ \$(grep -c '> $mac2, .*> 10.9.9.9.7000' '$tmp/rtr.pcap.txt') -gt 10 ]"
+check "the flow is still offloaded" is_state '.sport==1500' offloaded
+check "flow get shows the new next hop's MAC" \
+	bash -c "ip netns exec ito-fw '$ITOCTL' -j flow get $(flow '.sport==1500' | jq .id) | jq -e '.paths[0].eth_dst == \"$mac2\"'"
+
+# --- a route to nowhere ---------------------------------------------------------
+fw ip route replace unreachable 10.9.9.9/32
+check "a route to nowhere returns the flow to the slow path" \
+	wait_for 3 bash -c "[ \"\$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq -r '[.[]|select(.sport==1500)][0].state')\" != offloaded ]"
+fw ip route replace 10.9.9.9/32 via 10.0.2.2
+check "with the route back, it is offloaded again" wait_for 5 is_state '.sport==1500' offloaded
+wait $client
+got=$(cat "$tmp/c1500")
+check "the client kept getting echoes throughout ($got of 4000)" test "$got" -ge 3000
+check "no session left behind on a removed next hop" \
+	bash -c "ip netns exec ito-fw '$ITOCTL' flow flush && [ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+kill "$itod_pid"
+itod_pid=
+check "ito unloads cleanly" bash -c "sleep 0.5; rmmod ito"
+
+finish
