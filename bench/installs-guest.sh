@@ -98,7 +98,9 @@ run()
 	fwctl port add simrep0 offload $mode
 	fwctl port add simrep1 offload $mode
 	fwctl set offload no
-	ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 "$sport" "$NFLOWS" 1 0.5 >"$tmp/echoed"
+	# Eligibility is judged on packets after the verdict: three rounds,
+	# the agent decides during the first, the later ones make them eligible.
+	ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 "$sport" "$NFLOWS" 3 3 >"$tmp/echoed"
 	n=0
 	for _ in $(seq 60); do
 		n=$(n_state offload-pending)
