@@ -47,6 +47,7 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_HW_SESSION_INSERT]		= "hw_session_insert",
 	[ITO_CNT_HW_ACTIVE_SESSION]		= "hw_active_session",
 	[ITO_CNT_HW_FALLBACK_SW]		= "hw_fallback_sw",
+	[ITO_CNT_HW_PROMOTED]			= "hw_promoted",
 };
 
 int ito_counters_init(struct ito_net *in)

@@ -331,12 +331,14 @@ static void ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int d
 /**
  * ito_hw_install - place a session's two rules in hardware
  * @in: the instance; caller holds @in->lock
- * @e: the session's software entries, built, by direction
+ * @e: the session's software entries (or copies of them), by direction
+ * @h_dest: their next hops' MACs, ETH_ALEN bytes per direction
  *
  * Return: the session; NULL when its ports are not both bound to hardware
  * (a software session); an ERR_PTR when the device refused a rule.
  */
-struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **e)
+struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **e,
+				      const u8 *h_dest)
 {
 	struct ito_port *ip[IP_CT_DIR_MAX], *op[IP_CT_DIR_MAX];
 	struct ito_hw_session *hs;
@@ -353,11 +355,8 @@ struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **
 	if (!hs)
 		return ERR_PTR(-ENOMEM);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		u8 h_dest[ETH_ALEN];
-
-		ito_nh_mac(e[dir]->nh, h_dest);
-		err = ito_hw_rule_add(in, hs, dir, 0, e[dir], h_dest, ip[dir],
-				      op[dir]);
+		err = ito_hw_rule_add(in, hs, dir, 0, e[dir], h_dest + dir * ETH_ALEN,
+				      ip[dir], op[dir]);
 		if (err) {
 			while (--dir >= 0)
 				ito_hw_rule_del(in, hs, dir);

@@ -203,6 +203,7 @@ struct ito_flow {
 	struct ito_route route[IP_CT_DIR_MAX];
 	struct ito_ft_entry *ft[IP_CT_DIR_MAX];	/* while offloaded */
 	struct ito_hw_session *hw;	/* while offloaded to hardware */
+	unsigned long hw_retry;		/* jiffies: next try to move to hardware */
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
 	bool queued;			/* on ito_net.pending */
@@ -381,7 +382,8 @@ int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 		     struct netlink_ext_ack *extack);
 void ito_hw_port_unbind(struct ito_net *in, struct ito_port *port);
 struct ito_hw_session *ito_hw_install(struct ito_net *in,
-				      struct ito_ft_entry **e);
+				      struct ito_ft_entry **e,
+				      const u8 *h_dest);
 void ito_hw_release(struct ito_net *in, struct ito_hw_session *hs);
 void ito_hw_reap(struct ito_net *in);
 void ito_hw_poll(struct ito_net *in, struct ito_hw_session *hs);

@@ -31,6 +31,8 @@
 #include "ito.h"
 
 #define ITO_ADMIT_INTERVAL	(HZ / 10)
+/* a software session on hardware-bound ports tries the hardware again */
+#define ITO_HW_RETRY		(5 * HZ)
 
 static const struct rhashtable_params ito_ft_params = {
 	.head_offset		= offsetof(struct ito_ft_entry, node),
@@ -198,6 +200,7 @@ static bool ito_offload_hw_only(struct ito_net *in, struct ito_ft_entry **e)
 static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 {
 	struct ito_ft_entry *e[IP_CT_DIR_MAX] = {};
+	u8 h_dest[IP_CT_DIR_MAX * ETH_ALEN];
 	struct ito_hw_session *hs;
 	int dir, err;
 
@@ -222,7 +225,9 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		goto err_free;
 	}
 
-	hs = ito_hw_install(in, e);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+		ito_nh_mac(e[dir]->nh, h_dest + dir * ETH_ALEN);
+	hs = ito_hw_install(in, e, h_dest);
 	if (IS_ERR(hs)) {
 		/* the device refused: software, or the slow path for now */
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL);
@@ -232,6 +237,7 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 			goto err_free;
 		}
 		ito_counter_inc(in, ITO_CNT_HW_FALLBACK_SW);
+		flow->hw_retry = jiffies + ITO_HW_RETRY;
 	} else if (!hs && ito_offload_hw_only(in, e)) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
 		err = -EOPNOTSUPP;
@@ -552,6 +558,59 @@ int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
 	return ito_hw_update(in, flow, dir);
 }
 
+/*
+ * A session that fell back to software when the hardware refused it moves
+ * there once it has room, within the update budget. Caller holds
+ * @in->lock.
+ */
+static void ito_offload_promote(struct ito_net *in, struct ito_flow *flow)
+{
+	struct ito_ft_entry snap[IP_CT_DIR_MAX], *e[IP_CT_DIR_MAX], *live[IP_CT_DIR_MAX];
+	u8 h_dest[IP_CT_DIR_MAX * ETH_ALEN];
+	struct ito_hw_session *hs;
+	int dir;
+
+	spin_lock_bh(&flow->lock);
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED || flow->hw ||
+	    !flow->hw_retry || time_before(jiffies, flow->hw_retry)) {
+		spin_unlock_bh(&flow->lock);
+		return;
+	}
+	flow->hw_retry = jiffies + ITO_HW_RETRY;
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		live[dir] = flow->ft[dir];
+		snap[dir].key = live[dir]->key;
+		snap[dir].rw = live[dir]->rw;
+		snap[dir].flow = flow;
+		ito_nh_mac(live[dir]->nh, h_dest + dir * ETH_ALEN);
+		e[dir] = &snap[dir];
+	}
+	spin_unlock_bh(&flow->lock);
+
+	if (!ito_tokens_take(in, false))
+		return;
+	hs = ito_hw_install(in, e, h_dest);
+	if (IS_ERR_OR_NULL(hs))
+		return;
+
+	spin_lock_bh(&flow->lock);
+	if (flow->state == ITO_FLOW_STATE_OFFLOADED && !flow->hw &&
+	    flow->ft[0] == live[0] && flow->ft[1] == live[1]) {
+		flow->hw = hs;
+		set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
+		hs = NULL;
+	}
+	spin_unlock_bh(&flow->lock);
+	if (hs) {		/* torn down meanwhile */
+		ito_hw_release(in, hs);
+		ito_hw_reap(in);
+		return;
+	}
+	ito_counter_inc(in, ITO_CNT_HW_PROMOTED);
+	ito_counter_inc(in, ITO_CNT_HW_SESSION_INSERT);
+	ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
+}
+
 /* GC: end an offloaded flow idle beyond its protocol's ageing. Caller holds
  * @in->lock.
  */
@@ -567,6 +626,8 @@ void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
 	spin_unlock_bh(&flow->lock);
 	if (hs)
 		ito_hw_poll(in, hs);	/* freed only by a holder of in->lock */
+	else
+		ito_offload_promote(in, flow);
 
 	spin_lock_bh(&flow->lock);
 	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {

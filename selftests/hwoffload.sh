@@ -109,7 +109,7 @@ sim_topo_up()
 	fw sysctl -qw net.netfilter.nf_conntrack_acct=1
 }
 
-plan 57
+plan 59
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -284,22 +284,25 @@ fwctl port add simrep0 offload auto
 echo 20 >"$SIM/capacity"
 f0=$(counter hw_fallback_sw)
 m0=$(counter flow_offload_add_msg_failed)
-ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 5000 11 60 0.1 >"$tmp/c5000" &
+ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 5000 10 60 0.1 >"$tmp/c5000" &
 client=$!
-check "11 sessions offloaded" wait_for 8 bash -c \
-	"[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 11 ]"
-check "10 of them in hardware (20 rules)" test "$(counter hw_active_session) $(sim_rules)" = "10 20"
-check "the 11th fell back to software, counted" \
-	test "$(( $(counter hw_fallback_sw) - f0 ))" = 1 -a "$(counter flow_offload_add_msg_failed)" -gt "$m0"
+check "10 sessions in hardware (20 rules)" wait_for 8 bash -c \
+	"[ \"\$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_active_session) \$(grep -c . $SIM/rules)\" = '10 20' ]"
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 5100 900 0.02 100 >"$tmp/c5100" &
+client11=$!
+check "the 11th session is offloaded too" wait_for 5 is_state '.sport==5100' offloaded
+check "in software: it fell back, counted" \
+	test "$(( $(counter hw_fallback_sw) - f0 ))" = 1 -a "$(counter flow_offload_add_msg_failed)" -gt "$m0" \
+	-a "$(fwctl -j flow get "$(flow_id '.sport==5100')" | jq -r '.paths[0].where')" = sw
 check "the simulator counted a refusal for capacity" test "$(sim_stat replace_refused_capacity)" -ge 1
 wait $client
-check "none of 660 datagrams lost" test "$(cat "$tmp/c5000")" = 660
-wait_for 10 no_sessions
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 5100 60 0.02 100 >/dev/null &
-client=$!
-check "rules freed: a new session goes to hardware again" \
-	wait_for 4 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_active_session) = 1 ]"
-wait $client
+check "none of 600 datagrams of the ten lost" test "$(cat "$tmp/c5000")" = 600
+check "once the ten aged out, the 11th moved to hardware" wait_for 15 bash -c \
+	"[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_promoted) = 1 ]"
+check "its rules are in the simulator, its paths in hardware" \
+	test "$(grep -c 'port 5100' "$SIM/rules") $(fwctl -j flow get "$(flow_id '.sport==5100')" | jq -c '[.paths[].where]')" = '2 ["hw","hw"]'
+wait $client11
+check "the 11th lost nothing through the move (900 echoed)" test "$(cat "$tmp/c5100")" = 900
 echo 0 >"$SIM/capacity"
 
 # --- rate: the device takes 4 rules/s, iperf3 loses nothing ----------------

@@ -191,6 +191,7 @@ enum ito_counter {
 	ITO_CNT_HW_SESSION_INSERT,	/* sessions whose two rules went to hardware */
 	ITO_CNT_HW_ACTIVE_SESSION,	/* gauge: sessions in hardware now */
 	ITO_CNT_HW_FALLBACK_SW,		/* refused by hardware, run in software */
+	ITO_CNT_HW_PROMOTED,		/* software sessions later moved to hardware */
 
 	__ITO_CNT_MAX
 };
