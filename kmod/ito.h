@@ -98,6 +98,7 @@ struct ito_rewrite {
 	__be16 dport;
 	u8 nat;				/* ITO_NAT_* */
 	u32 mtu;
+	bool vwire;			/* bridged: MACs and TTL left alone */
 };
 
 struct ito_ft_stats {
@@ -178,6 +179,7 @@ struct ito_flow {
 	u64 offload_bytes;
 	bool queued;			/* on ito_net.pending */
 	struct list_head pending;	/* under ito_net.pending_lock */
+	bool vwire;			/* bridged between a vwire pair */
 };
 
 /**
@@ -213,6 +215,8 @@ struct ito_flow {
  * @hw_reap: hardware sessions detached in the packet path, whose rules
  *	the reap work removes
  * @hw_reap_work: see above
+ * @nvwire: vwire ports enrolled; the bridge hook is on while there are any
+ * @br_hook_ops: the bridge forward hook (vWire traffic)
  */
 struct ito_net {
 	struct net *net;
@@ -244,6 +248,9 @@ struct ito_net {
 	spinlock_t hw_reap_lock;	/* see above */
 	struct list_head hw_reap;
 	struct work_struct hw_reap_work;
+
+	unsigned int nvwire;
+	struct nf_hook_ops br_hook_ops;
 };
 
 extern unsigned int ito_net_id;
@@ -298,6 +305,8 @@ static inline struct ito_port *ito_port_lookup(struct ito_net *in, int ifindex)
 /* hook.c */
 int ito_hook_enable(struct ito_net *in);
 void ito_hook_disable(struct ito_net *in);
+int ito_hook_vwire_enable(struct ito_net *in);
+void ito_hook_vwire_disable(struct ito_net *in);
 
 /* flow.c */
 int ito_flow_net_init(struct ito_net *in);
