@@ -47,8 +47,8 @@ nft_count()
 	ip netns exec "$1" nft -j list chain "$2" "$3" "$4" |
 		jq -e "[.nftables[].rule?|select(.comment==\"$5\")|.expr[].counter?|select(.)|.packets][0]|numbers"
 }
-fwd_pkts() { nft_count ito-fw bridge t fwd fwd; }
-invalid_pkts() { nft_count ito-fw bridge t fwd invalid; }
+fwd_pkts() { nft_count ito-fw bridge t c_fwd fwd; }
+invalid_pkts() { nft_count ito-fw bridge t c_fwd invalid; }
 # packets that arrived with a TTL other than the sender's 64
 ttl_changed() { echo $(($(nft_count ito-cli inet h in ttl) + $(nft_count ito-srv inet h in ttl))); }
 no_sessions() { [ "$(counter flow_offload_active_session)" = 0 ]; }
@@ -85,7 +85,7 @@ vw_up()
 	# "priority filter": ito's bridge hook comes right after this chain
 	fw nft -f - <<-'NFT'
 	table bridge t {
-		chain fwd {
+		chain c_fwd {
 			type filter hook forward priority filter;
 			ct state invalid counter drop comment "invalid"
 			counter comment "fwd"
