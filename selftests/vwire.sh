@@ -82,13 +82,14 @@ vw_up()
 		}
 		NFT
 	done
-	# "priority filter": ito's bridge hook comes right after this chain
+	# "priority filter": ito's bridge hook comes right after this chain;
+	# "fwd" counts the tests' TCP and UDP, not ARP or IPv6 housekeeping
 	fw nft -f - <<-'NFT'
 	table bridge t {
 		chain c_fwd {
 			type filter hook forward priority filter;
 			ct state invalid counter drop comment "invalid"
-			counter comment "fwd"
+			meta l4proto { tcp, udp } counter comment "fwd"
 		}
 	}
 	NFT
