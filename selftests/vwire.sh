@@ -126,7 +126,7 @@ vw_suite()
 	# --- UDP ------------------------------------------------------------
 	p0=$(counter fastpath_pkts)
 	[ "$mode" = hw ] && h0=$(sim_stat hits)
-	cli python3 "$ECHO" client 10.0.9.3 7000 1500 200 0.02 100 >"$tmp/c1500" &
+	cli python3 "$ECHO" client 10.0.9.3 7000 1500 200 0.05 100 >"$tmp/c1500" &
 	local client=$!
 	check "$mode: UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
 	f=$(flow '.sport==1500')
