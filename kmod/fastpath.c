@@ -12,6 +12,10 @@
  * below, and a tagged frame is looked up as entering by the VLAN device of
  * its tag. Sending on a VLAN device tags the frame, so an ingress tag is
  * popped, pushed or rewritten by where the flow enters and leaves.
+ *
+ * vWire: a bridged flow's frames are addressed to the far host, not to us
+ * (PACKET_OTHERHOST). They leave by the peer port with the Ethernet header
+ * they came with and their TTL as it was; only the tag follows the ports.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -123,21 +127,28 @@ static bool ito_fits_mtu(const struct sk_buff *skb, u32 mtu)
 	return skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu);
 }
 
-/* Account, rewrite and send: the packet is ours from here on. */
-static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
-			      struct sk_buff *skb, const struct ito_l4 *l4,
-			      __be16 proto)
+static void ito_fastpath_count(struct ito_net *in, struct ito_ft_entry *e,
+			       const struct sk_buff *skb)
 {
-	const struct ito_rewrite *rw = &e->rw;
 	struct ito_ft_stats *st = this_cpu_ptr(e->stats);
 	unsigned long now = jiffies;
-	struct ethhdr *eth;
 
 	st->pkts++;
 	st->bytes += skb->len;
 	if (READ_ONCE(e->last_used) != now)
 		WRITE_ONCE(e->last_used, now);
 	ito_counter_inc(in, ITO_CNT_FASTPATH_PKTS);
+}
+
+/* Account, rewrite and send: the packet is ours from here on. */
+static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
+			      struct sk_buff *skb, const struct ito_l4 *l4,
+			      __be16 proto)
+{
+	const struct ito_rewrite *rw = &e->rw;
+	struct ethhdr *eth;
+
+	ito_fastpath_count(in, e, skb);
 
 	if (proto == htons(ETH_P_IP)) {
 		if (rw->nat)
@@ -160,6 +171,23 @@ static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
 	dev_queue_xmit(skb);
 }
 
+/*
+ * Account and send a vWire packet: the Ethernet header it arrived with is
+ * still in front of the network header (the caller checked), tag aside.
+ */
+static void ito_fastpath_xmit_vwire(struct ito_net *in, struct ito_ft_entry *e,
+				    struct sk_buff *skb)
+{
+	ito_fastpath_count(in, e, skb);
+	skb_forward_csum(skb);
+	/* the egress port, a VLAN device if tagged, adds its own tag */
+	__vlan_hwaccel_clear_tag(skb);
+	skb_push(skb, ETH_HLEN);
+	skb_reset_mac_header(skb);
+	skb->dev = e->rw.out_dev;
+	dev_queue_xmit(skb);
+}
+
 static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
@@ -172,7 +200,8 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 
 	struct net_device *in_dev = state->in;
 
-	if (skb->pkt_type != PACKET_HOST)
+	/* to us (routed), or to a host behind a vwire peer (bridged) */
+	if (skb->pkt_type != PACKET_HOST && skb->pkt_type != PACKET_OTHERHOST)
 		return NF_ACCEPT;
 	/* A tagged frame belongs to the VLAN device on top, the port. */
 	if (skb_vlan_tag_present(skb)) {
@@ -230,6 +259,10 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	e = ito_offload_lookup(in, &key);
 	if (!e)
 		return NF_ACCEPT;
+	/* a routed entry takes frames to us, a vWire entry the others */
+	if (e->rw.vwire ? skb->pkt_type != PACKET_OTHERHOST :
+			  skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
 	if (unlikely(fin_rst)) {
 		/* conntrack must be ready for this packet before it sees it */
 		if (ito_offload_teardown(in, e->flow))
@@ -246,6 +279,12 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	    skb_cow_head(skb, ETH_HLEN))
 		return NF_ACCEPT;
 
+	if (e->rw.vwire) {
+		if (skb_mac_offset(skb) != -ETH_HLEN)
+			return NF_ACCEPT;
+		ito_fastpath_xmit_vwire(in, e, skb);
+		return NF_STOLEN;
+	}
 	ito_fastpath_xmit(in, e, skb, &l4, skb->protocol);
 	return NF_STOLEN;
 }

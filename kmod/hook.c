@@ -4,9 +4,15 @@
  * filter rules, find or start its flow, account it, copy it to the agent
  * while the flow is under inspection, drop it if the flow is blocked, and
  * learn what the offload of a flow with the offload verdict needs.
+ *
+ * Routed traffic is seen at the IPv4 and IPv6 forward hooks. Bridged
+ * traffic between the two ports of a vwire pair is seen at the bridge
+ * forward hook, with the conntrack entry nf_conntrack_bridge gave it; the
+ * same per-packet logic serves both.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -15,6 +21,8 @@
 
 /* After the filter table: packets the firewall drops are never shown. */
 #define ITO_HOOK_PRIORITY	(NF_IP_PRI_FILTER + 10)
+/* The same for bridged traffic: after the bridge family's filter chains. */
+#define ITO_BR_HOOK_PRIORITY	(NF_BR_PRI_FILTER_BRIDGED + 10)
 
 /* What the hook does with a packet, decided under the flow's lock. */
 #define ITO_DO_COPY		BIT(0)	/* copy it to the agent */
@@ -57,6 +65,47 @@ out:
 	return todo;
 }
 
+/*
+ * A vWire direction's "route" is the peer port it is bridged to: no next
+ * hop, and the MTU of that device.
+ */
+static void ito_vwire_learn(struct ito_flow *flow, int dir,
+			    const struct net_device *out)
+{
+	spin_lock(&flow->lock);
+	flow->vwire = true;
+	flow->route[dir].out_ifindex = out->ifindex;
+	flow->route[dir].mtu = READ_ONCE(out->mtu);
+	spin_unlock(&flow->lock);
+}
+
+/* The packet path proper, once the packet's flow is known. */
+static unsigned int ito_hook_flow(struct ito_net *in, struct ito_flow *flow,
+				  struct sk_buff *skb,
+				  enum ip_conntrack_info ctinfo,
+				  const struct nf_hook_state *state, bool vwire)
+{
+	int dir = CTINFO2DIR(ctinfo);
+	unsigned int todo;
+	u32 seq = 0;
+
+	todo = ito_flow_account(in, flow, dir, skb->len, state->in->ifindex, &seq);
+	if (todo & ITO_DO_DROP) {
+		ito_counter_inc(in, ITO_CNT_BLOCKED_PKTS);
+		return NF_DROP;
+	}
+	if (todo & ITO_DO_COPY)
+		ito_agent_send_copy(in, flow, skb, dir, seq);
+	if (todo & ITO_DO_CONSIDER) {
+		if (vwire)
+			ito_vwire_learn(flow, dir, state->out);
+		ito_offload_consider(in, flow, skb, dir);
+	}
+	if (todo & ITO_DO_RCV_CPU)
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_RCV_CPU);
+	return NF_ACCEPT;
+}
+
 static unsigned int ito_hook(void *priv, struct sk_buff *skb,
 			     const struct nf_hook_state *state)
 {
@@ -64,9 +113,6 @@ static unsigned int ito_hook(void *priv, struct sk_buff *skb,
 	enum ip_conntrack_info ctinfo;
 	struct ito_flow *flow;
 	struct nf_conn *ct;
-	unsigned int todo;
-	u32 seq = 0;
-	int dir;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo == IP_CT_UNTRACKED)
@@ -79,21 +125,42 @@ static unsigned int ito_hook(void *priv, struct sk_buff *skb,
 		flow = ito_flow_create(in, ct);
 		if (!flow)
 			return NF_ACCEPT;
+	} else if (READ_ONCE(flow->vwire)) {
+		/* bridged, yet shown to IP hooks (br_netfilter): seen there */
+		return NF_ACCEPT;
 	}
+	return ito_hook_flow(in, flow, skb, ctinfo, state, false);
+}
 
-	dir = CTINFO2DIR(ctinfo);
-	todo = ito_flow_account(in, flow, dir, skb->len, state->in->ifindex, &seq);
-	if (todo & ITO_DO_DROP) {
-		ito_counter_inc(in, ITO_CNT_BLOCKED_PKTS);
-		return NF_DROP;
+/*
+ * Bridged traffic: only what goes from a vwire port straight to its peer.
+ * The bridge has set skb->data to the network header, as in the IP hooks.
+ */
+static unsigned int ito_hook_vwire(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct ito_net *in = priv;
+	enum ip_conntrack_info ctinfo;
+	struct ito_port *port;
+	struct ito_flow *flow;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo == IP_CT_UNTRACKED || !state->in || !state->out)
+		return NF_ACCEPT;
+	port = ito_port_lookup(in, state->in->ifindex);
+	if (!port || port->mode != ITO_PORT_MODE_VWIRE ||
+	    port->peer_ifindex != state->out->ifindex)
+		return NF_ACCEPT;
+
+	flow = ito_flow_lookup(in, ct);
+	if (!flow) {
+		flow = ito_flow_create(in, ct);
+		if (!flow)
+			return NF_ACCEPT;
+		WRITE_ONCE(flow->vwire, true);
 	}
-	if (todo & ITO_DO_COPY)
-		ito_agent_send_copy(in, flow, skb, dir, seq);
-	if (todo & ITO_DO_CONSIDER)
-		ito_offload_consider(in, flow, skb, dir);
-	if (todo & ITO_DO_RCV_CPU)
-		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_RCV_CPU);
-	return NF_ACCEPT;
+	return ito_hook_flow(in, flow, skb, ctinfo, state, true);
 }
 
 /* Caller holds @in->lock. Conntrack is switched on for the namespace. */
@@ -143,4 +210,53 @@ void ito_hook_disable(struct ito_net *in)
 	nf_unregister_net_hooks(in->net, in->hook_ops, ARRAY_SIZE(in->hook_ops));
 	nf_ct_netns_put(in->net, NFPROTO_INET);
 	in->hooks_on = false;
+}
+
+/**
+ * ito_hook_vwire_enable - a vwire port arrives
+ * @in: the instance; caller holds @in->lock
+ *
+ * The first one switches conntrack on for bridged traffic in the
+ * namespace (which loads nf_conntrack_bridge if it must) and registers the
+ * bridge forward hook.
+ *
+ * Return: 0, or an error when bridged traffic cannot be tracked.
+ */
+int ito_hook_vwire_enable(struct ito_net *in)
+{
+	struct nf_hook_ops *ops = &in->br_hook_ops;
+	int err;
+
+	lockdep_assert_held(&in->lock);
+	if (in->nvwire++)
+		return 0;
+	err = nf_ct_netns_get(in->net, NFPROTO_BRIDGE);
+	if (err)
+		goto err_count;
+	memset(ops, 0, sizeof(*ops));
+	ops->hook = ito_hook_vwire;
+	ops->pf = NFPROTO_BRIDGE;
+	ops->hooknum = NF_BR_FORWARD;
+	ops->priority = ITO_BR_HOOK_PRIORITY;
+	ops->priv = in;
+	err = nf_register_net_hook(in->net, ops);
+	if (err)
+		goto err_ct;
+	return 0;
+
+err_ct:
+	nf_ct_netns_put(in->net, NFPROTO_BRIDGE);
+err_count:
+	in->nvwire--;
+	return err;
+}
+
+/* A vwire port leaves; caller holds @in->lock. The last one unhooks. */
+void ito_hook_vwire_disable(struct ito_net *in)
+{
+	lockdep_assert_held(&in->lock);
+	if (WARN_ON(!in->nvwire) || --in->nvwire)
+		return;
+	nf_unregister_net_hook(in->net, &in->br_hook_ops);
+	nf_ct_netns_put(in->net, NFPROTO_BRIDGE);
 }

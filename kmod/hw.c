@@ -162,6 +162,9 @@ static void ito_hw_actions_fill(struct flow_rule *rule, const struct ito_ft_key 
 		a->vlan.vid = out_vlan;
 		a->vlan.proto = htons(ETH_P_8021Q);
 	}
+	/* a bridged (vWire) flow keeps its MACs and TTL: tags and redirect */
+	if (rw->vwire)
+		goto out_vlan;
 
 	ether_addr_copy(macs, h_dest);
 	ether_addr_copy(macs + ETH_ALEN, rw->h_source);
@@ -203,6 +206,7 @@ static void ito_hw_actions_fill(struct flow_rule *rule, const struct ito_ft_key 
 			     hop_dec, hop_keep);
 	}
 
+out_vlan:
 	if (out_vlan && !in_vlan) {
 		struct flow_action_entry *a = ito_hw_act(rule, FLOW_ACTION_VLAN_PUSH);
 

@@ -97,6 +97,7 @@ struct ito_rewrite {
 	__be16 dport;
 	u8 nat;				/* ITO_NAT_* */
 	u32 mtu;
+	bool vwire;			/* bridged: MACs and TTL left alone */
 };
 
 struct ito_ft_stats {
@@ -208,6 +209,7 @@ struct ito_flow {
 	u64 offload_bytes;
 	bool queued;			/* on ito_net.pending */
 	struct list_head pending;	/* under ito_net.pending_lock */
+	bool vwire;			/* bridged between a vwire pair */
 };
 
 /**
@@ -250,6 +252,8 @@ struct ito_flow {
  * @fib_nb: FIB notifier of the namespace
  * @route_work: checks offloaded sessions against the FIB after a change
  * @nh_ready: the above are set up (read by the netevent notifier)
+ * @nvwire: vwire ports enrolled; the bridge hook is on while there are any
+ * @br_hook_ops: the bridge forward hook (vWire traffic)
  */
 struct ito_net {
 	struct net *net;
@@ -289,6 +293,8 @@ struct ito_net {
 	struct notifier_block fib_nb;
 	struct work_struct route_work;
 	bool nh_ready;
+	unsigned int nvwire;
+	struct nf_hook_ops br_hook_ops;
 };
 
 extern unsigned int ito_net_id;
@@ -343,6 +349,8 @@ static inline struct ito_port *ito_port_lookup(struct ito_net *in, int ifindex)
 /* hook.c */
 int ito_hook_enable(struct ito_net *in);
 void ito_hook_disable(struct ito_net *in);
+int ito_hook_vwire_enable(struct ito_net *in);
+void ito_hook_vwire_disable(struct ito_net *in);
 
 /* flow.c */
 int ito_flow_net_init(struct ito_net *in);

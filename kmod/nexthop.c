@@ -50,7 +50,7 @@ static u64 ito_mac_pack(const u8 *mac)
 /* The next hop's MAC as of now (packet path). */
 void ito_nh_mac(const struct ito_nh *nh, u8 *mac)
 {
-	u64 v = atomic64_read(&nh->ha);
+	u64 v = nh ? atomic64_read(&nh->ha) : 0;	/* vWire: none */
 
 	memcpy(mac, &v, ETH_ALEN);
 }
@@ -428,7 +428,9 @@ static void ito_nh_route_work(struct work_struct *work)
 
 	mutex_lock(&in->lock);
 	xa_for_each(&in->flow_ids, id, flow) {
-		if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOADED)
+		/* vWire sessions are not routed */
+		if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOADED ||
+		    READ_ONCE(flow->vwire))
 			continue;
 		for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
 			ito_nh_recheck(in, flow, dir);

@@ -92,7 +92,8 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 	bool eligible;
 
 	spin_lock(&flow->lock);
-	ito_route_capture(flow, skb, dir);
+	if (!flow->vwire)	/* a vWire flow's route is its peer port */
+		ito_route_capture(flow, skb, dir);
 	eligible = flow->state == ITO_FLOW_STATE_OFFLOAD_PENDING &&
 		   flow->route[0].out_ifindex && flow->route[1].out_ifindex &&
 		   flow->pkts[0] + flow->pkts[1] >=

@@ -20,6 +20,8 @@ static void ito_port_remove(struct ito_net *in, int ifindex,
 {
 	xa_erase(&in->ports, ifindex);
 	ito_fastpath_detach(in, port);
+	if (port->mode == ITO_PORT_MODE_VWIRE)
+		ito_hook_vwire_disable(in);
 	/* without hooks no flow can start behind our back */
 	if (xa_empty(&in->ports))
 		ito_hook_disable(in);
@@ -94,12 +96,19 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		NL_SET_ERR_MSG(extack, "cannot enable conntrack and hooks in this namespace");
 		goto out_free;
 	}
+	if (mode == ITO_PORT_MODE_VWIRE) {
+		err = ito_hook_vwire_enable(in);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "nf_conntrack_bridge is unavailable");
+			goto out_unhook;
+		}
+	}
 	err = xa_insert(&in->ports, dev->ifindex, port, GFP_KERNEL);
 	if (err) {
 		if (err == -EBUSY)
 			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_IFINDEX],
 					    "device is already a port");
-		goto out_unhook;
+		goto out_unvwire;
 	}
 	err = ito_fastpath_attach(in, port);
 	if (err) {
@@ -117,6 +126,9 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 
 out_erase:
 	xa_erase(&in->ports, dev->ifindex);
+out_unvwire:
+	if (mode == ITO_PORT_MODE_VWIRE)
+		ito_hook_vwire_disable(in);
 out_unhook:
 	if (xa_empty(&in->ports))
 		ito_hook_disable(in);

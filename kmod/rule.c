@@ -14,6 +14,25 @@
 
 #include "ito.h"
 
+/*
+ * A vWire direction leaves by the peer of the port it entered by, exactly
+ * as it arrived: no next hop, no MAC or TTL change, no NAT. The egress
+ * port, a VLAN device or not, sets the tag.
+ */
+static int ito_rule_vwire(struct ito_net *in, int iif,
+			  const struct ito_port *out, struct ito_rewrite *rw)
+{
+	const struct ito_port *ip = ito_port_lookup(in, iif);
+
+	if (rw->nat || !ip || ip->mode != ITO_PORT_MODE_VWIRE ||
+	    ip->peer_ifindex != out->dev->ifindex) {
+		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
+		return -EOPNOTSUPP;
+	}
+	rw->vwire = true;
+	return 0;
+}
+
 /**
  * ito_rule_build - the key and the rewrite of one direction
  * @in: the instance
@@ -65,6 +84,8 @@ int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
 		return -EOPNOTSUPP;
 	}
 	rw->out_dev = port->dev;
+	if (READ_ONCE(flow->vwire))
+		return ito_rule_vwire(in, e->key.iif, port, rw);
 
 	ether_addr_copy(rw->h_source, rw->out_dev->dev_addr);
 	err = ito_nh_attach(in, e, rw->out_dev, e->key.family, &route->nexthop);

@@ -1,0 +1,246 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vWire: ito-fw is a bump in the wire. Its two ports are bridged (br0) and
+# enrolled as a vwire pair; nf_conntrack_bridge tracks what crosses.
+#
+#   [ito-cli] C.100 ~~ A.100 [ito-fw: br0 = A.100 + B.200, ito.ko, itod] B.200 ~~ S.200 [ito-srv]
+#   10.0.9.2/24                                                                 10.0.9.3/24
+#
+# Run twice: with veth pairs (software fast path), then with the DPU
+# simulator's port pairs (rules in the simulated eswitch). Either way the
+# flows are inspected by itod, offloaded, VLAN 100 becomes 200 on the
+# server's side, MACs and TTL arrive as the peers sent them, nothing is
+# lost, and ageing hands conntrack exact counts. Runs inside the test VM.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+. "$here/topo.sh"
+
+ITOD=${ITOD:-$TOP/userspace/itod/itod}
+ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
+ECHO=$here/udp_echo.py
+SIM=/sys/kernel/debug/ito_sim
+tmp=$(mktemp -d)
+itod_pid=
+cleanup()
+{
+	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
+	kill $(jobs -p) 2>/dev/null
+	wait 2>/dev/null
+	topo_down
+	rmmod ito 2>/dev/null
+	rmmod ito_sim 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+counter() { fwctl -j counters | jq ".$1"; }
+flow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
+state() { flow "$1" | jq -r .state; }
+is_state() { [ "$(state "$1")" = "$2" ]; }
+gone() { [ "$(flow "$1")" = null ]; }
+sim_stat() { awk -v k="$1" '$1 == k {print $2}' "$SIM/stats"; }
+mac() { ip -n "$1" -j link show "$2" | jq -r '.[0].address'; }
+# nft_count NS FAMILY TABLE CHAIN COMMENT: packets of the rule COMMENT
+nft_count()
+{
+	ip netns exec "$1" nft -j list chain "$2" "$3" "$4" |
+		jq -e "[.nftables[].rule?|select(.comment==\"$5\")|.expr[].counter?|select(.)|.packets][0]|numbers"
+}
+fwd_pkts() { nft_count ito-fw bridge t c_fwd fwd; }
+invalid_pkts() { nft_count ito-fw bridge t c_fwd invalid; }
+# packets that arrived with a TTL other than the sender's 64
+ttl_changed() { echo $(($(nft_count ito-cli inet h in ttl) + $(nft_count ito-srv inet h in ttl))); }
+no_sessions() { [ "$(counter flow_offload_active_session)" = 0 ]; }
+
+# The peers' VLAN devices, the bridge of the two ports, the rulesets.
+# vw_up CLIDEV A B SRVDEV: the devices exist, in their namespaces
+vw_up()
+{
+	local ns
+	cli ip link add link "$1" name "$1.100" type vlan id 100 &&
+		fw ip link add link "$2" name "$2.100" type vlan id 100 &&
+		fw ip link add link "$3" name "$3.200" type vlan id 200 &&
+		srv ip link add link "$4" name "$4.200" type vlan id 200 &&
+		fw ip link add br0 type bridge || return 1
+	fw ip link set "$2.100" master br0
+	fw ip link set "$3.200" master br0
+	for dev in "$1" "$1.100"; do cli ip link set "$dev" up; done
+	for dev in "$2" "$3" "$2.100" "$3.200" br0; do fw ip link set "$dev" up; done
+	for dev in "$4" "$4.200"; do srv ip link set "$dev" up; done
+	cli ip addr add 10.0.9.2/24 dev "$1.100"
+	srv ip addr add 10.0.9.3/24 dev "$4.200"
+	fw sysctl -qw net.netfilter.nf_conntrack_acct=1
+	for ns in ito-cli ito-srv; do
+		ip netns exec $ns nft -f - <<-'NFT' || return 1
+		table inet h {
+			chain in {
+				type filter hook input priority 0;
+				ip ttl != 64 counter comment "ttl"
+				counter comment "in"
+			}
+		}
+		NFT
+	done
+	# "priority filter": ito's bridge hook comes right after this chain;
+	# "fwd" counts the tests' TCP and UDP, not ARP or IPv6 housekeeping
+	fw nft -f - <<-'NFT'
+	table bridge t {
+		chain c_fwd {
+			type filter hook forward priority filter;
+			ct state invalid counter drop comment "invalid"
+			meta l4proto { tcp, udp } counter comment "fwd"
+		}
+	}
+	NFT
+}
+
+# vw_suite MODE CLIDEV A B SRVDEV: the tests, MODE sw or hw
+vw_suite()
+{
+	local mode=$1 cdev=$2 a=$3 b=$4 sdev=$5 off=sw cmac smac f id n0 n1 p0 h0 t0
+	[ "$mode" = hw ] && off=hw
+
+	check "$mode: bridge br0 of $a.100 and $b.200, peers on VLANs 100 and 200" vw_up "$cdev" "$a" "$b" "$sdev"
+	check "$mode: the two ports enrolled as a vwire pair" bash -c "
+		ip netns exec ito-fw '$ITOCTL' port add $a.100 mode vwire peer $b.200 offload $off &&
+		ip netns exec ito-fw '$ITOCTL' port add $b.200 mode vwire peer $a.100 offload $off"
+	fwctl set min-rate 0 tcp-ageing 3 udp-ageing 3
+	check "$mode: port show: both vwire, each the other's peer" test \
+		"$(fwctl -j port show | jq -c '[.[]|select(.mode=="vwire")|.peer]|length')" = 2
+	check "$mode: the peers reach each other across the bridge" \
+		cli ping -c 2 -W 2 10.0.9.3
+	cmac=$(mac ito-cli "$cdev")
+	smac=$(mac ito-srv "$sdev")
+
+	cat >"$tmp/itod.conf" <<-CONF
+	default offload
+	CONF
+	ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
+	itod_pid=$!
+	srv python3 "$ECHO" server 7000 "$tmp/echo.log" &
+	srv timeout 60 tcpdump -i "$sdev" -e -nn -l udp >"$tmp/srv.wire" 2>/dev/null &
+	cli timeout 60 tcpdump -i "$cdev" -e -nn -l udp >"$tmp/cli.wire" 2>/dev/null &
+	sleep 1.5
+
+	# --- UDP ------------------------------------------------------------
+	p0=$(counter fastpath_pkts)
+	[ "$mode" = hw ] && h0=$(sim_stat hits)
+	cli python3 "$ECHO" client 10.0.9.3 7000 1500 200 0.05 100 >"$tmp/c1500" &
+	local client=$!
+	check "$mode: UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
+	f=$(flow '.sport==1500')
+	echo "# $f"
+	id=$(jq -r .id <<<"$f")
+	check "$mode: itod inspected it first (8 copies)" test "$(jq .copies <<<"$f")" = 8
+	check "$mode: flow get: both directions in $mode" test \
+		"$(fwctl -j flow get "$id" | jq -c '[.paths[].where]')" = "[\"$mode\",\"$mode\"]"
+	if [ "$mode" = hw ]; then
+		# grep reads debugfs unreliably: take a copy with cat
+		cat "$SIM/rules" >"$tmp/rules"
+		grep 'port 1500' "$tmp/rules" | sed 's/^/# /'
+		check "hw: original rule: VLAN 100 -> 200 and the redirect, nothing else" \
+			grep -Eq "in_port $a vlan_id 100 .*src_port 1500 dst_port 7000 .*actions set vlan_id 200 redirect $b packets" \
+			"$tmp/rules"
+		check "hw: reply rule: VLAN 200 -> 100 and the redirect, nothing else" \
+			grep -Eq "in_port $b vlan_id 200 .*src_port 7000 dst_port 1500 .*actions set vlan_id 100 redirect $a packets" \
+			"$tmp/rules"
+	fi
+	sleep 0.5
+	n0=$(fwd_pkts)
+	wait $client
+	check "$mode: all 200 datagrams echoed" test "$(cat "$tmp/c1500")" = 200
+	check "$mode: the bridge forwarded none of them once offloaded" test "$(fwd_pkts)" = "$n0"
+	if [ "$mode" = hw ]; then
+		check "hw: the simulator's rules carried them, not the software path" \
+			test "$(( $(sim_stat hits) - h0 ))" -gt 300 -a "$(counter fastpath_pkts)" = "$p0"
+	else
+		check "sw: the software fast path carried them" \
+			test "$(( $(counter fastpath_pkts) - p0 ))" -gt 300
+	fi
+	sleep 1
+	check "$mode: the server got 200 frames tagged 200, from the client's MAC to its own" test \
+		"$(grep -c "^.* $cmac > $smac, .*vlan 200, .* 10\.0\.9\.2\.1500 > 10\.0\.9\.3\.7000:" "$tmp/srv.wire")" = 200
+	check "$mode: the client got 200 replies tagged 100, from the server's MAC to its own" test \
+		"$(grep -c "^.* $smac > $cmac, .*vlan 100, .* 10\.0\.9\.3\.7000 > 10\.0\.9\.2\.1500:" "$tmp/cli.wire")" = 200
+	check "$mode: every packet arrived with TTL 64, as sent" test "$(ttl_changed)" = 0
+	check "$mode: the idle session ages out" wait_for 10 gone '.sport==1500'
+	local ct
+	ct=$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
+	echo "# $ct"
+	check "$mode: conntrack: 200 packets, 25600 bytes each way" \
+		test "$(grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$ct" | sort -u)" = "packets=200 bytes=25600"
+	check "$mode: conntrack: [OFFLOAD] cleared" bash -c "! grep -q OFFLOAD <<<'$ct'"
+	if [ "$mode" = hw ]; then
+		check "hw: the rules left the simulator" bash -c "! cat '$SIM/rules' | grep -q 'port 1500'"
+	fi
+
+	# --- TCP: a file --------------------------------------------------------
+	head -c 20000000 /dev/urandom >"$tmp/file"
+	srv timeout 120 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+	local server=$!
+	sleep 0.3
+	n0=$(fwd_pkts)
+	t0=$(counter fastpath_teardown_fin_rst)
+	check "$mode: TCP transfer completes" cli timeout 120 socat -u OPEN:"$tmp/file" TCP:10.0.9.3:5001
+	wait $server
+	n1=$(fwd_pkts)
+	check "$mode: file arrives intact (sha256)" \
+		test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"
+	sleep 1.5
+	f=$(flow '.proto=="tcp" and .dport==5001')
+	echo "# $f; the bridge forwarded $((n1 - n0))"
+	check "$mode: the transfer was offloaded: the bridge forwarded < 1/10 of it" \
+		test "$(( (n1 - n0) * 10 ))" -lt "$(jq '.offload_pkts // 0' <<<"$f")"
+	check "$mode: FIN handed the session back" test "$(counter fastpath_teardown_fin_rst)" -gt "$t0"
+	check "$mode: conntrack saw no invalid packet" test "$(invalid_pkts)" = 0
+	check "$mode: TCP kept TTL 64 too" test "$(ttl_changed)" = 0
+
+	kill "$itod_pid"
+	wait "$itod_pid" 2>/dev/null
+	itod_pid=
+	check "$mode: the ports leave, their flows with them" bash -c "
+		ip netns exec ito-fw '$ITOCTL' port del $a.100 &&
+		ip netns exec ito-fw '$ITOCTL' port del $b.200 &&
+		[ \"\$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq length)\" = 0 ]"
+	kill $(jobs -p) 2>/dev/null
+	wait 2>/dev/null
+	topo_down
+}
+
+plan 51
+
+modprobe nf_conntrack
+modprobe nf_conntrack_bridge
+rmmod ito 2>/dev/null
+rmmod ito_sim 2>/dev/null
+insmod "$ITO_KO" || exit 1
+
+# --- software: veth pairs ---------------------------------------------------
+for ns in ito-cli ito-fw ito-srv; do
+	ip netns add $ns
+	ip -n $ns link set lo up
+done
+ip link add c0 netns ito-cli type veth peer name f0 netns ito-fw
+ip link add s0 netns ito-srv type veth peer name f1 netns ito-fw
+# real checksums on the wire, verified by the receivers
+cli ethtool -K c0 tx off rx off >/dev/null
+srv ethtool -K s0 tx off rx off >/dev/null
+vw_suite sw c0 f0 f1 s0
+
+# --- hardware: the simulator's port pairs -----------------------------------
+check "ito_sim loads" insmod "$ITO_SIM_KO"
+for ns in ito-cli ito-fw ito-srv; do
+	ip netns add $ns
+	ip -n $ns link set lo up
+done
+echo 2 >"$SIM/new_port"
+echo 3 >"$SIM/new_port"
+ip link set simrep2 netns ito-fw
+ip link set simrep3 netns ito-fw
+ip link set simwire2 netns ito-cli
+ip link set simwire3 netns ito-srv
+vw_suite hw simwire2 simrep2 simrep3 simwire3
+
+check "ito unloads cleanly after" rmmod ito
+finish
