@@ -369,6 +369,8 @@ enum ito_path_where {
  * @ITO_A_PATH_PKTS, @ITO_A_PATH_BYTES: u64, this session's packets and
  *	bytes (from the network header) in this direction so far; for
  *	hardware, as of the last statistics poll (every second)
+ * @ITO_A_PATH_VWIRE: u8, 1 for a vWire (bridged) direction: no MAC, TTL
+ *	or NAT rewrite, the ETH_* attributes are 0
  */
 enum ito_a_path {
 	ITO_A_PATH_UNSPEC,
@@ -391,6 +393,7 @@ enum ito_a_path {
 	ITO_A_PATH_PKTS,
 	ITO_A_PATH_BYTES,
 	ITO_A_PATH_PAD,
+	ITO_A_PATH_VWIRE,
 
 	__ITO_A_PATH_MAX,
 	ITO_A_PATH_MAX = __ITO_A_PATH_MAX - 1

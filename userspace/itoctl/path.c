@@ -48,6 +48,7 @@ static const struct {
 	PATH_ATTR(ITO_A_PATH_ETH_SRC, MAC, eth_src),
 	PATH_ATTR(ITO_A_PATH_PKTS, U64, pkts),
 	PATH_ATTR(ITO_A_PATH_BYTES, U64, bytes),
+	PATH_ATTR(ITO_A_PATH_VWIRE, U8, vwire),
 };
 
 /* What a rule cannot be written without. */
@@ -188,6 +189,8 @@ void path_print(struct printer *p, const struct ito_path *path, uint8_t proto)
 	if (path_has(path, ITO_A_PATH_NAT_DPORT))
 		print_field_uint(p, PRINT_JSON, "nat_dport", NULL,
 				 path->nat_dport);
+	if (path->vwire)
+		print_field_bool(p, PRINT_JSON, "vwire", NULL, true);
 	print_mac(p, "eth_dst", path->eth_dst);
 	print_mac(p, "eth_src", path->eth_src);
 	print_field_uint(p, PRINT_ANY, "packets", "  packets %" PRIu64,

@@ -41,6 +41,7 @@ struct ito_path {
 	uint8_t eth_src[ETH_ADDR_LEN];
 	uint64_t pkts;
 	uint64_t bytes;
+	uint8_t vwire;		/* bridged: no MAC, TTL or NAT rewrite */
 };
 
 static inline bool path_has(const struct ito_path *path, unsigned int attr)

@@ -138,9 +138,11 @@ size_t tc_rule_format(char *buf, size_t len, const struct ito_path *path,
 	else if (path->in_vlan && path->out_vlan != path->in_vlan)
 		rb_printf(&rb, " action vlan modify id %u pipe", path->out_vlan);
 
-	rule_pedit(&rb, path, proto);
+	/* a vWire direction leaves as it came, but for its tag */
+	if (!path->vwire)
+		rule_pedit(&rb, path, proto);
 	/* IPv6 has no header checksum, and ito does no IPv6 NAT. */
-	if (path->addr_len == 4) {
+	if (path->addr_len == 4 && !path->vwire) {
 		rb_printf(&rb, " action csum iph");
 		if (l4)
 			rb_printf(&rb, " and %s", l4);

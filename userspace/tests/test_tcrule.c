@@ -173,6 +173,23 @@ static void test_vlan_modify_and_same(void **state)
 }
 
 /* Destination NAT of a UDP flow: csum and munges say udp. */
+static void test_vwire(void **state)
+{
+	struct ito_path path = sample_v4(ITO_PATH_HW);
+
+	(void)state;
+	path.vwire = 1;
+	path.in_vlan = 100;
+	path.out_vlan = 200;
+	assert_string_equal(render(&path, IPPROTO_TCP),
+		"tc filter add dev simrep0 ingress protocol 802.1Q prio 1 flower "
+		"skip_sw vlan_id 100 vlan_ethtype ip ip_proto tcp "
+		"src_ip 10.0.1.2 dst_ip 10.0.2.2 src_port 40000 dst_port 5201 "
+		"ip_flags nofrag tcp_flags 0x0/0x7"
+		" action vlan modify id 200 pipe"
+		" action mirred egress redirect dev simrep1");
+}
+
 static void test_udp_dnat(void **state)
 {
 	struct ito_path path = sample_v4(ITO_PATH_SW);
@@ -262,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_vlan_push_snat),
 		cmocka_unit_test(test_vlan_pop),
 		cmocka_unit_test(test_vlan_modify_and_same),
+		cmocka_unit_test(test_vwire),
 		cmocka_unit_test(test_udp_dnat),
 		cmocka_unit_test(test_full_nat),
 		cmocka_unit_test(test_ipv6_tagged),
