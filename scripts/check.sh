@@ -87,7 +87,8 @@ vm_tests()
 {
 	local kver=$1 ko=$top/build/kmod-$1/kmod/ito.ko
 	scripts/build-kmod.sh "$kver" || return 1
-	ITO_KVER=$kver selftests/vm/run.sh --log "$logdir/vm-$kver.log" -- \
+	# the whole suite takes 8 to 12 minutes under TCG
+	ITO_KVER=$kver selftests/vm/run.sh --timeout 2400 --log "$logdir/vm-$kver.log" -- \
 		env ITO_KO="$ko" selftests/guest-tests.sh
 }
 
