@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/if_vlan.h>
+#include <linux/kmod.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
@@ -37,6 +38,14 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 	struct ito_port *port;
 	u32 mode = ITO_PORT_MODE_L3;
 	int err;
+
+	/*
+	 * Bridged conntrack may have to be loaded, and loading the bridge
+	 * takes RTNL: before we hold it, or modprobe waits for us forever.
+	 */
+	if (tb[ITO_A_PORT_MODE] &&
+	    nla_get_u32(tb[ITO_A_PORT_MODE]) == ITO_PORT_MODE_VWIRE)
+		request_module("nf_conntrack_bridge");
 
 	rtnl_lock();
 	dev = __dev_get_by_index(in->net, nla_get_u32(tb[ITO_A_PORT_IFINDEX]));
