@@ -36,7 +36,7 @@ state() { flow "$1" | jq -r .state; }
 is_state() { [ "$(state "$1")" = "$2" ]; }
 offload_pkts() { flow "$1" | jq '.offload_pkts // 0'; }
 
-plan 14
+plan 16
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -76,6 +76,12 @@ sleep 1
 ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 1500 4000 0.01 100 >"$tmp/c1500" &
 client=$!
 check "UDP flow offloaded via the server's own link" wait_for 5 is_state '.sport==1500' offloaded
+ip netns exec ito-srv iperf3 -s -1 -B 10.9.9.9 >/dev/null 2>&1 &
+iperf_srv=$!
+sleep 0.5
+ip netns exec ito-cli iperf3 -c 10.9.9.9 -t 25 -b 20M -J >"$tmp/iperf.json" 2>&1 &
+iperf=$!
+check "an iperf3 flow is offloaded too" wait_for 8 is_state '.proto=="tcp" and .dport==5201 and .offload_pkts > 0' offloaded
 
 # --- the route moves to the second router ---------------------------------
 u0=$(counter flow_offload_session_update)
@@ -108,6 +114,10 @@ check "a route to nowhere returns the flow to the slow path" \
 fw ip route replace 10.9.9.9/32 via 10.0.2.2
 check "with the route back, it is offloaded again" wait_for 5 is_state '.sport==1500' offloaded
 wait $client
+wait $iperf
+check "iperf3 ran through all of it" \
+	test "$(jq '.end.sum_received.bytes // 0' "$tmp/iperf.json")" -gt 10000000
+wait $iperf_srv
 got=$(cat "$tmp/c1500")
 check "the client kept getting echoes throughout ($got of 4000)" test "$got" -ge 3000
 check "no session left behind on a removed next hop" \
