@@ -9,8 +9,10 @@
 # Per round and variant: NFLOWS UDP flows are set up while offload is off
 # (all of them verdict offload, eligible, pending); then offload goes on
 # and the admission work installs them all. Its time is measured in the
-# kernel by the function_graph tracer on ito_offload_work (the sum of the
+# kernel with a kprobe and a kretprobe on ito_offload_work (the sum of the
 # calls' durations), so neither polling nor itoctl's start-up is in it.
+# (Not function_graph: enabling it patches every function, which takes
+# minutes under TCG and trips the soft-lockup watchdog.)
 #
 # env: ITO_KO, ITO_SIM_KO (required), ROUNDS (3), NFLOWS (2000)
 set -eu
@@ -35,7 +37,8 @@ declare -A nh
 
 cleanup()
 {
-	echo nop >$TR/current_tracer 2>/dev/null || true
+	echo 0 >$TR/events/itob/enable 2>/dev/null || true
+	echo >$TR/kprobe_events 2>/dev/null || true
 	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null || true
 	kill $(jobs -p) 2>/dev/null || true
 	topo_down
@@ -84,8 +87,10 @@ setup()
 	ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
 	itod_pid=$!
 	ip netns exec ito-srv python3 "$ECHO" server 7000 /dev/null &
-	echo ito_offload_work >$TR/set_graph_function
-	echo 1 >$TR/max_graph_depth
+	echo 'p:itob/admit_in ito_offload_work' >>$TR/kprobe_events
+	echo 'r:itob/admit_out ito_offload_work' >>$TR/kprobe_events
+	echo 'p:itob/nh_in ito_nh_work' >>$TR/kprobe_events
+	echo 'r:itob/nh_out ito_nh_work' >>$TR/kprobe_events
 	sleep 1
 }
 
@@ -114,18 +119,15 @@ run()
 	local i0 h0
 	i0=$(counter flow_offload_session_insert)
 	h0=$(counter hw_session_insert)
-	echo >$TR/trace
-	echo function_graph >$TR/current_tracer
+	trace_on admit
 	fwctl set offload yes
 	for _ in $(seq 120); do
 		[ $(( $(counter flow_offload_session_insert) - i0 )) = "$NFLOWS" ] && break
 		sleep 0.5
 	done
-	echo nop >$TR/current_tracer
+	us=$(trace_off admit)
 	n=$(( $(counter flow_offload_session_insert) - i0 ))
 	local hw=$(( $(counter hw_session_insert) - h0 ))
-	# lines like " 0)  # 1234.567 us |  ito_offload_work();"
-	us=$(grep -o '[0-9.]* us' $TR/trace | awk '{s += $1} END {printf "%d", s}')
 	log "$v round $r: $n sessions installed ($hw in hardware, sim rules $(grep -c . $SIM/rules)) in ${us} us of admission work"
 	if [ "$n" != "$NFLOWS" ] || { [ "$v" = H ] && [ "$hw" != "$NFLOWS" ]; } ||
 	   { [ "$v" = S ] && [ "$hw" != 0 ]; } || [ "${us:-0}" = 0 ]; then
@@ -137,23 +139,40 @@ run()
 	# original direction of every session shares as its next hop.
 	local u0 nus
 	u0=$(counter flow_offload_session_update)
-	echo >$TR/trace
-	echo ito_nh_work >$TR/set_graph_function
-	echo function_graph >$TR/current_tracer
+	trace_on nh
 	fw ip neigh replace 10.0.2.2 lladdr 02:00:00:00:0b:0$r dev simrep1 nud permanent
 	for _ in $(seq 60); do
 		[ $(( $(counter flow_offload_session_update) - u0 )) -ge "$NFLOWS" ] && break
 		sleep 0.5
 	done
-	echo nop >$TR/current_tracer
-	echo ito_offload_work >$TR/set_graph_function
-	nus=$(grep -o '[0-9.]* us' $TR/trace | awk '{s += $1} END {printf "%d", s}')
+	nus=$(trace_off nh)
 	log "$v round $r: one neighbour change updated $(( $(counter flow_offload_session_update) - u0 )) sessions in ${nus} us"
 	nh[$v,$r]=$nus
 	fwctl flow flush
 	fwctl port del simrep0
 	fwctl port del simrep1
 	fw conntrack -F 2>/dev/null || true
+}
+
+# trace_on NAME / trace_off NAME: time spent in a work function, from its
+# kprobe/kretprobe pair NAME_in/NAME_out; trace_off prints microseconds
+trace_on()
+{
+	echo >$TR/trace
+	echo 1 >$TR/events/itob/$1_in/enable
+	echo 1 >$TR/events/itob/$1_out/enable
+}
+
+trace_off()
+{
+	echo 0 >$TR/events/itob/$1_in/enable
+	echo 0 >$TR/events/itob/$1_out/enable
+	# "... [000] ..... 123.456789: admit_in: (...)"
+	awk -v n="$1" '
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i + 0; break } }
+		$0 ~ n "_in:" { start = t }
+		$0 ~ n "_out:" && start { sum += t - start; start = 0 }
+		END { printf "%d", sum * 1000000 }' $TR/trace
 }
 
 median() { sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]}'; }
