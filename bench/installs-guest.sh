@@ -103,9 +103,10 @@ run()
 	fwctl port add simrep0 offload $mode
 	fwctl port add simrep1 offload $mode
 	fwctl set offload no
-	# Eligibility is judged on packets after the verdict: three rounds,
-	# the agent decides during the first, the later ones make them eligible.
-	ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 "$sport" "$NFLOWS" 3 3 >"$tmp/echoed"
+	# Eligibility is judged on packets after the verdict: one round makes
+	# the flows and their verdicts, two more once all are decided make
+	# them eligible (queued while offload is off).
+	ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 "$sport" "$NFLOWS" 1 1 >"$tmp/echoed"
 	n=0
 	for _ in $(seq 60); do
 		n=$(n_state offload-pending)
@@ -116,6 +117,7 @@ run()
 		failed+="$v round $r: $n of $NFLOWS flows pending (echoed $(cat "$tmp/echoed"))"$'\n'
 		return
 	fi
+	ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 "$sport" "$NFLOWS" 2 1 >"$tmp/echoed"
 	local i0 h0
 	i0=$(counter flow_offload_session_insert)
 	h0=$(counter hw_session_insert)
