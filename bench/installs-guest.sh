@@ -161,6 +161,8 @@ run()
 	nus=$(trace_off nh)
 	log "$v round $r: one neighbour change updated $(( $(counter flow_offload_session_update) - u0 )) sessions in ${nus} us"
 	nh[$v,$r]=$nus
+	# the server's real MAC back, by ARP, for the next round's flows
+	fw ip neigh del 10.0.2.2 dev simrep1
 	fwctl flow flush
 	fwctl port del simrep0
 	fwctl port del simrep1
