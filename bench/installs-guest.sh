@@ -142,7 +142,7 @@ run()
 	n=$(( $(counter flow_offload_session_insert) - i0 ))
 	local hw=$(( $(counter hw_session_insert) - h0 ))
 	log "$v round $r: $n sessions installed ($hw in hardware, sim rules $(grep -c . $SIM/rules)) in ${us} us of admission work"
-	if [ "$n" -lt $((NFLOWS * 9 / 10)) ] || { [ "$v" = H ] && [ "$hw" != "$n" ]; } ||
+	if [ "$n" -lt $((NFLOWS * 8 / 10)) ] || { [ "$v" = H ] && [ "$hw" != "$n" ]; } ||
 	   { [ "$v" = S ] && [ "$hw" != 0 ]; } || [ "${us:-0}" = 0 ]; then
 		failed+="$v round $r: $n installed, $hw in hardware, ${us:-?} us"$'\n'
 	else
