@@ -40,7 +40,7 @@ invalid_pkts() { nft_count invalid; }
 is_state() { [ "$(state "$1")" = "$2" ]; }
 gone() { [ "$(flow "$1")" = null ]; }
 
-plan 54
+plan 55
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -203,20 +203,23 @@ check "fragments bypassed the fast path, reached the slow path" \
 # --- Admission: max-sessions --------------------------------------------
 wait_for 8 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
 fwctl set max-sessions 2
+# The first two run for 5 s, long enough to be seen offloaded together on
+# a loaded host; the third runs on after they end and age.
 for p in 2001 2002; do
-	ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 $p 100 0.02 100 >"$tmp/c$p" &
+	ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 $p 250 0.02 100 >"$tmp/c$p" &
 done
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2003 500 0.02 100 >"$tmp/c2003" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2003 750 0.02 100 >"$tmp/c2003" &
 client=$!
-sleep 2
-check "with max-sessions 2, two of three offloaded" \
-	test "$(fwctl -j flow show | jq '[.[]|select(.state=="offloaded")]|length')" = 2
+check "with max-sessions 2, two of three offloaded" wait_for 4 bash -c \
+	"[ \$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq '[.[]|select(.state==\"offloaded\")]|length') = 2 ]"
+check "never more than two" \
+	test "$(fwctl -j flow show | jq '[.[]|select(.state=="offloaded")]|length')" -le 2
 check "the third waits, counted as table full" \
 	test "$(counter offload_refused_table_full)" -gt 0
-check "the third is offloaded once one ages out" wait_for 10 is_state '.sport==2003' offloaded
+check "the third is offloaded once one ages out" wait_for 15 is_state '.sport==2003' offloaded
 wait $client
 check "none of the three lost a datagram" \
-	test "$(cat "$tmp/c2001") $(cat "$tmp/c2002") $(cat "$tmp/c2003")" = "100 100 500"
+	test "$(cat "$tmp/c2001") $(cat "$tmp/c2002") $(cat "$tmp/c2003")" = "250 250 750"
 
 # --- min-rate and the offload switch --------------------------------------
 wait_for 10 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"

@@ -105,17 +105,23 @@ for i in range(int(sys.argv[3])):
 # seen FILE PATTERN [NOT]: a line of FILE matches PATTERN (and not NOT)
 seen()
 {
-	grep -E -- "$2" "$1" | grep -qvE -- "${3:-^$}" && return 0
+	local i
+
+	for i in $(seq 30); do
+		grep -E -- "$2" "$1" | grep -qvE -- "${3:-^$}" && return 0
+		sleep 0.1
+	done
 	echo "# no \"$2\" in:"
 	sed 's/^/# /' "$1"
 	return 1
 }
 
-# capture NS DEV FILE: background tcpdump with link-level headers
+# capture NS DEV FILE: background tcpdump with link-level headers, returning
+# once it listens (a fixed sleep loses frames on a loaded host)
 capture()
 {
-	ip netns exec "$1" timeout 10 tcpdump -l -nei "$2" >"$3" 2>/dev/null &
-	sleep 1
+	ip netns exec "$1" timeout 15 tcpdump -l -nei "$2" >"$3" 2>"$3.err" &
+	wait_for 10 grep -q "listening on" "$3.err"
 }
 
 plan 62
