@@ -333,6 +333,28 @@ static void ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int d
 }
 
 /**
+ * ito_hw_snapshot - copy what one direction's rule is built from
+ * @flow: the flow, offloaded; caller holds its lock
+ * @dir: the direction
+ * @snap: gets the entry's key and rewrite descriptor, and @flow
+ * @h_dest: gets its next hop's MAC, ETH_ALEN bytes
+ *
+ * The rule is built from the copy after the lock is dropped, as driver
+ * callbacks may sleep.
+ */
+void ito_hw_snapshot(struct ito_flow *flow, int dir, struct ito_ft_entry *snap,
+		     u8 *h_dest)
+{
+	const struct ito_ft_entry *e = flow->ft[dir];
+
+	lockdep_assert_held(&flow->lock);
+	snap->key = e->key;
+	snap->rw = e->rw;
+	snap->flow = flow;
+	ito_nh_mac(e->nh, h_dest);
+}
+
+/**
  * ito_hw_install - place a session's two rules in hardware
  * @in: the instance; caller holds @in->lock
  * @e: the session's software entries (or copies of them), by direction
@@ -396,11 +418,8 @@ int ito_hw_update(struct ito_net *in, struct ito_flow *flow, int dir)
 	lockdep_assert_held(&in->lock);
 	spin_lock_bh(&flow->lock);
 	hs = flow->state == ITO_FLOW_STATE_OFFLOADED ? flow->hw : NULL;
-	if (hs) {
-		snap.key = flow->ft[dir]->key;
-		snap.rw = flow->ft[dir]->rw;
-		ito_nh_mac(flow->ft[dir]->nh, h_dest);
-	}
+	if (hs)
+		ito_hw_snapshot(flow, dir, &snap, h_dest);
 	spin_unlock_bh(&flow->lock);
 	if (!hs || !hs->rule[dir].hd)
 		return 0;

@@ -389,6 +389,8 @@ void ito_hw_net_uninit(struct ito_net *in);
 int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 		     struct netlink_ext_ack *extack);
 void ito_hw_port_unbind(struct ito_net *in, struct ito_port *port);
+void ito_hw_snapshot(struct ito_flow *flow, int dir, struct ito_ft_entry *snap,
+		     u8 *h_dest);
 struct ito_hw_session *ito_hw_install(struct ito_net *in,
 				      struct ito_ft_entry **e,
 				      const u8 *h_dest);

@@ -580,10 +580,7 @@ static void ito_offload_promote(struct ito_net *in, struct ito_flow *flow)
 	flow->hw_retry = jiffies + ITO_HW_RETRY;
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		live[dir] = flow->ft[dir];
-		snap[dir].key = live[dir]->key;
-		snap[dir].rw = live[dir]->rw;
-		snap[dir].flow = flow;
-		ito_nh_mac(live[dir]->nh, h_dest + dir * ETH_ALEN);
+		ito_hw_snapshot(flow, dir, &snap[dir], h_dest + dir * ETH_ALEN);
 		e[dir] = &snap[dir];
 	}
 	spin_unlock_bh(&flow->lock);
