@@ -490,8 +490,9 @@ static int ito_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
 	     nla_put_u16(msg, ITO_A_PATH_NAT_SPORT, ntohs(p->rw.sport))) ||
 	    (p->rw.dport != p->key.dport &&
 	     nla_put_u16(msg, ITO_A_PATH_NAT_DPORT, ntohs(p->rw.dport))) ||
-	    nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, p->h_dest) ||
-	    nla_put(msg, ITO_A_PATH_ETH_SRC, ETH_ALEN, p->rw.h_source) ||
+	    (!p->rw.vwire &&
+	     (nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, p->h_dest) ||
+	      nla_put(msg, ITO_A_PATH_ETH_SRC, ETH_ALEN, p->rw.h_source))) ||
 	    nla_put_u64_64bit(msg, ITO_A_PATH_PKTS, p->pkts, ITO_A_PATH_PAD) ||
 	    nla_put_u64_64bit(msg, ITO_A_PATH_BYTES, p->bytes, ITO_A_PATH_PAD) ||
 	    (p->rw.vwire && nla_put_u8(msg, ITO_A_PATH_VWIRE, 1))) {

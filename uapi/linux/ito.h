@@ -365,12 +365,13 @@ enum ito_path_where {
  * @ITO_A_PATH_SPORT, @ITO_A_PATH_DPORT: u16
  * @ITO_A_PATH_NAT_SADDR ... @ITO_A_PATH_NAT_DPORT: the values after NAT,
  *	present only for the fields NAT changes
- * @ITO_A_PATH_ETH_DST, @ITO_A_PATH_ETH_SRC: binary, 6 bytes, as sent
+ * @ITO_A_PATH_ETH_DST, @ITO_A_PATH_ETH_SRC: binary, 6 bytes, as sent;
+ *	absent for a vWire direction
  * @ITO_A_PATH_PKTS, @ITO_A_PATH_BYTES: u64, this session's packets and
  *	bytes (from the network header) in this direction so far; for
  *	hardware, as of the last statistics poll (every second)
  * @ITO_A_PATH_VWIRE: u8, 1 for a vWire (bridged) direction: no MAC, TTL
- *	or NAT rewrite, the ETH_* attributes are 0
+ *	or NAT rewrite, hence no ETH_* attributes
  */
 enum ito_a_path {
 	ITO_A_PATH_UNSPEC,

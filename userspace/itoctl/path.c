@@ -51,13 +51,15 @@ static const struct {
 	PATH_ATTR(ITO_A_PATH_VWIRE, U8, vwire),
 };
 
-/* What a rule cannot be written without. */
+/* What a rule cannot be written without... */
 #define PATH_REQUIRED \
 	((1u << ITO_A_PATH_DIR) | (1u << ITO_A_PATH_WHERE) | \
 	 (1u << ITO_A_PATH_IN_IFINDEX) | (1u << ITO_A_PATH_OUT_IFINDEX) | \
 	 (1u << ITO_A_PATH_SADDR) | (1u << ITO_A_PATH_DADDR) | \
-	 (1u << ITO_A_PATH_SPORT) | (1u << ITO_A_PATH_DPORT) | \
-	 (1u << ITO_A_PATH_ETH_DST) | (1u << ITO_A_PATH_ETH_SRC))
+	 (1u << ITO_A_PATH_SPORT) | (1u << ITO_A_PATH_DPORT))
+/* ... and a routed one's MACs (a vWire direction has none). */
+#define PATH_REQUIRED_ROUTED \
+	(PATH_REQUIRED | (1u << ITO_A_PATH_ETH_DST) | (1u << ITO_A_PATH_ETH_SRC))
 
 static int path_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -112,11 +114,14 @@ static int path_attr_cb(const struct nlattr *attr, void *data)
 
 int path_parse_nest(const struct nlattr *nest, struct ito_path *path)
 {
+	uint32_t required;
+
 	memset(path, 0, sizeof(*path));
 	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
 	    mnl_attr_parse_nested(nest, path_attr_cb, path) < 0)
 		return -EPROTO;
-	if ((path->present & PATH_REQUIRED) != PATH_REQUIRED)
+	required = path->vwire ? PATH_REQUIRED : PATH_REQUIRED_ROUTED;
+	if ((path->present & required) != required)
 		return -EPROTO;
 	return 0;
 }
@@ -189,10 +194,12 @@ void path_print(struct printer *p, const struct ito_path *path, uint8_t proto)
 	if (path_has(path, ITO_A_PATH_NAT_DPORT))
 		print_field_uint(p, PRINT_JSON, "nat_dport", NULL,
 				 path->nat_dport);
-	if (path->vwire)
+	if (path->vwire) {
 		print_field_bool(p, PRINT_JSON, "vwire", NULL, true);
-	print_mac(p, "eth_dst", path->eth_dst);
-	print_mac(p, "eth_src", path->eth_src);
+	} else {
+		print_mac(p, "eth_dst", path->eth_dst);
+		print_mac(p, "eth_src", path->eth_src);
+	}
 	print_field_uint(p, PRINT_ANY, "packets", "  packets %" PRIu64,
 			 path->pkts);
 	print_field_uint(p, PRINT_ANY, "bytes", " bytes %" PRIu64 "\n",

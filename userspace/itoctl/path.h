@@ -37,7 +37,7 @@ struct ito_path {
 	uint16_t dport;
 	uint16_t nat_sport;
 	uint16_t nat_dport;
-	uint8_t eth_dst[ETH_ADDR_LEN];
+	uint8_t eth_dst[ETH_ADDR_LEN];	/* routed only: a vWire has none */
 	uint8_t eth_src[ETH_ADDR_LEN];
 	uint64_t pkts;
 	uint64_t bytes;
@@ -52,8 +52,8 @@ static inline bool path_has(const struct ito_path *path, unsigned int attr)
 /*
  * Parse one ITO_A_FLOW_PATH nest: 0, or -EPROTO when an attribute has the
  * wrong type or length (addresses 4 or 16 bytes, all alike; MACs 6) or one
- * the rule needs is missing (all but the VLANs, NAT_* and the counts).
- * Unknown attributes are skipped.
+ * the rule needs is missing (all but the VLANs, NAT_* and the counts, and
+ * the MACs of a vWire direction). Unknown attributes are skipped.
  */
 int path_parse_nest(const struct nlattr *nest, struct ito_path *path);
 
@@ -61,7 +61,8 @@ int path_parse_nest(const struct nlattr *nest, struct ito_path *path);
  * One path of "flow get". Text: "original: hw" (direction: where the rule
  * lives), then, indented by two spaces, the rule as a tc command and
  * "packets N bytes N". JSON: an object (an element of the "paths" array)
- * whose "tc" member holds the same command. @proto is the flow's IPPROTO_*.
+ * whose "tc" member holds the same command; a vWire direction's has
+ * "vwire": true and no MACs. @proto is the flow's IPPROTO_*.
  */
 void path_print(struct printer *p, const struct ito_path *path, uint8_t proto);
 

@@ -690,6 +690,7 @@ struct path_sample {
 	uint16_t nat_sport, nat_dport;		/* 0: not NATed */
 	uint8_t last_mac_byte;			/* dst 02:..:N, src N + 1 */
 	uint64_t pkts, bytes;
+	bool vwire;				/* bridged: no MACs */
 };
 
 static void put_in4(struct nlmsghdr *nlh, uint16_t type, const char *a)
@@ -724,13 +725,17 @@ static void put_path(struct nlmsghdr *nlh, const struct path_sample *s)
 		mnl_attr_put_u16(nlh, ITO_A_PATH_NAT_SPORT, s->nat_sport);
 	if (s->nat_dport)
 		mnl_attr_put_u16(nlh, ITO_A_PATH_NAT_DPORT, s->nat_dport);
-	mnl_attr_put(nlh, ITO_A_PATH_ETH_DST, 6, mac);
-	mac[5]++;
-	mnl_attr_put(nlh, ITO_A_PATH_ETH_SRC, 6, mac);
+	if (!s->vwire) {
+		mnl_attr_put(nlh, ITO_A_PATH_ETH_DST, 6, mac);
+		mac[5]++;
+		mnl_attr_put(nlh, ITO_A_PATH_ETH_SRC, 6, mac);
+	}
 	mnl_attr_put(nlh, ITO_A_PATH_PAD, 0, NULL);
 	mnl_attr_put_u64(nlh, ITO_A_PATH_PKTS, s->pkts);
 	mnl_attr_put(nlh, ITO_A_PATH_PAD, 0, NULL);
 	mnl_attr_put_u64(nlh, ITO_A_PATH_BYTES, s->bytes);
+	if (s->vwire)
+		mnl_attr_put_u8(nlh, ITO_A_PATH_VWIRE, 1);
 	mnl_attr_put_strz(nlh, ITO_A_PATH_MAX + 1, "future");	/* skipped */
 	mnl_attr_nest_end(nlh, nest);
 }
@@ -751,6 +756,23 @@ static const struct path_sample reply_sw = {
 	.in_vlan = 200, .saddr = "10.0.2.2", .daddr = "10.0.2.1",
 	.sport = 5201, .dport = 61000, .nat_daddr = "10.0.1.2",
 	.nat_dport = 40000, .last_mac_byte = 3, .pkts = 4, .bytes = 300,
+};
+
+/*
+ * The v4 sample across a vWire pair, both directions in hardware: it
+ * enters tagged 100 from lo and leaves tagged 200, and back.
+ */
+static const struct path_sample vwire_orig = {
+	.dir = 0, .where = ITO_PATH_HW, .in = 1, .out = NO_SUCH_IFINDEX,
+	.in_vlan = 100, .out_vlan = 200, .saddr = "10.0.1.2",
+	.daddr = "10.0.2.2", .sport = 40000, .dport = 5201, .pkts = 5,
+	.bytes = 600, .vwire = true,
+};
+static const struct path_sample vwire_reply = {
+	.dir = 1, .where = ITO_PATH_HW, .in = NO_SUCH_IFINDEX, .out = 1,
+	.in_vlan = 200, .out_vlan = 100, .saddr = "10.0.2.2",
+	.daddr = "10.0.1.2", .sport = 5201, .dport = 40000, .pkts = 4,
+	.bytes = 300, .vwire = true,
 };
 
 static struct nlmsghdr *offloaded_reply(void *buf,
@@ -809,14 +831,39 @@ static void test_path_parse(void **state)
 	assert_true(path_has(r, ITO_A_PATH_NAT_DADDR));
 	assert_false(path_has(r, ITO_A_PATH_NAT_SADDR));
 	assert_memory_equal(r->eth_src, mac, 6);
+	assert_int_equal(o->vwire, 0);
+	assert_int_equal(r->vwire, 0);
+
+	/* A vWire flow's paths: no MACs. */
+	flow = parse_one(offloaded_reply(buf, &vwire_orig, &vwire_reply));
+	assert_int_equal(flow.n_paths, 2);
+	o = &flow.path[0];
+	r = &flow.path[1];
+	assert_int_equal(o->vwire, 1);
+	assert_int_equal(o->in_vlan, 100);
+	assert_int_equal(o->out_vlan, 200);
+	assert_false(path_has(o, ITO_A_PATH_ETH_DST));
+	assert_false(path_has(o, ITO_A_PATH_ETH_SRC));
+	assert_int_equal(r->vwire, 1);
+	assert_int_equal(r->dir, 1);
+	assert_false(path_has(r, ITO_A_PATH_ETH_DST));
 
 	/* A flow without paths: none. */
 	flow = parse_one(v4_reply(buf, ITO_CMD_FLOW_GET));
 	assert_int_equal(flow.n_paths, 0);
 }
 
-/* A flow whose one path holds @attr of @len bytes after the usual ones. */
-static int parse_path_with(uint16_t attr, size_t len, bool drop_eth_src)
+/* What parse_path_with() leaves out of, or adds to, the usual path. */
+#define WITHOUT_ETH_SRC	(1u << 0)
+#define WITHOUT_ETH_DST	(1u << 1)
+#define WITHOUT_MACS	(WITHOUT_ETH_SRC | WITHOUT_ETH_DST)
+#define WITH_VWIRE	(1u << 2)
+
+/*
+ * A flow whose one path holds @attr of @len bytes after the usual ones,
+ * as changed by @flags.
+ */
+static int parse_path_with(uint16_t attr, size_t len, unsigned int flags)
 {
 	uint8_t junk[16] = {};
 	struct flows f = {};
@@ -836,9 +883,12 @@ static int parse_path_with(uint16_t attr, size_t len, bool drop_eth_src)
 	mnl_attr_put(nlh, ITO_A_PATH_DADDR, 4, junk);
 	mnl_attr_put_u16(nlh, ITO_A_PATH_SPORT, 1);
 	mnl_attr_put_u16(nlh, ITO_A_PATH_DPORT, 2);
-	mnl_attr_put(nlh, ITO_A_PATH_ETH_DST, 6, junk);
-	if (!drop_eth_src)
+	if (!(flags & WITHOUT_ETH_DST))
+		mnl_attr_put(nlh, ITO_A_PATH_ETH_DST, 6, junk);
+	if (!(flags & WITHOUT_ETH_SRC))
 		mnl_attr_put(nlh, ITO_A_PATH_ETH_SRC, 6, junk);
+	if (flags & WITH_VWIRE)
+		mnl_attr_put_u8(nlh, ITO_A_PATH_VWIRE, 1);
 	if (attr)
 		mnl_attr_put(nlh, attr, len, junk);
 	mnl_attr_nest_end(nlh, path);
@@ -853,19 +903,28 @@ static void test_path_malformed(void **state)
 
 	(void)state;
 	/* The minimal path is fine, and so is a NAT address as long as it. */
-	assert_int_equal(parse_path_with(0, 0, false), 0);
-	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_SADDR, 4, false), 0);
-	/* A required attribute missing. */
-	assert_int_equal(parse_path_with(0, 0, true), -EPROTO);
+	assert_int_equal(parse_path_with(0, 0, 0), 0);
+	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_SADDR, 4, 0), 0);
+	/* A required attribute missing: a routed path's MACs, one or both. */
+	assert_int_equal(parse_path_with(0, 0, WITHOUT_ETH_SRC), -EPROTO);
+	assert_int_equal(parse_path_with(0, 0, WITHOUT_ETH_DST), -EPROTO);
+	assert_int_equal(parse_path_with(0, 0, WITHOUT_MACS), -EPROTO);
+	/* A vWire path needs none, and an older module's zeros do no harm. */
+	assert_int_equal(parse_path_with(0, 0, WITH_VWIRE | WITHOUT_MACS), 0);
+	assert_int_equal(parse_path_with(0, 0, WITH_VWIRE), 0);
 	/* Wrong sizes: a u8 where, a u32 VLAN, a 5-byte MAC, a 3-byte address. */
-	assert_int_equal(parse_path_with(ITO_A_PATH_WHERE, 1, false), -EPROTO);
-	assert_int_equal(parse_path_with(ITO_A_PATH_IN_VLAN, 4, false), -EPROTO);
-	assert_int_equal(parse_path_with(ITO_A_PATH_ETH_SRC, 5, false), -EPROTO);
-	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_DADDR, 3, false), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_WHERE, 1, 0), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_IN_VLAN, 4, 0), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_ETH_SRC, 5, 0), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_ETH_SRC, 5,
+					 WITH_VWIRE | WITHOUT_MACS), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_DADDR, 3, 0), -EPROTO);
 	/* An IPv6 NAT address in an IPv4 path. */
-	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_DADDR, 16, false), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_NAT_DADDR, 16, 0), -EPROTO);
 	/* A u64 counter of 4 bytes. */
-	assert_int_equal(parse_path_with(ITO_A_PATH_PKTS, 4, false), -EPROTO);
+	assert_int_equal(parse_path_with(ITO_A_PATH_PKTS, 4, 0), -EPROTO);
+	/* A u16 vWire flag. */
+	assert_int_equal(parse_path_with(ITO_A_PATH_VWIRE, 2, 0), -EPROTO);
 
 	/* Three paths: one too many. */
 	assert_int_equal(flow_parse_reply(offloaded_reply(buf, &orig_hw,
@@ -976,6 +1035,65 @@ static void test_path_detail_json(void **state)
 	print_init(&p, out.fp, true, false);
 	flow_print_detail(&p, &flow);
 	assert_null(strstr(capture_text(&out), "paths"));
+	capture_close(&out);
+}
+
+#define VWIRE_ORIG_TC \
+	"tc filter add dev lo ingress protocol 802.1Q prio 1 flower skip_sw " \
+	"vlan_id 100 vlan_ethtype ip ip_proto tcp src_ip 10.0.1.2 " \
+	"dst_ip 10.0.2.2 src_port 40000 dst_port 5201 ip_flags nofrag " \
+	"tcp_flags 0x0/0x7 action vlan modify id 200 pipe " \
+	"action mirred egress redirect dev 999999"
+#define VWIRE_REPLY_TC \
+	"tc filter add dev 999999 ingress protocol 802.1Q prio 1 flower skip_sw " \
+	"vlan_id 200 vlan_ethtype ip ip_proto tcp src_ip 10.0.2.2 " \
+	"dst_ip 10.0.1.2 src_port 5201 dst_port 40000 ip_flags nofrag " \
+	"tcp_flags 0x0/0x7 action vlan modify id 100 pipe " \
+	"action mirred egress redirect dev lo"
+
+/* A vWire flow's paths: no rewrite in the rules, no MACs in JSON. */
+static void test_path_vwire(void **state)
+{
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	const char *text;
+	nlbuf_t buf;
+
+	(void)state;
+	flow = parse_one(offloaded_reply(buf, &vwire_orig, &vwire_reply));
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	flow_print_detail(&p, &flow);
+	text = capture_text(&out);
+	assert_non_null(strstr(text,
+		"  copies   : 8\n"
+		"original: hw\n"
+		"  " VWIRE_ORIG_TC "\n"
+		"  packets 5 bytes 600\n"
+		"reply: hw\n"
+		"  " VWIRE_REPLY_TC "\n"
+		"  packets 4 bytes 300\n"));
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	flow_print_detail(&p, &flow);
+	text = capture_text(&out);
+	assert_non_null(strstr(text, "\"offload\":true,\"paths\":["
+		"{\"dir\":\"original\",\"where\":\"hw\",\"in_dev\":\"lo\","
+		"\"in_ifindex\":1,\"in_vlan\":100,\"out_dev\":\"999999\","
+		"\"out_ifindex\":999999,\"out_vlan\":200,\"src\":\"10.0.1.2\","
+		"\"dst\":\"10.0.2.2\",\"sport\":40000,\"dport\":5201,"
+		"\"vwire\":true,"
+		"\"packets\":5,\"bytes\":600,\"tc\":\"" VWIRE_ORIG_TC "\"},"
+		"{\"dir\":\"reply\",\"where\":\"hw\",\"in_dev\":\"999999\","
+		"\"in_ifindex\":999999,\"in_vlan\":200,\"out_dev\":\"lo\","
+		"\"out_ifindex\":1,\"out_vlan\":100,\"src\":\"10.0.2.2\","
+		"\"dst\":\"10.0.1.2\",\"sport\":5201,\"dport\":40000,"
+		"\"vwire\":true,"
+		"\"packets\":4,\"bytes\":300,\"tc\":\"" VWIRE_REPLY_TC "\"}]}\n"));
+	assert_null(strstr(text, "eth_"));
 	capture_close(&out);
 }
 
@@ -1184,6 +1302,7 @@ int main(void)
 		cmocka_unit_test(test_path_malformed),
 		cmocka_unit_test(test_path_detail_text),
 		cmocka_unit_test(test_path_detail_json),
+		cmocka_unit_test(test_path_vwire),
 		cmocka_unit_test(test_icmp_and_unknown_values),
 		cmocka_unit_test(test_event_text_each_reason),
 		cmocka_unit_test(test_event_text_new_and_verdict),

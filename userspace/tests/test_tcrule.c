@@ -172,13 +172,15 @@ static void test_vlan_modify_and_same(void **state)
 	assert_non_null(strstr(rule, "tcp_flags 0x0/0x7 action pedit ex "));
 }
 
-/* Destination NAT of a UDP flow: csum and munges say udp. */
+/* A vWire direction: no MACs, only its tag changes; no pedit, no csum. */
 static void test_vwire(void **state)
 {
 	struct ito_path path = sample_v4(ITO_PATH_HW);
 
 	(void)state;
 	path.vwire = 1;
+	memset(path.eth_dst, 0, sizeof(path.eth_dst));
+	memset(path.eth_src, 0, sizeof(path.eth_src));
 	path.in_vlan = 100;
 	path.out_vlan = 200;
 	assert_string_equal(render(&path, IPPROTO_TCP),
@@ -190,6 +192,7 @@ static void test_vwire(void **state)
 		" action mirred egress redirect dev simrep1");
 }
 
+/* Destination NAT of a UDP flow: csum and munges say udp. */
 static void test_udp_dnat(void **state)
 {
 	struct ito_path path = sample_v4(ITO_PATH_SW);
