@@ -10,39 +10,7 @@ here=$(dirname "$0")
 . "$here/lib.sh"
 . "$here/topo.sh"
 
-ITOD=${ITOD:-$TOP/userspace/itod/itod}
-tmp=$(mktemp -d)
-itod_pid=
-cleanup()
-{
-	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
-	topo_down
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-jflow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
-counter() { fwctl -j counters | jq ".$1"; }
-
-# Not inside check(): that runs in a subshell and would lose itod_pid.
-# Not through fw(): a backgrounded function is a subshell; "ip netns exec"
-# itself execs, so $! is itod.
-start_itod()
-{
-	ip netns exec ito-fw "$ITOD" -f -v -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
-	itod_pid=$!
-}
-
-registered()
-{
-	local _
-	for _ in $(seq 50); do
-		grep -q "registered as the ito agent" "$tmp/itod.log" && return 0
-		sleep 0.1
-	done
-	cat "$tmp/itod.log"
-	return 1
-}
+. "$here/flowlib.sh"
 
 # udp_send PORT COUNT [ADDR [SPORT]]: COUNT datagrams, 20 ms apart, from
 # port SPORT (1500)
@@ -76,35 +44,35 @@ check_fail "a second agent is refused" fw timeout 5 "$ITOD" -f -c "$tmp/itod.con
 
 # UDP, offload by policy: exactly min-pkts copies, the tuple, the verdict.
 srv socat -u UDP-RECV:7000 OPEN:/dev/null &
-sleep 0.3
+listening ito-srv udp 7000
 udp_send 7000 20
 sleep 0.5
-f=$(jflow '.proto=="udp" and .dport==7000')
+f=$(flow '.proto=="udp" and .dport==7000')
 echo "# $f"
 check "UDP flow: exactly 8 copies" test "$(jq .copies <<<"$f")" = 8
 check "UDP flow: the tuple" test "$(jq -r '"\(.src) \(.sport) \(.dst)"' <<<"$f")" = "10.0.1.2 1500 10.0.2.2"
 check "UDP flow: offload verdict by policy" test "$(jq -r .verdict <<<"$f")" = offload
-pkts_orig() { [ "$(jflow "$1" | jq .pkts_orig)" = "$2" ]; }
+pkts_orig() { [ "$(flow "$1" | jq .pkts_orig)" = "$2" ]; }
 check "UDP flow: all 20 packets counted" wait_for 5 pkts_orig '.proto=="udp" and .dport==7000' 20
 check "agent logged the decision" grep -q "dport\|:7000" "$tmp/itod.log"
 
 # TCP, inspect by policy, more packets than min-pkts.
 srv socat -u TCP-LISTEN:8080,reuseaddr OPEN:/dev/null &
-sleep 0.3
+listening ito-srv tcp 8080
 head -c 200000 /dev/urandom | cli socat -u - TCP:10.0.2.2:8080
 sleep 0.5
-f=$(jflow '.proto=="tcp" and .dport==8080')
+f=$(flow '.proto=="tcp" and .dport==8080')
 echo "# $f"
 check "TCP flow: 8 copies of many packets" test "$(jq .copies <<<"$f")" = 8 -a "$(jq '.pkts_orig + .pkts_reply' <<<"$f")" -gt 8
 check "TCP flow: inspect verdict" test "$(jq -r .verdict <<<"$f")" = inspect
 
 # IPv6 like IPv4.
 srv socat -u UDP6-RECV:7000,ipv6only=1 OPEN:/dev/null &
-sleep 0.3
+wait_for 10 bash -c "ip netns exec ito-srv ss -Hln6u 'sport = :7000' | grep -q ."
 cli bash -c 'for i in $(seq 10); do echo v6; sleep 0.02; done' |
 	cli socat -u - "UDP6-SENDTO:[fd00:2::2]:7000"
 sleep 0.5
-f=$(jflow '.family=="inet6" or (.src|test(":"))')
+f=$(flow '.family=="inet6" or (.src|test(":"))')
 echo "# $f"
 check "IPv6 flow tracked with 8 copies and a verdict" \
 	test "$(jq .copies <<<"$f")" = 8 -a "$(jq -r .verdict <<<"$f")" = offload
@@ -114,24 +82,23 @@ check "no copy was dropped" test "$(counter copies_dropped)" = 0
 # 50): traffic continues and the kernel applies the default verdict.
 fwctl set min-pkts 50
 srv socat -u UDP-RECV:7100 OPEN:"$tmp/u7100",creat &
-sleep 0.3
+listening ito-srv udp 7100
 udp_send 7100 100 &
 sender=$!
-sleep 0.6
-kill -9 "$itod_pid"
-itod_pid=
+wait_for 5 tracked '.dport==7100'	# the agent must die during the flow
+sleep 0.2
+stop_itod -KILL
 wait "$sender"
 sleep 0.3
-f=$(jflow '.dport==7100')
+f=$(flow '.dport==7100')
 echo "# $f"
 check "traffic survives the agent's death (100 datagrams)" test "$(wc -l <"$tmp/u7100")" = 100
 check "default verdict applied" test "$(jq -r .verdict <<<"$f")" = inspect -a "$(counter verdict_default)" -ge 1
 # Flows that started while no agent ran wait for a verdict; the restarted
 # agent learns them from a dump and decides.
-srv socat -u UDP-RECV:7000 OPEN:/dev/null &
-sleep 0.3
+# (the receiver on 7000 from the start still runs)
 udp_send 7000 5 10.0.2.2 1600
-f=$(jflow '.sport==1600 and .dport==7000')
+f=$(flow '.sport==1600 and .dport==7000')
 check "a flow awaits a verdict while no agent runs" test "$(jq -r .state <<<"$f")" = inspecting
 start_itod
 check "restarted agent registers again" registered
@@ -144,13 +111,12 @@ rmmod ito
 insmod "$ITO_KO"
 fwctl port add f0
 fwctl port add f1
-check "agent re-registers after a module reload" bash -c \
-	"for i in \$(seq 150); do [ \$(grep -c 'registered as the ito agent' '$tmp/itod.log') -ge 2 ] && exit 0; sleep 0.1; done; exit 1"
+check "agent re-registers after a module reload" registered 2
 
 # A flood of new flows beyond max-flows: counted, memory bounded.
 # Under a loaded host the flood can outlast some flows (slots free up), so
-# the exact claim is: each of the 200 datagrams either made a flow or was
-# counted as untracked.
+# the claim is: each of the 200 datagrams either made a flow or was counted
+# as untracked (other traffic, IPv6 neighbour discovery, may add a flow).
 fwctl flow flush
 fwctl set max-flows 50
 before=$(fwctl -j counters | jq '.flows_new + .flows_untracked_full')
@@ -158,6 +124,7 @@ cli bash -c 'for p in $(seq 2000 2199); do echo x | socat -u - UDP-SENDTO:10.0.2
 check "at most max-flows tracked" test "$(fwctl -j flow show | jq length)" -le 50
 check "the excess is counted" test "$(fwctl -j counters | jq .flows_untracked_full)" -ge 1
 check "every datagram made a flow or was counted untracked" wait_for 5 bash -c \
-	"[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq '.flows_new + .flows_untracked_full - $before') -eq 200 ]"
+	"[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq '.flows_new + .flows_untracked_full - $before') -ge 200 ]"
+echo "# $(fwctl -j counters | jq -c '{flows_new, flows_untracked_full}'), $before before the flood"
 
 finish

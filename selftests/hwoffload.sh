@@ -16,64 +16,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/topo.sh"
 
-ITOD=${ITOD:-$TOP/userspace/itod/itod}
-ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
-ECHO=$here/udp_echo.py
-SIM=/sys/kernel/debug/ito_sim
-tmp=$(mktemp -d)
-itod_pid=
-cleanup()
-{
-	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
-	kill $(jobs -p) 2>/dev/null
-	wait 2>/dev/null
-	topo_down
-	rmmod ito 2>/dev/null
-	rmmod ito_sim 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$here/flowlib.sh"
 
-counter() { fwctl -j counters | jq ".$1"; }
-flow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
-flow_id() { flow "$1" | jq -r .id; }
-state() { flow "$1" | jq -r .state; }
-is_state() { [ "$(state "$1")" = "$2" ]; }
-gone() { [ "$(flow "$1")" = null ]; }
-sim_stat() { awk -v k="$1" '$1 == k {print $2}' "$SIM/stats"; }
-sim_rules() { grep -c . "$SIM/rules"; }
-rx_packets() { ip -n "$1" -j -s link show "$2" | jq '.[0].stats64.rx.packets'; }
 # packets of the UDP flow from port 1500 arriving at a representor, counted
 # at its ingress before anything else sees them
 rep_pkts()
 {
 	fw nft -j list counter netdev reps "$1" | jq '.nftables[1].counter.packets'
 }
-no_sessions()
-{
-	[ "$(ip netns exec ito-fw "$ITOCTL" -j counters | jq .flow_offload_active_session)" = 0 ]
-}
-nft_fwd()
-{
-	fw nft -j list chain inet t c_fwd |
-		jq -e '[.nftables[].rule?|select(.comment=="fwd")|.expr[].counter?|select(.)|.packets][0]|numbers'
-}
-invalid_pkts()
-{
-	fw nft -j list chain inet t c_fwd |
-		jq -e '[.nftables[].rule?|select(.comment=="invalid")|.expr[].counter?|select(.)|.packets][0]|numbers'
-}
-
-# sim_pair N NS_REP NS_WIRE: create pair N, the representor into the
-# firewall, the wire end into the peer's namespace
-sim_pair()
-{
-	echo "$1" >"$SIM/new_port" &&
-		ip link set "simrep$1" netns "$2" &&
-		ip link set "simwire$1" netns "$3" &&
-		ip -n "$2" link set "simrep$1" up &&
-		ip -n "$3" link set "simwire$1" up
-}
+fwd_pkts() { nft_count ito-fw inet t c_fwd fwd; }
+invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
 sim_topo_up()
 {
@@ -172,13 +124,11 @@ fwctl set min-rate 0 tcp-ageing 3 udp-ageing 3
 cat >"$tmp/itod.conf" <<CONF
 default offload
 CONF
-ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
-itod_pid=$!
-ip netns exec ito-srv python3 "$ECHO" server 7000 "$tmp/echo.log" &
-ip netns exec ito-srv python3 "$ECHO" server 7001 "$tmp/echo7001" 10.0.4.2 &
 ip netns exec ito-fw "$ITOCTL" -j monitor >"$tmp/events" &
 monitor=$!
-sleep 1
+start_itod
+echo_server 7000 "$tmp/echo.log"
+echo_server 7001 "$tmp/echo7001" 10.0.4.2
 
 # --- UDP in hardware: bypass, rules, exact counters at ageing -------------
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 0.02 100 >"$tmp/c1500" &
@@ -206,12 +156,12 @@ check "reply rule: match and actions" grep -Eq \
 sleep 0.5
 r0=$(rep_pkts rep0_1500)
 r1=$(rep_pkts rep1_1500)
-n1=$(nft_fwd)
+n1=$(fwd_pkts)
 wait $client
 check "all 200 datagrams echoed" test "$(cat "$tmp/c1500")" = 200
 check "representors saw no packet of the flow once offloaded ($r0 $r1 -> $(rep_pkts rep0_1500) $(rep_pkts rep1_1500))" \
 	test "$(rep_pkts rep0_1500)" = "$r0" -a "$(rep_pkts rep1_1500)" = "$r1"
-check "the forward chain neither" test "$(nft_fwd)" = "$n1"
+check "the forward chain neither" test "$(fwd_pkts)" = "$n1"
 check "the simulator's rules carried them" test "$(sim_stat hits)" -gt 100
 check "idle session ages out on the device's last-used time" wait_for 10 gone '.sport==1500'
 # the end event's idle time is the kernel's: from the last packet the
@@ -246,7 +196,7 @@ check "NAT: no checksum errors at the server or the client" \
 head -c 20000000 /dev/urandom >"$tmp/file"
 ip netns exec ito-srv timeout 90 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 server=$!
-sleep 0.3
+listening ito-srv tcp 5001
 r0=$(rx_packets ito-fw simrep0)
 check "TCP transfer completes" cli timeout 90 socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
 wait $server
@@ -263,8 +213,7 @@ check "FIN handed the session back" test "$(counter fastpath_teardown_fin_rst)" 
 check "conntrack saw no invalid packet" test "$(invalid_pkts)" = 0
 
 # --- VLAN: 100 -> 200 rewritten by the device ------------------------------
-ip netns exec ito-srv timeout 30 tcpdump -i simwire3 -e -nn -l udp >"$tmp/wire" 2>/dev/null &
-sleep 1
+capture ito-srv simwire3 "$tmp/wire" udp
 ip netns exec ito-cli python3 "$ECHO" client 10.0.4.2 7001 4000 150 0.02 100 >"$tmp/c4000" &
 client=$!
 check "VLAN 100 -> 200 flow offloaded to hardware" wait_for 4 is_state '.sport==4000' offloaded
@@ -311,9 +260,9 @@ echo 4 >"$SIM/rate"
 f0=$(counter hw_fallback_sw)
 ip netns exec ito-srv iperf3 -s -1 >/dev/null 2>&1 &
 server=$!
+listening ito-srv tcp 5201
 ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 6000 8 60 0.05 >"$tmp/c6000" &
 client=$!
-sleep 0.5
 check "iperf3 (4 streams) completes" bash -c "ip netns exec ito-cli iperf3 -c 10.0.2.2 -P 4 -t 3 -J >'$tmp/iperf.json'"
 wait $server $client
 check "iperf3 moved data" test "$(jq '.end.sum_received.bytes' "$tmp/iperf.json")" -gt 100000
@@ -335,9 +284,9 @@ kill $client 2>/dev/null
 # A namespace going away moves simulated devices back to the initial one
 # (they are not deleted), leaving their VLAN devices behind: the VLAN ports'
 # hooks and bindings on them must go first (a kernel WARNING otherwise).
-kill "$itod_pid" "$monitor"	# nothing may keep the namespace alive
-wait "$itod_pid" "$monitor" 2>/dev/null
-itod_pid=
+stop_itod	# nothing may keep the namespace alive
+kill "$monitor"
+wait "$monitor" 2>/dev/null
 check "the firewall namespace goes, ports still enrolled" ip netns del ito-fw
 check "its representors are back in the initial namespace" \
 	wait_for 20 ip link show simrep2

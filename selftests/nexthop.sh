@@ -13,28 +13,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/topo.sh"
 
-ITOD=${ITOD:-$TOP/userspace/itod/itod}
-ECHO=$here/udp_echo.py
-tmp=$(mktemp -d)
-itod_pid=
-cleanup()
-{
-	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
-	kill $(jobs -p) 2>/dev/null
-	wait 2>/dev/null
-	topo_down
-	ip netns del ito-rtr 2>/dev/null
-	rmmod ito 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$here/flowlib.sh"
 
+cleanup_extra() { ip netns del ito-rtr 2>/dev/null; }
 rtr() { ip netns exec ito-rtr "$@"; }
-counter() { fwctl -j counters | jq ".$1"; }
-flow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
-state() { flow "$1" | jq -r .state; }
-is_state() { [ "$(state "$1")" = "$2" ]; }
-offload_pkts() { flow "$1" | jq '.offload_pkts // 0'; }
 
 plan 16
 
@@ -66,11 +48,9 @@ fwctl port add f1
 fwctl port add f2
 fwctl set min-rate 0 udp-ageing 30
 echo "default offload" >"$tmp/itod.conf"
-ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
-itod_pid=$!
-ip netns exec ito-srv python3 "$ECHO" server 7000 "$tmp/echo.log" 10.9.9.9 &
-ip netns exec ito-rtr tcpdump -i r0 -e -nn -l udp >"$tmp/rtr.pcap.txt" 2>/dev/null &
-sleep 1
+start_itod
+echo_server 7000 "$tmp/echo.log" 10.9.9.9
+capture ito-rtr r0 "$tmp/rtr.pcap.txt" udp
 
 # 4000 datagrams, 100/s: 40 s of traffic to change things under
 ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 1500 4000 0.01 100 >"$tmp/c1500" &
@@ -78,7 +58,7 @@ client=$!
 check "UDP flow offloaded via the server's own link" wait_for 5 is_state '.sport==1500' offloaded
 ip netns exec ito-srv iperf3 -s -1 -B 10.9.9.9 >/dev/null 2>&1 &
 iperf_srv=$!
-sleep 0.5
+listening ito-srv tcp 5201
 ip netns exec ito-cli iperf3 -c 10.9.9.9 -t 25 -b 20M -J >"$tmp/iperf.json" 2>&1 &
 iperf=$!
 check "an iperf3 flow is offloaded too" wait_for 8 is_state '.proto=="tcp" and .dport==5201 and .offload_pkts > 0' offloaded
@@ -122,8 +102,7 @@ got=$(cat "$tmp/c1500")
 check "the client kept getting echoes throughout ($got of 4000)" test "$got" -ge 3000
 check "no session left behind on a removed next hop" \
 	bash -c "ip netns exec ito-fw '$ITOCTL' flow flush && [ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
-kill "$itod_pid"
-itod_pid=
+stop_itod
 check "ito unloads cleanly" bash -c "sleep 0.5; rmmod ito"
 
 finish

@@ -12,33 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/topo.sh"
 
-ITOD=${ITOD:-$TOP/userspace/itod/itod}
-ECHO=$here/udp_echo.py
-tmp=$(mktemp -d)
-itod_pid=
-cleanup()
-{
-	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
-	kill $(jobs -p) 2>/dev/null
-	topo_down
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$here/flowlib.sh"
 
-counter() { fwctl -j counters | jq ".$1"; }
-flow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
-state() { flow "$1" | jq -r .state; }
-# packets the forward chain's counter rule saw
-# nft_count COMMENT: packets counted by the forward chain's rule COMMENT
-nft_count()
-{
-	fw nft -j list chain inet t c_fwd |
-		jq -e "[.nftables[].rule?|select(.comment==\"$1\")|.expr[].counter?|select(.)|.packets][0]|numbers"
-}
-fwd_pkts() { nft_count fwd; }
-invalid_pkts() { nft_count invalid; }
-is_state() { [ "$(state "$1")" = "$2" ]; }
-gone() { [ "$(flow "$1")" = null ]; }
+fwd_pkts() { nft_count ito-fw inet t c_fwd fwd; }
+invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
 plan 55
 
@@ -78,10 +55,8 @@ fwctl set min-rate 0 tcp-ageing 3 udp-ageing 3
 cat >"$tmp/itod.conf" <<CONF
 default offload
 CONF
-ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
-itod_pid=$!
-ip netns exec ito-srv python3 "$ECHO" server 7000 "$tmp/echo.log" &
-sleep 1
+start_itod
+echo_server 7000 "$tmp/echo.log"
 
 # --- UDP: offload, bypass, exact counters at ageing --------------------
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 0.02 100 >"$tmp/c1500" &
@@ -122,7 +97,7 @@ check "NAT: no checksum errors at the server" \
 head -c 20000000 /dev/urandom >"$tmp/file"
 ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 server=$!
-sleep 0.3
+listening ito-srv tcp 5001
 n1=$(fwd_pkts)
 check "TCP transfer completes" cli socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
 wait $server
@@ -140,7 +115,7 @@ check "conntrack state after close" \
 # --- TCP through DNAT + masquerade, checksums verified by the receiver -------
 ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 server=$!
-sleep 0.3
+listening ito-srv tcp 5001
 check "NATed TCP transfer completes" cli socat -u OPEN:"$tmp/file" TCP:10.0.1.1:8080
 wait $server
 check "NATed file arrives intact" test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"
@@ -151,7 +126,7 @@ cli ethtool -K c0 tx on >/dev/null
 srv ethtool -K s0 tx on >/dev/null
 ip netns exec ito-srv iperf3 -s -1 >/dev/null 2>&1 &
 server=$!
-sleep 0.5
+listening ito-srv tcp 5201
 g0=$(counter fastpath_pkts)
 check "iperf3 completes (TSO/GSO on)" bash -c "ip netns exec ito-cli iperf3 -c 10.0.2.2 -t 3 -J >'$tmp/iperf.json'"
 wait $server
@@ -164,7 +139,7 @@ srv ethtool -K s0 tx off >/dev/null
 # --- RST ----------------------------------------------------------------
 ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5002,reuseaddr OPEN:/dev/null &
 server=$!
-sleep 0.3
+listening ito-srv tcp 5002
 r0=$(counter fastpath_teardown_fin_rst)
 cli python3 - <<'PY'
 import socket, struct, time
@@ -175,9 +150,9 @@ for _ in range(200):
 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 s.close()
 PY
-sleep 0.5
-check "RST handed the session back" test "$(counter fastpath_teardown_fin_rst)" -gt "$r0"
-check "conntrack state after RST is CLOSE" \
+rst_seen() { [ "$(counter fastpath_teardown_fin_rst)" -gt "$r0" ]; }
+check "RST handed the session back" wait_for 5 rst_seen
+check "conntrack state after RST is CLOSE" wait_for 5 \
 	bash -c "ip netns exec ito-fw conntrack -L -p tcp --dport 5002 2>/dev/null | grep -q CLOSE"
 kill $server 2>/dev/null
 
@@ -201,7 +176,7 @@ check "fragments bypassed the fast path, reached the slow path" \
 	test "$(counter fastpath_pkts)" = "$g0" -a "$(counter flow_offload_rcv_cpu)" -gt "$r0"
 
 # --- Admission: max-sessions --------------------------------------------
-wait_for 8 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+wait_for 8 no_sessions
 fwctl set max-sessions 2
 # The first two run for 5 s, long enough to be seen offloaded together on
 # a loaded host; the third runs on after they end and age.
@@ -222,7 +197,7 @@ check "none of the three lost a datagram" \
 	test "$(cat "$tmp/c2001") $(cat "$tmp/c2002") $(cat "$tmp/c2003")" = "250 250 750"
 
 # --- min-rate and the offload switch --------------------------------------
-wait_for 10 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+wait_for 10 no_sessions
 fwctl set max-sessions 500000 min-rate 95
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2100 100 0.1 100 >"$tmp/c2100" &
 client=$!
@@ -246,7 +221,7 @@ fwctl set min-rate 0
 # Three flows become eligible while offload is off, slowest first (so a
 # first-come order would be the reverse); with one install per second
 # they must then go in order of their observed rates.
-wait_for 10 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+wait_for 10 no_sessions
 fwctl set offload no max-update-rate 1
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2201 400 0.04 64 >/dev/null &
 slow=$!
@@ -276,7 +251,7 @@ wait $slow $mid $fast 2>/dev/null
 fwctl set max-update-rate 7000
 
 # --- Admission: the update budget, 50 flows at 5 installs/s -----------------
-wait_for 10 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+wait_for 10 no_sessions
 fwctl set max-update-rate 5
 i0=$(counter flow_offload_session_insert)
 ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 3000 50 130 0.1 >"$tmp/c3000" &
@@ -306,13 +281,13 @@ srv ip link set s0.200 up
 cli ip route add 10.0.12.0/24 via 10.0.11.1
 cli ip route add 10.0.2.2/32 via 10.0.11.1	# the server's untagged side, via VLAN 100
 # Replies must leave from the address asked: servers bound to it.
-ip netns exec ito-srv python3 "$ECHO" server 7001 "$tmp/echo7001" 10.0.12.2 &
-ip netns exec ito-srv python3 "$ECHO" server 7002 "$tmp/echo7002" 10.0.2.2 &
+echo_server 7001 "$tmp/echo7001" 10.0.12.2
+echo_server 7002 "$tmp/echo7002" 10.0.2.2
 srv ip route add 10.0.11.0/24 via 10.0.12.1
 fwctl port add f0.100
 fwctl port add f1.200
-ip netns exec ito-srv timeout 30 tcpdump -i s0 -e -nn -l udp >"$tmp/wire" 2>/dev/null &
-sleep 1
+ip netns exec ito-srv timeout 30 tcpdump -i s0 -e -nn -l udp >"$tmp/wire" 2>"$tmp/wire.err" &
+wait_for 10 grep -q "listening on" "$tmp/wire.err"
 ip netns exec ito-cli python3 "$ECHO" client 10.0.12.2 7001 4000 150 0.02 100 >"$tmp/c4000" &
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7002 4001 150 0.02 100 >"$tmp/c4001" &
 check "VLAN 100 -> 200 flow offloaded" wait_for 4 is_state '.sport==4000' offloaded

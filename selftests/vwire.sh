@@ -16,42 +16,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/topo.sh"
 
-ITOD=${ITOD:-$TOP/userspace/itod/itod}
-ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
-ECHO=$here/udp_echo.py
-SIM=/sys/kernel/debug/ito_sim
-tmp=$(mktemp -d)
-itod_pid=
-cleanup()
-{
-	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null
-	kill $(jobs -p) 2>/dev/null
-	wait 2>/dev/null
-	topo_down
-	rmmod ito 2>/dev/null
-	rmmod ito_sim 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$here/flowlib.sh"
 
-counter() { fwctl -j counters | jq ".$1"; }
-flow() { fwctl -j flow show | jq -c "[.[]|select($1)][0]"; }
-state() { flow "$1" | jq -r .state; }
-is_state() { [ "$(state "$1")" = "$2" ]; }
-gone() { [ "$(flow "$1")" = null ]; }
-sim_stat() { awk -v k="$1" '$1 == k {print $2}' "$SIM/stats"; }
-mac() { ip -n "$1" -j link show "$2" | jq -r '.[0].address'; }
-# nft_count NS FAMILY TABLE CHAIN COMMENT: packets of the rule COMMENT
-nft_count()
-{
-	ip netns exec "$1" nft -j list chain "$2" "$3" "$4" |
-		jq -e "[.nftables[].rule?|select(.comment==\"$5\")|.expr[].counter?|select(.)|.packets][0]|numbers"
-}
 fwd_pkts() { nft_count ito-fw bridge t c_fwd fwd; }
 invalid_pkts() { nft_count ito-fw bridge t c_fwd invalid; }
-# packets that arrived with a TTL other than the sender's 64
+# packets that reached a peer with a TTL other than the sender's 64
 ttl_changed() { echo $(($(nft_count ito-cli inet h in ttl) + $(nft_count ito-srv inet h in ttl))); }
-no_sessions() { [ "$(counter flow_offload_active_session)" = 0 ]; }
 
 # The peers' VLAN devices, the bridge of the two ports, the rulesets.
 # vw_up CLIDEV A B SRVDEV: the devices exist, in their namespaces
@@ -116,12 +86,10 @@ vw_suite()
 	cat >"$tmp/itod.conf" <<-CONF
 	default offload
 	CONF
-	ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
-	itod_pid=$!
-	srv python3 "$ECHO" server 7000 "$tmp/echo.log" &
-	srv timeout 60 tcpdump -i "$sdev" -e -nn -l udp >"$tmp/srv.wire" 2>/dev/null &
-	cli timeout 60 tcpdump -i "$cdev" -e -nn -l udp >"$tmp/cli.wire" 2>/dev/null &
-	sleep 1.5
+	start_itod
+	echo_server 7000 "$tmp/echo.log"
+	capture ito-srv "$sdev" "$tmp/srv.wire" udp
+	capture ito-cli "$cdev" "$tmp/cli.wire" udp
 
 	# --- UDP ------------------------------------------------------------
 	p0=$(counter fastpath_pkts)
@@ -179,7 +147,7 @@ vw_suite()
 	head -c 20000000 /dev/urandom >"$tmp/file"
 	srv timeout 120 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 	local server=$!
-	sleep 0.3
+	listening ito-srv tcp 5001
 	n0=$(fwd_pkts)
 	t0=$(counter fastpath_teardown_fin_rst)
 	check "$mode: TCP transfer completes" cli timeout 120 socat -u OPEN:"$tmp/file" TCP:10.0.9.3:5001
@@ -196,9 +164,7 @@ vw_suite()
 	check "$mode: conntrack saw no invalid packet" test "$(invalid_pkts)" = 0
 	check "$mode: TCP kept TTL 64 too" test "$(ttl_changed)" = 0
 
-	kill "$itod_pid"
-	wait "$itod_pid" 2>/dev/null
-	itod_pid=
+	stop_itod
 	check "$mode: the ports leave, their flows with them" bash -c "
 		ip netns exec ito-fw '$ITOCTL' port del $a.100 &&
 		ip netns exec ito-fw '$ITOCTL' port del $b.200 &&
@@ -234,12 +200,8 @@ for ns in ito-cli ito-fw ito-srv; do
 	ip netns add $ns
 	ip -n $ns link set lo up
 done
-echo 2 >"$SIM/new_port"
-echo 3 >"$SIM/new_port"
-ip link set simrep2 netns ito-fw
-ip link set simrep3 netns ito-fw
-ip link set simwire2 netns ito-cli
-ip link set simwire3 netns ito-srv
+sim_pair 2 ito-fw ito-cli
+sim_pair 3 ito-fw ito-srv
 vw_suite hw simwire2 simrep2 simrep3 simwire3
 
 check "ito unloads cleanly after" rmmod ito
