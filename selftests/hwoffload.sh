@@ -240,9 +240,12 @@ check "10 sessions in hardware (20 rules)" wait_for 8 bash -c \
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 5100 900 0.02 100 >"$tmp/c5100" &
 client11=$!
 check "the 11th session is offloaded too" wait_for 5 is_state '.sport==5100' offloaded
-check "in software: it fell back, counted" \
+# in software until the ten age out; on a slow host that may already have
+# happened, and then the move to hardware is counted
+where=$(fwctl -j flow get "$(flow_id '.sport==5100')" | jq -r '.paths[0].where')
+check "in software: it fell back, counted ($where)" \
 	test "$(( $(counter hw_fallback_sw) - f0 ))" = 1 -a "$(counter flow_offload_add_msg_failed)" -gt "$m0" \
-	-a "$(fwctl -j flow get "$(flow_id '.sport==5100')" | jq -r '.paths[0].where')" = sw
+	-a \( "$where" = sw -o "$(counter hw_promoted)" -ge 1 \)
 check "the simulator counted a refusal for capacity" test "$(sim_stat replace_refused_capacity)" -ge 1
 wait $client
 check "none of 600 datagrams of the ten lost" test "$(cat "$tmp/c5000")" = 600
