@@ -11,7 +11,7 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
 
 .PHONY: all modules userspace install modules_install dkms-install \
-	dkms-remove deps check demo bench checkpatch sparse clean
+	dkms-remove deps check demo bench bench-installs checkpatch sparse clean
 
 all: modules userspace
 
@@ -55,6 +55,9 @@ demo:
 
 bench:
 	bench/forward.sh
+
+bench-installs:
+	bench/installs.sh
 
 checkpatch:
 	scripts/checkpatch.sh

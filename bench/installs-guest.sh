@@ -14,7 +14,7 @@
 # (Not function_graph: enabling it patches every function, which takes
 # minutes under TCG and trips the soft-lockup watchdog.)
 #
-# env: ITO_KO, ITO_SIM_KO (required), ROUNDS (3), NFLOWS (2000)
+# env: ITO_KO, ITO_SIM_KO (required), ROUNDS (3), NFLOWS (1000)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
@@ -23,7 +23,7 @@ ITOCTL=$top/userspace/itoctl/itoctl
 ITOD=$top/userspace/itod/itod
 ECHO=$top/selftests/udp_echo.py
 ROUNDS=${ROUNDS:-3}
-NFLOWS=${NFLOWS:-2000}
+NFLOWS=${NFLOWS:-1000}
 SIM=/sys/kernel/debug/ito_sim
 TR=/sys/kernel/tracing
 [ -d $TR/instances ] || TR=/sys/kernel/debug/tracing
@@ -56,6 +56,8 @@ setup()
 {
 	local ns
 	modprobe nf_conntrack
+	# the echo server takes NFLOWS datagrams at once (udp_echo.py)
+	sysctl -qw net.core.rmem_max=8388608
 	insmod "$ITO_SIM_KO"
 	insmod "$ITO_KO"
 	for ns in ito-cli ito-fw ito-srv; do
@@ -159,8 +161,13 @@ run()
 		sleep 0.5
 	done
 	nus=$(trace_off nh)
-	log "$v round $r: one neighbour change updated $(( $(counter flow_offload_session_update) - u0 )) sessions in ${nus} us"
-	nh[$v,$r]=$nus
+	local upd=$(( $(counter flow_offload_session_update) - u0 ))
+	log "$v round $r: one neighbour change updated $upd sessions in ${nus} us"
+	if [ "$upd" != "$n" ]; then
+		failed+="$v round $r: the neighbour change updated $upd of $n sessions"$'\n'
+	else
+		nh[$v,$r]=$nus
+	fi
 	# the server's real MAC back, by ARP, for the next round's flows
 	fw ip neigh del 10.0.2.2 dev simrep1
 	fwctl flow flush

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Session install benchmark, host side: build ito and ito_sim for the guest
 # kernel, boot it and run bench/installs-guest.sh (see bench/README).
-#   bench/installs.sh [ROUNDS [NFLOWS]]     defaults: 3 rounds, 2000 flows
+#   bench/installs.sh [ROUNDS [NFLOWS]]     defaults: 3 rounds, 1000 flows
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 rounds=${1:-3}
-nflows=${2:-2000}
+nflows=${2:-1000}
 kver=${ITO_KVER:-$(basename "$(ls -d /boot/vmlinuz-6.1.*-amd64 | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')}
 
 scripts/deps.sh

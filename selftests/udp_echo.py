@@ -12,7 +12,8 @@
   udp_echo.py clients HOST PORT SPORT NFLOWS COUNT INTERVAL
                                    NFLOWS flows from SPORT, SPORT+1, ... in
                                    turn, COUNT datagrams each, a round every
-                                   INTERVAL s; print the echoes received
+                                   INTERVAL s (sent 50 at a time); print
+                                   the echoes received
 """
 import socket
 import sys
@@ -27,6 +28,8 @@ def server(port, log, addr=None):
         s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
         s.bind(("::", port))
+    # as deep as net.core.rmem_max allows: many clients send at once
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
     with open(log, "a", buffering=1) as out:
         while True:
             data, peer = s.recvfrom(65535)
@@ -84,8 +87,13 @@ def clients(host, port, sport, nflows, count, interval):
 
     start = time.monotonic()
     for r in range(count):
-        for s in socks:
+        for i, s in enumerate(socks):
             s.sendto(b"z" * 64, (host, port))
+            # a burst of thousands overflows the echo server's receive
+            # buffer: pause every 50 to let the echoes come back
+            if i % 50 == 49:
+                drain()
+                time.sleep(0.002)
         while time.monotonic() < start + (r + 1) * interval:
             drain()
             time.sleep(0.001)
