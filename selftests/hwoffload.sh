@@ -58,10 +58,18 @@ sim_topo_up()
 	cli ip route add 10.0.4.0/24 via 10.0.3.1
 	srv ip route add 10.0.3.0/24 via 10.0.4.1
 	fw sysctl -qw net.ipv4.ip_forward=1
+	fw sysctl -qw net.ipv6.conf.all.forwarding=1
 	fw sysctl -qw net.netfilter.nf_conntrack_acct=1
+	# IPv6 on pairs 0 and 1, no duplicate address detection to wait for
+	cli ip addr add fd00:1::2/64 dev simwire0 nodad
+	fw ip addr add fd00:1::1/64 dev simrep0 nodad
+	fw ip addr add fd00:2::1/64 dev simrep1 nodad
+	srv ip addr add fd00:2::2/64 dev simwire1 nodad
+	cli ip route add fd00:2::/64 via fd00:1::1
+	srv ip route add default via fd00:2::1
 }
 
-plan 59
+plan 66
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -177,6 +185,30 @@ check "conntrack: [HW_OFFLOAD] cleared" bash -c "! grep -q OFFLOAD <<<'$ct'"
 check "the rules left the simulator" test "$(sim_rules)" = 0
 check "counted: hw insert 1, hw active 0, device polled" \
 	test "$(fwctl -j counters | jq -c '[.hw_session_insert,.hw_active_session,.flow_offload_session_verify > 0]')" = '[1,0,true]'
+
+# --- IPv6 UDP in hardware: address match, hop limit, exact counters ------
+ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1600 200 0.02 100 >"$tmp/c1600" &
+client=$!
+check "IPv6 UDP flow offloaded" wait_for 4 is_state '.sport==1600' offloaded
+id=$(flow_id '.sport==1600')
+check "IPv6: both directions in hardware" \
+	test "$(fwctl -j flow get "$id" | jq -c '[.paths[].where]')" = '["hw","hw"]'
+cat "$SIM/rules" >"$tmp/rules1600"
+sed 's/^/# /' "$tmp/rules1600"
+check "IPv6: the rules match the addresses and decrement the hop limit" \
+	grep -Eq 'in_port simrep0 .*ip_proto udp .*src_ip fd00:1::2 dst_ip fd00:2::2 src_port 1600 dst_port 7000 .*set eth_dst .*add ip6_hoplimit .*redirect simrep1' \
+	"$tmp/rules1600"
+sleep 0.5
+n1=$(fwd_pkts)
+wait $client
+check "IPv6: all 200 datagrams echoed" test "$(cat "$tmp/c1600")" = 200
+check "IPv6: the forward chain saw none once offloaded" test "$(fwd_pkts)" = "$n1"
+check "IPv6: the idle session ages out" wait_for 10 gone '.sport==1600'
+ct=$(fw conntrack -L -f ipv6 -p udp --sport 1600 -o extended 2>/dev/null)
+echo "# $ct"
+# 40 bytes of IPv6 header, 8 of UDP, 100 of payload
+check "IPv6 conntrack: 200 packets, 29600 bytes each way" \
+	test "$(grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$ct" | sort -u)" = "packets=200 bytes=29600"
 
 # --- UDP through DNAT + masquerade: pedit of addresses and ports, csum -----
 : >"$tmp/echo.log"
