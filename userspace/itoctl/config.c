@@ -50,16 +50,6 @@ static const struct config_knob *knob_by_keyword(const char *word)
 	return NULL;
 }
 
-static int top_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, ITO_A_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
 static int config_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct ito_config *cfg = data;
@@ -81,9 +71,7 @@ int config_parse_reply(const struct nlmsghdr *nlh, struct ito_config *cfg)
 	const struct nlattr *tb[ITO_A_MAX + 1] = {};
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
-		return -EPROTO;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb, tb) < 0)
+	if (ito_nl_parse_top(nlh, tb, ITO_A_MAX))
 		return -EPROTO;
 	if (!tb[ITO_A_CONFIG] ||
 	    mnl_attr_validate(tb[ITO_A_CONFIG], MNL_TYPE_NESTED) < 0)

@@ -14,26 +14,6 @@
 #include "report.h"
 #include "usage.h"
 
-static int top_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, ITO_A_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
-static int counter_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, ITO_A_COUNTER_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
 static int counters_append(struct counter_list *list, uint32_t id,
 			   const char *name, uint64_t value)
 {
@@ -67,8 +47,7 @@ static int parse_entry(const struct nlattr *entry, struct counter_list *list)
 	const char *name = NULL;
 	uint32_t id = 0;
 
-	if (mnl_attr_validate(entry, MNL_TYPE_NESTED) < 0 ||
-	    mnl_attr_parse_nested(entry, counter_attr_cb, tb) < 0)
+	if (ito_nl_parse_nested(entry, tb, ITO_A_COUNTER_MAX))
 		return -EPROTO;
 
 	if (!tb[ITO_A_COUNTER_VALUE] ||
@@ -97,9 +76,7 @@ int counters_parse_reply(const struct nlmsghdr *nlh, struct counter_list *list)
 	const struct nlattr *entry;
 	int err;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
-		return -EPROTO;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb, tb) < 0)
+	if (ito_nl_parse_top(nlh, tb, ITO_A_MAX))
 		return -EPROTO;
 	if (!tb[ITO_A_COUNTERS] ||
 	    mnl_attr_validate(tb[ITO_A_COUNTERS], MNL_TYPE_NESTED) < 0)

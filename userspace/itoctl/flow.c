@@ -136,23 +136,9 @@ struct nlmsghdr *flow_build_request(void *buf, uint16_t family_id,
 }
 
 /* How each attribute of a flow is checked and where it is kept. */
-enum flow_attr_kind {
-	FLOW_ATTR_SKIP,		/* unknown, padding: ignored */
-	FLOW_ATTR_U8,
-	FLOW_ATTR_U16,
-	FLOW_ATTR_U32,
-	FLOW_ATTR_U64,
-	FLOW_ATTR_ADDR,		/* 4 or 16 bytes, length kept just before */
-	FLOW_ATTR_PATH,		/* nest, one per direction */
-};
+#define FLOW_ATTR(attr, kind, field) ITO_NL_SLOT(attr, kind, struct ito_flow, field)
 
-#define FLOW_ATTR(attr, kind, field) \
-	[attr] = { FLOW_ATTR_##kind, offsetof(struct ito_flow, field) }
-
-static const struct {
-	enum flow_attr_kind kind;
-	size_t offset;
-} flow_attrs[ITO_A_FLOW_MAX + 1] = {
+static const struct ito_nl_slot flow_attrs[ITO_A_FLOW_MAX + 1] = {
 	FLOW_ATTR(ITO_A_FLOW_ID, U64, id),
 	FLOW_ATTR(ITO_A_FLOW_STATE, U32, state),
 	FLOW_ATTR(ITO_A_FLOW_VERDICT, U32, verdict),
@@ -176,7 +162,8 @@ static const struct {
 	FLOW_ATTR(ITO_A_FLOW_END_REASON, U32, end_reason),
 	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_PKTS, U64, offload_pkts),
 	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_BYTES, U64, offload_bytes),
-	FLOW_ATTR(ITO_A_FLOW_PATH, PATH, path),
+	/* one per direction */
+	FLOW_ATTR(ITO_A_FLOW_PATH, NEST, path),
 };
 
 static int flow_attr_cb(const struct nlattr *attr, void *data)
@@ -184,49 +171,33 @@ static int flow_attr_cb(const struct nlattr *attr, void *data)
 	struct ito_flow *flow = data;
 	uint16_t type = mnl_attr_get_type(attr);
 	uint16_t len = mnl_attr_get_payload_len(attr);
-	char *field;
 
 	if (mnl_attr_type_valid(attr, ITO_A_FLOW_MAX) < 0)
 		return MNL_CB_OK;	/* a newer module's */
-	field = (char *)flow + flow_attrs[type].offset;
 
 	switch (flow_attrs[type].kind) {
-	case FLOW_ATTR_SKIP:
+	case ITO_NL_SKIP:
 		return MNL_CB_OK;
-	case FLOW_ATTR_U8:
-		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-			return MNL_CB_ERROR;
-		*(uint8_t *)field = mnl_attr_get_u8(attr);
-		break;
-	case FLOW_ATTR_U16:
-		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
-			return MNL_CB_ERROR;
-		*(uint16_t *)field = mnl_attr_get_u16(attr);
-		break;
-	case FLOW_ATTR_U32:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		*(uint32_t *)field = mnl_attr_get_u32(attr);
-		break;
-	case FLOW_ATTR_U64:
-		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-			return MNL_CB_ERROR;
-		*(uint64_t *)field = mnl_attr_get_u64(attr);
-		break;
-	case FLOW_ATTR_ADDR:
+	case ITO_NL_ADDR:
+		/* its length is kept apart: the family may come later */
 		if (len != 4 && len != 16)
 			return MNL_CB_ERROR;
-		memcpy(field, mnl_attr_get_payload(attr), len);
+		memcpy((char *)flow + flow_attrs[type].offset,
+		       mnl_attr_get_payload(attr), len);
 		if (type == ITO_A_FLOW_SADDR)
 			flow->saddr_len = len;
 		else
 			flow->daddr_len = len;
 		break;
-	case FLOW_ATTR_PATH:
+	case ITO_NL_NEST:
 		if (flow->n_paths == FLOW_MAX_PATHS ||
 		    path_parse_nest(attr, &flow->path[flow->n_paths]))
 			return MNL_CB_ERROR;
 		flow->n_paths++;
+		break;
+	default:
+		if (ito_nl_store_uint(attr, &flow_attrs[type], flow))
+			return MNL_CB_ERROR;
 		break;
 	}
 	flow->present |= 1u << type;

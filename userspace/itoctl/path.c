@@ -8,28 +8,15 @@
 #include <string.h>
 
 #include "dev.h"
+#include "ito_nl.h"
 #include "names.h"
 #include "path.h"
 #include "tcrule.h"
 
 /* How each attribute of a path is checked and where it is kept. */
-enum path_attr_kind {
-	PATH_ATTR_SKIP,		/* unknown, padding: ignored */
-	PATH_ATTR_U8,
-	PATH_ATTR_U16,
-	PATH_ATTR_U32,
-	PATH_ATTR_U64,
-	PATH_ATTR_ADDR,		/* 4 or 16 bytes, as long as the others */
-	PATH_ATTR_MAC,		/* 6 bytes */
-};
+#define PATH_ATTR(attr, kind, field) ITO_NL_SLOT(attr, kind, struct ito_path, field)
 
-#define PATH_ATTR(attr, kind, field) \
-	[attr] = { PATH_ATTR_##kind, offsetof(struct ito_path, field) }
-
-static const struct {
-	enum path_attr_kind kind;
-	size_t offset;
-} path_attrs[ITO_A_PATH_MAX + 1] = {
+static const struct ito_nl_slot path_attrs[ITO_A_PATH_MAX + 1] = {
 	PATH_ATTR(ITO_A_PATH_DIR, U8, dir),
 	PATH_ATTR(ITO_A_PATH_WHERE, U32, where),
 	PATH_ATTR(ITO_A_PATH_IN_IFINDEX, U32, in_ifindex),
@@ -73,39 +60,25 @@ static int path_attr_cb(const struct nlattr *attr, void *data)
 	field = (char *)path + path_attrs[type].offset;
 
 	switch (path_attrs[type].kind) {
-	case PATH_ATTR_SKIP:
+	case ITO_NL_SKIP:
+	case ITO_NL_NEST:	/* none yet */
 		return MNL_CB_OK;
-	case PATH_ATTR_U8:
-		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-			return MNL_CB_ERROR;
-		*(uint8_t *)field = mnl_attr_get_u8(attr);
-		break;
-	case PATH_ATTR_U16:
-		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
-			return MNL_CB_ERROR;
-		*(uint16_t *)field = mnl_attr_get_u16(attr);
-		break;
-	case PATH_ATTR_U32:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		*(uint32_t *)field = mnl_attr_get_u32(attr);
-		break;
-	case PATH_ATTR_U64:
-		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-			return MNL_CB_ERROR;
-		*(uint64_t *)field = mnl_attr_get_u64(attr);
-		break;
-	case PATH_ATTR_ADDR:
+	case ITO_NL_ADDR:
+		/* all of a path's addresses are of one family */
 		if ((len != 4 && len != 16) ||
 		    (path->addr_len && len != path->addr_len))
 			return MNL_CB_ERROR;
 		path->addr_len = len;
 		memcpy(field, mnl_attr_get_payload(attr), len);
 		break;
-	case PATH_ATTR_MAC:
+	case ITO_NL_MAC:
 		if (len != ETH_ADDR_LEN)
 			return MNL_CB_ERROR;
 		memcpy(field, mnl_attr_get_payload(attr), len);
+		break;
+	default:
+		if (ito_nl_store_uint(attr, &path_attrs[type], path))
+			return MNL_CB_ERROR;
 		break;
 	}
 	path->present |= 1u << type;

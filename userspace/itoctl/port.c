@@ -173,16 +173,6 @@ struct nlmsghdr *port_build_request(void *buf, uint16_t family_id,
 	return nlh;
 }
 
-static int top_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, ITO_A_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
 static int port_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct ito_port *port = data;
@@ -232,9 +222,7 @@ int port_parse_reply(const struct nlmsghdr *nlh, struct ito_port *port)
 	const struct nlattr *tb[ITO_A_MAX + 1] = {};
 
 	memset(port, 0, sizeof(*port));
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
-		return -EPROTO;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb, tb) < 0)
+	if (ito_nl_parse_top(nlh, tb, ITO_A_MAX))
 		return -EPROTO;
 	if (!tb[ITO_A_PORT] ||
 	    mnl_attr_validate(tb[ITO_A_PORT], MNL_TYPE_NESTED) < 0)

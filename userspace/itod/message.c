@@ -21,45 +21,6 @@ int msg_genl_cmd(const struct nlmsghdr *nlh)
 	return genl->cmd;
 }
 
-static int top_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, ITO_A_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
-static int flow_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, ITO_A_FLOW_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
-static int packet_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, ITO_A_PACKET_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
-static int get_top(const struct nlmsghdr *nlh, const struct nlattr **tb)
-{
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
-		return -EPROTO;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb, tb) < 0)
-		return -EPROTO;
-	return 0;
-}
-
 /* An optional attribute of type @type: false when absent, -1 when bad. */
 static int opt_attr(const struct nlattr *a, enum mnl_attr_data_type type)
 {
@@ -137,12 +98,12 @@ int msg_parse_packet(const struct nlmsghdr *nlh, struct msg_packet *pkt)
 	const struct nlattr *ftb[ITO_A_FLOW_MAX + 1] = {};
 
 	memset(pkt, 0, sizeof(*pkt));
-	if (get_top(nlh, top) || !top[ITO_A_PACKET])
+	if (ito_nl_parse_top(nlh, top, ITO_A_MAX) || !top[ITO_A_PACKET])
 		return -EPROTO;
-	if (mnl_attr_parse_nested(top[ITO_A_PACKET], packet_attr_cb, tb) < 0)
+	if (ito_nl_parse_nested(top[ITO_A_PACKET], tb, ITO_A_PACKET_MAX))
 		return -EPROTO;
 	if (!tb[ITO_A_PACKET_FLOW] ||
-	    mnl_attr_parse_nested(tb[ITO_A_PACKET_FLOW], flow_attr_cb, ftb) < 0)
+	    ito_nl_parse_nested(tb[ITO_A_PACKET_FLOW], ftb, ITO_A_FLOW_MAX))
 		return -EPROTO;
 	if (get_id(ftb, &pkt->flow_id) || get_tuple(ftb, &pkt->tuple) != 1 ||
 	    get_u32(ftb[ITO_A_FLOW_CT_STATE], &pkt->ct_state))
@@ -170,9 +131,9 @@ int msg_parse_flow(const struct nlmsghdr *nlh, struct msg_flow *flow)
 	int ret;
 
 	memset(flow, 0, sizeof(*flow));
-	if (get_top(nlh, top) || !top[ITO_A_FLOW])
+	if (ito_nl_parse_top(nlh, top, ITO_A_MAX) || !top[ITO_A_FLOW])
 		return -EPROTO;
-	if (mnl_attr_parse_nested(top[ITO_A_FLOW], flow_attr_cb, tb) < 0)
+	if (ito_nl_parse_nested(top[ITO_A_FLOW], tb, ITO_A_FLOW_MAX))
 		return -EPROTO;
 	if (get_id(tb, &flow->flow_id))
 		return -EPROTO;
@@ -189,16 +150,6 @@ int msg_parse_flow(const struct nlmsghdr *nlh, struct msg_flow *flow)
 	return 0;
 }
 
-static int ctrl_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_type_valid(attr, CTRL_ATTR_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
 int msg_parse_ctrl(const struct nlmsghdr *nlh, uint8_t *cmd, char *name,
 		   size_t name_len, uint16_t *id)
 {
@@ -208,7 +159,7 @@ int msg_parse_ctrl(const struct nlmsghdr *nlh, uint8_t *cmd, char *name,
 	if (c < 0)
 		return c;
 	*cmd = (uint8_t)c;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), ctrl_attr_cb, tb) < 0)
+	if (ito_nl_parse_top(nlh, tb, CTRL_ATTR_MAX))
 		return -EPROTO;
 	if (!tb[CTRL_ATTR_FAMILY_NAME] ||
 	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_NAME], MNL_TYPE_NUL_STRING) < 0)

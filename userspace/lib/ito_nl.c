@@ -192,24 +192,72 @@ int ito_nl_talk(struct ito_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
 	return ret;
 }
 
-static int ctrl_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
+struct ito_nl_tb {
+	const struct nlattr **tb;
+	unsigned int max;
+};
 
-	if (mnl_attr_type_valid(attr, CTRL_ATTR_MAX) < 0)
+static int ito_nl_tb_cb(const struct nlattr *attr, void *data)
+{
+	const struct ito_nl_tb *t = data;
+
+	/* beyond max: a newer kernel's attribute, not ours to read */
+	if (mnl_attr_type_valid(attr, t->max) < 0)
 		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
+	t->tb[mnl_attr_get_type(attr)] = attr;
 	return MNL_CB_OK;
 }
 
-static int ctrl_group_attr_cb(const struct nlattr *attr, void *data)
+int ito_nl_parse_top(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		     unsigned int max)
 {
-	const struct nlattr **tb = data;
+	struct ito_nl_tb t = { tb, max };
 
-	if (mnl_attr_type_valid(attr, CTRL_ATTR_MCAST_GRP_MAX) < 0)
-		return MNL_CB_OK;
-	tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
+		return -EPROTO;
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), ito_nl_tb_cb, &t) < 0)
+		return -EPROTO;
+	return 0;
+}
+
+int ito_nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+			unsigned int max)
+{
+	struct ito_nl_tb t = { tb, max };
+
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, ito_nl_tb_cb, &t) < 0)
+		return -EPROTO;
+	return 0;
+}
+
+int ito_nl_store_uint(const struct nlattr *attr, const struct ito_nl_slot *slot,
+		      void *obj)
+{
+	static const enum mnl_attr_data_type types[] = {
+		[ITO_NL_U8] = MNL_TYPE_U8, [ITO_NL_U16] = MNL_TYPE_U16,
+		[ITO_NL_U32] = MNL_TYPE_U32, [ITO_NL_U64] = MNL_TYPE_U64,
+	};
+	char *field = (char *)obj + slot->offset;
+
+	if (slot->kind < ITO_NL_U8 || slot->kind > ITO_NL_U64 ||
+	    mnl_attr_validate(attr, types[slot->kind]) < 0)
+		return -EPROTO;
+	switch (slot->kind) {
+	case ITO_NL_U8:
+		*(uint8_t *)field = mnl_attr_get_u8(attr);
+		break;
+	case ITO_NL_U16:
+		*(uint16_t *)field = mnl_attr_get_u16(attr);
+		break;
+	case ITO_NL_U32:
+		*(uint32_t *)field = mnl_attr_get_u32(attr);
+		break;
+	default:
+		*(uint64_t *)field = mnl_attr_get_u64(attr);
+		break;
+	}
+	return 0;
 }
 
 static int parse_family_groups(const struct nlattr *nest,
@@ -221,7 +269,7 @@ static int parse_family_groups(const struct nlattr *nest,
 		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = {};
 		struct ito_nl_group *g;
 
-		if (mnl_attr_parse_nested(group, ctrl_group_attr_cb, tb) < 0)
+		if (ito_nl_parse_nested(group, tb, CTRL_ATTR_MCAST_GRP_MAX))
 			return -EPROTO;
 		if (!tb[CTRL_ATTR_MCAST_GRP_NAME] || !tb[CTRL_ATTR_MCAST_GRP_ID])
 			continue;
@@ -245,9 +293,7 @@ int ito_nl_parse_family(const struct nlmsghdr *nlh, struct ito_nl_family *fam)
 	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = {};
 
 	memset(fam, 0, sizeof(*fam));
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
-		return -EPROTO;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), ctrl_attr_cb, tb) < 0)
+	if (ito_nl_parse_top(nlh, tb, CTRL_ATTR_MAX))
 		return -EPROTO;
 	if (!tb[CTRL_ATTR_FAMILY_ID] ||
 	    mnl_attr_validate(tb[CTRL_ATTR_FAMILY_ID], MNL_TYPE_U16) < 0)

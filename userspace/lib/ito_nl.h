@@ -85,6 +85,48 @@ int ito_nl_run(const void *buf, size_t len, uint32_t seq, uint32_t portid,
 int ito_nl_parse_ack(const struct nlmsghdr *nlh, char *extack,
 		     size_t extack_len);
 
+/*
+ * Index a generic netlink message's attributes (ito_nl_parse_top) or a
+ * nest's (ito_nl_parse_nested) by type into @tb, which has room for
+ * @max + 1 entries and starts zeroed. Types above @max are skipped: a
+ * newer kernel may send them. Returns 0 or -EPROTO.
+ */
+int ito_nl_parse_top(const struct nlmsghdr *nlh, const struct nlattr **tb,
+		     unsigned int max);
+int ito_nl_parse_nested(const struct nlattr *nest, const struct nlattr **tb,
+			unsigned int max);
+
+/*
+ * Table-driven parsing of a nest into a struct: each attribute type has a
+ * slot saying how it is checked and where in the struct it goes. Kinds
+ * past ITO_NL_U64 are the caller's to handle.
+ */
+enum ito_nl_kind {
+	ITO_NL_SKIP,		/* unknown, padding: ignored */
+	ITO_NL_U8,
+	ITO_NL_U16,
+	ITO_NL_U32,
+	ITO_NL_U64,
+	ITO_NL_ADDR,		/* 4 or 16 bytes */
+	ITO_NL_MAC,		/* 6 bytes */
+	ITO_NL_NEST,
+};
+
+struct ito_nl_slot {
+	enum ito_nl_kind kind;
+	size_t offset;
+};
+
+#define ITO_NL_SLOT(attr, kind, type, field) \
+	[attr] = { ITO_NL_##kind, offsetof(type, field) }
+
+/*
+ * Check an integer attribute (ITO_NL_U8 to ITO_NL_U64) against its slot's
+ * width and store it at the slot's offset in @obj. 0 or -EPROTO.
+ */
+int ito_nl_store_uint(const struct nlattr *attr, const struct ito_nl_slot *slot,
+		      void *obj);
+
 /* Parse a CTRL_CMD_GETFAMILY reply. Returns 0 or -EPROTO. */
 int ito_nl_parse_family(const struct nlmsghdr *nlh, struct ito_nl_family *fam);
 

@@ -286,6 +286,91 @@ static void test_parse_family_without_id(void **state)
 			 -EPROTO);
 }
 
+/* Attributes indexed by type; a newer kernel's (above max) left alone. */
+static void test_parse_top_and_nested(void **state)
+{
+	const struct nlattr *top[3 + 1] = {}, *tb[2 + 1] = {};
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	nlbuf_t buf;
+
+	(void)state;
+	nlh = genl_reply_start(buf, TEST_FAMILY, 1);
+	mnl_attr_put_u32(nlh, 1, 7);
+	mnl_attr_put_u16(nlh, 2, 7);
+	nest = mnl_attr_nest_start(nlh, 3);
+	mnl_attr_put_u8(nlh, 2, 9);
+	mnl_attr_put_u8(nlh, 5, 1);		/* above the nest's max */
+	mnl_attr_nest_end(nlh, nest);
+	mnl_attr_put_u32(nlh, 4, 1);		/* above the message's max */
+
+	assert_int_equal(ito_nl_parse_top(nlh, top, 3), 0);
+	assert_int_equal(mnl_attr_get_u32(top[1]), 7);
+	assert_non_null(top[2]);
+	assert_non_null(top[3]);
+	assert_int_equal(ito_nl_parse_nested(top[3], tb, 2), 0);
+	assert_null(tb[1]);
+	assert_int_equal(mnl_attr_get_u8(tb[2]), 9);
+
+	/* a nest shorter than an attribute header */
+	assert_int_equal(ito_nl_parse_nested(top[2], tb, 2), -EPROTO);
+	/* a message too short for its generic netlink header */
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
+	assert_int_equal(ito_nl_parse_top(nlh, top, 3), -EPROTO);
+}
+
+struct sample {
+	uint8_t u8;
+	uint16_t u16;
+	uint32_t u32;
+	uint64_t u64;
+};
+
+/* Each width is checked before it is stored, and only integers are. */
+static void test_store_uint(void **state)
+{
+	static const struct ito_nl_slot slots[] = {
+		ITO_NL_SLOT(1, U8, struct sample, u8),
+		ITO_NL_SLOT(2, U16, struct sample, u16),
+		ITO_NL_SLOT(3, U32, struct sample, u32),
+		ITO_NL_SLOT(4, U64, struct sample, u64),
+		ITO_NL_SLOT(5, MAC, struct sample, u64),
+	};
+	struct sample out = {};
+	struct nlmsghdr *nlh;
+	struct nlattr *a[6];
+	nlbuf_t buf;
+
+	(void)state;
+	nlh = genl_reply_start(buf, TEST_FAMILY, 1);
+	a[1] = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put_u8(nlh, 1, 0xab);
+	a[2] = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put_u16(nlh, 2, 0xabcd);
+	a[3] = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put_u32(nlh, 3, 0xabcdef01);
+	a[4] = mnl_nlmsg_get_payload_tail(nlh);
+	mnl_attr_put_u64(nlh, 4, 0x0123456789abcdefull);
+
+	assert_int_equal(ito_nl_store_uint(a[1], &slots[1], &out), 0);
+	assert_int_equal(ito_nl_store_uint(a[2], &slots[2], &out), 0);
+	assert_int_equal(ito_nl_store_uint(a[3], &slots[3], &out), 0);
+	assert_int_equal(ito_nl_store_uint(a[4], &slots[4], &out), 0);
+	assert_int_equal(out.u8, 0xab);
+	assert_int_equal(out.u16, 0xabcd);
+	assert_int_equal(out.u32, 0xabcdef01);
+	assert_true(out.u64 == 0x0123456789abcdefull);
+
+	/* a u32 where a u8 or a u64 belongs, a u8 where a u16 does */
+	assert_int_equal(ito_nl_store_uint(a[3], &slots[1], &out), -EPROTO);
+	assert_int_equal(ito_nl_store_uint(a[3], &slots[4], &out), -EPROTO);
+	assert_int_equal(ito_nl_store_uint(a[1], &slots[2], &out), -EPROTO);
+	/* not an integer slot */
+	assert_int_equal(ito_nl_store_uint(a[4], &slots[5], &out), -EPROTO);
+	assert_int_equal(out.u8, 0xab);		/* nothing written on refusal */
+	assert_true(out.u64 == 0x0123456789abcdefull);
+}
+
 /* Open a real socket to nlctrl, which every kernel has; skip without netlink. */
 static int open_nlctrl(struct ito_nl *nl)
 {
@@ -363,6 +448,8 @@ int main(void)
 		cmocka_unit_test(test_run_foreign_sequence),
 		cmocka_unit_test(test_parse_family),
 		cmocka_unit_test(test_parse_family_without_id),
+		cmocka_unit_test(test_parse_top_and_nested),
+		cmocka_unit_test(test_store_uint),
 		cmocka_unit_test(test_live_open_nlctrl),
 		cmocka_unit_test(test_live_missing_family),
 		cmocka_unit_test(test_live_extack),
