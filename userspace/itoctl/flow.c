@@ -20,7 +20,6 @@
 
 /* Room for "icmpv6 [v6]:port -> [v6]:port type T code C id I". */
 #define TUPLE_LEN	160
-#define NUMBER_LEN	24
 
 static int usage_error(const char *word)
 {
@@ -254,18 +253,6 @@ int flow_parse_reply(const struct nlmsghdr *nlh,
 			return err;
 	}
 	return found ? 0 : -EPROTO;
-}
-
-/* The word of @value, or its number for a value of a newer module. */
-static const char *word_or_number(const struct choice *names, uint32_t value,
-				  char buf[NUMBER_LEN])
-{
-	const char *word = choice_word(names, value);
-
-	if (word)
-		return word;
-	snprintf(buf, NUMBER_LEN, "%u", value);
-	return buf;
 }
 
 static bool proto_has_ports(uint8_t proto)

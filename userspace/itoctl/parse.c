@@ -99,6 +99,17 @@ const char *choice_word(const struct choice *choices, uint32_t value)
 	return NULL;
 }
 
+const char *word_or_number(const struct choice *choices, uint32_t value,
+			   char buf[NUMBER_LEN])
+{
+	const char *word = choice_word(choices, value);
+
+	if (word)
+		return word;
+	snprintf(buf, NUMBER_LEN, "%u", value);
+	return buf;
+}
+
 int parse_yes_no(const char *keyword, const char *arg, bool *value)
 {
 	if (keyword_is(arg, "yes")) {

@@ -34,6 +34,11 @@ int parse_choice(const char *keyword, const char *arg,
 		 const struct choice *choices, uint32_t *value);
 /* The word of @value in @choices, NULL if it has none. */
 const char *choice_word(const struct choice *choices, uint32_t value);
+/* Room for any number itoctl prints as text. */
+#define NUMBER_LEN	24
+/* The word of @value, or its number in @buf for a newer module's value. */
+const char *word_or_number(const struct choice *choices, uint32_t value,
+			   char buf[NUMBER_LEN]);
 
 /* Messages for the usual mistakes; each prints one line. */
 void unknown_word(const char *word);			/* What is "foo"? */

@@ -99,19 +99,6 @@ int path_parse_nest(const struct nlattr *nest, struct ito_path *path)
 	return 0;
 }
 
-#define NUMBER_LEN	24
-
-static const char *word_or_number(const struct choice *names, uint32_t value,
-				  char buf[NUMBER_LEN])
-{
-	const char *word = choice_word(names, value);
-
-	if (word)
-		return word;
-	snprintf(buf, NUMBER_LEN, "%u", value);
-	return buf;
-}
-
 static void print_addr(struct printer *p, const char *key,
 		       const uint8_t *addr, uint8_t len)
 {
