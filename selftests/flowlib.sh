@@ -109,6 +109,10 @@ sim_pair()
 		ip -n "$3" link set "simwire$1" up
 }
 
+# ct_acct CT: the distinct "packets=N bytes=M" of a conntrack -o extended
+# entry; one line when both directions counted the same
+ct_acct() { grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$1" | sort -u; }
+
 # capture NS DEV FILE [FILTER...]: tcpdump with link-level headers in the
 # background (for at most 120 s), returning once it listens
 capture()

@@ -69,7 +69,7 @@ sim_topo_up()
 	srv ip route add default via fd00:2::1
 }
 
-plan 66
+plan 67
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -180,13 +180,14 @@ check "aged 3 to 4.5 s after the device's last hit (idle $idle ms)" \
 ct=$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
 echo "# $ct"
 check "conntrack: 200 packets, 25600 bytes each way" \
-	test "$(grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$ct" | sort -u)" = "packets=200 bytes=25600"
+	test "$(ct_acct "$ct")" = "packets=200 bytes=25600"
 check "conntrack: [HW_OFFLOAD] cleared" bash -c "! grep -q OFFLOAD <<<'$ct'"
 check "the rules left the simulator" test "$(sim_rules)" = 0
 check "counted: hw insert 1, hw active 0, device polled" \
 	test "$(fwctl -j counters | jq -c '[.hw_session_insert,.hw_active_session,.flow_offload_session_verify > 0]')" = '[1,0,true]'
 
 # --- IPv6 UDP in hardware: address match, hop limit, exact counters ------
+capture ito-srv simwire1 "$tmp/wire6" -v ip6 and udp src port 1600
 ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1600 200 0.02 100 >"$tmp/c1600" &
 client=$!
 check "IPv6 UDP flow offloaded" wait_for 4 is_state '.sport==1600' offloaded
@@ -202,13 +203,16 @@ sleep 0.5
 n1=$(fwd_pkts)
 wait $client
 check "IPv6: all 200 datagrams echoed" test "$(cat "$tmp/c1600")" = 200
+# 200 frames towards the server, all of them with the hop limit one less
+hlim_63() { [ "$(grep -c 'hlim 63,' "$tmp/wire6")" = 200 ] && [ "$(grep -c 'hlim ' "$tmp/wire6")" = 200 ]; }
+check "IPv6: the server got 200 of them, each with hop limit 63" wait_for 3 hlim_63
 check "IPv6: the forward chain saw none once offloaded" test "$(fwd_pkts)" = "$n1"
 check "IPv6: the idle session ages out" wait_for 10 gone '.sport==1600'
 ct=$(fw conntrack -L -f ipv6 -p udp --sport 1600 -o extended 2>/dev/null)
 echo "# $ct"
 # 40 bytes of IPv6 header, 8 of UDP, 100 of payload
 check "IPv6 conntrack: 200 packets, 29600 bytes each way" \
-	test "$(grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$ct" | sort -u)" = "packets=200 bytes=29600"
+	test "$(ct_acct "$ct")" = "packets=200 bytes=29600"
 
 # --- UDP through DNAT + masquerade: pedit of addresses and ports, csum -----
 : >"$tmp/echo.log"

@@ -76,7 +76,7 @@ check "aged after 3 +- 1 s (took $age s)" test "$age" -ge 2 -a "$age" -le 4
 ct=$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
 echo "# $ct"
 check "conntrack: 200 packets, 25600 bytes each way" \
-	test "$(grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$ct" | sort -u)" = "packets=200 bytes=25600"
+	test "$(ct_acct "$ct")" = "packets=200 bytes=25600"
 check "conntrack: [OFFLOAD] cleared" bash -c "! grep -q OFFLOAD <<<'$ct'"
 check "counted: insert, delete, aged, active back to 0" \
 	test "$(fwctl -j counters | jq -c '[.flow_offload_session_insert,.flow_offload_session_delete,.flow_offload_aged_session,.flow_offload_active_session]')" = "[1,1,1,0]"

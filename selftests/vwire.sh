@@ -137,7 +137,7 @@ vw_suite()
 	ct=$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
 	echo "# $ct"
 	check "$mode: conntrack: 200 packets, 25600 bytes each way" \
-		test "$(grep -o 'packets=[0-9]* bytes=[0-9]*' <<<"$ct" | sort -u)" = "packets=200 bytes=25600"
+		test "$(ct_acct "$ct")" = "packets=200 bytes=25600"
 	check "$mode: conntrack: [OFFLOAD] cleared" bash -c "! grep -q OFFLOAD <<<'$ct'"
 	if [ "$mode" = hw ]; then
 		check "hw: the rules left the simulator" bash -c "! cat '$SIM/rules' | grep -q 'port 1500'"

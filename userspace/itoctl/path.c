@@ -61,7 +61,6 @@ static int path_attr_cb(const struct nlattr *attr, void *data)
 
 	switch (path_attrs[type].kind) {
 	case ITO_NL_SKIP:
-	case ITO_NL_NEST:	/* none yet */
 		return MNL_CB_OK;
 	case ITO_NL_ADDR:
 		/* all of a path's addresses are of one family */
