@@ -5,7 +5,7 @@
 # configured as x86_64 defconfig + kvm_guest.config + debug.config.
 #
 # The result is cached outside the clone, keyed by the source package's
-# version and the hash of this script and the fragment, so a second run (or a
+# version and the hash of debug.config, so a second run (or a
 # second clone) reuses it:
 #
 #   $ITO_DEBUG_CACHE/<key>/bzImage       the image qemu boots
@@ -29,7 +29,7 @@ die() { say "$*"; exit 1; }
 tarball=$(ls /usr/src/linux-source-6.1*.tar.xz 2>/dev/null | head -n 1)
 [[ -n $tarball ]] || die "linux-source-6.1 is not installed (run 'make deps')"
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null || echo unknown)
-key=$srcver-$(cat "$fragment" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-12)
+key=$srcver-$(sha256sum <"$fragment" | cut -c1-12)
 dir=$cache/$key
 
 link_modules() {
