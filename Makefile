@@ -11,7 +11,7 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
 
 .PHONY: all modules userspace install modules_install dkms-install \
-	dkms-remove deps check demo bench bench-installs checkpatch sparse clean
+	dkms-remove deps check check-debug demo bench bench-installs checkpatch sparse clean
 
 all: modules userspace
 
@@ -48,6 +48,10 @@ deps:
 
 check:
 	scripts/check.sh
+
+# the VM suite on a KASAN/lockdep/kmemleak kernel (built once, cached)
+check-debug:
+	scripts/check-debug.sh
 
 # make demo KEEP=1 (or ARGS=--keep): stay at a shell in the VM afterwards
 demo:

@@ -12,6 +12,11 @@ qemu-system-x86 busybox-static
 libmnl-dev libcmocka-dev
 iproute2 iperf3 nftables conntrack tcpdump util-linux libcap2-bin jq
 python3 procps cpio socat iputils-ping bsdextrautils ethtool"
+# --debug-kernel: also what building a kernel from linux-source-6.1 takes
+# (make check-debug).
+if [ "${1:-}" = --debug-kernel ]; then
+	PKGS="$PKGS bc bison flex libelf-dev libssl-dev"
+fi
 
 [ "$(id -u)" = 0 ] || { echo "deps: must run as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive

@@ -1,30 +1,48 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Runs inside the test VM (selftests/vm/run.sh): every kernel selftest, each
-# printing TAP. ITO_KO names the module built for the guest's kernel.
+# printing TAP, each followed by a check of what the kernel logged while it
+# ran (selftests/kreport.sh). ITO_KO names the module built for the guest's
+# kernel; ITO_FUZZ_COUNT the number of fuzzer messages (default 10000).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export TOP=${TOP:-$(dirname "$here")}
 export ITO_KO=${ITO_KO:?ITO_KO must name ito.ko for this kernel}
 export ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
 export ITOCTL=${ITOCTL:-$TOP/userspace/itoctl/itoctl}
+fuzz_count=${ITO_FUZZ_COUNT:-10000}
 status=0
 
+# shellcheck source=kreport.sh
+. "$here/kreport.sh"
+
 echo "# kernel $(uname -r), module $ITO_KO"
+kreport_init
 
 # ito.ko uses conntrack's symbols; insmod does not resolve dependencies.
 modprobe nf_conntrack || status=1
 
+kreport_begin netlink_test
 echo "# selftest: netlink_test"
 insmod "$ITO_KO" || status=1
 "$TOP/build/selftests/netlink_test" || status=1
-echo "# selftest: fuzz_test (in a fresh namespace)"
-unshare -n "$TOP/build/selftests/fuzz_test" 10000 || status=1
-rmmod ito || status=1
+kreport_end || status=1
 
-for t in "$here"/itoctl.sh "$here"/flows.sh "$here"/agent.sh "$here"/sim.sh "$here"/offload.sh \
-	"$here"/hwoffload.sh "$here"/nexthop.sh "$here"/vwire.sh; do
-	echo "# selftest: $(basename "$t")"
-	"$t" || status=1
+kreport_begin fuzz_test
+echo "# selftest: fuzz_test, $fuzz_count messages (in a fresh namespace)"
+start=$SECONDS
+unshare -n "$TOP/build/selftests/fuzz_test" "$fuzz_count" || status=1
+echo "# fuzz_test: $fuzz_count messages in $((SECONDS - start)) s"
+rmmod ito || status=1
+kreport_end || status=1
+
+for t in itoctl.sh flows.sh agent.sh sim.sh offload.sh hwoffload.sh \
+	nexthop.sh vwire.sh; do
+	kreport_begin "$t"
+	echo "# selftest: $t"
+	start=$SECONDS
+	"$here/$t" || status=1
+	echo "# $t: $((SECONDS - start)) s"
+	kreport_end || status=1
 done
 exit $status

@@ -49,6 +49,8 @@ options:
   -h, --help      this help
 
 env: ITO_KVER (default: newest /boot/vmlinuz-6.1.*-amd64),
+     ITO_VM_IMAGE  boot this kernel image instead of /boot/vmlinuz-\$ITO_KVER
+                   (the debug kernel; ITO_KVER must then be its release),
      ITO_VM_ACCEL=kvm to use KVM instead of TCG emulation.
 exit: the command's status; 124 timeout; 125 no status from the guest
       (panic/crash); 126 kernel WARNING/BUG/Oops/... in the log; 2 usage.
@@ -150,7 +152,7 @@ qemu_escape() { printf '%s' "${1//,/,,}"; }
 
 # Fill the global qemu_argv for one run; $tmp holds the per-run files.
 build_qemu_argv() {
-	local kver=$1 img=$2 log=$3 tmp=$4 accel
+	local kver=$1 image=$2 img=$3 log=$4 tmp=$5 accel
 	local append="console=ttyS0,115200 loglevel=5 printk.devkmsg=on"
 	# Any oops or WARN ends the run at once (no status -> 125) and panic=-1
 	# with -no-reboot turns the panic into a qemu exit instead of a hang.
@@ -179,7 +181,7 @@ build_qemu_argv() {
 	qemu_argv=(
 		qemu-system-x86_64 -nodefaults -no-user-config -display none
 		-no-reboot "${accel[@]}" -smp "$opt_smp" -m "$opt_mem"
-		-kernel "/boot/vmlinuz-$kver" -initrd "$img" -append "$append"
+		-kernel "$image" -initrd "$img" -append "$append"
 		# Serial ports in guest-init.sh order: console, output, status, dmesg.
 		-chardev "$con" -serial chardev:con
 		-chardev "file,id=out,path=$(qemu_escape "$tmp/output")" -serial chardev:out
@@ -215,10 +217,11 @@ kernel_problems() {
 main() {
 	parse_args "$@"
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found"
-	local kver img log tmp start rc=0 guest_rc problems
+	local kver image img log tmp start rc=0 guest_rc problems
 	warn_if_cwd_hidden
 	kver=$(pick_kver)
-	[[ -r /boot/vmlinuz-$kver ]] || die "cannot read /boot/vmlinuz-$kver"
+	image=${ITO_VM_IMAGE:-/boot/vmlinuz-$kver}
+	[[ -r $image ]] || die "cannot read $image"
 	img=$(ensure_initramfs "$kver")
 	log=${opt_log:-$PROJECT/build/vm/last.log}
 	mkdir -p "$(dirname "$log")"
@@ -234,7 +237,7 @@ main() {
 	touch "$tmp/output" "$tmp/status" "$tmp/dmesg"
 	write_guest_command "$tmp/cmd.sh"
 	printf '%s\n' "$PROJECT" >"$tmp/top"
-	build_qemu_argv "$kver" "$img" "$log" "$tmp"
+	build_qemu_argv "$kver" "$image" "$img" "$log" "$tmp"
 
 	start=$SECONDS
 	# KILL on expiry: a wedged guest may not react to anything gentler.

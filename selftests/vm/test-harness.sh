@@ -8,8 +8,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUN=$HERE/run.sh
+PROJECT=$(cd "$HERE/../.." && pwd)
 TIMEOUT_SEC=15
-PLAN=15  # number of report calls below
+PLAN=18  # number of report calls below
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ito-vm-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -101,6 +102,20 @@ check "offending kernel line is shown" "$work/warn.log" \
 	grep -q 'WARNING: ito harness self-test' "$work/warn.err"
 check "stdout of a passing run is only the command's output" "$work/true.log" \
 	test ! -s "$work/true.out"
+
+# selftests/kreport.sh charges a kernel report to the test that was
+# running when it was logged, and only to that one.
+vm kreport -- "TOP=$PROJECT; . $PROJECT/selftests/kreport.sh; kreport_init
+	kreport_begin before; kreport_end
+	kreport_begin during; echo 'KASAN: ito harness self-test' >/dev/kmsg; kreport_end
+	kreport_begin after; kreport_end; exit 0"
+check "a kernel report fails the test that was running" "$work/kreport.log" \
+	grep -qx 'not ok - during: no kernel reports' "$work/kreport.out"
+clean=$(grep -cE '^ok - (before|after): no kernel reports$' "$work/kreport.out")
+check "the tests before and after it pass ($clean of 2)" "$work/kreport.log" \
+	test "$clean" -eq 2
+check "the report is quoted under the test's name" "$work/kreport.log" \
+	grep -q '^#   .*KASAN: ito harness self-test' "$work/kreport.out"
 
 vm crash -- 'echo c >/proc/sysrq-trigger'
 check "kernel panic (no guest status) exits 125 (got $(rc_of crash))" "$work/crash.log" \

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check-debug: the whole VM selftest suite on a debug kernel (KASAN,
+# KFENCE, lockdep, PROVE_RCU, kmemleak, UBSAN...) built from Debian's
+# linux-source-6.1 (selftests/debug/build-kernel.sh, cached outside the
+# clone). Any kernel report fails the test that was running; the fuzzer
+# sends ITO_FUZZ_COUNT messages (default 1,000,000). Ends, like make check,
+# with "N passed, N failed, N skipped" and a non-zero status on failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+logdir=$top/build/check-debug
+mkdir -p "$logdir"
+
+# shellcheck source=sections.sh
+. "$top/scripts/sections.sh"
+
+scripts/deps.sh --debug-kernel || exit 1
+scripts/ksrc.sh || exit 1
+
+start=$SECONDS
+read -r kdir image krel < <(selftests/debug/build-kernel.sh | tail -n 1)
+[ -n "${krel:-}" ] || { echo "check-debug: the debug kernel did not build"; exit 1; }
+kernel_seconds=$((SECONDS - start))
+echo "=== debug kernel $krel ($image, build tree $kdir), ready after $kernel_seconds s"
+
+build_all()
+{
+	single "userspace builds with -Werror" make -s -C userspace
+	single "selftests build" make -s -C selftests
+	single "ito.ko and ito_sim.ko build for $krel without warnings" \
+		scripts/build-kmod.sh "$krel"
+}
+
+# KASAN and lockdep make the guest several times slower than the release
+# kernels; WARN does not panic here, so one report does not hide the rest
+# of the suite (each is charged to its test by selftests/kreport.sh).
+vm_tests()
+{
+	local ko=$top/build/kmod-$krel/kmod/ito.ko
+	ITO_VM_IMAGE=$image ITO_KVER=$krel selftests/vm/run.sh \
+		--timeout "${ITO_DEBUG_TIMEOUT:-10800}" --mem 3072 \
+		--append "panic_on_warn=0 kasan_multi_shot log_buf_len=16M" \
+		--log "$logdir/vm-debug.log" -- \
+		env ITO_KO="$ko" ITO_FUZZ_COUNT="${ITO_FUZZ_COUNT:-1000000}" \
+		selftests/guest-tests.sh
+}
+
+section build build_all
+suite_start=$SECONDS
+section vm-debug vm_tests
+echo "=== debug kernel: built or found in $kernel_seconds s; suite $((SECONDS - suite_start)) s"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

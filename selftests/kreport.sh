@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+# Kernel reports per test, for selftests/guest-tests.sh (source it).
+#
+# Each test file runs between kreport_begin and kreport_end. kreport_end
+# prints one TAP line that fails when the kernel logged a problem while the
+# test ran (KASAN, KFENCE, UBSAN, lockdep, RCU, WARN, BUG, Oops, stalls) or,
+# on a kernel with kmemleak, when a scan finds new leaks. On a debug kernel
+# rmmod is wrapped (selftests/debug/bin/rmmod) to scan kmemleak after every
+# unload; its findings are charged to the test that was running.
+
+# Kernel log lines that are a report. The begin marker below bounds the
+# search; KASAN and friends print their own first lines at KERN_ERR.
+KREPORT_RE='BUG:|WARNING:|Oops|general protection fault|UBSAN:|KASAN:|KFENCE:|kmemleak: .*suspected memory leak|possible recursive locking|possible circular locking|suspicious RCU usage|detected stall|blocked for more than|scheduling while atomic|sleeping function called from invalid context|list_(add|del) corruption|ODEBUG:'
+KMEMLEAK=/sys/kernel/debug/kmemleak
+export KREPORT_LEAKS=${KREPORT_LEAKS:-/tmp/ito-kreport-leaks}
+_kreport_test=
+
+kreport_have_kmemleak()
+{
+	[ -w "$KMEMLEAK" ]
+}
+
+# kmemleak_collect WHERE: scan (twice: an object is reported only when its
+# contents did not change between two scans) and append what was found to
+# $KREPORT_LEAKS, then forget it so it is not charged twice.
+kmemleak_collect()
+{
+	local where=$1 found
+	kreport_have_kmemleak || return 0
+	echo scan >"$KMEMLEAK"
+	echo scan >"$KMEMLEAK"
+	found=$(cat "$KMEMLEAK")
+	echo clear >"$KMEMLEAK"
+	[ -n "$found" ] || return 0
+	{
+		echo "kmemleak after $where:"
+		echo "$found"
+	} >>"$KREPORT_LEAKS"
+}
+
+# Once, before the first test: what booting left behind is not ours.
+kreport_init()
+{
+	: >"$KREPORT_LEAKS"
+	if kreport_have_kmemleak; then
+		echo scan >"$KMEMLEAK"
+		echo clear >"$KMEMLEAK"
+		echo "# kmemleak: on (scanned after each test and each rmmod)"
+		export PATH=$TOP/selftests/debug/bin:$PATH
+	fi
+}
+
+kreport_begin()
+{
+	_kreport_test=$1
+	: >"$KREPORT_LEAKS"
+	echo "ito-selftest: begin $1" >/dev/kmsg
+}
+
+# Lines the kernel logged since the current test began; all of the log if
+# the marker was overwritten (the ring wrapped): better blamed twice than missed.
+kreport_log_since_begin()
+{
+	dmesg | awk -v m="ito-selftest: begin $_kreport_test" \
+		'index($0, m) { buf = ""; next } { buf = buf $0 "\n" }
+		 END { printf "%s", buf }'
+}
+
+kreport_end()
+{
+	local name=$_kreport_test problems
+	kmemleak_collect "$name"
+	echo "ito-selftest: end $name" >/dev/kmsg
+	problems=$(kreport_log_since_begin | grep -E -- "$KREPORT_RE" | grep -v 'ito-selftest:')
+	if [ -n "$problems" ] || [ -s "$KREPORT_LEAKS" ]; then
+		echo "# kernel reports during $name:"
+		{
+			[ -z "$problems" ] || echo "$problems"
+			[ ! -s "$KREPORT_LEAKS" ] || head -n 60 "$KREPORT_LEAKS"
+		} | sed 's/^/#   /'
+		echo "not ok - $name: no kernel reports"
+		return 1
+	fi
+	echo "ok - $name: no kernel reports"
+}
