@@ -39,7 +39,7 @@ vm_tests()
 {
 	local ko=$top/build/kmod-$krel/kmod/ito.ko
 	ITO_VM_IMAGE=$image ITO_KVER=$krel selftests/vm/run.sh \
-		--timeout "${ITO_DEBUG_TIMEOUT:-10800}" --mem 3072 \
+		--timeout "${ITO_DEBUG_TIMEOUT:-10800}" --mem 2048 \
 		--append "panic_on_warn=0 kasan_multi_shot log_buf_len=16M" \
 		--log "$logdir/vm-debug.log" -- \
 		env ITO_KO="$ko" ITO_FUZZ_COUNT="${ITO_FUZZ_COUNT:-1000000}" \
