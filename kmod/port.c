@@ -168,8 +168,55 @@ int ito_port_del(struct ito_net *in, int ifindex, struct netlink_ext_ack *extack
 	return err;
 }
 
-/* Namespace exit: every port goes. */
-void ito_port_flush(struct ito_net *in)
+/*
+ * The port's device, or the device below a VLAN port, where its hook and
+ * hardware binding sit: a device moving to another namespace leaves its
+ * VLAN devices behind, which must not keep hooks on it.
+ */
+static bool ito_port_uses(const struct ito_port *port,
+			  const struct net_device *dev)
+{
+	return port->dev == dev || port->ingress.dev == dev;
+}
+
+/*
+ * Registered on the instance's own namespace, for the instance's lifetime:
+ * it never sees a device of another namespace nor an instance torn down.
+ */
+static int ito_port_netdev_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct ito_net *in = container_of(nb, struct ito_net, netdev_nb);
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ito_port *port;
+	unsigned long ifindex;
+
+	if (event != NETDEV_UNREGISTER)
+		return NOTIFY_DONE;
+	/* ports change under RTNL too: an instance without any needs no lock */
+	ASSERT_RTNL();
+	if (xa_empty(&in->ports))
+		return NOTIFY_DONE;
+
+	mutex_lock(&in->lock);
+	xa_for_each(&in->ports, ifindex, port)
+		if (ito_port_uses(port, dev))
+			ito_port_remove(in, ifindex, port);
+	mutex_unlock(&in->lock);
+	return NOTIFY_DONE;
+}
+
+int ito_port_net_init(struct ito_net *in)
+{
+	in->netdev_nb.notifier_call = ito_port_netdev_event;
+	return register_netdevice_notifier_net(in->net, &in->netdev_nb);
+}
+
+/*
+ * Namespace exit: every port goes, then the notifier, whose unregistration
+ * replays NETDEV_UNREGISTER for the devices left and finds no port.
+ */
+void ito_port_net_uninit(struct ito_net *in)
 {
 	struct ito_port *port;
 	unsigned long ifindex;
@@ -180,42 +227,5 @@ void ito_port_flush(struct ito_net *in)
 		ito_port_remove(in, ifindex, port);
 	mutex_unlock(&in->lock);
 	rtnl_unlock();
-}
-
-static int ito_port_netdev_event(struct notifier_block *nb,
-				 unsigned long event, void *ptr)
-{
-	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct ito_port *port;
-	unsigned long ifindex;
-	struct ito_net *in;
-
-	if (event != NETDEV_UNREGISTER)
-		return NOTIFY_DONE;
-	in = ito_net(dev_net(dev));
-	mutex_lock(&in->lock);
-	/*
-	 * The port's device, or the device below a VLAN port, where its hook
-	 * and hardware binding sit: a device moving to another namespace
-	 * leaves its VLAN devices behind, which must not keep hooks on it.
-	 */
-	xa_for_each(&in->ports, ifindex, port)
-		if (port->dev == dev || port->ingress.dev == dev)
-			ito_port_remove(in, ifindex, port);
-	mutex_unlock(&in->lock);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block ito_port_netdev_nb = {
-	.notifier_call = ito_port_netdev_event,
-};
-
-int __init ito_port_init(void)
-{
-	return register_netdevice_notifier(&ito_port_netdev_nb);
-}
-
-void ito_port_uninit(void)
-{
-	unregister_netdevice_notifier(&ito_port_netdev_nb);
+	unregister_netdevice_notifier_net(in->net, &in->netdev_nb);
 }
