@@ -97,7 +97,8 @@ err_pernet:
  * The reverse of ito_init(). No request can arrive once the family is
  * gone; the global notifiers go before the instances they look up; each
  * instance removes its ports and flows and then its own netdev notifier
- * (ito_net_exit()).
+ * (ito_net_exit()). Last, the RCU callbacks the teardown queued
+ * (call_rcu() in offload.c) run before their code is unloaded.
  */
 static void __exit ito_exit(void)
 {
@@ -105,6 +106,7 @@ static void __exit ito_exit(void)
 	ito_nh_uninit();
 	ito_agent_uninit();
 	unregister_pernet_subsys(&ito_net_ops);
+	rcu_barrier();
 }
 
 module_init(ito_init);
