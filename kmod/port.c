@@ -23,9 +23,15 @@ static void ito_port_remove(struct ito_net *in, int ifindex,
 	ito_fastpath_detach(in, port);
 	if (port->mode == ITO_PORT_MODE_VWIRE)
 		ito_hook_vwire_disable(in);
-	/* without hooks no flow can start behind our back */
 	if (xa_empty(&in->ports))
 		ito_hook_disable(in);
+	/*
+	 * Unregistered hooks may still run on other cpus, and a hook that
+	 * found the port may still start a flow by it: wait them out. Then
+	 * no flow can start behind our back, and the instance may go once
+	 * the last port went.
+	 */
+	synchronize_net();
 	ito_flow_end_all(in, ifindex, ITO_END_REASON_PORT_REMOVED);
 	ito_hw_port_unbind(in, port);
 	kfree_rcu(port, rcu);
