@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <linux/kmod.h>
 #include <linux/netdevice.h>
@@ -37,6 +38,16 @@ static void ito_port_remove(struct ito_net *in, int ifindex,
 	kfree_rcu(port, rcu);
 }
 
+/*
+ * The fast path and the hardware rules write Ethernet headers and keep
+ * ETH_ALEN-byte MACs: an L3 tunnel has no MAC to write, and longer link
+ * addresses (ip6tnl: 16 bytes, IPoIB: 20) do not fit.
+ */
+static bool ito_port_dev_ok(const struct net_device *dev)
+{
+	return dev->type == ARPHRD_ETHER && dev->addr_len == ETH_ALEN;
+}
+
 int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		 struct netlink_ext_ack *extack)
 {
@@ -61,6 +72,12 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		err = -ENODEV;
 		goto out;
 	}
+	if (!ito_port_dev_ok(dev)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_IFINDEX],
+				    "not an Ethernet device: a port needs Ethernet framing and 6-byte MAC addresses");
+		err = -EOPNOTSUPP;
+		goto out;
+	}
 	if (tb[ITO_A_PORT_MODE])
 		mode = nla_get_u32(tb[ITO_A_PORT_MODE]);
 	if (mode == ITO_PORT_MODE_VWIRE) {
@@ -75,6 +92,12 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_PEER],
 					    "the vwire peer must be another device of this namespace");
 			err = -EINVAL;
+			goto out;
+		}
+		if (!ito_port_dev_ok(peer)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_PEER],
+					    "the vwire peer is not an Ethernet device");
+			err = -EOPNOTSUPP;
 			goto out;
 		}
 	} else if (tb[ITO_A_PORT_PEER]) {
@@ -196,8 +219,9 @@ static int ito_port_netdev_event(struct notifier_block *nb,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct ito_port *port;
 	unsigned long ifindex;
+	int err = 0;
 
-	if (event != NETDEV_UNREGISTER)
+	if (event != NETDEV_UNREGISTER && event != NETDEV_PRE_TYPE_CHANGE)
 		return NOTIFY_DONE;
 	/* ports change under RTNL too: an instance without any needs no lock */
 	ASSERT_RTNL();
@@ -205,11 +229,18 @@ static int ito_port_netdev_event(struct notifier_block *nb,
 		return NOTIFY_DONE;
 
 	mutex_lock(&in->lock);
-	xa_for_each(&in->ports, ifindex, port)
-		if (ito_port_uses(port, dev))
-			ito_port_remove(in, ifindex, port);
+	xa_for_each(&in->ports, ifindex, port) {
+		if (!ito_port_uses(port, dev))
+			continue;
+		if (event == NETDEV_PRE_TYPE_CHANGE) {
+			/* a port stays Ethernet: see ito_port_dev_ok() */
+			err = -EBUSY;
+			break;
+		}
+		ito_port_remove(in, ifindex, port);
+	}
 	mutex_unlock(&in->lock);
-	return NOTIFY_DONE;
+	return notifier_from_errno(err);
 }
 
 int ito_port_net_init(struct ito_net *in)
