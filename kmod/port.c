@@ -148,6 +148,7 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 					    "device is already a port");
 		goto out_unvwire;
 	}
+	/* From here on the hooks may find the port and start flows by it. */
 	err = ito_fastpath_attach(in, port);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot attach the fast path to this device");
@@ -163,7 +164,13 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 	return 0;
 
 out_erase:
+	/*
+	 * As a removal: once no hook can still be looking at the port, the
+	 * flows it started end, and it is freed only then.
+	 */
 	xa_erase(&in->ports, dev->ifindex);
+	synchronize_net();
+	ito_flow_end_all(in, dev->ifindex, ITO_END_REASON_PORT_REMOVED);
 out_unvwire:
 	if (mode == ITO_PORT_MODE_VWIRE)
 		ito_hook_vwire_disable(in);
