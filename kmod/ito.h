@@ -310,7 +310,7 @@ static inline struct ito_net *ito_net(const struct net *net)
 /* config.c */
 void ito_config_init(struct ito_net *in);
 int ito_config_set(struct ito_net *in, struct nlattr *const *tb,
-		   struct netlink_ext_ack *extack);
+		   bool host_admin, struct netlink_ext_ack *extack);
 
 static inline u32 ito_config_get(const struct ito_net *in,
 				 enum ito_a_config knob)

@@ -116,7 +116,8 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		goto out;
 	}
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	/* the requester's: an unprivileged namespace's ports are its own */
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port) {
 		err = -ENOMEM;
 		goto out;
@@ -141,7 +142,7 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 			goto out_unhook;
 		}
 	}
-	err = xa_insert(&in->ports, dev->ifindex, port, GFP_KERNEL);
+	err = xa_insert(&in->ports, dev->ifindex, port, GFP_KERNEL_ACCOUNT);
 	if (err) {
 		if (err == -EBUSY)
 			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_IFINDEX],
