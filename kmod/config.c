@@ -18,15 +18,26 @@ struct ito_knob {
 	u32 max;
 	u32 def;
 	const char *range_msg;
+	const char *cap_msg;	/* sizes memory: see ito_config_set() */
 };
 
 /*
- * The rejection message is built at compile time: kernels before 6.2 have
- * no formatted extack messages.
+ * The rejection messages are built at compile time: kernels before 6.2
+ * have no formatted extack messages.
  */
 #define KNOB(_name, _min, _max, _def) {					\
 	.min = _min, .max = _max, .def = _def,				\
 	.range_msg = _name " out of range [" #_min ", " #_max "]",	\
+}
+
+/* A knob that sizes memory, capped at its default (ito_config_set()); the
+ * name is bare, as it is spelt twice.
+ */
+#define KNOB_CAPPED(_name, _min, _max, _def) {				\
+	.min = _min, .max = _max, .def = _def,				\
+	.range_msg = #_name " out of range [" #_min ", " #_max "]",	\
+	.cap_msg = #_name " above " #_def				\
+		   " needs CAP_NET_ADMIN in the initial user namespace",	\
 }
 
 /* Defaults follow the reference product; see Documentation/admin-guide.rst */
@@ -36,12 +47,12 @@ static const struct ito_knob ito_knobs[__ITO_A_CONFIG_MAX] = {
 	[ITO_A_CONFIG_MIN_RATE]		= KNOB("min_rate", 0, 10000000, 95),
 	[ITO_A_CONFIG_TCP_AGEING]	= KNOB("tcp_ageing", 1, 86400, 12),
 	[ITO_A_CONFIG_UDP_AGEING]	= KNOB("udp_ageing", 1, 86400, 20),
-	[ITO_A_CONFIG_MAX_SESSIONS]	= KNOB("max_sessions", 1, 4000000, 500000),
+	[ITO_A_CONFIG_MAX_SESSIONS]	= KNOB_CAPPED(max_sessions, 1, 4000000, 500000),
 	[ITO_A_CONFIG_MAX_UPDATE_RATE]	= KNOB("max_update_rate", 1, 1000000, 7000),
 	[ITO_A_CONFIG_SNAPLEN]		= KNOB("snaplen", 64, 65535, 256),
 	/* ITO_VERDICT_OFFLOAD .. ITO_VERDICT_BLOCK; default inspect */
 	[ITO_A_CONFIG_DEFAULT_VERDICT]	= KNOB("default_verdict", 1, 3, 2),
-	[ITO_A_CONFIG_MAX_FLOWS]	= KNOB("max_flows", 1, 16777216, 1048576),
+	[ITO_A_CONFIG_MAX_FLOWS]	= KNOB_CAPPED(max_flows, 1, 16777216, 1048576),
 };
 
 /* NL_SET_ERR_MSG_ATTR() takes only literals; ours live in a table. */
@@ -67,13 +78,20 @@ void ito_config_init(struct ito_net *in)
  * ito_config_set - apply the knobs present in @tb, or none of them
  * @in: the instance
  * @tb: attributes parsed from an ITO_A_CONFIG nest, indexed by knob
- * @extack: names the first knob out of range
+ * @host_admin: the requester has CAP_NET_ADMIN in the initial user namespace
+ * @extack: names the first knob refused
  *
- * Return: 0, -EINVAL when a value is out of range, or -ENODATA when @tb
- * holds no knob at all.
+ * The knobs that size what the packet path allocates (max_flows,
+ * max_sessions) go above their defaults only for @host_admin: flows and
+ * sessions are allocated where no memory cgroup can be charged, so the
+ * root of an unprivileged user namespace must not be able to grow them
+ * without bound, once per namespace it creates.
+ *
+ * Return: 0, -EINVAL when a value is out of range, -EPERM when above the
+ * cap, or -ENODATA when @tb holds no knob at all.
  */
 int ito_config_set(struct ito_net *in, struct nlattr *const *tb,
-		   struct netlink_ext_ack *extack)
+		   bool host_admin, struct netlink_ext_ack *extack)
 {
 	bool any = false;
 	int i;
@@ -87,6 +105,10 @@ int ito_config_set(struct ito_net *in, struct nlattr *const *tb,
 		if (v < ito_knobs[i].min || v > ito_knobs[i].max) {
 			ito_config_reject(extack, tb[i], ito_knobs[i].range_msg);
 			return -EINVAL;
+		}
+		if (ito_knobs[i].cap_msg && v > ito_knobs[i].def && !host_admin) {
+			ito_config_reject(extack, tb[i], ito_knobs[i].cap_msg);
+			return -EPERM;
 		}
 		any = true;
 	}

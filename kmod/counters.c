@@ -50,9 +50,10 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_HW_PROMOTED]			= "hw_promoted",
 };
 
+/* Charged to whoever creates the namespace (process context). */
 int ito_counters_init(struct ito_net *in)
 {
-	in->counters = alloc_percpu(struct ito_counters);
+	in->counters = alloc_percpu_gfp(struct ito_counters, GFP_KERNEL_ACCOUNT);
 	return in->counters ? 0 : -ENOMEM;
 }
 

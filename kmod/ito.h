@@ -223,6 +223,8 @@ struct ito_flow {
  *	admission and the ending of flows; taken after RTNL where both are
  *	needed
  * @ports: enrolled ports by ifindex; read under RCU in the hook
+ * @netdev_nb: netdev notifier of the namespace: ports leave with their
+ *	devices; registered for as long as the instance lives
  * @hooks_on: netfilter hooks and conntrack are enabled (some port enrolled)
  * @hook_ops: the registered hooks (IPv4 and IPv6 forward)
  * @agent_portid: netlink port id of the agent, 0 if none
@@ -263,6 +265,7 @@ struct ito_net {
 
 	struct mutex lock;		/* see above */
 	struct xarray ports;
+	struct notifier_block netdev_nb;
 	bool hooks_on;
 	struct nf_hook_ops hook_ops[2];
 	u32 agent_portid;
@@ -307,7 +310,7 @@ static inline struct ito_net *ito_net(const struct net *net)
 /* config.c */
 void ito_config_init(struct ito_net *in);
 int ito_config_set(struct ito_net *in, struct nlattr *const *tb,
-		   struct netlink_ext_ack *extack);
+		   bool host_admin, struct netlink_ext_ack *extack);
 
 static inline u32 ito_config_get(const struct ito_net *in,
 				 enum ito_a_config knob)
@@ -337,9 +340,8 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		 struct netlink_ext_ack *extack);
 int ito_port_del(struct ito_net *in, int ifindex,
 		 struct netlink_ext_ack *extack);
-void ito_port_flush(struct ito_net *in);
-int ito_port_init(void);
-void ito_port_uninit(void);
+int ito_port_net_init(struct ito_net *in);
+void ito_port_net_uninit(struct ito_net *in);
 
 static inline struct ito_port *ito_port_lookup(struct ito_net *in, int ifindex)
 {

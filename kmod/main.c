@@ -26,7 +26,17 @@ static int __net_init ito_net_init(struct net *net)
 		return err;
 	err = ito_flow_net_init(in);
 	if (err)
-		ito_counters_uninit(in);
+		goto err_counters;
+	/* last: from here on, devices going away take their ports along */
+	err = ito_port_net_init(in);
+	if (err)
+		goto err_flow;
+	return 0;
+
+err_flow:
+	ito_flow_net_uninit(in);
+err_counters:
+	ito_counters_uninit(in);
 	return err;
 }
 
@@ -38,7 +48,7 @@ static void __net_exit ito_net_exit(struct net *net)
 {
 	struct ito_net *in = ito_net(net);
 
-	ito_port_flush(in);
+	ito_port_net_uninit(in);
 	WRITE_ONCE(in->agent_portid, 0);
 	ito_flow_net_uninit(in);
 	WARN_ON(!xa_empty(&in->ports));
@@ -59,12 +69,9 @@ static int __init ito_init(void)
 	err = register_pernet_subsys(&ito_net_ops);
 	if (err)
 		return err;
-	err = ito_port_init();
-	if (err)
-		goto err_pernet;
 	err = ito_agent_init();
 	if (err)
-		goto err_port;
+		goto err_pernet;
 	err = ito_nh_init();
 	if (err)
 		goto err_agent;
@@ -81,21 +88,25 @@ err_nh:
 	ito_nh_uninit();
 err_agent:
 	ito_agent_uninit();
-err_port:
-	ito_port_uninit();
 err_pernet:
 	unregister_pernet_subsys(&ito_net_ops);
 	return err;
 }
 
+/*
+ * The reverse of ito_init(). No request can arrive once the family is
+ * gone; the global notifiers go before the instances they look up; each
+ * instance removes its ports and flows and then its own netdev notifier
+ * (ito_net_exit()). Last, the RCU callbacks the teardown queued
+ * (call_rcu() in offload.c) run before their code is unloaded.
+ */
 static void __exit ito_exit(void)
 {
 	ito_netlink_uninit();
 	ito_nh_uninit();
 	ito_agent_uninit();
-	/* ports go with their namespaces before we stop watching netdevs */
 	unregister_pernet_subsys(&ito_net_ops);
-	ito_port_uninit();
+	rcu_barrier();
 }
 
 module_init(ito_init);

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/if_arp.h>
 #include <linux/if_vlan.h>
 #include <linux/kmod.h>
 #include <linux/netdevice.h>
@@ -23,12 +24,28 @@ static void ito_port_remove(struct ito_net *in, int ifindex,
 	ito_fastpath_detach(in, port);
 	if (port->mode == ITO_PORT_MODE_VWIRE)
 		ito_hook_vwire_disable(in);
-	/* without hooks no flow can start behind our back */
 	if (xa_empty(&in->ports))
 		ito_hook_disable(in);
+	/*
+	 * Unregistered hooks may still run on other cpus, and a hook that
+	 * found the port may still start a flow by it: wait them out. Then
+	 * no flow can start behind our back, and the instance may go once
+	 * the last port went.
+	 */
+	synchronize_net();
 	ito_flow_end_all(in, ifindex, ITO_END_REASON_PORT_REMOVED);
 	ito_hw_port_unbind(in, port);
 	kfree_rcu(port, rcu);
+}
+
+/*
+ * The fast path and the hardware rules write Ethernet headers and keep
+ * ETH_ALEN-byte MACs: an L3 tunnel has no MAC to write, and longer link
+ * addresses (ip6tnl: 16 bytes, IPoIB: 20) do not fit.
+ */
+static bool ito_port_dev_ok(const struct net_device *dev)
+{
+	return dev->type == ARPHRD_ETHER && dev->addr_len == ETH_ALEN;
 }
 
 int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
@@ -55,6 +72,12 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		err = -ENODEV;
 		goto out;
 	}
+	if (!ito_port_dev_ok(dev)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_IFINDEX],
+				    "not an Ethernet device: a port needs Ethernet framing and 6-byte MAC addresses");
+		err = -EOPNOTSUPP;
+		goto out;
+	}
 	if (tb[ITO_A_PORT_MODE])
 		mode = nla_get_u32(tb[ITO_A_PORT_MODE]);
 	if (mode == ITO_PORT_MODE_VWIRE) {
@@ -69,6 +92,12 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_PEER],
 					    "the vwire peer must be another device of this namespace");
 			err = -EINVAL;
+			goto out;
+		}
+		if (!ito_port_dev_ok(peer)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_PEER],
+					    "the vwire peer is not an Ethernet device");
+			err = -EOPNOTSUPP;
 			goto out;
 		}
 	} else if (tb[ITO_A_PORT_PEER]) {
@@ -87,7 +116,8 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 		goto out;
 	}
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	/* the requester's: an unprivileged namespace's ports are its own */
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port) {
 		err = -ENOMEM;
 		goto out;
@@ -112,13 +142,14 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 			goto out_unhook;
 		}
 	}
-	err = xa_insert(&in->ports, dev->ifindex, port, GFP_KERNEL);
+	err = xa_insert(&in->ports, dev->ifindex, port, GFP_KERNEL_ACCOUNT);
 	if (err) {
 		if (err == -EBUSY)
 			NL_SET_ERR_MSG_ATTR(extack, tb[ITO_A_PORT_IFINDEX],
 					    "device is already a port");
 		goto out_unvwire;
 	}
+	/* From here on the hooks may find the port and start flows by it. */
 	err = ito_fastpath_attach(in, port);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot attach the fast path to this device");
@@ -134,7 +165,13 @@ int ito_port_add(struct ito_net *in, struct nlattr *const *tb,
 	return 0;
 
 out_erase:
+	/*
+	 * As a removal: once no hook can still be looking at the port, the
+	 * flows it started end, and it is freed only then.
+	 */
 	xa_erase(&in->ports, dev->ifindex);
+	synchronize_net();
+	ito_flow_end_all(in, dev->ifindex, ITO_END_REASON_PORT_REMOVED);
 out_unvwire:
 	if (mode == ITO_PORT_MODE_VWIRE)
 		ito_hook_vwire_disable(in);
@@ -168,8 +205,63 @@ int ito_port_del(struct ito_net *in, int ifindex, struct netlink_ext_ack *extack
 	return err;
 }
 
-/* Namespace exit: every port goes. */
-void ito_port_flush(struct ito_net *in)
+/*
+ * The port's device, or the device below a VLAN port, where its hook and
+ * hardware binding sit: a device moving to another namespace leaves its
+ * VLAN devices behind, which must not keep hooks on it.
+ */
+static bool ito_port_uses(const struct ito_port *port,
+			  const struct net_device *dev)
+{
+	return port->dev == dev || port->ingress.dev == dev;
+}
+
+/*
+ * Registered on the instance's own namespace, for the instance's lifetime:
+ * it never sees a device of another namespace nor an instance torn down.
+ */
+static int ito_port_netdev_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct ito_net *in = container_of(nb, struct ito_net, netdev_nb);
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct ito_port *port;
+	unsigned long ifindex;
+	int err = 0;
+
+	if (event != NETDEV_UNREGISTER && event != NETDEV_PRE_TYPE_CHANGE)
+		return NOTIFY_DONE;
+	/* ports change under RTNL too: an instance without any needs no lock */
+	ASSERT_RTNL();
+	if (xa_empty(&in->ports))
+		return NOTIFY_DONE;
+
+	mutex_lock(&in->lock);
+	xa_for_each(&in->ports, ifindex, port) {
+		if (!ito_port_uses(port, dev))
+			continue;
+		if (event == NETDEV_PRE_TYPE_CHANGE) {
+			/* a port stays Ethernet: see ito_port_dev_ok() */
+			err = -EBUSY;
+			break;
+		}
+		ito_port_remove(in, ifindex, port);
+	}
+	mutex_unlock(&in->lock);
+	return notifier_from_errno(err);
+}
+
+int ito_port_net_init(struct ito_net *in)
+{
+	in->netdev_nb.notifier_call = ito_port_netdev_event;
+	return register_netdevice_notifier_net(in->net, &in->netdev_nb);
+}
+
+/*
+ * Namespace exit: every port goes, then the notifier, whose unregistration
+ * replays NETDEV_UNREGISTER for the devices left and finds no port.
+ */
+void ito_port_net_uninit(struct ito_net *in)
 {
 	struct ito_port *port;
 	unsigned long ifindex;
@@ -180,42 +272,5 @@ void ito_port_flush(struct ito_net *in)
 		ito_port_remove(in, ifindex, port);
 	mutex_unlock(&in->lock);
 	rtnl_unlock();
-}
-
-static int ito_port_netdev_event(struct notifier_block *nb,
-				 unsigned long event, void *ptr)
-{
-	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
-	struct ito_port *port;
-	unsigned long ifindex;
-	struct ito_net *in;
-
-	if (event != NETDEV_UNREGISTER)
-		return NOTIFY_DONE;
-	in = ito_net(dev_net(dev));
-	mutex_lock(&in->lock);
-	/*
-	 * The port's device, or the device below a VLAN port, where its hook
-	 * and hardware binding sit: a device moving to another namespace
-	 * leaves its VLAN devices behind, which must not keep hooks on it.
-	 */
-	xa_for_each(&in->ports, ifindex, port)
-		if (port->dev == dev || port->ingress.dev == dev)
-			ito_port_remove(in, ifindex, port);
-	mutex_unlock(&in->lock);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block ito_port_netdev_nb = {
-	.notifier_call = ito_port_netdev_event,
-};
-
-int __init ito_port_init(void)
-{
-	return register_netdevice_notifier(&ito_port_netdev_nb);
-}
-
-void ito_port_uninit(void)
-{
-	unregister_netdevice_notifier(&ito_port_netdev_nb);
+	unregister_netdevice_notifier_net(in->net, &in->netdev_nb);
 }

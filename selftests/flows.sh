@@ -24,17 +24,19 @@ topo_up
 check "enrol f0 and f1" bash -c "ip netns exec ito-fw '$ITOCTL' port add f0 && ip netns exec ito-fw '$ITOCTL' port add f1"
 check "port show lists both" test "$(fwctl -j port show | jq length)" = 2
 check_fail "enrolling f0 twice is refused" fwctl port add f0
-check_fail "a vwire port without peer is refused" fwctl port add lo mode vwire
-check "a vwire port with peer" fwctl port add lo mode vwire peer f0
-check "port show: mode and peer" test "$(fwctl -j port show lo | jq -r '.[0]|"\(.mode) \(.vlan) \(.peer)"')" = "vwire 0 $(fw cat /sys/class/net/f0/ifindex)"
+fw ip link add d0 type dummy
+check_fail "a vwire port without peer is refused" fwctl port add d0 mode vwire
+check "a vwire port with peer" fwctl port add d0 mode vwire peer f0
+check "port show: mode and peer" test "$(fwctl -j port show d0 | jq -r '.[0]|"\(.mode) \(.vlan) \(.peer)"')" = "vwire 0 $(fw cat /sys/class/net/f0/ifindex)"
 fw ip link add link f0 name f0.100 type vlan id 100
 check "a VLAN device is the port of its VLAN" bash -c \
 	"ip netns exec ito-fw '$ITOCTL' port add f0.100 && [ \$(ip netns exec ito-fw '$ITOCTL' -j port show f0.100 | jq '.[0].vlan') = 100 ] &&
 	 ip netns exec ito-fw '$ITOCTL' port del f0.100"
 fw ip link del f0.100
 check_fail "a VLAN other than the device's is refused" fwctl port add f1 vlan 5
-check "port del" fwctl port del lo
-check_fail "port del of a non-port is refused" fwctl port del lo
+check "port del" fwctl port del d0
+check_fail "port del of a non-port is refused" fwctl port del d0
+fw ip link del d0
 
 # No agent: traffic passes, flows are counted as such.
 check "ping through the firewall without agent" cli ping -c 3 -i 0.2 -W 2 10.0.2.2

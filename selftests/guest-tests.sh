@@ -37,7 +37,8 @@ rmmod ito || status=1
 kreport_end || status=1
 
 for t in itoctl.sh flows.sh agent.sh sim.sh offload.sh hwoffload.sh \
-	nexthop.sh vwire.sh; do
+	hwfault.sh nexthop.sh vwire.sh fastpath.sh lifetime.sh faults.sh \
+	faults-hw.sh; do
 	kreport_begin "$t"
 	echo "# selftest: $t"
 	start=$SECONDS

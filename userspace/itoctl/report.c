@@ -51,12 +51,13 @@ int report_kernel_error(int err, const char *extack, const char *what)
 {
 	/*
 	 * Generic netlink refuses GENL_ADMIN_PERM commands before the module
-	 * sees them, so there is never a message of the kernel's to prefer.
+	 * sees them, without a message; the module's own -EPERM (a knob
+	 * above its cap in a user namespace) says why.
 	 */
-	if (err == -EPERM)
-		pr_err("permission denied (CAP_NET_ADMIN needed)");
-	else if (extack && *extack)
+	if (extack && *extack)
 		pr_err("%s", extack);
+	else if (err == -EPERM)
+		pr_err("permission denied (CAP_NET_ADMIN needed)");
 	else if (err == -EINTR)	/* NLM_F_DUMP_INTR */
 		pr_err("%s was interrupted by a concurrent change, try again",
 		       what);

@@ -353,10 +353,13 @@ static void test_report_wording(void **state)
 	assert_int_equal(report_kernel_error(-EOPNOTSUPP, "", "reading the counters"),
 			 EXIT_FAIL);
 	assert_int_equal(report_connect_error(-ENOENT, ""), EXIT_FAIL);
+	assert_int_equal(report_kernel_error(-EPERM, "max_flows above 1048576 needs CAP_NET_ADMIN in the initial user namespace",
+					     "changing the configuration"), EXIT_FAIL);
 	assert_string_equal(capture_text(&reported),
 		"Error: permission denied (CAP_NET_ADMIN needed)\n"
 		"Error: reading the counters failed: Operation not supported\n"
-		"Error: the ito module is not loaded (generic netlink family \"ito\" not found)\n");
+		"Error: the ito module is not loaded (generic netlink family \"ito\" not found)\n"
+		"Error: max_flows above 1048576 needs CAP_NET_ADMIN in the initial user namespace\n");
 }
 
 static int fresh_capture(void **state)
