@@ -458,6 +458,10 @@ void ito_hw_poll(struct ito_net *in, struct ito_hw_session *hs)
 /*
  * A session detached from its flow (any context): its rules go in the
  * reap work, or sooner when a holder of @in->lock calls ito_hw_reap().
+ * A teardown queues it before it drops the flow's lock, as a flow's
+ * ender waits for that lock and then reaps what is queued: a session
+ * queued later would outlive its flow, its conntrack entry and possibly
+ * its device.
  */
 void ito_hw_release(struct ito_net *in, struct ito_hw_session *hs)
 {
