@@ -31,6 +31,8 @@
 /* mlx5 takes flow-table rules at priorities from 1 */
 #define ITO_HW_PRIO		1
 #define ITO_HW_MAX_ACTIONS	12
+/* how soon the reap work tries again a rule the device would not remove */
+#define ITO_HW_RETRY_DELAY	HZ
 
 /* What a session's rule matches, laid out for a flow_dissector. */
 struct ito_hw_keys {
@@ -315,7 +317,12 @@ static int ito_hw_rule_stats(struct ito_net *in, struct ito_hw_session *hs, int 
 	return 0;
 }
 
-static void ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int dir)
+/*
+ * Return: 0 when the rule is gone (also when the device had forgotten it),
+ * or the error with which the device kept it: the rule then stays in the
+ * session, whose address is its cookie, until a retry removes it.
+ */
+static int ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int dir)
 {
 	struct flow_cls_offload cls;
 	int err;
@@ -325,11 +332,48 @@ static void ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int d
 	if (err == -ENOENT) {
 		/* the device forgot it already (a port pair went away) */
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_DEL_SESSION_FAIL);
+		err = 0;
 	} else if (err) {
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_DELETE_MSG_FAILED);
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL);
+		return err;
 	}
 	hs->rule[dir].hd = NULL;
+	return 0;
+}
+
+/*
+ * A session whose rules the device would not all give up keeps its
+ * memory, so that no new rule gets the cookie of one still in hardware;
+ * the reap work retries it. Otherwise it is freed. Holds @in->lock.
+ */
+static void ito_hw_session_park(struct ito_net *in, struct ito_hw_session *hs)
+{
+	lockdep_assert_held(&in->lock);
+	if (!hs->rule[0].hd && !hs->rule[1].hd) {
+		kfree_rcu(hs, rcu);
+		return;
+	}
+	list_add_tail(&hs->reap, &in->hw_stuck);
+	queue_delayed_work(system_wq, &in->hw_reap_work, ITO_HW_RETRY_DELAY);
+}
+
+/* Remove what rules it can; their last counts first while the flow lives. */
+static void ito_hw_session_clear(struct ito_net *in, struct ito_hw_session *hs)
+{
+	int dir, err;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		if (!hs->rule[dir].hd)
+			continue;
+		if (hs->flow) {
+			/* the counts since the last poll: worth a second try */
+			err = ito_hw_rule_stats(in, hs, dir);
+			if (err && err != -ENOENT)
+				ito_hw_rule_stats(in, hs, dir);
+		}
+		ito_hw_rule_del(in, hs, dir);
+	}
 }
 
 /**
@@ -380,18 +424,17 @@ struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **
 	hs = kzalloc(sizeof(*hs), GFP_KERNEL);
 	if (!hs)
 		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&hs->reap);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		err = ito_hw_rule_add(in, hs, dir, 0, e[dir], h_dest + dir * ETH_ALEN,
 				      ip[dir], op[dir]);
 		if (err) {
-			while (--dir >= 0)
-				ito_hw_rule_del(in, hs, dir);
-			kfree(hs);
+			ito_hw_session_clear(in, hs);
+			ito_hw_session_park(in, hs);
 			return ERR_PTR(err);
 		}
 	}
 	hs->flow = e[0]->flow;
-	INIT_LIST_HEAD(&hs->reap);
 	return hs;
 }
 
@@ -435,7 +478,21 @@ int ito_hw_update(struct ito_net *in, struct ito_flow *flow, int dir)
 	/* the old rule's last counts, then it goes */
 	hs->rule[dir].gen = gen;
 	ito_hw_rule_stats(in, hs, dir);
-	ito_hw_rule_del(in, hs, dir);
+	err = ito_hw_rule_del(in, hs, dir);
+	if (err) {
+		/*
+		 * The session tracks one rule per direction: it keeps the
+		 * old one and the new one goes again. Should that fail too,
+		 * the new rule is left behind, said so.
+		 */
+		hs->rule[dir].gen = !gen;
+		if (ito_hw_rule_del(in, hs, dir))
+			pr_warn("%s kept a rule it was asked to destroy\n",
+				ip->hw->dev->name);
+		hs->rule[dir].hd = ip->hw;
+		hs->rule[dir].gen = gen;
+		return err;
+	}
 	hs->rule[dir].hd = ip->hw;
 	hs->rule[dir].gen = !gen;
 	return 0;
@@ -468,10 +525,13 @@ void ito_hw_release(struct ito_net *in, struct ito_hw_session *hs)
 	spin_lock_bh(&in->hw_reap_lock);
 	list_add_tail(&hs->reap, &in->hw_reap);
 	spin_unlock_bh(&in->hw_reap_lock);
-	queue_work(system_wq, &in->hw_reap_work);
+	mod_delayed_work(system_wq, &in->hw_reap_work, 0);
 }
 
-/* The session's last counts go where the software session's went. */
+/*
+ * The session's last counts go where the software session's went; then
+ * the session lets go of the flow, which may end.
+ */
 static void ito_hw_handback(struct ito_hw_session *hs)
 {
 	struct ito_flow *flow = hs->flow;
@@ -494,6 +554,7 @@ static void ito_hw_handback(struct ito_hw_session *hs)
 		}
 	}
 	spin_unlock_bh(&flow->lock);
+	hs->flow = NULL;
 }
 
 /**
@@ -501,13 +562,13 @@ static void ito_hw_handback(struct ito_hw_session *hs)
  * @in: the instance; caller holds @in->lock
  *
  * Flows end only under @in->lock and reap first, so every session here
- * still has its flow.
+ * still has its flow. A rule the device keeps leaves its session parked
+ * on @in->hw_stuck, detached from the flow.
  */
 void ito_hw_reap(struct ito_net *in)
 {
 	struct ito_hw_session *hs, *tmp;
 	LIST_HEAD(batch);
-	int dir;
 
 	lockdep_assert_held(&in->lock);
 	spin_lock_bh(&in->hw_reap_lock);
@@ -515,30 +576,70 @@ void ito_hw_reap(struct ito_net *in)
 	spin_unlock_bh(&in->hw_reap_lock);
 
 	list_for_each_entry_safe(hs, tmp, &batch, reap) {
-		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-			if (!hs->rule[dir].hd)
-				continue;
-			ito_hw_rule_stats(in, hs, dir);
-			ito_hw_rule_del(in, hs, dir);
-		}
+		list_del_init(&hs->reap);
+		ito_hw_session_clear(in, hs);
 		ito_hw_handback(hs);
-		list_del(&hs->reap);
-		kfree_rcu(hs, rcu);
+		ito_hw_session_park(in, hs);
+	}
+}
+
+/* Try the rules the device kept once more. Holds @in->lock. */
+static void ito_hw_retry_stuck(struct ito_net *in)
+{
+	struct ito_hw_session *hs, *tmp;
+	LIST_HEAD(batch);
+
+	list_splice_init(&in->hw_stuck, &batch);
+	list_for_each_entry_safe(hs, tmp, &batch, reap) {
+		list_del_init(&hs->reap);
+		ito_hw_session_clear(in, hs);
+		ito_hw_session_park(in, hs);
+	}
+}
+
+/*
+ * @hd is about to be unbound: nothing can remove its rules after that.
+ * The sessions forget them (the device's owner must flush them) and go
+ * when they hold nothing else.
+ */
+static void ito_hw_forget_stuck(struct ito_net *in, struct ito_hw_dev *hd)
+{
+	struct ito_hw_session *hs, *tmp;
+	int dir;
+
+	ito_hw_retry_stuck(in);
+	list_for_each_entry_safe(hs, tmp, &in->hw_stuck, reap) {
+		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+			if (hs->rule[dir].hd != hd)
+				continue;
+			pr_warn("%s kept a rule at unbind: left in the device\n",
+				hd->dev->name);
+			hs->rule[dir].hd = NULL;
+		}
+		if (!hs->rule[0].hd && !hs->rule[1].hd) {
+			list_del(&hs->reap);
+			kfree_rcu(hs, rcu);
+		}
 	}
 }
 
 static void ito_hw_reap_work(struct work_struct *work)
 {
-	struct ito_net *in = container_of(work, struct ito_net, hw_reap_work);
+	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
+					  hw_reap_work);
 
 	mutex_lock(&in->lock);
 	ito_hw_reap(in);
+	ito_hw_retry_stuck(in);
 	mutex_unlock(&in->lock);
 }
 
-/* Bind or unbind our block to the device's flow-table offload. */
+/*
+ * Bind or unbind our block to the device's flow-table offload. On BIND,
+ * @unlocked says whether the driver's callbacks may run without RTNL.
+ */
 static int ito_hw_block_cmd(struct ito_hw_dev *hd, enum flow_block_command cmd,
-			    struct netlink_ext_ack *extack)
+			    struct netlink_ext_ack *extack, bool *unlocked)
 {
 	struct flow_block_offload bo = {
 		.command	= cmd,
@@ -556,6 +657,7 @@ static int ito_hw_block_cmd(struct ito_hw_dev *hd, enum flow_block_command cmd,
 		return err;
 	if (cmd == FLOW_BLOCK_BIND) {
 		list_splice(&bo.cb_list, &hd->block.cb_list);
+		*unlocked = bo.unlocked_driver_cb;
 		return 0;
 	}
 	list_for_each_entry_safe(cb, next, &bo.cb_list, list) {
@@ -563,6 +665,28 @@ static int ito_hw_block_cmd(struct ito_hw_dev *hd, enum flow_block_command cmd,
 		flow_block_cb_free(cb);
 	}
 	return 0;
+}
+
+/*
+ * A driver that refuses to unbind still lists our callbacks: freeing them
+ * would leave it a dangling entry. They are unlinked from our block and
+ * left to the driver, which frees them when it drops its own list.
+ */
+static void ito_hw_block_unbind(struct ito_net *in, struct ito_hw_dev *hd)
+{
+	struct flow_block_cb *cb, *next;
+	int err;
+
+	err = ito_hw_block_cmd(hd, FLOW_BLOCK_UNBIND, NULL, NULL);
+	if (err)	/* once more: it may have been transient */
+		err = ito_hw_block_cmd(hd, FLOW_BLOCK_UNBIND, NULL, NULL);
+	if (!err)
+		return;
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL);
+	pr_warn("%s refused to unbind its flow table (%d); its callbacks stay with the driver\n",
+		hd->dev->name, err);
+	list_for_each_entry_safe(cb, next, &hd->block.cb_list, list)
+		list_del_init(&cb->list);
 }
 
 /**
@@ -580,6 +704,7 @@ int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 	struct net_device *dev = port->dev;
 	bool must = port->offload == ITO_PORT_OFFLOAD_HW;
 	struct ito_hw_dev *hd;
+	bool unlocked;
 	int err;
 
 	ASSERT_RTNL();
@@ -606,7 +731,7 @@ int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 		return -ENOMEM;
 	hd->dev = dev;
 	flow_block_init(&hd->block);
-	err = ito_hw_block_cmd(hd, FLOW_BLOCK_BIND, must ? extack : NULL);
+	err = ito_hw_block_cmd(hd, FLOW_BLOCK_BIND, must ? extack : NULL, &unlocked);
 	if (!err && list_empty(&hd->block.cb_list))
 		err = -EOPNOTSUPP;
 	if (err) {
@@ -615,6 +740,18 @@ int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 			NL_SET_ERR_MSG(extack, "the device declined to offload a flow table");
 		return must ? err : 0;
 	}
+	/*
+	 * ito calls the driver under its own mutex, which nests inside RTNL:
+	 * a driver whose callbacks need RTNL cannot be served.
+	 */
+	if (!unlocked) {
+		ito_hw_block_unbind(in, hd);
+		kfree(hd);
+		if (must)
+			NL_SET_ERR_MSG(extack, "the device's flow table callbacks need RTNL");
+		return must ? -EOPNOTSUPP : 0;
+	}
+
 	hd->users = 1;
 	list_add(&hd->list, &in->hw_devs);
 	port->hw = hd;
@@ -632,7 +769,8 @@ void ito_hw_port_unbind(struct ito_net *in, struct ito_port *port)
 	if (--hd->users)
 		return;
 	ito_hw_reap(in);	/* nothing may use the block once unbound */
-	ito_hw_block_cmd(hd, FLOW_BLOCK_UNBIND, NULL);
+	ito_hw_forget_stuck(in, hd);
+	ito_hw_block_unbind(in, hd);
 	list_del(&hd->list);
 	kfree(hd);
 }
@@ -642,12 +780,14 @@ void ito_hw_net_init(struct ito_net *in)
 	INIT_LIST_HEAD(&in->hw_devs);
 	spin_lock_init(&in->hw_reap_lock);
 	INIT_LIST_HEAD(&in->hw_reap);
-	INIT_WORK(&in->hw_reap_work, ito_hw_reap_work);
+	INIT_LIST_HEAD(&in->hw_stuck);
+	INIT_DELAYED_WORK(&in->hw_reap_work, ito_hw_reap_work);
 }
 
 /* Every flow has ended and every port left. */
 void ito_hw_net_uninit(struct ito_net *in)
 {
-	cancel_work_sync(&in->hw_reap_work);
-	WARN_ON(!list_empty(&in->hw_reap) || !list_empty(&in->hw_devs));
+	cancel_delayed_work_sync(&in->hw_reap_work);
+	WARN_ON(!list_empty(&in->hw_reap) || !list_empty(&in->hw_stuck) ||
+		!list_empty(&in->hw_devs));
 }
