@@ -28,7 +28,11 @@
 
 #include "ito.h"
 
-/* mlx5 takes flow-table rules at priorities from 1 */
+/*
+ * Flow-table priorities start at 0 (mlx5 adds one to make them tc's);
+ * the TTL guards go ahead of the sessions' rules.
+ */
+#define ITO_HW_GUARD_PRIO	0
 #define ITO_HW_PRIO		1
 #define ITO_HW_MAX_ACTIONS	12
 /* how soon the reap work tries again a rule the device would not remove */
@@ -46,6 +50,7 @@ struct ito_hw_keys {
 	};
 	struct flow_dissector_key_ports ports;
 	struct flow_dissector_key_tcp tcp;
+	struct flow_dissector_key_ip ip;
 };
 
 struct ito_hw_match {
@@ -668,6 +673,104 @@ static int ito_hw_block_cmd(struct ito_hw_dev *hd, enum flow_block_command cmd,
 }
 
 /*
+ * The TTL guard. A rule decrements the TTL (hop limit) without looking at
+ * it, so a packet arriving with 1 or 0 would leave with 0 or 255 where the
+ * stack answers "time exceeded" (traceroute). A mask can only say "equal",
+ * not "greater than 1", so each bound device gets rules ahead of every
+ * session's that trap TTL & 0xfe == 0 to the host: one per IP version,
+ * untagged and tagged (a rule naming an ethertype but no VLAN matches
+ * untagged frames only on mlx5). Their cookies are &hd->guard[i].
+ */
+static void ito_hw_guard_fill(struct ito_hw_match *m, int ifindex, int i)
+{
+	struct ito_hw_keys *key = &m->key, *mask = &m->mask;
+
+	ito_hw_use(m, FLOW_DISSECTOR_KEY_META, meta);
+	key->meta.ingress_ifindex = ifindex;
+	mask->meta.ingress_ifindex = 0xffffffff;
+	ito_hw_use(m, FLOW_DISSECTOR_KEY_BASIC, basic);
+	key->basic.n_proto = i & ITO_HW_GUARD_IPV6 ? htons(ETH_P_IPV6) :
+						      htons(ETH_P_IP);
+	mask->basic.n_proto = htons(0xffff);
+	if (i & ITO_HW_GUARD_TAGGED) {
+		ito_hw_use(m, FLOW_DISSECTOR_KEY_VLAN, vlan);
+		key->vlan.vlan_tpid = htons(ETH_P_8021Q);
+		mask->vlan.vlan_tpid = htons(0xffff);
+	}
+	ito_hw_use(m, FLOW_DISSECTOR_KEY_IP, ip);
+	key->ip.ttl = 0;
+	mask->ip.ttl = 0xfe;
+}
+
+static void ito_hw_guards_del(struct ito_net *in, struct ito_hw_dev *hd)
+{
+	struct flow_cls_offload cls = {};
+	int i, err;
+
+	for (i = 0; i < ITO_HW_NGUARDS; i++) {
+		if (!hd->guard[i])
+			continue;
+		cls.common.prio = ITO_HW_GUARD_PRIO;
+		cls.command = FLOW_CLS_DESTROY;
+		cls.cookie = (unsigned long)&hd->guard[i];
+		err = ito_hw_call(hd, &cls);
+		if (err && err != -ENOENT) {
+			/* unbinding follows: nothing can retry it */
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_DELETE_MSG_FAILED);
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL);
+			pr_warn("%s kept a TTL guard at unbind: left in the device\n",
+				hd->dev->name);
+		}
+		hd->guard[i] = 0;
+	}
+}
+
+/* Return: 0, or the error of a guard the device refused (none is left). */
+static int ito_hw_guards_add(struct ito_net *in, struct ito_hw_dev *hd,
+			     struct netlink_ext_ack *extack)
+{
+	struct flow_cls_offload cls;
+	struct ito_hw_match *m;
+	struct flow_rule *rule;
+	int i, err = -ENOMEM;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	rule = flow_rule_alloc(1);
+	if (!m || !rule)
+		goto out;
+	for (i = 0; i < ITO_HW_NGUARDS; i++) {
+		memset(m, 0, sizeof(*m));
+		ito_hw_guard_fill(m, hd->dev->ifindex, i);
+		rule->match.dissector = &m->dissector;
+		rule->match.key = &m->key;
+		rule->match.mask = &m->mask;
+		rule->action.num_entries = 0;
+		ito_hw_act(rule, FLOW_ACTION_TRAP);
+
+		memset(&cls, 0, sizeof(cls));
+		cls.common.prio = ITO_HW_GUARD_PRIO;
+		cls.common.extack = extack;
+		cls.common.protocol = i & ITO_HW_GUARD_TAGGED ? htons(ETH_P_8021Q) :
+							       m->key.basic.n_proto;
+		cls.command = FLOW_CLS_REPLACE;
+		cls.cookie = (unsigned long)&hd->guard[i];
+		cls.rule = rule;
+		err = ito_hw_call(hd, &cls);
+		if (err) {
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_MSG_FAILED);
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL);
+			ito_hw_guards_del(in, hd);
+			goto out;
+		}
+		hd->guard[i] = 1;
+	}
+out:
+	kfree(rule);
+	kfree(m);
+	return err;
+}
+
+/*
  * A driver that refuses to unbind still lists our callbacks: freeing them
  * would leave it a dangling entry. They are unlinked from our block and
  * left to the driver, which frees them when it drops its own list.
@@ -751,7 +854,12 @@ int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 			NL_SET_ERR_MSG(extack, "the device's flow table callbacks need RTNL");
 		return must ? -EOPNOTSUPP : 0;
 	}
-
+	err = ito_hw_guards_add(in, hd, must ? extack : NULL);
+	if (err) {
+		ito_hw_block_unbind(in, hd);
+		kfree(hd);
+		return must ? err : 0;
+	}
 	hd->users = 1;
 	list_add(&hd->list, &in->hw_devs);
 	port->hw = hd;
@@ -770,6 +878,7 @@ void ito_hw_port_unbind(struct ito_net *in, struct ito_port *port)
 		return;
 	ito_hw_reap(in);	/* nothing may use the block once unbound */
 	ito_hw_forget_stuck(in, hd);
+	ito_hw_guards_del(in, hd);
 	ito_hw_block_unbind(in, hd);
 	list_del(&hd->list);
 	kfree(hd);

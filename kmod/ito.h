@@ -31,18 +31,26 @@ struct ito_counters {
 	u64 val[__ITO_CNT_MAX];
 };
 
+/* the TTL guards of a device (hw.c): by IP version and tagging */
+#define ITO_HW_GUARD_IPV6	BIT(0)
+#define ITO_HW_GUARD_TAGGED	BIT(1)
+#define ITO_HW_NGUARDS		4
+
 /**
  * struct ito_hw_dev - a device whose flow table ito drives
  * @list: in ito_net.hw_devs
  * @dev: the device (below a VLAN port); bound while a port uses it
  * @block: our flow block: the driver's callbacks, bound by TC_SETUP_FT
  * @users: ports on this device (VLAN ports share it); under ito_net.lock
+ * @guard: nonzero while that TTL guard rule is in the device; the
+ *	address of each is its cookie
  */
 struct ito_hw_dev {
 	struct list_head list;
 	struct net_device *dev;
 	struct flow_block block;
 	unsigned int users;
+	u32 guard[ITO_HW_NGUARDS];
 };
 
 /**
