@@ -2,16 +2,18 @@
 /*
  * ito - the hardware backend. A port whose device can offload a flow table
  * (NETIF_F_HW_TC and ndo_setup_tc(TC_SETUP_FT), as mlx5 representors do)
- * is bound through a flow block of ours, once per device. A session whose
+ * is bound through a flow block of ours, once per device, with TTL guard
+ * rules that send packets about to expire to the host. A session whose
  * two ports are bound places one flower rule per direction there, built
  * from the same rewrite descriptor the software path runs; its software
  * entries stay behind it for the packets the rules let through (TCP
- * FIN/RST/SYN, packets racing the install).
+ * FIN/RST/SYN, TTL 0 and 1, packets racing the install).
  *
  * Driver callbacks may sleep: they run in process context under
  * ito_net.lock. A session torn down in the packet path is only detached
  * there; the reap work removes its rules and hands their last counters to
- * the flow and to conntrack.
+ * the flow and to conntrack. A rule the device would not remove keeps its
+ * session (its cookie) alive until a retry succeeds or the device goes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
