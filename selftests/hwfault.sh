@@ -45,7 +45,7 @@ hwf_topo_up()
 	fw sysctl -qw net.ipv4.ip_forward=1
 }
 
-plan 28
+plan 33
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -120,6 +120,31 @@ check "the others ran in hardware" test "$(delta hw_session_insert)" -ge 1
 check "software sessions retried the hardware and moved there" test "$(delta hw_promoted)" -ge 1
 check "the TTL guards are all that is left in the simulator" \
 	test "$(grep -c . "$SIM/rules") $(guard_rules)" = "8 8"
+
+# --- offload hw: a refused session waits on the slow path, retried --------
+echo 0 >"$SIM/fail_replace"
+echo 0 >"$SIM/fail_stats"
+echo 0 >"$SIM/fail_destroy"
+fwctl port del simrep0
+fwctl port del simrep1
+fwctl port add simrep0 offload hw
+fwctl port add simrep1 offload hw
+snapshot
+echo 3 >"$SIM/fail_replace"
+ip netns exec ito-cli python3 "$SEQ" 10.0.2.2 7000 3500 6 60 0.05 >"$tmp/seq" &
+seq=$!
+check "offload hw: all six sessions reach the hardware" wait_for 8 bash -c \
+	"[ \"\$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_session_insert)\" -ge $(( $(jq .hw_session_insert "$tmp/c0") + 6 )) ]"
+wait $seq
+echo 0 >"$SIM/fail_replace"
+echo "# $(cat "$tmp/seq")"
+check "offload hw: each datagram echoed once (the slow path carried the waiting)" \
+	test "$(cat "$tmp/seq")" = "echoed 360 missing 0 duplicated 0 corrupt 0"
+check "offload hw: refused sessions counted, none ran in software" \
+	test "$(delta flow_offload_add_session_fail)" -ge 1 -a "$(delta hw_fallback_sw)" = 0
+check "offload hw: each refused REPLACE counted once ($(sim_delta injected_replace))" \
+	test "$(delta flow_offload_add_msg_failed)" = "$(sim_delta injected_replace)"
+check "offload hw: no session rule left once they end" wait_for 15 no_session_rules
 
 # --- DESTROY always fails: kept until it works, forgotten at unbind --------
 echo 0 >"$SIM/fail_replace"
