@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """One UDP flow through an echo server (udp_echo.py) whose TTL drops.
 
-  udp_ttl.py HOST PORT SPORT COUNT INTERVAL TTL...
+  udp_ttl.py HOST PORT SPORT COUNT INTERVAL GO TTL...
       COUNT datagrams INTERVAL s apart with the default TTL (hop limit),
-      then one with each TTL given, 0.2 s apart, then 10 more with the
-      default; prints the number of echoes received.
+      more until the file GO exists (at most 30 s), then one with each TTL
+      given, 0.2 s apart, then 10 more with the default; prints "sent N
+      echoed M", N counting the datagrams of the default TTL only.
 """
+import os
 import socket
 import sys
 import time
 
 
-def main(host, port, sport, count, interval, ttls):
+def main(host, port, sport, count, interval, go, ttls):
     v6 = ":" in host
     s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -40,16 +42,21 @@ def main(host, port, sport, count, interval, ttls):
             pass    # an ICMP error queued on the socket
         drain(pause)
 
-    for _ in range(count):
+    sent = 0
+    end = time.monotonic() + 30
+    while sent < count or (not os.path.exists(go) and time.monotonic() < end):
         send_wait(-1, interval)
+        sent += 1
     for ttl in ttls:
         send_wait(ttl, 0.2)
     for _ in range(10):
         send_wait(-1, interval)
-    drain(1)
-    print(got)
+    sent += 10
+    drain(3)
+    print(f"sent {sent} echoed {got}")
 
 
 if __name__ == "__main__":
     a = sys.argv[1:]
-    main(a[0], int(a[1]), int(a[2]), int(a[3]), float(a[4]), [int(t) for t in a[5:]])
+    main(a[0], int(a[1]), int(a[2]), int(a[3]), float(a[4]), a[5],
+         [int(t) for t in a[6:]])
