@@ -2,16 +2,18 @@
 /*
  * ito - the hardware backend. A port whose device can offload a flow table
  * (NETIF_F_HW_TC and ndo_setup_tc(TC_SETUP_FT), as mlx5 representors do)
- * is bound through a flow block of ours, once per device. A session whose
+ * is bound through a flow block of ours, once per device, with TTL guard
+ * rules that send packets about to expire to the host. A session whose
  * two ports are bound places one flower rule per direction there, built
  * from the same rewrite descriptor the software path runs; its software
  * entries stay behind it for the packets the rules let through (TCP
- * FIN/RST/SYN, packets racing the install).
+ * FIN/RST/SYN, TTL 0 and 1, packets racing the install).
  *
  * Driver callbacks may sleep: they run in process context under
  * ito_net.lock. A session torn down in the packet path is only detached
  * there; the reap work removes its rules and hands their last counters to
- * the flow and to conntrack.
+ * the flow and to conntrack. A rule the device would not remove keeps its
+ * session (its cookie) alive until a retry succeeds or the device goes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,9 +30,15 @@
 
 #include "ito.h"
 
-/* mlx5 takes flow-table rules at priorities from 1 */
+/*
+ * Flow-table priorities start at 0 (mlx5 adds one to make them tc's);
+ * the TTL guards go ahead of the sessions' rules.
+ */
+#define ITO_HW_GUARD_PRIO	0
 #define ITO_HW_PRIO		1
 #define ITO_HW_MAX_ACTIONS	12
+/* how soon the reap work tries again a rule the device would not remove */
+#define ITO_HW_RETRY_DELAY	HZ
 
 /* What a session's rule matches, laid out for a flow_dissector. */
 struct ito_hw_keys {
@@ -44,6 +52,7 @@ struct ito_hw_keys {
 	};
 	struct flow_dissector_key_ports ports;
 	struct flow_dissector_key_tcp tcp;
+	struct flow_dissector_key_ip ip;
 };
 
 struct ito_hw_match {
@@ -315,7 +324,12 @@ static int ito_hw_rule_stats(struct ito_net *in, struct ito_hw_session *hs, int 
 	return 0;
 }
 
-static void ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int dir)
+/*
+ * Return: 0 when the rule is gone (also when the device had forgotten it),
+ * or the error with which the device kept it: the rule then stays in the
+ * session, whose address is its cookie, until a retry removes it.
+ */
+static int ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int dir)
 {
 	struct flow_cls_offload cls;
 	int err;
@@ -325,11 +339,48 @@ static void ito_hw_rule_del(struct ito_net *in, struct ito_hw_session *hs, int d
 	if (err == -ENOENT) {
 		/* the device forgot it already (a port pair went away) */
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_DEL_SESSION_FAIL);
+		err = 0;
 	} else if (err) {
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_DELETE_MSG_FAILED);
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL);
+		return err;
 	}
 	hs->rule[dir].hd = NULL;
+	return 0;
+}
+
+/*
+ * A session whose rules the device would not all give up keeps its
+ * memory, so that no new rule gets the cookie of one still in hardware;
+ * the reap work retries it. Otherwise it is freed. Holds @in->lock.
+ */
+static void ito_hw_session_park(struct ito_net *in, struct ito_hw_session *hs)
+{
+	lockdep_assert_held(&in->lock);
+	if (!hs->rule[0].hd && !hs->rule[1].hd) {
+		kfree_rcu(hs, rcu);
+		return;
+	}
+	list_add_tail(&hs->reap, &in->hw_stuck);
+	queue_delayed_work(system_wq, &in->hw_reap_work, ITO_HW_RETRY_DELAY);
+}
+
+/* Remove what rules it can; their last counts first while the flow lives. */
+static void ito_hw_session_clear(struct ito_net *in, struct ito_hw_session *hs)
+{
+	int dir, err;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		if (!hs->rule[dir].hd)
+			continue;
+		if (hs->flow) {
+			/* the counts since the last poll: worth a second try */
+			err = ito_hw_rule_stats(in, hs, dir);
+			if (err && err != -ENOENT)
+				ito_hw_rule_stats(in, hs, dir);
+		}
+		ito_hw_rule_del(in, hs, dir);
+	}
 }
 
 /**
@@ -380,18 +431,17 @@ struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **
 	hs = kzalloc(sizeof(*hs), GFP_KERNEL);
 	if (!hs)
 		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&hs->reap);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		err = ito_hw_rule_add(in, hs, dir, 0, e[dir], h_dest + dir * ETH_ALEN,
 				      ip[dir], op[dir]);
 		if (err) {
-			while (--dir >= 0)
-				ito_hw_rule_del(in, hs, dir);
-			kfree(hs);
+			ito_hw_session_clear(in, hs);
+			ito_hw_session_park(in, hs);
 			return ERR_PTR(err);
 		}
 	}
 	hs->flow = e[0]->flow;
-	INIT_LIST_HEAD(&hs->reap);
 	return hs;
 }
 
@@ -435,7 +485,21 @@ int ito_hw_update(struct ito_net *in, struct ito_flow *flow, int dir)
 	/* the old rule's last counts, then it goes */
 	hs->rule[dir].gen = gen;
 	ito_hw_rule_stats(in, hs, dir);
-	ito_hw_rule_del(in, hs, dir);
+	err = ito_hw_rule_del(in, hs, dir);
+	if (err) {
+		/*
+		 * The session tracks one rule per direction: it keeps the
+		 * old one and the new one goes again. Should that fail too,
+		 * the new rule is left behind, said so.
+		 */
+		hs->rule[dir].gen = !gen;
+		if (ito_hw_rule_del(in, hs, dir))
+			pr_warn("%s kept a rule it was asked to destroy\n",
+				ip->hw->dev->name);
+		hs->rule[dir].hd = ip->hw;
+		hs->rule[dir].gen = gen;
+		return err;
+	}
 	hs->rule[dir].hd = ip->hw;
 	hs->rule[dir].gen = !gen;
 	return 0;
@@ -458,16 +522,23 @@ void ito_hw_poll(struct ito_net *in, struct ito_hw_session *hs)
 /*
  * A session detached from its flow (any context): its rules go in the
  * reap work, or sooner when a holder of @in->lock calls ito_hw_reap().
+ * A teardown queues it before it drops the flow's lock, as a flow's
+ * ender waits for that lock and then reaps what is queued: a session
+ * queued later would outlive its flow, its conntrack entry and possibly
+ * its device.
  */
 void ito_hw_release(struct ito_net *in, struct ito_hw_session *hs)
 {
 	spin_lock_bh(&in->hw_reap_lock);
 	list_add_tail(&hs->reap, &in->hw_reap);
 	spin_unlock_bh(&in->hw_reap_lock);
-	queue_work(system_wq, &in->hw_reap_work);
+	mod_delayed_work(system_wq, &in->hw_reap_work, 0);
 }
 
-/* The session's last counts go where the software session's went. */
+/*
+ * The session's last counts go where the software session's went; then
+ * the session lets go of the flow, which may end.
+ */
 static void ito_hw_handback(struct ito_hw_session *hs)
 {
 	struct ito_flow *flow = hs->flow;
@@ -490,6 +561,7 @@ static void ito_hw_handback(struct ito_hw_session *hs)
 		}
 	}
 	spin_unlock_bh(&flow->lock);
+	hs->flow = NULL;
 }
 
 /**
@@ -497,13 +569,13 @@ static void ito_hw_handback(struct ito_hw_session *hs)
  * @in: the instance; caller holds @in->lock
  *
  * Flows end only under @in->lock and reap first, so every session here
- * still has its flow.
+ * still has its flow. A rule the device keeps leaves its session parked
+ * on @in->hw_stuck, detached from the flow.
  */
 void ito_hw_reap(struct ito_net *in)
 {
 	struct ito_hw_session *hs, *tmp;
 	LIST_HEAD(batch);
-	int dir;
 
 	lockdep_assert_held(&in->lock);
 	spin_lock_bh(&in->hw_reap_lock);
@@ -511,30 +583,70 @@ void ito_hw_reap(struct ito_net *in)
 	spin_unlock_bh(&in->hw_reap_lock);
 
 	list_for_each_entry_safe(hs, tmp, &batch, reap) {
-		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-			if (!hs->rule[dir].hd)
-				continue;
-			ito_hw_rule_stats(in, hs, dir);
-			ito_hw_rule_del(in, hs, dir);
-		}
+		list_del_init(&hs->reap);
+		ito_hw_session_clear(in, hs);
 		ito_hw_handback(hs);
-		list_del(&hs->reap);
-		kfree_rcu(hs, rcu);
+		ito_hw_session_park(in, hs);
+	}
+}
+
+/* Try the rules the device kept once more. Holds @in->lock. */
+static void ito_hw_retry_stuck(struct ito_net *in)
+{
+	struct ito_hw_session *hs, *tmp;
+	LIST_HEAD(batch);
+
+	list_splice_init(&in->hw_stuck, &batch);
+	list_for_each_entry_safe(hs, tmp, &batch, reap) {
+		list_del_init(&hs->reap);
+		ito_hw_session_clear(in, hs);
+		ito_hw_session_park(in, hs);
+	}
+}
+
+/*
+ * @hd is about to be unbound: nothing can remove its rules after that.
+ * The sessions forget them (the device's owner must flush them) and go
+ * when they hold nothing else.
+ */
+static void ito_hw_forget_stuck(struct ito_net *in, struct ito_hw_dev *hd)
+{
+	struct ito_hw_session *hs, *tmp;
+	int dir;
+
+	ito_hw_retry_stuck(in);
+	list_for_each_entry_safe(hs, tmp, &in->hw_stuck, reap) {
+		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+			if (hs->rule[dir].hd != hd)
+				continue;
+			pr_warn("%s kept a rule at unbind: left in the device\n",
+				hd->dev->name);
+			hs->rule[dir].hd = NULL;
+		}
+		if (!hs->rule[0].hd && !hs->rule[1].hd) {
+			list_del(&hs->reap);
+			kfree_rcu(hs, rcu);
+		}
 	}
 }
 
 static void ito_hw_reap_work(struct work_struct *work)
 {
-	struct ito_net *in = container_of(work, struct ito_net, hw_reap_work);
+	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
+					  hw_reap_work);
 
 	mutex_lock(&in->lock);
 	ito_hw_reap(in);
+	ito_hw_retry_stuck(in);
 	mutex_unlock(&in->lock);
 }
 
-/* Bind or unbind our block to the device's flow-table offload. */
+/*
+ * Bind or unbind our block to the device's flow-table offload. On BIND,
+ * @unlocked says whether the driver's callbacks may run without RTNL.
+ */
 static int ito_hw_block_cmd(struct ito_hw_dev *hd, enum flow_block_command cmd,
-			    struct netlink_ext_ack *extack)
+			    struct netlink_ext_ack *extack, bool *unlocked)
 {
 	struct flow_block_offload bo = {
 		.command	= cmd,
@@ -552,6 +664,7 @@ static int ito_hw_block_cmd(struct ito_hw_dev *hd, enum flow_block_command cmd,
 		return err;
 	if (cmd == FLOW_BLOCK_BIND) {
 		list_splice(&bo.cb_list, &hd->block.cb_list);
+		*unlocked = bo.unlocked_driver_cb;
 		return 0;
 	}
 	list_for_each_entry_safe(cb, next, &bo.cb_list, list) {
@@ -559,6 +672,126 @@ static int ito_hw_block_cmd(struct ito_hw_dev *hd, enum flow_block_command cmd,
 		flow_block_cb_free(cb);
 	}
 	return 0;
+}
+
+/*
+ * The TTL guard. A rule decrements the TTL (hop limit) without looking at
+ * it, so a packet arriving with 1 or 0 would leave with 0 or 255 where the
+ * stack answers "time exceeded" (traceroute). A mask can only say "equal",
+ * not "greater than 1", so each bound device gets rules ahead of every
+ * session's that trap TTL & 0xfe == 0 to the host: one per IP version,
+ * untagged and tagged (a rule naming an ethertype but no VLAN matches
+ * untagged frames only on mlx5). Their cookies are &hd->guard[i].
+ */
+static void ito_hw_guard_fill(struct ito_hw_match *m, int ifindex, int i)
+{
+	struct ito_hw_keys *key = &m->key, *mask = &m->mask;
+
+	ito_hw_use(m, FLOW_DISSECTOR_KEY_META, meta);
+	key->meta.ingress_ifindex = ifindex;
+	mask->meta.ingress_ifindex = 0xffffffff;
+	ito_hw_use(m, FLOW_DISSECTOR_KEY_BASIC, basic);
+	key->basic.n_proto = i & ITO_HW_GUARD_IPV6 ? htons(ETH_P_IPV6) :
+						      htons(ETH_P_IP);
+	mask->basic.n_proto = htons(0xffff);
+	if (i & ITO_HW_GUARD_TAGGED) {
+		ito_hw_use(m, FLOW_DISSECTOR_KEY_VLAN, vlan);
+		key->vlan.vlan_tpid = htons(ETH_P_8021Q);
+		mask->vlan.vlan_tpid = htons(0xffff);
+	}
+	ito_hw_use(m, FLOW_DISSECTOR_KEY_IP, ip);
+	key->ip.ttl = 0;
+	mask->ip.ttl = 0xfe;
+}
+
+static void ito_hw_guards_del(struct ito_net *in, struct ito_hw_dev *hd)
+{
+	struct flow_cls_offload cls = {};
+	int i, err;
+
+	for (i = 0; i < ITO_HW_NGUARDS; i++) {
+		if (!hd->guard[i])
+			continue;
+		cls.common.prio = ITO_HW_GUARD_PRIO;
+		cls.command = FLOW_CLS_DESTROY;
+		cls.cookie = (unsigned long)&hd->guard[i];
+		err = ito_hw_call(hd, &cls);
+		if (err && err != -ENOENT) {
+			/* unbinding follows: nothing can retry it */
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_DELETE_MSG_FAILED);
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL);
+			pr_warn("%s kept a TTL guard at unbind: left in the device\n",
+				hd->dev->name);
+		}
+		hd->guard[i] = 0;
+	}
+}
+
+/* Return: 0, or the error of a guard the device refused (none is left). */
+static int ito_hw_guards_add(struct ito_net *in, struct ito_hw_dev *hd,
+			     struct netlink_ext_ack *extack)
+{
+	struct flow_cls_offload cls;
+	struct ito_hw_match *m;
+	struct flow_rule *rule;
+	int i, err = -ENOMEM;
+
+	m = kmalloc(sizeof(*m), GFP_KERNEL);
+	rule = flow_rule_alloc(1);
+	if (!m || !rule)
+		goto out;
+	for (i = 0; i < ITO_HW_NGUARDS; i++) {
+		memset(m, 0, sizeof(*m));
+		ito_hw_guard_fill(m, hd->dev->ifindex, i);
+		rule->match.dissector = &m->dissector;
+		rule->match.key = &m->key;
+		rule->match.mask = &m->mask;
+		rule->action.num_entries = 0;
+		ito_hw_act(rule, FLOW_ACTION_TRAP);
+
+		memset(&cls, 0, sizeof(cls));
+		cls.common.prio = ITO_HW_GUARD_PRIO;
+		cls.common.extack = extack;
+		cls.common.protocol = i & ITO_HW_GUARD_TAGGED ? htons(ETH_P_8021Q) :
+							       m->key.basic.n_proto;
+		cls.command = FLOW_CLS_REPLACE;
+		cls.cookie = (unsigned long)&hd->guard[i];
+		cls.rule = rule;
+		err = ito_hw_call(hd, &cls);
+		if (err) {
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_MSG_FAILED);
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL);
+			ito_hw_guards_del(in, hd);
+			goto out;
+		}
+		hd->guard[i] = 1;
+	}
+out:
+	kfree(rule);
+	kfree(m);
+	return err;
+}
+
+/*
+ * A driver that refuses to unbind still lists our callbacks: freeing them
+ * would leave it a dangling entry. They are unlinked from our block and
+ * left to the driver, which frees them when it drops its own list.
+ */
+static void ito_hw_block_unbind(struct ito_net *in, struct ito_hw_dev *hd)
+{
+	struct flow_block_cb *cb, *next;
+	int err;
+
+	err = ito_hw_block_cmd(hd, FLOW_BLOCK_UNBIND, NULL, NULL);
+	if (err)	/* once more: it may have been transient */
+		err = ito_hw_block_cmd(hd, FLOW_BLOCK_UNBIND, NULL, NULL);
+	if (!err)
+		return;
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_GRPC_FAIL);
+	pr_warn("%s refused to unbind its flow table (%d); its callbacks stay with the driver\n",
+		hd->dev->name, err);
+	list_for_each_entry_safe(cb, next, &hd->block.cb_list, list)
+		list_del_init(&cb->list);
 }
 
 /**
@@ -576,6 +809,7 @@ int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 	struct net_device *dev = port->dev;
 	bool must = port->offload == ITO_PORT_OFFLOAD_HW;
 	struct ito_hw_dev *hd;
+	bool unlocked;
 	int err;
 
 	ASSERT_RTNL();
@@ -602,13 +836,30 @@ int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 		return -ENOMEM;
 	hd->dev = dev;
 	flow_block_init(&hd->block);
-	err = ito_hw_block_cmd(hd, FLOW_BLOCK_BIND, must ? extack : NULL);
+	err = ito_hw_block_cmd(hd, FLOW_BLOCK_BIND, must ? extack : NULL, &unlocked);
 	if (!err && list_empty(&hd->block.cb_list))
 		err = -EOPNOTSUPP;
 	if (err) {
 		kfree(hd);
 		if (must && !(extack && extack->_msg))
 			NL_SET_ERR_MSG(extack, "the device declined to offload a flow table");
+		return must ? err : 0;
+	}
+	/*
+	 * ito calls the driver under its own mutex, which nests inside RTNL:
+	 * a driver whose callbacks need RTNL cannot be served.
+	 */
+	if (!unlocked) {
+		ito_hw_block_unbind(in, hd);
+		kfree(hd);
+		if (must)
+			NL_SET_ERR_MSG(extack, "the device's flow table callbacks need RTNL");
+		return must ? -EOPNOTSUPP : 0;
+	}
+	err = ito_hw_guards_add(in, hd, must ? extack : NULL);
+	if (err) {
+		ito_hw_block_unbind(in, hd);
+		kfree(hd);
 		return must ? err : 0;
 	}
 	hd->users = 1;
@@ -628,7 +879,9 @@ void ito_hw_port_unbind(struct ito_net *in, struct ito_port *port)
 	if (--hd->users)
 		return;
 	ito_hw_reap(in);	/* nothing may use the block once unbound */
-	ito_hw_block_cmd(hd, FLOW_BLOCK_UNBIND, NULL);
+	ito_hw_forget_stuck(in, hd);
+	ito_hw_guards_del(in, hd);
+	ito_hw_block_unbind(in, hd);
 	list_del(&hd->list);
 	kfree(hd);
 }
@@ -638,12 +891,14 @@ void ito_hw_net_init(struct ito_net *in)
 	INIT_LIST_HEAD(&in->hw_devs);
 	spin_lock_init(&in->hw_reap_lock);
 	INIT_LIST_HEAD(&in->hw_reap);
-	INIT_WORK(&in->hw_reap_work, ito_hw_reap_work);
+	INIT_LIST_HEAD(&in->hw_stuck);
+	INIT_DELAYED_WORK(&in->hw_reap_work, ito_hw_reap_work);
 }
 
 /* Every flow has ended and every port left. */
 void ito_hw_net_uninit(struct ito_net *in)
 {
-	cancel_work_sync(&in->hw_reap_work);
-	WARN_ON(!list_empty(&in->hw_reap) || !list_empty(&in->hw_devs));
+	cancel_delayed_work_sync(&in->hw_reap_work);
+	WARN_ON(!list_empty(&in->hw_reap) || !list_empty(&in->hw_stuck) ||
+		!list_empty(&in->hw_devs));
 }

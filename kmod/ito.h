@@ -31,18 +31,26 @@ struct ito_counters {
 	u64 val[__ITO_CNT_MAX];
 };
 
+/* the TTL guards of a device (hw.c): by IP version and tagging */
+#define ITO_HW_GUARD_IPV6	BIT(0)
+#define ITO_HW_GUARD_TAGGED	BIT(1)
+#define ITO_HW_NGUARDS		4
+
 /**
  * struct ito_hw_dev - a device whose flow table ito drives
  * @list: in ito_net.hw_devs
  * @dev: the device (below a VLAN port); bound while a port uses it
  * @block: our flow block: the driver's callbacks, bound by TC_SETUP_FT
  * @users: ports on this device (VLAN ports share it); under ito_net.lock
+ * @guard: nonzero while that TTL guard rule is in the device; the
+ *	address of each is its cookie
  */
 struct ito_hw_dev {
 	struct list_head list;
 	struct net_device *dev;
 	struct flow_block block;
 	unsigned int users;
+	u32 guard[ITO_HW_NGUARDS];
 };
 
 /**
@@ -159,9 +167,11 @@ struct ito_hw_rule {
 /**
  * struct ito_hw_session - the two rules of a session in hardware
  * @rule: by direction; &rule[dir] is the rule's cookie
- * @flow: the flow; alive while the session is, as flows end only after
- *	their detached sessions are reaped (both under ito_net.lock)
- * @reap: in ito_net.hw_reap once detached from the flow
+ * @flow: the flow until the reap hands the counts back; alive until then,
+ *	as flows end only after their detached sessions are reaped (both
+ *	under ito_net.lock)
+ * @reap: in ito_net.hw_reap once detached from the flow, then in
+ *	ito_net.hw_stuck while the device keeps one of its rules
  */
 struct ito_hw_session {
 	struct ito_hw_rule rule[IP_CT_DIR_MAX];
@@ -246,6 +256,8 @@ struct ito_flow {
  * @hw_reap_lock: guards @hw_reap
  * @hw_reap: hardware sessions detached in the packet path, whose rules
  *	the reap work removes
+ * @hw_stuck: detached sessions with a rule the device would not remove,
+ *	retried by @hw_reap_work; under @lock
  * @hw_reap_work: see above
  * @nexthops: next hops of offloaded directions (struct ito_nh)
  * @nh_lock: guards the next hops' users, entries and dirty lists
@@ -287,7 +299,8 @@ struct ito_net {
 	struct list_head hw_devs;
 	spinlock_t hw_reap_lock;	/* see above */
 	struct list_head hw_reap;
-	struct work_struct hw_reap_work;
+	struct list_head hw_stuck;
+	struct delayed_work hw_reap_work;
 
 	struct rhashtable nexthops;
 	spinlock_t nh_lock;		/* see struct ito_nh */

@@ -468,12 +468,16 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 		call_rcu(&e->rcu, ito_ft_entry_free_rcu);
 	}
 	ito_ct_handback(flow->ct, pkts, bytes);
+	/*
+	 * Queued before the lock is dropped: an ender that waited for it
+	 * reaps the session before it frees the flow and its device.
+	 */
+	if (hs)
+		ito_hw_release(in, hs);
 	spin_unlock_bh(&flow->lock);
 
-	if (hs) {
-		ito_hw_release(in, hs);
+	if (hs)
 		ito_counter_add(in, ITO_CNT_HW_ACTIVE_SESSION, -1);
-	}
 
 	ito_tokens_take(in, true);
 	spin_lock_bh(&in->pending_lock);

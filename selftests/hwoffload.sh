@@ -25,6 +25,9 @@ rep_pkts()
 	fw nft -j list counter netdev reps "$1" | jq '.nftables[1].counter.packets'
 }
 fwd_pkts() { nft_count ito-fw inet t c_fwd fwd; }
+# rules of sessions (they match ports) and TTL guards (they trap)
+session_rules() { grep -c 'src_port' "$SIM/rules"; }
+guard_rules() { grep -c ' trap' "$SIM/rules"; }
 invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
 sim_topo_up()
@@ -69,7 +72,7 @@ sim_topo_up()
 	srv ip route add default via fd00:2::1
 }
 
-plan 67
+plan 76
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -182,7 +185,7 @@ echo "# $ct"
 check "conntrack: 200 packets, 25600 bytes each way" \
 	test "$(ct_acct "$ct")" = "packets=200 bytes=25600"
 check "conntrack: [HW_OFFLOAD] cleared" bash -c "! grep -q OFFLOAD <<<'$ct'"
-check "the rules left the simulator" test "$(sim_rules)" = 0
+check "the rules left the simulator" test "$(session_rules)" = 0
 check "counted: hw insert 1, hw active 0, device polled" \
 	test "$(fwctl -j counters | jq -c '[.hw_session_insert,.hw_active_session,.flow_offload_session_verify > 0]')" = '[1,0,true]'
 
@@ -213,6 +216,50 @@ echo "# $ct"
 # 40 bytes of IPv6 header, 8 of UDP, 100 of payload
 check "IPv6 conntrack: 200 packets, 29600 bytes each way" \
 	test "$(ct_acct "$ct")" = "packets=200 bytes=29600"
+
+# --- TTL 1 and 0 through an offloaded flow: as on the slow path ----------
+# The device would decrement them to 0 and 255 and forward them; the TTL
+# guards trap them to the host, which answers "time exceeded". Probes of
+# TTL 1 (and, IPv6 only, 0: IP_TTL refuses it) then 2 follow, in the same
+# flow, once its rules are in the simulator.
+fw sysctl -qw net.ipv4.icmp_ratelimit=0
+fw sysctl -qw net.ipv6.icmp.ratelimit=0
+check "each bound device has its four TTL guards, ahead of the sessions" \
+	test "$(grep -Ec 'prio 1 match in_port simrep[0-3] .*ip_ttl 0/0xfe actions trap' "$SIM/rules")" = 16
+in_hw()
+{
+	local id
+
+	id=$(flow_id ".sport==$1")
+	[ "$id" != null ] &&
+		[ "$(fwctl -j flow get "$id" | jq -c '[.paths[].where]')" = '["hw","hw"]' ]
+}
+# ttl_probes HOST SPORT "TTL..." EXCEEDED OK BAD: the probes, the number of
+# time exceeded expected, how the TTL 2 probe looks at the server and what
+# must not be seen there
+ttl_probes()
+{
+	local host=$1 sport=$2 probes=$3 exceeded=$4 ok=$5 bad=$6
+	local icmp=$tmp/icmp$sport wire=$tmp/wire$sport
+
+	capture ito-cli simwire0 "$icmp" icmp or icmp6
+	capture ito-srv simwire1 "$wire" -v udp src port "$sport"
+	ip netns exec ito-cli python3 "$here/udp_ttl.py" "$host" 7000 "$sport" 50 0.02 \
+		"$tmp/go$sport" $probes >"$tmp/c$sport" &
+	client=$!
+	check "$host: flow offloaded to hardware before the probes" wait_for 20 in_hw "$sport"
+	touch "$tmp/go$sport"
+	wait $client
+	read -r _ sent _ echoed <"$tmp/c$sport"
+	check "$host: all $sent echoed, and the TTL 2 probe ($echoed)" \
+		test "$echoed" = $((sent + 1))
+	check "$host: the firewall answered TTL $probes with $exceeded time exceeded" \
+		wait_for 3 bash -c "[ \$(grep -c 'time exceeded' '$icmp') = $exceeded ]"
+	check "$host: the server got the TTL 2 probe with $ok, none with $bad" \
+		bash -c "[ \$(grep -c '$ok,' '$wire') = 1 ] && ! grep -Eq '$bad' '$wire'"
+}
+ttl_probes 10.0.2.2 1700 "1 2" 1 "ttl 1" "ttl (0|255),"
+ttl_probes fd00:2::2 1800 "1 0 2" 2 "hlim 1" "hlim (0|255),"
 
 # --- UDP through DNAT + masquerade: pedit of addresses and ports, csum -----
 : >"$tmp/echo.log"
@@ -266,13 +313,14 @@ wait_for 10 no_sessions
 # from here on simrep0 is "auto": sessions the device refuses run in software
 fwctl port del simrep0
 fwctl port add simrep0 offload auto
-echo 20 >"$SIM/capacity"
+# the TTL guards take room too
+echo $(( $(guard_rules) + 20 )) >"$SIM/capacity"
 f0=$(counter hw_fallback_sw)
 m0=$(counter flow_offload_add_msg_failed)
 ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 5000 10 60 0.1 >"$tmp/c5000" &
 client=$!
 check "10 sessions in hardware (20 rules)" wait_for 8 bash -c \
-	"[ \"\$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_active_session) \$(grep -c . $SIM/rules)\" = '10 20' ]"
+	"[ \"\$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_active_session) \$(grep -c src_port $SIM/rules)\" = '10 20' ]"
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 5100 900 0.02 100 >"$tmp/c5100" &
 client11=$!
 check "the 11th session is offloaded too" wait_for 5 is_state '.sport==5100' offloaded

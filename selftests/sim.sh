@@ -124,7 +124,7 @@ capture()
 	wait_for 10 grep -q "listening on" "$3.err"
 }
 
-plan 62
+plan 67
 
 modprobe -q sch_ingress 2>/dev/null
 modprobe -q cls_flower 2>/dev/null
@@ -305,6 +305,28 @@ check "rate 2: a burst of 5 has refusals counted" test "$(stat replace_refused_r
 check "rate 2: refused rules are not in the table" \
 	test "$(stat rules)" = $((5 - $(stat replace_refused_rate)))
 sim_write rate 0
+
+# --- fault injection: every Nth call fails and changes nothing
+tc qdisc del dev simrep0 clsact
+tc qdisc add dev simrep0 clsact
+sim_write fail_replace 2
+check "fail_replace 2: the first REPLACE goes through" add0p 31
+check "fail_replace 2: the second fails, said so" \
+	refused "Injected failure (debugfs fail_replace)" add0p 32
+check "fail_replace 2: the third goes through" add0p 33
+sim_write fail_replace 0
+check "one injected REPLACE failure counted, two rules in the table" \
+	test "$(stat injected_replace) $(stat rules)" = "1 2"
+sim_write fail_stats 1
+tc -s filter show dev simrep0 ingress >/dev/null
+sim_write fail_stats 0
+check "failed STATS counted" test "$(stat injected_stats)" -ge 1
+# tc forgets the filter whatever the driver says: the rule stays behind
+sim_write fail_destroy 1
+tc filter del dev simrep0 ingress prio 31
+sim_write fail_destroy 0
+check "a failed DESTROY leaves the rule in the table" \
+	test "$(stat injected_destroy) $(stat rules)" = "1 2"
 
 # --- removing a port with rules installed
 tc qdisc add dev simrep1 clsact

@@ -3,7 +3,8 @@
  * ito_sim - a simulated mlx5-like switchdev eswitch for testing ito's
  * hardware offload without hardware. Module set-up and the debugfs back
  * door: /sys/kernel/debug/ito_sim/{new_port,del_port,capacity,rate,rules,
- * stats}.
+ * stats}, and the fault knobs fail_{replace,stats,destroy,unbind} and
+ * ft_rtnl.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +22,26 @@ module_param(ports, uint, 0444);
 MODULE_PARM_DESC(ports, "port pairs created at load (0..N-1)");
 
 static struct dentry *sim_dir;
+
+/* fail every Nth call of a kind (1: all of them), 0: none */
+u32 sim_fail_every[SIM_FAULT_NUM];
+static atomic64_t sim_fault_calls[SIM_FAULT_NUM];
+/* flow table binders are told the callbacks need RTNL */
+u32 sim_ft_rtnl;
+
+/*
+ * Counted only while the knob is set, so that "every Nth" is exact from
+ * the moment a test sets it.
+ */
+bool sim_fault(enum sim_fault fault)
+{
+	u32 every = READ_ONCE(sim_fail_every[fault]);
+
+	if (!every || atomic64_inc_return(&sim_fault_calls[fault]) % every)
+		return false;
+	atomic64_inc(&sim_cnt.injected[fault]);
+	return true;
+}
 
 static ssize_t sim_port_write(const char __user *buf, size_t count,
 			      int (*op)(u32 index))
@@ -83,6 +104,11 @@ static int sim_stats_show(struct seq_file *m, void *v)
 		{ "misses", &sim_cnt.misses },
 		{ "drops", &sim_cnt.drops },
 		{ "replace_refused_exists", &sim_cnt.refused_exists },
+		{ "injected_replace", &sim_cnt.injected[SIM_FAULT_REPLACE] },
+		{ "injected_stats", &sim_cnt.injected[SIM_FAULT_STATS] },
+		{ "injected_destroy", &sim_cnt.injected[SIM_FAULT_DESTROY] },
+		{ "injected_unbind", &sim_cnt.injected[SIM_FAULT_UNBIND] },
+		{ "rtnl_missing", &sim_cnt.rtnl_missing },
 	};
 	int i;
 
@@ -103,6 +129,15 @@ static void sim_debugfs_init(void)
 			    &sim_del_port_fops);
 	debugfs_create_u32("capacity", 0600, sim_dir, &sim_capacity);
 	debugfs_create_u32("rate", 0600, sim_dir, &sim_rate);
+	debugfs_create_u32("fail_replace", 0600, sim_dir,
+			   &sim_fail_every[SIM_FAULT_REPLACE]);
+	debugfs_create_u32("fail_stats", 0600, sim_dir,
+			   &sim_fail_every[SIM_FAULT_STATS]);
+	debugfs_create_u32("fail_destroy", 0600, sim_dir,
+			   &sim_fail_every[SIM_FAULT_DESTROY]);
+	debugfs_create_u32("fail_unbind", 0600, sim_dir,
+			   &sim_fail_every[SIM_FAULT_UNBIND]);
+	debugfs_create_u32("ft_rtnl", 0600, sim_dir, &sim_ft_rtnl);
 	debugfs_create_file("rules", 0400, sim_dir, NULL, &sim_rules_fops);
 	debugfs_create_file("stats", 0400, sim_dir, NULL, &sim_stats_fops);
 }

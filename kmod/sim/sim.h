@@ -40,6 +40,7 @@ struct sim_port {
 	bool dead;			/* removal started; under sim_tbl.lock */
 	struct net_device *rep;		/* host side, NETIF_F_HW_TC */
 	struct net_device *wire;	/* outside side */
+	bool ft_rtnl;			/* its flow table binder was told to hold RTNL */
 };
 
 /* netdev_priv() of both ends of a port */
@@ -179,6 +180,15 @@ struct sim_rule {
 	struct rcu_head rcu;
 };
 
+/* debugfs fault injection: which driver call to fail */
+enum sim_fault {
+	SIM_FAULT_REPLACE,
+	SIM_FAULT_STATS,
+	SIM_FAULT_DESTROY,
+	SIM_FAULT_UNBIND,
+	SIM_FAULT_NUM,
+};
+
 struct sim_counters {
 	atomic64_t replace_ok;
 	atomic64_t refused_unsupported;
@@ -190,11 +200,18 @@ struct sim_counters {
 	atomic64_t hits;
 	atomic64_t misses;
 	atomic64_t drops;
+	atomic64_t injected[SIM_FAULT_NUM];
+	atomic64_t rtnl_missing;
 };
 
 extern struct sim_counters sim_cnt;
 extern u32 sim_capacity;
 extern u32 sim_rate;
+extern u32 sim_fail_every[SIM_FAULT_NUM];
+extern u32 sim_ft_rtnl;
+
+/* main.c */
+bool sim_fault(enum sim_fault fault);
 
 /* port.c */
 int sim_port_new(u32 index);

@@ -7,6 +7,7 @@
  */
 #include <linux/mutex.h>
 #include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/flow_offload.h>
 #include <net/pkt_cls.h>
 
@@ -17,15 +18,25 @@ static LIST_HEAD(sim_ft_block_list);
 /* the driver lists; tc binds under RTNL, ito under its own mutex */
 static DEFINE_MUTEX(sim_block_lock);
 
+/* A forced failure leaves the table as it was: a DESTROY keeps the rule. */
 static int sim_flower(struct sim_port *port, struct flow_cls_offload *f,
 		      bool ft)
 {
 	switch (f->command) {
 	case FLOW_CLS_REPLACE:
+		if (sim_fault(SIM_FAULT_REPLACE)) {
+			NL_SET_ERR_MSG_MOD(f->common.extack,
+					   "Injected failure (debugfs fail_replace)");
+			return -EIO;
+		}
 		return sim_table_replace(port, f, ft);
 	case FLOW_CLS_DESTROY:
+		if (sim_fault(SIM_FAULT_DESTROY))
+			return -EIO;
 		return sim_table_destroy(port, f);
 	case FLOW_CLS_STATS:
+		if (sim_fault(SIM_FAULT_STATS))
+			return -EIO;
 		return sim_table_stats(port, f);
 	default:
 		return -EOPNOTSUPP;
@@ -62,6 +73,9 @@ static int sim_ft_block_cb(enum tc_setup_type type, void *type_data,
 
 	if (READ_ONCE(port->dead))
 		return -EOPNOTSUPP;
+	/* a binder told to hold RTNL did not: what a real driver would trip on */
+	if (READ_ONCE(port->ft_rtnl) && !rtnl_is_locked())
+		atomic64_inc(&sim_cnt.rtnl_missing);
 
 	switch (type) {
 	case TC_SETUP_CLSFLOWER:
@@ -100,8 +114,15 @@ int sim_rep_setup_tc(struct net_device *dev, enum tc_setup_type type,
 	}
 
 	f->unlocked_driver_cb = true;
+	if (type == TC_SETUP_FT && f->command == FLOW_BLOCK_UNBIND &&
+	    sim_fault(SIM_FAULT_UNBIND))
+		return -EIO;
 	mutex_lock(&sim_block_lock);
 	err = flow_block_cb_setup_simple(f, list, cb, port, port, true);
+	if (!err && type == TC_SETUP_FT && f->command == FLOW_BLOCK_BIND) {
+		WRITE_ONCE(port->ft_rtnl, !!READ_ONCE(sim_ft_rtnl));
+		f->unlocked_driver_cb = !port->ft_rtnl;
+	}
 	mutex_unlock(&sim_block_lock);
 	return err;
 }
