@@ -104,8 +104,13 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 	if (!eligible || READ_ONCE(flow->queued))
 		return;
 
+	/*
+	 * The flow may have ended since the packet found it: its ender has
+	 * taken it off the list for good (@ended, under the same lock), and
+	 * queueing it again would hand admission a freed flow.
+	 */
 	spin_lock(&in->pending_lock);
-	if (!flow->queued) {
+	if (!flow->queued && !flow->ended) {
 		flow->queued = true;
 		list_add_tail(&flow->pending, &in->pending);
 	}
@@ -113,7 +118,7 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
 }
 
-/* The flow ends: it must not stay on the pending list. Any context. */
+/* Off the pending list (a new verdict). Any context. */
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow)
 {
 	spin_lock_bh(&in->pending_lock);
@@ -121,6 +126,31 @@ void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow)
 		list_del(&flow->pending);
 		flow->queued = false;
 	}
+	spin_unlock_bh(&in->pending_lock);
+}
+
+/*
+ * The flow ends: off the pending list, and never on it again, although
+ * packets that found it before it left the flow table still consider it.
+ * Any context.
+ */
+void ito_offload_forget(struct ito_net *in, struct ito_flow *flow)
+{
+	spin_lock_bh(&in->pending_lock);
+	flow->ended = true;
+	if (flow->queued) {
+		list_del(&flow->pending);
+		flow->queued = false;
+	}
+	spin_unlock_bh(&in->pending_lock);
+}
+
+/* Admission is done with a flow of its batch (a private list). */
+static void ito_offload_unqueue(struct ito_net *in, struct ito_flow *flow)
+{
+	spin_lock_bh(&in->pending_lock);
+	list_del(&flow->pending);
+	flow->queued = false;
 	spin_unlock_bh(&in->pending_lock);
 }
 
@@ -247,7 +277,9 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 
 	/*
 	 * Publish under the flow's lock: a FIN/RST teardown that finds the
-	 * entries waits for it and then sees the flow offloaded.
+	 * entries waits for it and then sees the flow offloaded. The session
+	 * is counted before the lock is dropped, as that teardown uncounts
+	 * it.
 	 */
 	spin_lock_bh(&flow->lock);
 	err = rhashtable_lookup_insert_fast(&in->fastpath, &e[0]->node, ito_ft_params);
@@ -265,9 +297,18 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		flow->ft[0] = e[0];
 		flow->ft[1] = e[1];
 		flow->hw = hs;
-		if (hs)
+		if (hs) {
 			set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
+			ito_counter_inc(in, ITO_CNT_HW_SESSION_INSERT);
+			ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
+		}
 		flow->state = ITO_FLOW_STATE_OFFLOADED;
+		spin_lock(&in->pending_lock);
+		in->nsessions++;
+		spin_unlock(&in->pending_lock);
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_INSERT);
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION);
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION);
 	}
 	spin_unlock_bh(&flow->lock);
 	if (err) {
@@ -278,17 +319,6 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		}
 		goto err_add;
 	}
-	if (hs) {
-		ito_counter_inc(in, ITO_CNT_HW_SESSION_INSERT);
-		ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
-	}
-
-	spin_lock_bh(&in->pending_lock);
-	in->nsessions++;
-	spin_unlock_bh(&in->pending_lock);
-	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_INSERT);
-	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION);
-	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION);
 	return 0;
 
 err_add:
@@ -338,8 +368,7 @@ static void ito_offload_work(struct work_struct *work)
 		int err;
 
 		if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOAD_PENDING) {
-			list_del(&flow->pending);
-			WRITE_ONCE(flow->queued, false);
+			ito_offload_unqueue(in, flow);
 			continue;
 		}
 		if (!ito_config_get(in, ITO_A_CONFIG_ENABLED)) {
@@ -351,8 +380,7 @@ static void ito_offload_work(struct work_struct *work)
 			list_move_tail(&flow->pending, &retry);
 			continue;
 		}
-		list_del(&flow->pending);
-		WRITE_ONCE(flow->queued, false);
+		ito_offload_unqueue(in, flow);
 		if (err) {
 			/* cannot be offloaded: it stays on the slow path */
 			spin_lock_bh(&flow->lock);
