@@ -250,10 +250,20 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		err = -EAGAIN;
 		goto err_free;
 	}
+	/*
+	 * Conntrack's offload mark has one owner: whoever sets it first. An
+	 * nftables flowtable that took the connection keeps it, and one that
+	 * comes after us finds the mark set and leaves it to us.
+	 */
+	if (test_and_set_bit(IPS_OFFLOAD_BIT, &flow->ct->status)) {
+		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_CLAIMED);
+		err = -EBUSY;
+		goto err_free;
+	}
 	if (!ito_tokens_take(in, false)) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT);
 		err = -EAGAIN;
-		goto err_free;
+		goto err_unclaim;
 	}
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
@@ -265,14 +275,14 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		hs = NULL;
 		if (ito_offload_hw_only(in, e)) {
 			err = -EAGAIN;
-			goto err_free;
+			goto err_unclaim;
 		}
 		ito_counter_inc(in, ITO_CNT_HW_FALLBACK_SW);
 		flow->hw_retry = jiffies + ITO_HW_RETRY;
 	} else if (!hs && ito_offload_hw_only(in, e)) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
 		err = -EOPNOTSUPP;
-		goto err_free;
+		goto err_unclaim;
 	}
 
 	/*
@@ -292,7 +302,6 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	}
 	if (!err) {
 		/* conntrack's GC leaves offloaded entries alone */
-		set_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
 		nf_ct_offload_timeout(flow->ct);
 		flow->ft[0] = e[0];
 		flow->ft[1] = e[1];
@@ -323,8 +332,10 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 
 err_add:
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL);
+err_unclaim:
+	clear_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
 err_free:
-	if (err != -EAGAIN && err != -EOPNOTSUPP)
+	if (err != -EAGAIN && err != -EOPNOTSUPP && err != -EBUSY)
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_MSG_FAILED);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		if (!e[dir])
@@ -382,7 +393,9 @@ static void ito_offload_work(struct work_struct *work)
 		}
 		ito_offload_unqueue(in, flow);
 		if (err) {
-			/* cannot be offloaded: it stays on the slow path */
+			/* cannot be offloaded (or taken by another offloader):
+			 * it stays on the slow path
+			 */
 			spin_lock_bh(&flow->lock);
 			flow->state = ITO_FLOW_STATE_SLOWPATH;
 			spin_unlock_bh(&flow->lock);
