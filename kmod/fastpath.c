@@ -213,11 +213,15 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	/* to us (routed), or to a host behind a vwire peer (bridged) */
 	if (skb->pkt_type != PACKET_HOST && skb->pkt_type != PACKET_OTHERHOST)
 		return NF_ACCEPT;
-	/* A tagged frame belongs to the VLAN device on top, the port. */
+	/*
+	 * A tagged frame belongs to the VLAN device on top, the port. That
+	 * device may live in another namespace, where its ifindex means
+	 * nothing to this instance's table: such frames are not ours.
+	 */
 	if (skb_vlan_tag_present(skb)) {
 		in_dev = __vlan_find_dev_deep_rcu(skb->dev, skb->vlan_proto,
 						  skb_vlan_tag_get_id(skb));
-		if (!in_dev)
+		if (!in_dev || !net_eq(dev_net(in_dev), in->net))
 			return NF_ACCEPT;
 	}
 
