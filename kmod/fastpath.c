@@ -235,7 +235,7 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 		if (iph->ihl != 5 || iph->version != 4 || ip_is_fragment(iph) ||
 		    iph->ttl <= 1)
 			return NF_ACCEPT;
-		len = ntohs(iph->tot_len);
+		len = ito_ip_totlen(skb, iph);	/* 0 in BIG TCP packets */
 		key.family = NFPROTO_IPV4;
 		key.saddr.ip = iph->saddr;
 		key.daddr.ip = iph->daddr;
