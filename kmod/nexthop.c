@@ -152,7 +152,12 @@ int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
 	return 0;
 }
 
-/* @e leaves its next hop (any context); the last user frees it. */
+/*
+ * @e leaves its next hop (any context), once; the last user frees it.
+ * @e->nh stays as it is: the fast path may still read it through an entry
+ * it found before @e was unpublished, and the next hop outlives that
+ * reader (freed after RCU, like @e).
+ */
 void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e)
 {
 	struct ito_nh *nh = e->nh;
@@ -161,7 +166,6 @@ void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e)
 		return;
 	spin_lock_bh(&in->nh_lock);
 	list_del(&e->nh_node);
-	e->nh = NULL;
 	if (!--nh->users) {
 		rhashtable_remove_fast(&in->nexthops, &nh->node, ito_nh_params);
 		list_del_init(&nh->dirty);
