@@ -422,7 +422,7 @@ int ito_agent_register(struct ito_net *in, u32 portid,
 int ito_agent_unregister(struct ito_net *in, u32 portid,
 			 struct netlink_ext_ack *extack);
 void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
-			 struct sk_buff *skb, int dir, u32 seq);
+			 struct sk_buff *skb, int dir, int ifindex, u32 seq);
 int ito_agent_init(void);
 void ito_agent_uninit(void);
 
