@@ -62,7 +62,7 @@ kernel_at_least()
 	[ "${v%%.*}" -gt "$1" ] || { [ "${v%%.*}" = "$1" ] && [ "$(cut -d. -f2 <<<"$v")" -ge "$2" ]; }
 }
 
-plan 24
+plan 23
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -93,7 +93,7 @@ fw tc qdisc replace dev f1 root fq
 p0=$(counter fastpath_pkts)
 cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 0.02 100 >"$tmp/c1500" &
 client=$!
-check "fq: UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
+check "fq: UDP flow offloaded" wait_for 10 is_state '.sport==1500' offloaded
 wait $client
 check "fq: all 200 datagrams echoed" test "$(cat "$tmp/c1500")" = 200
 check "fq: the fast path carried them" test "$(( $(counter fastpath_pkts) - p0 ))" -gt 300
@@ -129,8 +129,6 @@ echo "# $f"
 check "flowtable first: ito's flow stays on the slow path" test "$(jq -r .state <<<"$f")" = slowpath
 check "flowtable first: all 100 echoed" test "$(cat "$tmp/c1600")" = 100
 check "flowtable first: ito's fast path carried none of it" test "$(counter fastpath_pkts)" = "$p0"
-check "flowtable first: conntrack shows the flowtable's [OFFLOAD]" \
-	bash -c "ip netns exec ito-fw conntrack -L -p udp --sport 1600 2>/dev/null | grep -q OFFLOAD"
 fw nft delete table inet ft
 
 # --- a VLAN device on f0 in another namespace, with a port's ifindex ---------------
