@@ -60,12 +60,14 @@ int ito_agent_unregister(struct ito_net *in, u32 portid,
  * @flow: the packet's flow
  * @skb: the packet, data at the network header
  * @dir: IP_CT_DIR_ORIGINAL or IP_CT_DIR_REPLY
+ * @ifindex: the port it came in by (in a bridge hook, skb->dev is the
+ *	egress port already)
  * @seq: the copy's number within the flow, from 1
  *
  * Packet path (softirq). Failures are counted, the packet is unaffected.
  */
 void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
-			 struct sk_buff *skb, int dir, u32 seq)
+			 struct sk_buff *skb, int dir, int ifindex, u32 seq)
 {
 	u32 portid = READ_ONCE(in->agent_portid);
 	unsigned int snap;
@@ -82,7 +84,7 @@ void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
 	nest = nla_nest_start(msg, ITO_A_PACKET);
 	if (!nest || ito_nl_put_flow(msg, ITO_A_PACKET_FLOW, flow, false) ||
 	    nla_put_u8(msg, ITO_A_PACKET_DIR, dir) ||
-	    nla_put_u32(msg, ITO_A_PACKET_IFINDEX, skb->dev->ifindex) ||
+	    nla_put_u32(msg, ITO_A_PACKET_IFINDEX, ifindex) ||
 	    nla_put_u32(msg, ITO_A_PACKET_SEQ, seq) ||
 	    nla_put_u32(msg, ITO_A_PACKET_LEN, skb->len))
 		goto free;

@@ -24,4 +24,14 @@ static inline struct nlattr **ito_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * 6.3 lets GRO build IPv4 packets above 64 KiB (BIG TCP) with tot_len 0,
+ * their length being the skb's, and added iph_totlen() to read either.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define ito_ip_totlen(skb, iph)	iph_totlen(skb, iph)
+#else
+#define ito_ip_totlen(skb, iph)	ntohs((iph)->tot_len)
+#endif
+
 #endif /* _ITO_COMPAT_H */

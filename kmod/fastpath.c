@@ -140,6 +140,20 @@ static void ito_fastpath_count(struct ito_net *in, struct ito_ft_entry *e,
 	ito_counter_inc(in, ITO_CNT_FASTPATH_PKTS);
 }
 
+/* What the packet must not carry from its ingress to its egress. */
+static void ito_fastpath_scrub(struct sk_buff *skb)
+{
+	skb_forward_csum(skb);
+	/* the egress port, a VLAN device if tagged, adds its own tag */
+	__vlan_hwaccel_clear_tag(skb);
+	/*
+	 * A receive timestamp is wall-clock time; the egress qdisc would
+	 * take it for a departure time (sch_fq drops it as beyond its
+	 * horizon), as the forwarding stack knows.
+	 */
+	skb_clear_tstamp(skb);
+}
+
 /* Account, rewrite and send: the packet is ours from here on. */
 static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
 			      struct sk_buff *skb, const struct ito_l4 *l4,
@@ -158,9 +172,7 @@ static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
 		ipv6_hdr(skb)->hop_limit--;
 	}
 
-	skb_forward_csum(skb);
-	/* the egress port, a VLAN device if tagged, adds its own tag */
-	__vlan_hwaccel_clear_tag(skb);
+	ito_fastpath_scrub(skb);
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	ito_nh_mac(e->nh, eth->h_dest);	/* shared: follows the neighbour */
@@ -179,9 +191,7 @@ static void ito_fastpath_xmit_vwire(struct ito_net *in, struct ito_ft_entry *e,
 				    struct sk_buff *skb)
 {
 	ito_fastpath_count(in, e, skb);
-	skb_forward_csum(skb);
-	/* the egress port, a VLAN device if tagged, adds its own tag */
-	__vlan_hwaccel_clear_tag(skb);
+	ito_fastpath_scrub(skb);
 	skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
 	skb->dev = e->rw.out_dev;
@@ -203,11 +213,15 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	/* to us (routed), or to a host behind a vwire peer (bridged) */
 	if (skb->pkt_type != PACKET_HOST && skb->pkt_type != PACKET_OTHERHOST)
 		return NF_ACCEPT;
-	/* A tagged frame belongs to the VLAN device on top, the port. */
+	/*
+	 * A tagged frame belongs to the VLAN device on top, the port. That
+	 * device may live in another namespace, where its ifindex means
+	 * nothing to this instance's table: such frames are not ours.
+	 */
 	if (skb_vlan_tag_present(skb)) {
 		in_dev = __vlan_find_dev_deep_rcu(skb->dev, skb->vlan_proto,
 						  skb_vlan_tag_get_id(skb));
-		if (!in_dev)
+		if (!in_dev || !net_eq(dev_net(in_dev), in->net))
 			return NF_ACCEPT;
 	}
 
@@ -221,7 +235,7 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 		if (iph->ihl != 5 || iph->version != 4 || ip_is_fragment(iph) ||
 		    iph->ttl <= 1)
 			return NF_ACCEPT;
-		len = ntohs(iph->tot_len);
+		len = ito_ip_totlen(skb, iph);	/* 0 in BIG TCP packets */
 		key.family = NFPROTO_IPV4;
 		key.saddr.ip = iph->saddr;
 		key.daddr.ip = iph->daddr;

@@ -92,8 +92,12 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	nf_conntrack_get(&ct->ct_general);
 	err = xa_insert(&in->flow_ids, flow->id, flow, GFP_ATOMIC);
 	if (err) {
-		/* packet path readers may have seen it: free after RCU */
+		/*
+		 * Packet path readers may have seen it, even queued it for
+		 * admission: take it back from there, free after RCU.
+		 */
 		rhashtable_remove_fast(&in->flows, &flow->node, ito_flow_params);
+		ito_offload_forget(in, flow);
 		nf_ct_put(ct);
 		kfree_rcu(flow, rcu);
 		goto err_count;
@@ -126,7 +130,8 @@ bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
 	if (rhashtable_remove_fast(&in->flows, &flow->node, ito_flow_params))
 		return false;
 	xa_erase_bh(&in->flow_ids, flow->id);
-	ito_offload_dequeue(in, flow);
+	/* packets that found it before may still consider it: never again */
+	ito_offload_forget(in, flow);
 	ito_offload_teardown(in, flow);
 	ito_hw_reap(in);	/* its hardware counters, before the event */
 

@@ -85,17 +85,19 @@ static unsigned int ito_hook_flow(struct ito_net *in, struct ito_flow *flow,
 				  enum ip_conntrack_info ctinfo,
 				  const struct nf_hook_state *state, bool vwire)
 {
+	/* the input port; not skb->dev, the egress port in the bridge hook */
+	int iif = state->in->ifindex;
 	int dir = CTINFO2DIR(ctinfo);
 	unsigned int todo;
 	u32 seq = 0;
 
-	todo = ito_flow_account(in, flow, dir, skb->len, state->in->ifindex, &seq);
+	todo = ito_flow_account(in, flow, dir, skb->len, iif, &seq);
 	if (todo & ITO_DO_DROP) {
 		ito_counter_inc(in, ITO_CNT_BLOCKED_PKTS);
 		return NF_DROP;
 	}
 	if (todo & ITO_DO_COPY)
-		ito_agent_send_copy(in, flow, skb, dir, seq);
+		ito_agent_send_copy(in, flow, skb, dir, iif, seq);
 	if (todo & ITO_DO_CONSIDER) {
 		if (vwire)
 			ito_vwire_learn(flow, dir, state->out);

@@ -218,6 +218,7 @@ struct ito_flow {
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
 	bool queued;			/* on ito_net.pending */
+	bool ended;			/* never queued again; under pending_lock */
 	struct list_head pending;	/* under ito_net.pending_lock */
 	bool vwire;			/* bridged between a vwire pair */
 };
@@ -388,6 +389,7 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_age(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
+void ito_offload_forget(struct ito_net *in, struct ito_flow *flow);
 struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
 					const struct ito_ft_key *key);
 int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
@@ -435,7 +437,7 @@ int ito_agent_register(struct ito_net *in, u32 portid,
 int ito_agent_unregister(struct ito_net *in, u32 portid,
 			 struct netlink_ext_ack *extack);
 void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
-			 struct sk_buff *skb, int dir, u32 seq);
+			 struct sk_buff *skb, int dir, int ifindex, u32 seq);
 int ito_agent_init(void);
 void ito_agent_uninit(void);
 

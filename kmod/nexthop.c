@@ -152,7 +152,12 @@ int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
 	return 0;
 }
 
-/* @e leaves its next hop (any context); the last user frees it. */
+/*
+ * @e leaves its next hop (any context), once; the last user frees it.
+ * @e->nh stays as it is: the fast path may still read it through an entry
+ * it found before @e was unpublished, and the next hop outlives that
+ * reader (freed after RCU, like @e).
+ */
 void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e)
 {
 	struct ito_nh *nh = e->nh;
@@ -161,7 +166,6 @@ void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e)
 		return;
 	spin_lock_bh(&in->nh_lock);
 	list_del(&e->nh_node);
-	e->nh = NULL;
 	if (!--nh->users) {
 		rhashtable_remove_fast(&in->nexthops, &nh->node, ito_nh_params);
 		list_del_init(&nh->dirty);
@@ -227,9 +231,12 @@ static void ito_nh_refresh(struct ito_net *in, struct ito_nh *nh)
 	u8 mac[ETH_ALEN], cur[ETH_ALEN];
 	int err;
 
-	dev = __dev_get_by_index(in->net, nh->key.ifindex);
+	/* no RTNL here: the device is looked up and used under RCU */
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(in->net, nh->key.ifindex);
 	err = dev ? ito_nh_resolve(dev, nh->key.family, &nh->key.addr, mac) :
 		    -ENODEV;
+	rcu_read_unlock();
 	ito_nh_mac(nh, cur);
 	if (!err && ether_addr_equal(mac, cur))
 		return;
@@ -326,9 +333,13 @@ static struct notifier_block ito_nh_netevent_nb = {
 	.notifier_call = ito_nh_netevent,
 };
 
-/* Where the FIB sends one direction now: its device and next hop. */
+/*
+ * Where the FIB sends one direction now: its device and next hop. The
+ * device by ifindex: no RTNL is held, the device is only safe to touch
+ * under RCU, and an enrolled port is what the caller wants anyway.
+ */
 static int ito_nh_route4(struct ito_net *in, const struct ito_ft_key *k,
-			 const struct ito_rewrite *rw, struct net_device **dev,
+			 const struct ito_rewrite *rw, int *ifindex,
 			 union nf_inet_addr *gw, u32 *mtu)
 {
 	struct flowi4 fl4 = {
@@ -349,16 +360,16 @@ static int ito_nh_route4(struct ito_net *in, const struct ito_ft_key *k,
 		rcu_read_unlock();
 		return -ENETUNREACH;
 	}
-	*dev = nhc->nhc_dev;
+	*ifindex = nhc->nhc_dev->ifindex;
 	memset(gw, 0, sizeof(*gw));
 	gw->ip = nhc->nhc_gw_family ? nhc->nhc_gw.ipv4 : rw->daddr.ip;
-	*mtu = READ_ONCE((*dev)->mtu);
+	*mtu = READ_ONCE(nhc->nhc_dev->mtu);
 	rcu_read_unlock();
 	return 0;
 }
 
 static int ito_nh_route6(struct ito_net *in, const struct ito_ft_key *k,
-			 const struct ito_rewrite *rw, struct net_device **dev,
+			 const struct ito_rewrite *rw, int *ifindex,
 			 union nf_inet_addr *gw, u32 *mtu)
 {
 	struct flowi6 fl6 = {
@@ -374,7 +385,7 @@ static int ito_nh_route6(struct ito_net *in, const struct ito_ft_key *k,
 	if (!err && (!dst->dev || (dst->dev->flags & IFF_LOOPBACK)))
 		err = -ENETUNREACH;
 	if (!err) {
-		*dev = dst->dev;
+		*ifindex = dst->dev->ifindex;
 		gw->in6 = *rt6_nexthop((struct rt6_info *)dst, &fl6.daddr);
 		*mtu = dst_mtu(dst);
 	}
@@ -389,10 +400,10 @@ static int ito_nh_route6(struct ito_net *in, const struct ito_ft_key *k,
  */
 static bool ito_nh_recheck(struct ito_net *in, struct ito_flow *flow, int dir)
 {
-	struct net_device *dev = NULL;
+	union nf_inet_addr gw, cur_gw;
 	struct ito_ft_entry snap;
-	union nf_inet_addr gw;
 	struct ito_port *port;
+	int ifindex = 0;
 	u32 mtu = 0;
 	int err;
 
@@ -403,17 +414,19 @@ static bool ito_nh_recheck(struct ito_net *in, struct ito_flow *flow, int dir)
 	}
 	snap.key = flow->ft[dir]->key;
 	snap.rw = flow->ft[dir]->rw;
+	cur_gw = flow->route[dir].nexthop;
 	spin_unlock_bh(&flow->lock);
 
 	if (snap.key.family == NFPROTO_IPV4)
-		err = ito_nh_route4(in, &snap.key, &snap.rw, &dev, &gw, &mtu);
+		err = ito_nh_route4(in, &snap.key, &snap.rw, &ifindex, &gw, &mtu);
 	else
-		err = ito_nh_route6(in, &snap.key, &snap.rw, &dev, &gw, &mtu);
-	if (!err && dev == snap.rw.out_dev &&
-	    nf_inet_addr_cmp(&gw, &flow->route[dir].nexthop))
+		err = ito_nh_route6(in, &snap.key, &snap.rw, &ifindex, &gw, &mtu);
+	/* out_dev is an enrolled port: it stays while we hold in->lock */
+	if (!err && ifindex == snap.rw.out_dev->ifindex &&
+	    nf_inet_addr_cmp(&gw, &cur_gw))
 		return false;		/* unchanged */
 
-	port = err ? NULL : ito_port_lookup(in, dev->ifindex);
+	port = err ? NULL : ito_port_lookup(in, ifindex);
 	if (!port || ito_offload_move(in, flow, dir, port, &gw, mtu))
 		ito_nh_fall_back(in, flow);
 	return true;

@@ -104,8 +104,13 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 	if (!eligible || READ_ONCE(flow->queued))
 		return;
 
+	/*
+	 * The flow may have ended since the packet found it: its ender has
+	 * taken it off the list for good (@ended, under the same lock), and
+	 * queueing it again would hand admission a freed flow.
+	 */
 	spin_lock(&in->pending_lock);
-	if (!flow->queued) {
+	if (!flow->queued && !flow->ended) {
 		flow->queued = true;
 		list_add_tail(&flow->pending, &in->pending);
 	}
@@ -113,7 +118,7 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
 }
 
-/* The flow ends: it must not stay on the pending list. Any context. */
+/* Off the pending list (a new verdict). Any context. */
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow)
 {
 	spin_lock_bh(&in->pending_lock);
@@ -121,6 +126,31 @@ void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow)
 		list_del(&flow->pending);
 		flow->queued = false;
 	}
+	spin_unlock_bh(&in->pending_lock);
+}
+
+/*
+ * The flow ends: off the pending list, and never on it again, although
+ * packets that found it before it left the flow table still consider it.
+ * Any context.
+ */
+void ito_offload_forget(struct ito_net *in, struct ito_flow *flow)
+{
+	spin_lock_bh(&in->pending_lock);
+	flow->ended = true;
+	if (flow->queued) {
+		list_del(&flow->pending);
+		flow->queued = false;
+	}
+	spin_unlock_bh(&in->pending_lock);
+}
+
+/* Admission is done with a flow of its batch (a private list). */
+static void ito_offload_unqueue(struct ito_net *in, struct ito_flow *flow)
+{
+	spin_lock_bh(&in->pending_lock);
+	list_del(&flow->pending);
+	flow->queued = false;
 	spin_unlock_bh(&in->pending_lock);
 }
 
@@ -220,10 +250,20 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		err = -EAGAIN;
 		goto err_free;
 	}
+	/*
+	 * Conntrack's offload mark has one owner: whoever sets it first. An
+	 * nftables flowtable that took the connection keeps it, and one that
+	 * comes after us finds the mark set and leaves it to us.
+	 */
+	if (test_and_set_bit(IPS_OFFLOAD_BIT, &flow->ct->status)) {
+		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_CLAIMED);
+		err = -EBUSY;
+		goto err_free;
+	}
 	if (!ito_tokens_take(in, false)) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT);
 		err = -EAGAIN;
-		goto err_free;
+		goto err_unclaim;
 	}
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
@@ -235,19 +275,21 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		hs = NULL;
 		if (ito_offload_hw_only(in, e)) {
 			err = -EAGAIN;
-			goto err_free;
+			goto err_unclaim;
 		}
 		ito_counter_inc(in, ITO_CNT_HW_FALLBACK_SW);
 		flow->hw_retry = jiffies + ITO_HW_RETRY;
 	} else if (!hs && ito_offload_hw_only(in, e)) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
 		err = -EOPNOTSUPP;
-		goto err_free;
+		goto err_unclaim;
 	}
 
 	/*
 	 * Publish under the flow's lock: a FIN/RST teardown that finds the
-	 * entries waits for it and then sees the flow offloaded.
+	 * entries waits for it and then sees the flow offloaded. The session
+	 * is counted before the lock is dropped, as that teardown uncounts
+	 * it.
 	 */
 	spin_lock_bh(&flow->lock);
 	err = rhashtable_lookup_insert_fast(&in->fastpath, &e[0]->node, ito_ft_params);
@@ -260,14 +302,22 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	}
 	if (!err) {
 		/* conntrack's GC leaves offloaded entries alone */
-		set_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
 		nf_ct_offload_timeout(flow->ct);
 		flow->ft[0] = e[0];
 		flow->ft[1] = e[1];
 		flow->hw = hs;
-		if (hs)
+		if (hs) {
 			set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
+			ito_counter_inc(in, ITO_CNT_HW_SESSION_INSERT);
+			ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
+		}
 		flow->state = ITO_FLOW_STATE_OFFLOADED;
+		spin_lock(&in->pending_lock);
+		in->nsessions++;
+		spin_unlock(&in->pending_lock);
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_INSERT);
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION);
+		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION);
 	}
 	spin_unlock_bh(&flow->lock);
 	if (err) {
@@ -278,23 +328,14 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		}
 		goto err_add;
 	}
-	if (hs) {
-		ito_counter_inc(in, ITO_CNT_HW_SESSION_INSERT);
-		ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
-	}
-
-	spin_lock_bh(&in->pending_lock);
-	in->nsessions++;
-	spin_unlock_bh(&in->pending_lock);
-	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_INSERT);
-	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION);
-	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION);
 	return 0;
 
 err_add:
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL);
+err_unclaim:
+	clear_bit(IPS_OFFLOAD_BIT, &flow->ct->status);
 err_free:
-	if (err != -EAGAIN && err != -EOPNOTSUPP)
+	if (err != -EAGAIN && err != -EOPNOTSUPP && err != -EBUSY)
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_MSG_FAILED);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		if (!e[dir])
@@ -338,8 +379,7 @@ static void ito_offload_work(struct work_struct *work)
 		int err;
 
 		if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOAD_PENDING) {
-			list_del(&flow->pending);
-			WRITE_ONCE(flow->queued, false);
+			ito_offload_unqueue(in, flow);
 			continue;
 		}
 		if (!ito_config_get(in, ITO_A_CONFIG_ENABLED)) {
@@ -351,10 +391,11 @@ static void ito_offload_work(struct work_struct *work)
 			list_move_tail(&flow->pending, &retry);
 			continue;
 		}
-		list_del(&flow->pending);
-		WRITE_ONCE(flow->queued, false);
+		ito_offload_unqueue(in, flow);
 		if (err) {
-			/* cannot be offloaded: it stays on the slow path */
+			/* cannot be offloaded (or taken by another offloader):
+			 * it stays on the slow path
+			 */
 			spin_lock_bh(&flow->lock);
 			flow->state = ITO_FLOW_STATE_SLOWPATH;
 			spin_unlock_bh(&flow->lock);

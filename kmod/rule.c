@@ -49,10 +49,19 @@ int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
 {
 	const struct nf_conntrack_tuple *t = &flow->ct->tuplehash[dir].tuple;
 	const struct nf_conntrack_tuple *r = &flow->ct->tuplehash[!dir].tuple;
-	const struct ito_route *route = &flow->route[dir];
 	struct ito_rewrite *rw = &e->rw;
+	struct ito_route route;
 	struct ito_port *port;
+	bool vwire;
+	int iif;
 	int err;
+
+	/* the packet path writes these under the lock: no torn route */
+	spin_lock_bh(&flow->lock);
+	route = flow->route[dir];
+	iif = flow->iif[dir];
+	vwire = flow->vwire;
+	spin_unlock_bh(&flow->lock);
 
 	memset(&e->key, 0, sizeof(e->key));
 	e->key.family = t->src.l3num;
@@ -61,7 +70,7 @@ int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
 	e->key.daddr = t->dst.u3;
 	e->key.sport = t->src.u.all;
 	e->key.dport = t->dst.u.all;
-	e->key.iif = READ_ONCE(flow->iif[dir]);
+	e->key.iif = iif;
 	e->flow = flow;
 	e->dir = dir;
 	e->last_used = jiffies;
@@ -75,20 +84,20 @@ int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
 		rw->nat |= ITO_NAT_SRC;
 	if (!nf_inet_addr_cmp(&rw->daddr, &t->dst.u3) || rw->dport != t->dst.u.all)
 		rw->nat |= ITO_NAT_DST;
-	rw->mtu = route->mtu;
+	rw->mtu = route.mtu;
 
-	port = ito_port_lookup(in, route->out_ifindex);
+	port = ito_port_lookup(in, route.out_ifindex);
 	if (!e->key.iif || !ito_port_lookup(in, e->key.iif) || !port ||
 	    (rw->nat && e->key.family != NFPROTO_IPV4)) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
 		return -EOPNOTSUPP;
 	}
 	rw->out_dev = port->dev;
-	if (READ_ONCE(flow->vwire))
+	if (vwire)
 		return ito_rule_vwire(in, e->key.iif, port, rw);
 
 	ether_addr_copy(rw->h_source, rw->out_dev->dev_addr);
-	err = ito_nh_attach(in, e, rw->out_dev, e->key.family, &route->nexthop);
+	err = ito_nh_attach(in, e, rw->out_dev, e->key.family, &route.nexthop);
 	if (err == -EAGAIN)
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_NO_NEIGH);
 	return err;

@@ -83,6 +83,20 @@ vw_suite()
 	cmac=$(mac ito-cli "$cdev")
 	smac=$(mac ito-srv "$sdev")
 
+	# a copy names the port the packet came in by, not the one it leaves by
+	fw python3 "$here/copy_agent.py" 3 30 >"$tmp/copies" &
+	local agent=$!
+	wait_for 10 grep -q registered "$tmp/copies"
+	cli python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3):
+    s.sendto(b"c", ("10.0.9.3", 7999))'
+	wait $agent
+	sed 's/^/# copy: /' "$tmp/copies"
+	check "$mode: copies of the client's packets name $a.100 as their input" test \
+		"$(awk '$1 == 0 {print $2}' "$tmp/copies" | sort -u)" = "$(fw cat "/sys/class/net/$a.100/ifindex")"
+
 	cat >"$tmp/itod.conf" <<-CONF
 	default offload
 	CONF
@@ -174,7 +188,7 @@ vw_suite()
 	topo_down
 }
 
-plan 51
+plan 53
 
 modprobe nf_conntrack
 modprobe nf_conntrack_bridge

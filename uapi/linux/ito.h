@@ -192,6 +192,9 @@ enum ito_counter {
 	ITO_CNT_HW_ACTIVE_SESSION,	/* gauge: sessions in hardware now */
 	ITO_CNT_HW_FALLBACK_SW,		/* refused by hardware, run in software */
 	ITO_CNT_HW_PROMOTED,		/* software sessions later moved to hardware */
+	ITO_CNT_OFFLOAD_REFUSED_CLAIMED,	/* conntrack entry offloaded by another
+						 * (an nftables flowtable)
+						 */
 
 	__ITO_CNT_MAX
 };
