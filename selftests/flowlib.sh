@@ -123,3 +123,129 @@ capture()
 	ip netns exec "$ns" timeout 120 tcpdump -i "$dev" -e -nn -l "$@" >"$out" 2>"$out.err" &
 	wait_for 10 grep -q "listening on" "$out.err"
 }
+
+# --- for the fault tests (faults.sh, faults-hw.sh) ---------------------------
+TCP_ECHO=$(dirname "$ECHO")/tcp_echo.py
+
+# tcp_server PORT: tcp_echo.py in the server's namespace, listening
+tcp_server()
+{
+	ip netns exec ito-srv python3 "$TCP_ECHO" server "$1" &
+	listening ito-srv tcp "$1"
+}
+
+# no_offload_bits: no conntrack entry of the firewall is [OFFLOAD] or
+# [HW_OFFLOAD] (a leaked bit keeps conntrack from ever expiring the entry)
+no_offload_bits() { ! fw conntrack -L 2>/dev/null | grep -q OFFLOAD; }
+
+# no_flows: none listed, and every flow ever tracked was counted as ended
+no_flows()
+{
+	[ "$(fwctl -j flow show | jq length)" = 0 ] &&
+		[ "$(fwctl -j counters | jq -c '[.flows_active, .flows_new - .flows_ended]')" = "[0,0]" ]
+}
+
+# sessions_balanced: no session left, each insert matched by a delete, and
+# none in hardware
+sessions_balanced()
+{
+	[ "$(fwctl -j counters | jq -c '[.flow_offload_active_session, .flow_offload_session_insert - .flow_offload_session_delete, .hw_active_session]')" = "[0,0,0]" ]
+}
+
+# kernel_quiet SINCE: the kernel logged no problem after dmesg line SINCE
+# (the VM panics on a WARN; this catches what only prints: BUG lines, a
+# flow block left bound to a removed simulator port, leak reports)
+kernel_quiet()
+{
+	! dmesg | tail -n +"$(($1 + 1))" |
+		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|leak|still bound|refcount'
+}
+
+# Traffic of the fault tests: background clients whose results stay in
+# $tmp, waited for by wait_clients (the servers run on).
+clients=
+
+# udp_client SPORT COUNT: COUNT datagrams of 100 bytes to the echo server on
+# 10.0.2.2:7000, 20 ms apart; the echoes counted in $tmp/cSPORT
+udp_client()
+{
+	ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 "$1" "$2" 0.02 100 >"$tmp/c$1" &
+	clients="$clients $!"
+}
+
+# tcp_stream NAME COUNT: one connection to 10.0.2.2:5000, COUNT round trips
+# 20 ms apart; round trips done in $tmp/NAME, exit status in $tmp/NAME.rc
+tcp_stream()
+{
+	{
+		ip netns exec ito-cli python3 "$TCP_ECHO" stream 10.0.2.2 5000 "$2" 0.02 \
+			>"$tmp/$1" 2>"$tmp/$1.err"
+		echo $? >"$tmp/$1.rc"
+	} &
+	clients="$clients $!"
+}
+
+# tcp_stream_ok NAME COUNT: stream NAME made its COUNT round trips
+tcp_stream_ok()
+{
+	[ "$(cat "$tmp/$1.rc")" = 0 ] && [ "$(head -n1 "$tmp/$1")" = "$2" ] && return 0
+	sed 's/^/# /' "$tmp/$1.err"
+	return 1
+}
+
+wait_clients()
+{
+	wait $clients 2>/dev/null
+	clients=
+}
+
+# n_flows FILTER: how many flows match the jq FILTER
+n_flows() { fwctl -j flow show | jq "[.[]|select($1)]|length"; }
+offloaded() { is_state "$1" offloaded; }
+TCP_OFFLOADED='.proto=="tcp" and .dport==5000 and .state=="offloaded"'
+# pair_offloaded SPORT: the UDP flow from SPORT and one TCP stream offloaded
+pair_offloaded() { offloaded ".sport==$1" && [ "$(n_flows "$TCP_OFFLOADED")" = 1 ]; }
+# pair_carried SPORT: both took the fast path for more than 20 packets
+pair_carried() { [ "$(n_flows "(.sport==$1 or ($TCP_OFFLOADED)) and .offload_pkts > 20")" = 2 ]; }
+clean_sessions() { sessions_balanced && no_offload_bits; }
+
+# ct_udp SPORT: the firewall's conntrack entry of the UDP flow from SPORT
+ct_udp() { fw conntrack -L -p udp --sport "$1" -o extended 2>/dev/null; }
+
+# echo_counter SPORT: count at the client's input the echoes to SPORT
+# (the count survives a client killed before it could print its own)
+echo_counter()
+{
+	cli nft add table inet echoes &&
+		cli nft add chain inet echoes input '{ type filter hook input priority 0; }' &&
+		cli nft add rule inet echoes input udp sport 7000 udp dport "$1" counter comment "\"e$1\""
+}
+echoes() { nft_count ito-cli inet echoes input "e$1"; }
+
+# within SECS CMD...: CMD ends, successfully, within SECS seconds. If it
+# hangs (an unload waiting for a namespace's cleanup), the blocked tasks go
+# to the kernel log and its tail here. CMD's output goes to a file: a
+# command left hanging must not hold check()'s $(...) open.
+within()
+{
+	local n=$(($1 * 5)) pid
+
+	shift
+	"$@" >"$tmp/within.out" 2>&1 &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		if [ $n -le 0 ]; then
+			echo "# still running after the deadline: $*"
+			echo w >/proc/sysrq-trigger
+			dmesg | tail -n 80 | sed 's/^/# /'
+			return 1
+		fi
+		sleep 0.2
+		n=$((n - 1))
+	done
+	cat "$tmp/within.out"
+	wait $pid
+}
+
+# section NAME: a TAP comment with the time spent so far
+section() { echo "# --- $1 (at ${SECONDS} s)"; }

@@ -23,7 +23,8 @@ unshare -n "$TOP/build/selftests/fuzz_test" 10000 || status=1
 rmmod ito || status=1
 
 for t in "$here"/itoctl.sh "$here"/flows.sh "$here"/agent.sh "$here"/sim.sh "$here"/offload.sh \
-	"$here"/hwoffload.sh "$here"/nexthop.sh "$here"/vwire.sh; do
+	"$here"/hwoffload.sh "$here"/nexthop.sh "$here"/vwire.sh "$here"/faults.sh \
+	"$here"/faults-hw.sh; do
 	echo "# selftest: $(basename "$t")"
 	"$t" || status=1
 done
