@@ -84,7 +84,7 @@ hits_above() { [ "$(sim_stat hits)" -gt "$1" ]; }
 no_rules() { [ "$(sim_rules)" = 0 ]; }
 reps_home() { ip link show simrep0 >/dev/null 2>&1 && ip link show simrep1 >/dev/null 2>&1; }
 
-plan 71
+plan 70
 
 dmesg0=$(dmesg | wc -l)
 modprobe nf_conntrack
@@ -103,52 +103,56 @@ servers
 section "rmmod ito"
 # The unload takes the rules out of the device, hands their last counters
 # to conntrack, and the host's slow path carries the rest.
-udp_client 1500 400
-tcp_stream s1 400
-check "a UDP and a TCP session in hardware, four rules" wait_for 10 pair_in_hw 1500
-check "the rules carry them" wait_for 5 hits_above 40
+udp_stream 1500
+u=$!
+tcp_stream s1
+t=$!
+check "a UDP and a TCP session in hardware, four rules" wait_for 20 pair_in_hw 1500
+check "the rules carry them" wait_for 20 hits_above 40
 check "conntrack marks both [HW_OFFLOAD]" test "$(fw conntrack -L 2>/dev/null | grep -c HW_OFFLOAD)" = 2
 n1=$(fwd_pkts)
 check "rmmod ito under traffic" within 60 rmmod ito
 check "no rule left in the simulator" no_rules
 check "no conntrack entry is left [OFFLOAD]" no_offload_bits
-wait_clients
-check "UDP: all 400 datagrams echoed across the unload" test "$(cat "$tmp/c1500")" = 400
-check "TCP: the connection lived on, 400 round trips" tcp_stream_ok s1 400
-check "the host carried the rest ($n1 -> $(fwd_pkts) in the forward chain)" test "$(fwd_pkts)" -gt "$n1"
-ct=$(ct_udp 1500)
-echo "# $ct"
-check "conntrack: 400 packets, 51200 bytes each way, the rules' share included" \
-	test "$(ct_acct "$ct")" = "packets=400 bytes=51200"
+fwd_grew() { [ "$(fwd_pkts)" -ge $(($1 + 40)) ]; }
+check "the host carries them on (the forward chain counts again)" wait_for 20 fwd_grew "$n1"
+check "TCP: the connection lived on" stop_client $t
+stop_client $u
+check "UDP: every datagram echoed across the unload ($(cat "$tmp/u1500"))" all_echoed 1500
+check "conntrack: exact counts each way, the rules' share included" ct_exact 1500
 check "conntrack called no packet invalid" test "$(invalid_pkts)" = 0
 check "ito loads again" insmod "$ITO_KO"
 check "the firewall is set up again" fw_setup
 check "itod registers with the new module" registered 2
-udp_client 1501 100
-check "a new flow runs in hardware" wait_for 10 in_hw 1501
-wait_clients
-check "all its 100 datagrams echoed" test "$(cat "$tmp/c1501")" = 100
+udp_stream 1501
+u=$!
+check "a new flow runs in hardware" wait_for 20 in_hw 1501
+stop_client $u
+check "all its datagrams echoed" all_echoed 1501
 
 section "rmmod ito_sim"
 # The device goes: ports, flows and sessions with it; nothing may stay bound.
 fwctl flow flush
-udp_client 1600 400
-tcp_stream s2 400
-check "two sessions in hardware" wait_for 10 pair_in_hw 1600
+udp_stream 1600
+u=$!
+tcp_stream s2
+t=$!
+check "two sessions in hardware" wait_for 20 pair_in_hw 1600
 check "rmmod ito_sim under traffic" within 60 rmmod ito_sim
 check "its ports left ito" test "$(fwctl -j port show | jq length)" = 0
-check "their flows ended" wait_for 3 no_flows
+check "their flows ended" wait_for 5 no_flows
 check "no session left, no [OFFLOAD] bit" clean_sessions
-kill $clients 2>/dev/null
-wait_clients
+kill $u $t 2>/dev/null
+wait $u $t
 check "ito_sim loads again" insmod "$ITO_SIM_KO"
 check "new port pairs" pairs_up
 check "enrolled in hardware" bash -c \
 	"ip netns exec ito-fw '$ITOCTL' port add simrep0 offload hw && ip netns exec ito-fw '$ITOCTL' port add simrep1 offload hw"
-udp_client 1601 100
-check "a new flow runs in hardware" wait_for 10 in_hw 1601
-wait_clients
-check "all its 100 datagrams echoed" test "$(cat "$tmp/c1601")" = 100
+udp_stream 1601
+u=$!
+check "a new flow runs in hardware" wait_for 20 in_hw 1601
+stop_client $u
+check "all its datagrams echoed" all_echoed 1601
 
 section "port del"
 fwctl flow flush
@@ -156,68 +160,69 @@ ip netns exec ito-fw "$ITOCTL" -j monitor >"$tmp/events" &
 monitor=$!
 end_reason() { jq -rs "[.[]|select(.event==\"end\" and .id==$1)][0].reason" "$tmp/events"; }
 ended_by() { [ "$(end_reason "$1")" = "$2" ]; }
-udp_client 1700 400
-tcp_stream s3 400
-check "port del: two sessions in hardware" wait_for 10 pair_in_hw 1700
+udp_stream 1700
+u=$!
+tcp_stream s3
+t=$!
+check "port del: two sessions in hardware" wait_for 20 pair_in_hw 1700
 id=$(flow_id '.sport==1700')
 n1=$(fwd_pkts)
 check "itoctl port del simrep1 under traffic" fwctl port del simrep1
 check "no rule left in the simulator" no_rules
 check "no session left, no [OFFLOAD] bit" clean_sessions
-check "the flow ended, reason port-removed" wait_for 3 ended_by "$id" port-removed
-wait_clients
-check "UDP: all 400 echoed across the port's removal" test "$(cat "$tmp/c1700")" = 400
-check "TCP: 400 round trips across the port's removal" tcp_stream_ok s3 400
-check "the host carried the rest" test "$(fwd_pkts)" -gt "$n1"
-check "conntrack: 400 packets, 51200 bytes each way" test "$(ct_acct "$(ct_udp 1700)")" = "packets=400 bytes=51200"
+check "the flow ended, reason port-removed" wait_for 5 ended_by "$id" port-removed
+check "the host carries them on" wait_for 20 fwd_grew "$n1"
+check "TCP: the connection lived on" stop_client $t
+stop_client $u
+check "UDP: every datagram echoed across the port's removal" all_echoed 1700
+check "conntrack: exact counts each way, the rules' share included" ct_exact 1700
 check "conntrack called no packet invalid" test "$(invalid_pkts)" = 0
 check "the port comes back in hardware" fwctl port add simrep1 offload hw
-udp_client 1701 100
-check "a new flow runs in hardware" wait_for 10 in_hw 1701
-wait_clients
-check "all its 100 datagrams echoed" test "$(cat "$tmp/c1701")" = 100
+udp_stream 1701
+u=$!
+check "a new flow runs in hardware" wait_for 20 in_hw 1701
+stop_client $u
+check "all its datagrams echoed" all_echoed 1701
 
 section "port pair deleted"
 # The device's own deletion (a simulator device has no "ip link del"). The
 # device forgets its rules first, so their last counters are lost: no
 # exact count here, only that nothing is left.
 fwctl flow flush
-udp_client 1800 400
-check "pair del: a session in hardware" wait_for 10 in_hw 1800
+udp_stream 1800
+u=$!
+check "pair del: a session in hardware" wait_for 20 in_hw 1800
 id=$(flow_id '.sport==1800')
-sending=$(kill -0 $clients 2>/dev/null && echo yes)
 check "port pair 1 deleted under traffic" bash -c "echo 1 >'$SIM/del_port'"
-check "the client was still sending then" test "$sending" = yes
 check "the port is gone" test "$(fwctl -j port show | jq -c '[.[].ifname]')" = '["simrep0"]'
 check "no session left, no [OFFLOAD] bit" clean_sessions
 check "no rule left in the simulator" no_rules
 check "the flow ended, reason port-removed" wait_for 3 ended_by "$id" port-removed
-kill $clients 2>/dev/null
-wait_clients
+stop_client $u
 check "a new pair 1, enrolled in hardware" bash -c \
 	"echo 1 >'$SIM/new_port' && ip link set simrep1 netns ito-fw && ip link set simwire1 netns ito-srv &&
 	 ip -n ito-fw link set simrep1 up && ip -n ito-srv link set simwire1 up &&
 	 ip -n ito-fw addr add 10.0.2.1/24 dev simrep1 && ip -n ito-srv addr add 10.0.2.2/24 dev simwire1 &&
 	 ip -n ito-srv route add default via 10.0.2.1 && ip netns exec ito-fw '$ITOCTL' port add simrep1 offload hw"
-udp_client 1801 100
-check "a new flow runs in hardware" wait_for 10 in_hw 1801
-wait_clients
-check "all its 100 datagrams echoed" test "$(cat "$tmp/c1801")" = 100
+udp_stream 1801
+u=$!
+check "a new flow runs in hardware" wait_for 20 in_hw 1801
+stop_client $u
+check "all its datagrams echoed" all_echoed 1801
 kill $monitor
 wait $monitor 2>/dev/null
 
 section "ip netns del"
 fwctl flow flush
-udp_client 1900 400
-tcp_stream s4 400
-check "netns del: two sessions in hardware" wait_for 10 pair_in_hw 1900
+udp_stream 1900
+tcp_stream s4
+check "netns del: two sessions in hardware" wait_for 20 pair_in_hw 1900
 stop_itod	# nothing may keep the namespace alive
 check "ip netns del ito-fw under traffic" within 30 ip netns del ito-fw
 check "the representors come back to the initial namespace" wait_for 20 reps_home
 check "no rule left in the simulator" no_rules
 kill $(jobs -p) 2>/dev/null	# the clients, and the servers left in ito-srv
 wait 2>/dev/null
-clients=
 check "ito unloads: the instance is gone" within 60 rmmod ito
 # removing the pairs tells whether a flow block is still bound to them
 echo 0 >"$SIM/del_port"
@@ -229,10 +234,11 @@ check "a fresh firewall" fw_setup
 start_itod
 servers
 check "the fresh instance counts from zero" test "$(fwctl -j counters | jq '[.[]] | add')" = 0
-udp_client 1901 100
-check "a new flow runs in hardware" wait_for 10 in_hw 1901
-wait_clients
-check "all its 100 datagrams echoed" test "$(cat "$tmp/c1901")" = 100
+udp_stream 1901
+u=$!
+check "a new flow runs in hardware" wait_for 20 in_hw 1901
+stop_client $u
+check "all its datagrams echoed" all_echoed 1901
 
 section "flushes racing a FIN/RST storm"
 # As in faults.sh, with the sessions in hardware: the rules must all go.
@@ -256,7 +262,7 @@ while [ -e "$tmp/flushing" ]; do
 	sleep 0.1
 done &
 flusher=$!
-cli python3 "$TCP_ECHO" storm 10.0.2.2 5000 4 20 40 0.02 >"$tmp/storm" 2>"$tmp/storm.err"
+cli python3 "$PEERS" storm 10.0.2.2 5000 4 20 40 0.02 >"$tmp/storm" 2>"$tmp/storm.err"
 sed 's/^/# /' "$tmp/storm.err"
 check "the storm: 80 connections, all complete ($(cat "$tmp/storm") completed, failed)" \
 	test "$(cat "$tmp/storm")" = "80 0"

@@ -63,23 +63,24 @@ start_itod
 servers
 
 section "rmmod ito"
-# The unload hands both back to conntrack; the slow path carries the rest.
-udp_client 1500 300
-tcp_stream s1 300
-check "a UDP and a TCP session offloaded" wait_for 8 pair_offloaded 1500
-check "both carried by the fast path" wait_for 5 pair_carried 1500
+# The unload hands both sessions back to conntrack; the slow path carries
+# the rest.
+udp_stream 1500
+u=$!
+tcp_stream s1
+t=$!
+check "a UDP and a TCP session offloaded" wait_for 20 pair_offloaded 1500
+check "both carried by the fast path" wait_for 20 pair_carried 1500
 check "conntrack marks both [OFFLOAD]" test "$(fw conntrack -L 2>/dev/null | grep -c OFFLOAD)" = 2
 n1=$(fwd_pkts)
 check "rmmod ito under traffic" within 60 rmmod ito
 check "no conntrack entry is left [OFFLOAD]" no_offload_bits
-wait_clients
-check "UDP: all 300 datagrams echoed across the unload" test "$(cat "$tmp/c1500")" = 300
-check "TCP: the connection lived on, 300 round trips" tcp_stream_ok s1 300
-check "the slow path carried the rest ($n1 -> $(fwd_pkts) in the forward chain)" \
-	test "$(fwd_pkts)" -gt "$n1"
-ct=$(ct_udp 1500)
-echo "# $ct"
-check "conntrack: 300 packets, 38400 bytes each way" test "$(ct_acct "$ct")" = "packets=300 bytes=38400"
+fwd_grew() { [ "$(fwd_pkts)" -ge $(($1 + 40)) ]; }
+check "the slow path carries them on (the forward chain counts again)" wait_for 20 fwd_grew "$n1"
+check "TCP: the connection lived on ($(cat "$tmp/s1") round trips)" stop_client $t
+stop_client $u
+check "UDP: every datagram echoed across the unload ($(cat "$tmp/u1500"))" all_echoed 1500
+check "conntrack: exact counts each way, fast and slow path" ct_exact 1500
 check "conntrack called no packet invalid" test "$(invalid_pkts)" = 0
 check "ito loads again" insmod "$ITO_KO"
 check "the new instance starts empty" \
@@ -87,10 +88,11 @@ check "the new instance starts empty" \
 fw nft flush ruleset
 check "the firewall is set up again" fw_setup
 check "itod registers with the new module" registered 2
-udp_client 1501 100
-check "a new flow is offloaded by the reloaded module" wait_for 8 offloaded '.sport==1501'
-wait_clients
-check "and all its 100 datagrams are echoed" test "$(cat "$tmp/c1501")" = 100
+udp_stream 1501
+u=$!
+check "a new flow is offloaded by the reloaded module" wait_for 20 offloaded '.sport==1501'
+stop_client $u
+check "and all its datagrams are echoed" all_echoed 1501
 
 section "kill -9 itod"
 # Five flows the agent holds (its rule waits for copy 100 of 8), then a
@@ -100,15 +102,15 @@ section "kill -9 itod"
 # agent: they wait, and the restarted agent decides them from a dump.
 v0=$(fwctl -j counters | jq -c '[.verdict_offload, .verdict_inspect, .verdict_default]')
 ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7100 2000 5 60 0.05 >"$tmp/held" &
-clients="$clients $!"
+clients=$!
 held_copied() { [ "$(n_flows '.dport==7100 and .copies==8')" = 5 ]; }
-check "five flows wait for the agent, all copies sent" wait_for 10 held_copied
+check "five flows wait for the agent, all copies sent" wait_for 20 held_copied
 for g in 0 1 2; do
 	ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 $((3000 + g * 10)) 10 40 0.05 >"$tmp/burst$g" &
 	clients="$clients $!"
 done
 burst_seen() { [ "$(n_flows '.sport>=3000 and .sport<3030')" -ge 10 ]; }
-wait_for 10 burst_seen
+wait_for 20 burst_seen
 stop_itod -KILL
 held_default() { [ "$(n_flows '.dport==7100 and .verdict=="inspect"')" = 5 ]; }
 check "the held flows get the default verdict" wait_for 5 held_default
@@ -118,15 +120,15 @@ for g in 3 4; do
 	clients="$clients $!"
 done
 waiting() { [ "$(n_flows '.sport>=3030 and .sport<3050 and .state=="inspecting"')" = 20 ]; }
-check "20 flows started with no agent wait for one" wait_for 10 waiting
+check "20 flows started with no agent wait for one" wait_for 20 waiting
 check "counted as started with no agent" test "$(( $(counter flows_no_agent) - na0 ))" -ge 20
 start_itod
 check "the restarted itod registers" registered
 decided() { [ "$(n_flows '.sport>=3030 and .sport<3050 and .verdict=="offload"')" = 20 ]; }
-check "it decides the 20 waiting flows (offload)" wait_for 10 decided
+check "it decides the 20 waiting flows (offload)" wait_for 20 decided
 check "no flow is left without a verdict" \
 	test "$(n_flows '.verdict=="none" or .state=="inspecting"')" = 0
-wait_clients
+wait $clients
 v1=$(fwctl -j counters | jq -c '[.verdict_offload, .verdict_inspect, .verdict_default]')
 defaults=$(( $(jq '.[2]' <<<"$v1") - $(jq '.[2]' <<<"$v0") ))
 inspected=$(n_flows '.verdict=="inspect"')
@@ -135,15 +137,16 @@ check "every flow left on inspect got it by default ($defaults defaults)" \
 	test "$defaults" = "$inspected" -a "$defaults" -ge 5
 check "55 flows, 55 verdicts" \
 	test "$(( $(jq '.[0] + .[1]' <<<"$v1") - $(jq '.[0] + .[1]' <<<"$v0") ))" = 55
-echo "# server got $(wc -l <"$tmp/echo7000") burst datagrams; socket buffer overruns (UdpRcvbufErrors):" \
+echo "# server got $(awk '$2 >= 3000 && $2 < 3050' "$tmp/echo7000" | wc -l) burst datagrams; socket buffer overruns (UdpRcvbufErrors):" \
 	"server $(srv nstat -az UdpRcvbufErrors | awk '/Udp/ {print $2}')," \
 	"client $(cli nstat -az UdpRcvbufErrors | awk '/Udp/ {print $2}')"
 check "nothing lost: 300 held and 2000 burst datagrams echoed" \
 	test "$(cat "$tmp/held") $(sum "$tmp"/burst?)" = "300 2000"
 check "itod logged the dump of the waiting flows" grep -q "flow dump: 20 flows awaiting" "$tmp/itod.log"
-udp_client 1502 100
-check "a new flow: offload by the restarted agent" wait_for 8 offloaded '.sport==1502'
-wait_clients
+udp_stream 1502
+u=$!
+check "a new flow: offload by the restarted agent" wait_for 20 offloaded '.sport==1502'
+stop_client $u
 check "no default verdict since the restart" \
 	test "$(counter verdict_default)" = "$(jq '.[2]' <<<"$v1")"
 
@@ -155,44 +158,44 @@ end_reason() { jq -rs "[.[]|select(.event==\"end\" and .id==$1)][0].reason" "$tm
 ended_by() { [ "$(end_reason "$1")" = "$2" ]; }
 
 # port del f1: ito lets go of the flows, the stack carries them on.
-udp_client 1600 300
-tcp_stream s2 300
-check "port del: a UDP and a TCP session offloaded" wait_for 8 pair_offloaded 1600
+udp_stream 1600
+u=$!
+tcp_stream s2
+t=$!
+check "port del: a UDP and a TCP session offloaded" wait_for 20 pair_offloaded 1600
 id=$(flow_id '.sport==1600')
+n1=$(fwd_pkts)
 check "itoctl port del f1 under traffic" fwctl port del f1
 check "no session left" sessions_balanced
 check "no [OFFLOAD] bit left" no_offload_bits
-check "the flow ended, reason port-removed" wait_for 3 ended_by "$id" port-removed
-wait_clients
-check "UDP: all 300 echoed across the port's removal" test "$(cat "$tmp/c1600")" = 300
-check "TCP: 300 round trips across the port's removal" tcp_stream_ok s2 300
-check "conntrack: 300 packets, 38400 bytes each way" test "$(ct_acct "$(ct_udp 1600)")" = "packets=300 bytes=38400"
+check "the flow ended, reason port-removed" wait_for 5 ended_by "$id" port-removed
+check "the slow path carries them on" wait_for 20 fwd_grew "$n1"
+check "TCP: the connection lived on" stop_client $t
+stop_client $u
+check "UDP: every datagram echoed across the port's removal" all_echoed 1600
+check "conntrack: exact counts each way" ct_exact 1600
 check "conntrack called no packet invalid" test "$(invalid_pkts)" = 0
 check "the port comes back" fwctl port add f1
-udp_client 1601 100
-check "a new flow is offloaded through it" wait_for 8 offloaded '.sport==1601'
-wait_clients
-check "all 100 echoed" test "$(cat "$tmp/c1601")" = 100
+udp_stream 1601
+u=$!
+check "a new flow is offloaded through it" wait_for 20 offloaded '.sport==1601'
+stop_client $u
+check "all echoed" all_echoed 1601
 
 section "ip link del"
 # The device goes with its port and sessions.
-echo_counter 1700
-udp_client 1700 400
-check "link del: a session offloaded" wait_for 8 offloaded '.sport==1700'
+udp_stream 1700
+u=$!
+check "link del: a session offloaded" wait_for 20 offloaded '.sport==1700'
 id=$(flow_id '.sport==1700')
-sending=$(kill -0 $clients 2>/dev/null && echo yes)
 check "ip link del f1 under traffic" fw ip link del f1
-check "the client was still sending then" test "$sending" = yes
 check "the port is gone" test "$(fwctl -j port show | jq -c '[.[].ifname]')" = '["f0"]'
 check "no session left, no [OFFLOAD] bit" clean_sessions
-check "the flow ended, reason port-removed" wait_for 3 ended_by "$id" port-removed
-kill $clients 2>/dev/null
-wait_clients
+check "the flow ended, reason port-removed" wait_for 5 ended_by "$id" port-removed
+stop_client $u
 # every echo the client got crossed the firewall once; none came after
-ct=$(ct_udp 1700)
-echo "# $ct; $(echoes 1700) echoes"
-check "conntrack counted exactly the echoes that came back" \
-	test "$(grep -o 'packets=[0-9]*' <<<"$ct" | tail -n1)" = "packets=$(echoes 1700)"
+check "conntrack counted exactly the echoes that came back ($(ct_reply_packets 1700), $(echoed 1700))" \
+	test "$(ct_reply_packets 1700)" = "packets=$(echoed 1700)"
 ip link add s0 netns ito-srv type veth peer name f1 netns ito-fw
 fw ip addr add 10.0.2.1/24 dev f1
 fw ip link set f1 up
@@ -200,25 +203,25 @@ srv ip addr add 10.0.2.2/24 dev s0
 srv ip link set s0 up
 srv ip route add default via 10.0.2.1
 check "a new f1 is enrolled" fwctl port add f1
-udp_client 1701 100
-check "a new flow is offloaded through it" wait_for 8 offloaded '.sport==1701'
-wait_clients
-check "all 100 echoed" test "$(cat "$tmp/c1701")" = 100
+udp_stream 1701
+u=$!
+check "a new flow is offloaded through it" wait_for 20 offloaded '.sport==1701'
+stop_client $u
+check "all echoed" all_echoed 1701
 kill $monitor
 wait $monitor 2>/dev/null
 
 section "ip netns del"
 # The instance goes with its namespace.
-udp_client 1800 400
-tcp_stream s3 400
-check "netns del: a UDP and a TCP session offloaded" wait_for 8 pair_offloaded 1800
+udp_stream 1800
+tcp_stream s3
+check "netns del: a UDP and a TCP session offloaded" wait_for 20 pair_offloaded 1800
 stop_itod	# nothing may keep the namespace alive
 check "ip netns del ito-fw under traffic" within 30 ip netns del ito-fw
 peers_gone() { ! ip -n ito-cli link show c0 >/dev/null 2>&1 && ! ip -n ito-srv link show s0 >/dev/null 2>&1; }
 check "its devices go, the peers' ends with them" wait_for 20 peers_gone
 kill $(jobs -p) 2>/dev/null	# the clients, and the servers left in ito-srv
 wait 2>/dev/null
-clients=
 # rmmod waits for the namespace's cleanup, which waits for every conntrack
 # entry: a reference ito kept would hang it
 check "ito unloads: the instance and its conntrack entries are gone" within 60 rmmod ito
@@ -229,10 +232,11 @@ check "a fresh firewall" fw_setup
 start_itod
 servers
 check "the fresh instance counts from zero" test "$(fwctl -j counters | jq '[.[]] | add')" = 0
-udp_client 1801 100
-check "a new flow is offloaded" wait_for 8 offloaded '.sport==1801'
-wait_clients
-check "all 100 echoed" test "$(cat "$tmp/c1801")" = 100
+udp_stream 1801
+u=$!
+check "a new flow is offloaded" wait_for 20 offloaded '.sport==1801'
+stop_client $u
+check "all echoed" all_echoed 1801
 
 section "flushes racing a FIN/RST storm"
 # 4 waves of 20 connections opened at once, 40 round trips each, then all
@@ -259,7 +263,7 @@ while [ -e "$tmp/flushing" ]; do
 	sleep 0.1
 done &
 flusher=$!
-cli python3 "$TCP_ECHO" storm 10.0.2.2 5000 4 20 40 0.02 >"$tmp/storm" 2>"$tmp/storm.err"
+cli python3 "$PEERS" storm 10.0.2.2 5000 4 20 40 0.02 >"$tmp/storm" 2>"$tmp/storm.err"
 sed 's/^/# /' "$tmp/storm.err"
 check "the storm: 80 connections, all complete ($(cat "$tmp/storm") completed, failed)" \
 	test "$(cat "$tmp/storm")" = "80 0"

@@ -125,14 +125,64 @@ capture()
 }
 
 # --- for the fault tests (faults.sh, faults-hw.sh) ---------------------------
-TCP_ECHO=$(dirname "$ECHO")/tcp_echo.py
+PEERS=$(dirname "$ECHO")/fault_peers.py
 
-# tcp_server PORT: tcp_echo.py in the server's namespace, listening
+# tcp_server PORT: fault_peers.py's TCP echo server in ito-srv, listening
 tcp_server()
 {
-	ip netns exec ito-srv python3 "$TCP_ECHO" server "$1" &
+	ip netns exec ito-srv python3 "$PEERS" server "$1" &
 	listening ito-srv tcp "$1"
 }
+
+# Traffic that runs until stop_client, so that a fault lands in its middle
+# however slow the host is. Each sets $! to the client's pid.
+# udp_stream SPORT: 100-byte datagrams to the echo server on 10.0.2.2:7000,
+# every 20 ms; "sent echoed" in $tmp/uSPORT
+udp_stream()
+{
+	ip netns exec ito-cli python3 "$PEERS" udp 10.0.2.2 7000 "$1" 0.02 >"$tmp/u$1" &
+}
+# tcp_stream NAME: one connection to 10.0.2.2:5000, a round trip every 20
+# ms; the round trips in $tmp/NAME, what broke it in $tmp/NAME.err
+tcp_stream()
+{
+	ip netns exec ito-cli python3 "$PEERS" stream 10.0.2.2 5000 0.02 >"$tmp/$1" 2>"$tmp/$1.err" &
+}
+# stop_client PID: the client stops and reports; its exit status
+stop_client()
+{
+	kill -USR1 "$1" 2>/dev/null
+	wait "$1"
+}
+# all_echoed SPORT: every datagram the UDP stream sent came back
+all_echoed() { read -r sent echoed <"$tmp/u$1" && [ "$sent" -gt 0 ] && [ "$sent" = "$echoed" ]; }
+sent() { cut -d' ' -f1 "$tmp/u$1"; }
+echoed() { cut -d' ' -f2 "$tmp/u$1"; }
+# ct_exact SPORT: conntrack counted each datagram of the stream each way
+ct_exact()
+{
+	local ct n
+
+	ct=$(fw conntrack -L -p udp --sport "$1" -o extended 2>/dev/null)
+	n=$(sent "$1")
+	[ "$(ct_acct "$ct")" = "packets=$n bytes=$((n * 128))" ] && return 0
+	echo "# $ct; $n sent"
+	return 1
+}
+# ct_reply_packets SPORT: packets conntrack counted in the reply direction
+ct_reply_packets()
+{
+	fw conntrack -L -p udp --sport "$1" -o extended 2>/dev/null | grep -o 'packets=[0-9]*' | tail -n1
+}
+
+# n_flows FILTER: how many flows match the jq FILTER
+n_flows() { fwctl -j flow show | jq "[.[]|select($1)]|length"; }
+offloaded() { is_state "$1" offloaded; }
+TCP_OFFLOADED='.proto=="tcp" and .dport==5000 and .state=="offloaded"'
+# pair_offloaded SPORT: the UDP flow from SPORT and one TCP stream offloaded
+pair_offloaded() { offloaded ".sport==$1" && [ "$(n_flows "$TCP_OFFLOADED")" = 1 ]; }
+# pair_carried SPORT: both took the fast path for more than 20 packets
+pair_carried() { [ "$(n_flows "(.sport==$1 or ($TCP_OFFLOADED)) and .offload_pkts > 20")" = 2 ]; }
 
 # no_offload_bits: no conntrack entry of the firewall is [OFFLOAD] or
 # [HW_OFFLOAD] (a leaked bit keeps conntrack from ever expiring the entry)
@@ -151,6 +201,7 @@ sessions_balanced()
 {
 	[ "$(fwctl -j counters | jq -c '[.flow_offload_active_session, .flow_offload_session_insert - .flow_offload_session_delete, .hw_active_session]')" = "[0,0,0]" ]
 }
+clean_sessions() { sessions_balanced && no_offload_bits; }
 
 # kernel_quiet SINCE: the kernel logged no problem after dmesg line SINCE
 # (the VM panics on a WARN; this catches what only prints: BUG lines, a
@@ -160,67 +211,6 @@ kernel_quiet()
 	! dmesg | tail -n +"$(($1 + 1))" |
 		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|leak|still bound|refcount'
 }
-
-# Traffic of the fault tests: background clients whose results stay in
-# $tmp, waited for by wait_clients (the servers run on).
-clients=
-
-# udp_client SPORT COUNT: COUNT datagrams of 100 bytes to the echo server on
-# 10.0.2.2:7000, 20 ms apart; the echoes counted in $tmp/cSPORT
-udp_client()
-{
-	ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 "$1" "$2" 0.02 100 >"$tmp/c$1" &
-	clients="$clients $!"
-}
-
-# tcp_stream NAME COUNT: one connection to 10.0.2.2:5000, COUNT round trips
-# 20 ms apart; round trips done in $tmp/NAME, exit status in $tmp/NAME.rc
-tcp_stream()
-{
-	{
-		ip netns exec ito-cli python3 "$TCP_ECHO" stream 10.0.2.2 5000 "$2" 0.02 \
-			>"$tmp/$1" 2>"$tmp/$1.err"
-		echo $? >"$tmp/$1.rc"
-	} &
-	clients="$clients $!"
-}
-
-# tcp_stream_ok NAME COUNT: stream NAME made its COUNT round trips
-tcp_stream_ok()
-{
-	[ "$(cat "$tmp/$1.rc")" = 0 ] && [ "$(head -n1 "$tmp/$1")" = "$2" ] && return 0
-	sed 's/^/# /' "$tmp/$1.err"
-	return 1
-}
-
-wait_clients()
-{
-	wait $clients 2>/dev/null
-	clients=
-}
-
-# n_flows FILTER: how many flows match the jq FILTER
-n_flows() { fwctl -j flow show | jq "[.[]|select($1)]|length"; }
-offloaded() { is_state "$1" offloaded; }
-TCP_OFFLOADED='.proto=="tcp" and .dport==5000 and .state=="offloaded"'
-# pair_offloaded SPORT: the UDP flow from SPORT and one TCP stream offloaded
-pair_offloaded() { offloaded ".sport==$1" && [ "$(n_flows "$TCP_OFFLOADED")" = 1 ]; }
-# pair_carried SPORT: both took the fast path for more than 20 packets
-pair_carried() { [ "$(n_flows "(.sport==$1 or ($TCP_OFFLOADED)) and .offload_pkts > 20")" = 2 ]; }
-clean_sessions() { sessions_balanced && no_offload_bits; }
-
-# ct_udp SPORT: the firewall's conntrack entry of the UDP flow from SPORT
-ct_udp() { fw conntrack -L -p udp --sport "$1" -o extended 2>/dev/null; }
-
-# echo_counter SPORT: count at the client's input the echoes to SPORT
-# (the count survives a client killed before it could print its own)
-echo_counter()
-{
-	cli nft add table inet echoes &&
-		cli nft add chain inet echoes input '{ type filter hook input priority 0; }' &&
-		cli nft add rule inet echoes input udp sport 7000 udp dport "$1" counter comment "\"e$1\""
-}
-echoes() { nft_count ito-cli inet echoes input "e$1"; }
 
 # within SECS CMD...: CMD ends, successfully, within SECS seconds. If it
 # hangs (an unload waiting for a namespace's cleanup), the blocked tasks go
