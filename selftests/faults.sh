@@ -45,9 +45,7 @@ servers()
 		tcp_server 5000 || echo "# the servers did not start"
 }
 
-sum() { cat "$@" | paste -sd+ | bc; }
-
-plan 68
+plan 69
 
 dmesg0=$(dmesg | wc -l)
 modprobe nf_conntrack
@@ -103,6 +101,23 @@ section "kill -9 itod"
 # middle: what it had not decided gets the kernel's default verdict
 # (inspect; the agent only ever says offload). Then 20 flows start with no
 # agent: they wait, and the restarted agent decides them from a dump.
+# What crosses the firewall is counted where it arrives, at the peers'
+# input hooks: under load the echo server's socket may overflow, which is
+# no loss of the firewall's.
+arrivals()
+{
+	ip netns exec "$1" nft -f - <<-NFT
+	table inet arrivals {
+		chain input {
+			type filter hook input priority 0;
+			udp $2 7100 counter comment "held"
+			udp $2 7000 udp $3 3000-3049 counter comment "burst"
+		}
+	}
+	NFT
+}
+arrivals ito-srv dport sport
+arrivals ito-cli sport dport
 v0=$(fwctl -j counters | jq -c '[.verdict_offload, .verdict_inspect, .verdict_default]')
 ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7100 2000 5 60 0.05 >"$tmp/held" &
 clients=$!
@@ -140,11 +155,15 @@ check "every flow left on inspect got it by default ($defaults defaults)" \
 	test "$defaults" = "$inspected" -a "$defaults" -ge 5
 check "55 flows, 55 verdicts" \
 	test "$(( $(jq '.[0] + .[1]' <<<"$v1") - $(jq '.[0] + .[1]' <<<"$v0") ))" = 55
-echo "# server got $(awk '$2 >= 3000 && $2 < 3050' "$tmp/echo7000" | wc -l) burst datagrams; socket buffer overruns (UdpRcvbufErrors):" \
-	"server $(srv nstat -az UdpRcvbufErrors | awk '/Udp/ {print $2}')," \
+arrived() { nft_count "$1" inet arrivals input "$2"; }
+# the echo servers log each datagram they received, and echo it
+server_got() { awk -v lo="$2" -v hi="$3" '$2 >= lo && $2 <= hi' "$tmp/$1" | wc -l; }
+echo "# UdpRcvbufErrors: server $(srv nstat -az UdpRcvbufErrors | awk '/Udp/ {print $2}')," \
 	"client $(cli nstat -az UdpRcvbufErrors | awk '/Udp/ {print $2}')"
-check "nothing lost: 300 held and 2000 burst datagrams echoed" \
-	test "$(cat "$tmp/held") $(sum "$tmp"/burst?)" = "300 2000"
+check "all 300 held and 2000 burst datagrams reached the server" \
+	test "$(arrived ito-srv held) $(arrived ito-srv burst)" = "300 2000"
+check "every echo the servers sent reached the client" test \
+	"$(arrived ito-cli held) $(arrived ito-cli burst)" = "$(server_got echo7100 2000 2004) $(server_got echo7000 3000 3049)"
 check "itod logged the dump of the waiting flows" grep -q "flow dump: 20 flows awaiting" "$tmp/itod.log"
 udp_stream 1502
 u=$!
