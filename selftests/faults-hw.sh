@@ -63,9 +63,14 @@ fw_setup()
 		fwctl set min-rate 0 tcp-ageing 30 udp-ageing 30
 }
 
-# servers: the echo servers in ito-srv, ready. Never inside check(): its
-# $(...) would wait for them to exit.
-servers() { echo_server 7000 "$tmp/echo7000" && tcp_server 5000 || echo "# the servers did not start"; }
+# servers: the echo servers in ito-srv, ready; what they say when their
+# network goes away in $tmp/servers.err. Never inside check(): its $(...)
+# would wait for them to exit.
+servers()
+{
+	{ echo_server 7000 "$tmp/echo7000" && tcp_server 5000; } 2>>"$tmp/servers.err" ||
+		echo "# the servers did not start"
+}
 
 # in_hw SPORT: the UDP flow from SPORT runs as two rules in the simulator
 in_hw()

@@ -38,11 +38,12 @@ fw_setup()
 }
 
 # servers: the echo servers in ito-srv (again after the namespace is rebuilt),
-# ready. Never inside check(): its $(...) would wait for them to exit.
+# ready; what they say when their network goes away in $tmp/servers.err.
+# Never inside check(): its $(...) would wait for them to exit.
 servers()
 {
-	echo_server 7000 "$tmp/echo7000" && echo_server 7100 "$tmp/echo7100" &&
-		tcp_server 5000 || echo "# the servers did not start"
+	{ echo_server 7000 "$tmp/echo7000" && echo_server 7100 "$tmp/echo7100" &&
+		tcp_server 5000; } 2>>"$tmp/servers.err" || echo "# the servers did not start"
 }
 
 plan 69
