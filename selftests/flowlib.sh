@@ -123,3 +123,119 @@ capture()
 	ip netns exec "$ns" timeout 120 tcpdump -i "$dev" -e -nn -l "$@" >"$out" 2>"$out.err" &
 	wait_for 10 grep -q "listening on" "$out.err"
 }
+
+# --- for the fault tests (faults.sh, faults-hw.sh) ---------------------------
+PEERS=$(dirname "$ECHO")/fault_peers.py
+
+# tcp_server PORT: fault_peers.py's TCP echo server in ito-srv, listening
+tcp_server()
+{
+	ip netns exec ito-srv python3 "$PEERS" server "$1" &
+	listening ito-srv tcp "$1"
+}
+
+# Traffic that runs until stop_client, so that a fault lands in its middle
+# however slow the host is. Each sets $! to the client's pid.
+# udp_stream SPORT: 100-byte datagrams to the echo server on 10.0.2.2:7000,
+# every 20 ms; "sent echoed" in $tmp/uSPORT
+udp_stream()
+{
+	ip netns exec ito-cli python3 "$PEERS" udp 10.0.2.2 7000 "$1" 0.02 >"$tmp/u$1" &
+}
+# tcp_stream NAME: one connection to 10.0.2.2:5000, a round trip every 20
+# ms; the round trips in $tmp/NAME, what broke it in $tmp/NAME.err
+tcp_stream()
+{
+	ip netns exec ito-cli python3 "$PEERS" stream 10.0.2.2 5000 0.02 >"$tmp/$1" 2>"$tmp/$1.err" &
+}
+# stop_client PID: the client stops and reports; its exit status
+stop_client()
+{
+	kill -USR1 "$1" 2>/dev/null
+	wait "$1"
+}
+# all_echoed SPORT: every datagram the UDP stream sent came back
+all_echoed() { read -r sent echoed <"$tmp/u$1" && [ "$sent" -gt 0 ] && [ "$sent" = "$echoed" ]; }
+sent() { cut -d' ' -f1 "$tmp/u$1"; }
+echoed() { cut -d' ' -f2 "$tmp/u$1"; }
+# ct_exact SPORT: conntrack counted each datagram of the stream each way
+ct_exact()
+{
+	local ct n
+
+	ct=$(fw conntrack -L -p udp --sport "$1" -o extended 2>/dev/null)
+	n=$(sent "$1")
+	[ "$(ct_acct "$ct")" = "packets=$n bytes=$((n * 128))" ] && return 0
+	echo "# $ct; $n sent"
+	return 1
+}
+# ct_reply_packets SPORT: packets conntrack counted in the reply direction
+ct_reply_packets()
+{
+	fw conntrack -L -p udp --sport "$1" -o extended 2>/dev/null | grep -o 'packets=[0-9]*' | tail -n1
+}
+
+# n_flows FILTER: how many flows match the jq FILTER
+n_flows() { fwctl -j flow show | jq "[.[]|select($1)]|length"; }
+offloaded() { is_state "$1" offloaded; }
+TCP_OFFLOADED='.proto=="tcp" and .dport==5000 and .state=="offloaded"'
+# pair_offloaded SPORT: the UDP flow from SPORT and one TCP stream offloaded
+pair_offloaded() { offloaded ".sport==$1" && [ "$(n_flows "$TCP_OFFLOADED")" = 1 ]; }
+# pair_carried SPORT: both took the fast path for more than 20 packets
+pair_carried() { [ "$(n_flows "(.sport==$1 or ($TCP_OFFLOADED)) and .offload_pkts > 20")" = 2 ]; }
+
+# no_offload_bits: no conntrack entry of the firewall is [OFFLOAD] or
+# [HW_OFFLOAD] (a leaked bit keeps conntrack from ever expiring the entry)
+no_offload_bits() { ! fw conntrack -L 2>/dev/null | grep -q OFFLOAD; }
+
+# no_flows: none listed, and every flow ever tracked was counted as ended
+no_flows()
+{
+	[ "$(fwctl -j flow show | jq length)" = 0 ] &&
+		[ "$(fwctl -j counters | jq -c '[.flows_active, .flows_new - .flows_ended]')" = "[0,0]" ]
+}
+
+# sessions_balanced: no session left, each insert matched by a delete, and
+# none in hardware
+sessions_balanced()
+{
+	[ "$(fwctl -j counters | jq -c '[.flow_offload_active_session, .flow_offload_session_insert - .flow_offload_session_delete, .hw_active_session]')" = "[0,0,0]" ]
+}
+clean_sessions() { sessions_balanced && no_offload_bits; }
+
+# kernel_quiet SINCE: the kernel logged no problem after dmesg line SINCE
+# (the VM panics on a WARN; this catches what only prints: BUG lines, a
+# flow block left bound to a removed simulator port, leak reports)
+kernel_quiet()
+{
+	! dmesg | tail -n +"$(($1 + 1))" |
+		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|leak|still bound|refcount'
+}
+
+# within SECS CMD...: CMD ends, successfully, within SECS seconds. If it
+# hangs (an unload waiting for a namespace's cleanup), the blocked tasks go
+# to the kernel log and its tail here. CMD's output goes to a file: a
+# command left hanging must not hold check()'s $(...) open.
+within()
+{
+	local n=$(($1 * 5)) pid
+
+	shift
+	"$@" >"$tmp/within.out" 2>&1 &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		if [ $n -le 0 ]; then
+			echo "# still running after the deadline: $*"
+			echo w >/proc/sysrq-trigger
+			dmesg | tail -n 80 | sed 's/^/# /'
+			return 1
+		fi
+		sleep 0.2
+		n=$((n - 1))
+	done
+	cat "$tmp/within.out"
+	wait $pid
+}
+
+# section NAME: a TAP comment with the time spent so far
+section() { echo "# --- $1 (at ${SECONDS} s)"; }
