@@ -73,7 +73,12 @@ static int ito_nh_resolve(struct net_device *dev, u8 family,
 	struct neighbour *n;
 	int err = 0;
 
-	rcu_read_lock_bh();
+	/*
+	 * Neighbour tables moved from RCU-bh to plain RCU in 6.2 and Debian's
+	 * 6.1 has the change: hold both kinds of reader, for either kernel.
+	 */
+	local_bh_disable();
+	rcu_read_lock();
 	n = ito_nh_neigh(dev, family, addr);
 	if (!n || n->dead || !(READ_ONCE(n->nud_state) & NUD_VALID)) {
 		if (n && !n->dead)
@@ -82,7 +87,8 @@ static int ito_nh_resolve(struct net_device *dev, u8 family,
 	} else {
 		neigh_ha_snapshot(mac, n, dev);
 	}
-	rcu_read_unlock_bh();
+	rcu_read_unlock();
+	local_bh_enable();
 	return err;
 }
 
