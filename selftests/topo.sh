@@ -28,9 +28,11 @@ topo_up()
 	ip -n ito-fw addr add fd00:2::1/64 dev f1 nodad
 	ip -n ito-srv addr add 10.0.2.2/24 dev s0
 	ip -n ito-srv addr add fd00:2::2/64 dev s0 nodad
-	for ns in ito-cli ito-fw ito-srv; do
-		ip -n $ns link set dev "$(ip -n $ns -br link | awk '$1 != "lo" {sub(/@.*/, "", $1); print $1}' | head -n1)" up
-	done
+	# By name: with ipip or ip6_tunnel loaded (built in on the debug
+	# kernel, loaded by lifetime.sh elsewhere) every namespace also has
+	# tunl0, sit0 and ip6tnl0.
+	ip -n ito-cli link set c0 up
+	ip -n ito-srv link set s0 up
 	ip -n ito-fw link set f0 up
 	ip -n ito-fw link set f1 up
 	ip -n ito-cli route add default via 10.0.1.1
