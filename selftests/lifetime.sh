@@ -107,20 +107,23 @@ while time.time() < end:
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.sendto(b"x", ("10.0.2.2", 9))
     s.close()
-    time.sleep(0.001)
+    time.sleep(0.005)
 '
 }
 flood &
 flood_pid=$!
+# Twenty, not more: each attempt switches the netfilter hooks on and off,
+# and under emulation a flood meeting that much code patching (static
+# keys, int3) has livelocked the guest in ip_local_deliver, old module or new.
 fails=0
-for i in $(seq 100); do
+for i in $(seq 20); do
 	fwctl port add f0 offload hw 2>/dev/null || fails=$((fails + 1))
 done
 pkill -P $flood_pid 2>/dev/null
 kill $flood_pid 2>/dev/null
 wait $flood_pid 2>/dev/null
 echo "# flows left after the failed enrolments: $(nflows), flows ever seen: $(counter flows_new)"
-check "100 enrolments with offload hw on a veth failed" test "$fails" = 100
+check "20 enrolments with offload hw on a veth failed" test "$fails" = 20
 check "no port is left" test "$(ports)" = '[]'
 check "no flow of the failed port is left" test "$(nflows)" = 0
 check "the active-flow gauge agrees" test "$(counter flows_active)" = 0
