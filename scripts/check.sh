@@ -44,8 +44,8 @@ vm_tests()
 {
 	local kver=$1 ko=$top/build/kmod-$1/kmod/ito.ko
 	scripts/build-kmod.sh "$kver" || return 1
-	# the whole suite took about 25 minutes under TCG on two idle cores
-	ITO_KVER=$kver selftests/vm/run.sh --timeout 4200 --log "$logdir/vm-$kver.log" -- \
+	# the whole suite took about 15 minutes under TCG on two idle cores
+	ITO_KVER=$kver selftests/vm/run.sh --timeout 2400 --log "$logdir/vm-$kver.log" -- \
 		env ITO_KO="$ko" selftests/guest-tests.sh
 }
 
