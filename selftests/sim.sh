@@ -124,7 +124,7 @@ capture()
 	wait_for 10 grep -q "listening on" "$3.err"
 }
 
-plan 67
+plan 68
 
 modprobe -q sch_ingress 2>/dev/null
 modprobe -q cls_flower 2>/dev/null
