@@ -51,7 +51,9 @@ options:
 env: ITO_KVER (default: newest /boot/vmlinuz-6.1.*-amd64),
      ITO_VM_IMAGE  boot this kernel image instead of /boot/vmlinuz-\$ITO_KVER
                    (the debug kernel; ITO_KVER must then be its release),
-     ITO_VM_ACCEL=kvm to use KVM instead of TCG emulation.
+     ITO_VM_ACCEL=kvm to use KVM instead of TCG emulation,
+     ITO_VM_TCG_THREAD=multi  one host thread per vCPU (default single:
+                   faster on paper, but it oopses on kernel text patching).
 exit: the command's status; 124 timeout; 125 no status from the guest
       (panic/crash); 126 kernel WARNING/BUG/Oops/... in the log; 2 usage.
 EOF
@@ -172,7 +174,10 @@ build_qemu_argv() {
 	fi
 
 	case "${ITO_VM_ACCEL:-tcg}" in
-	tcg) accel=(-accel tcg -cpu max) ;;
+	# One host thread for all vCPUs: with multi-threaded TCG a vCPU can
+	# run a stale translation of code another vCPU just patched (a static
+	# key flip through int3), and the guest dies on "Oops: int3".
+	tcg) accel=(-accel "tcg,thread=${ITO_VM_TCG_THREAD:-single}" -cpu max) ;;
 	kvm) accel=(-accel kvm -cpu host) ;;
 	*) die "ITO_VM_ACCEL must be tcg or kvm" ;;
 	esac
