@@ -228,6 +228,20 @@ static bool ito_offload_hw_only(struct ito_net *in, struct ito_ft_entry **e)
 /* Install both directions. Caller holds @in->lock. Returns 0, -EAGAIN to
  * retry later (counted), or another error to give up on the flow.
  */
+/*
+ * Conntrack meets an offloaded connection again mid-stream: packets the
+ * fast path passes up, and everything after the teardown. Liberal window
+ * tracking keeps it from calling them invalid against windows it stopped
+ * following (nf_flowtable does the same).
+ */
+static void ito_ct_tcp_liberal(struct nf_conn *ct)
+{
+	spin_lock_bh(&ct->lock);
+	ct->proto.tcp.seen[0].flags |= IP_CT_TCP_FLAG_BE_LIBERAL;
+	ct->proto.tcp.seen[1].flags |= IP_CT_TCP_FLAG_BE_LIBERAL;
+	spin_unlock_bh(&ct->lock);
+}
+
 static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 {
 	struct ito_ft_entry *e[IP_CT_DIR_MAX] = {};
@@ -265,6 +279,8 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		err = -EAGAIN;
 		goto err_unclaim;
 	}
+	if (nf_ct_protonum(flow->ct) == IPPROTO_TCP)
+		ito_ct_tcp_liberal(flow->ct);
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
 		ito_nh_mac(e[dir]->nh, h_dest + dir * ETH_ALEN);

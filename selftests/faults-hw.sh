@@ -83,10 +83,11 @@ in_hw()
 		[ "$(grep -c "port $1 " "$SIM/rules")" = 2 ]
 }
 # pair_in_hw SPORT: that, and one TCP stream in hardware: four rules
-pair_in_hw() { in_hw "$1" && [ "$(n_flows "$TCP_OFFLOADED")" = 1 ] && [ "$(sim_rules)" = 4 ]; }
+pair_in_hw() { in_hw "$1" && [ "$(n_flows "$TCP_OFFLOADED")" = 1 ] && [ "$(session_rules)" = 4 ]; }
 # hits_above N: the simulator's rules carried more than N frames
 hits_above() { [ "$(sim_stat hits)" -gt "$1" ]; }
-no_rules() { [ "$(sim_rules)" = 0 ]; }
+# no_rules: nor any TTL guard (ito is gone from the device)
+no_rules() { ! grep -q . "$SIM/rules"; }
 reps_home() { ip link show simrep0 >/dev/null 2>&1 && ip link show simrep1 >/dev/null 2>&1; }
 
 plan 70
@@ -117,7 +118,7 @@ check "the rules carry them" wait_for 20 hits_above 40
 check "conntrack marks both [HW_OFFLOAD]" test "$(fw conntrack -L 2>/dev/null | grep -c HW_OFFLOAD)" = 2
 n1=$(fwd_pkts)
 check "rmmod ito under traffic" within 60 rmmod ito
-check "no rule left in the simulator" no_rules
+check "no rule left in the simulator, nor any TTL guard" no_rules
 check "no conntrack entry is left [OFFLOAD]" no_offload_bits
 fwd_grew() { [ "$(fwd_pkts)" -ge $(($1 + 40)) ]; }
 check "the host carries them on (the forward chain counts again)" wait_for 20 fwd_grew "$n1"
@@ -176,7 +177,7 @@ check "port del: two sessions in hardware" wait_for 20 pair_in_hw 1700
 id=$(flow_id '.sport==1700')
 n1=$(fwd_pkts)
 check "itoctl port del simrep1 under traffic" fwctl port del simrep1
-check "no rule left in the simulator" no_rules
+check "no session rule left in the simulator" no_session_rules
 check "no session left, no [OFFLOAD] bit" clean_sessions
 check "the flow ended, reason port-removed" wait_for 5 ended_by "$id" port-removed
 check "the host carries them on" wait_for 20 fwd_grew "$n1"
@@ -207,7 +208,7 @@ id=$(flow_id '.sport==1800')
 check "port pair 1 deleted under traffic" bash -c "echo 1 >'$SIM/del_port'"
 check "the port is gone" test "$(fwctl -j port show | jq -c '[.[].ifname]')" = '["simrep0"]'
 check "no session left, no [OFFLOAD] bit" clean_sessions
-check "no rule left in the simulator" no_rules
+check "no session rule left in the simulator" no_session_rules
 check "the flow ended, reason port-removed" wait_for 3 ended_by "$id" port-removed
 stop_client $u
 check "a new pair 1, enrolled in hardware" bash -c \
@@ -231,7 +232,7 @@ check "netns del: two sessions in hardware" wait_for 20 pair_in_hw 1900
 stop_itod	# nothing may keep the namespace alive
 check "ip netns del ito-fw under traffic" within 30 ip netns del ito-fw
 check "the representors come back to the initial namespace" wait_for 20 reps_home
-check "no rule left in the simulator" no_rules
+check "no rule left in the simulator, nor any TTL guard" no_rules
 kill $(jobs -p) 2>/dev/null	# the clients, and the servers left in ito-srv
 wait 2>/dev/null
 check "ito unloads: the instance is gone" within 60 rmmod ito
@@ -286,7 +287,7 @@ check "sessions went to hardware during the storm" \
 check "and FIN/RST handed some back" \
 	test "$(jq .fastpath_teardown_fin_rst <<<"$c1")" -gt "$(jq .fastpath_teardown_fin_rst <<<"$c0")"
 check "no session left after the storm" wait_for 5 sessions_balanced
-check "no rule left in the simulator" no_rules
+check "no session rule left in the simulator" no_session_rules
 check "no [OFFLOAD] bit left" no_offload_bits
 fw conntrack -F 2>/dev/null
 check "once conntrack forgets them, no flow is left" wait_for 5 no_flows

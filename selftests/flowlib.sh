@@ -96,7 +96,10 @@ nft_count()
 mac() { ip -n "$1" -j link show "$2" | jq -r '.[0].address'; }
 rx_packets() { ip -n "$1" -j -s link show "$2" | jq '.[0].stats64.rx.packets'; }
 sim_stat() { awk -v k="$1" '$1 == k {print $2}' "$SIM/stats"; }
-sim_rules() { grep -c . "$SIM/rules"; }
+# the simulator's rules of sessions (they match ports) and TTL guards (they trap)
+session_rules() { grep -c 'src_port' "$SIM/rules"; }
+guard_rules() { grep -c ' trap' "$SIM/rules"; }
+no_session_rules() { [ "$(session_rules)" = 0 ]; }
 
 # sim_pair N NS_REP NS_WIRE: create pair N, the representor into the
 # firewall, the wire end into the peer's namespace

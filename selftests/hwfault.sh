@@ -18,10 +18,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 SEQ=$here/udp_seq.py
 
-# rules of sessions (they match ports) and TTL guards (they trap)
-session_rules() { grep -c 'src_port' "$SIM/rules"; }
-guard_rules() { grep -c ' trap' "$SIM/rules"; }
-no_session_rules() { [ "$(session_rules)" = 0 ]; }
 # delta NAME: how much ito's counter NAME grew since snapshot()
 snapshot() { fwctl -j counters >"$tmp/c0"; cp "$SIM/stats" "$tmp/s0"; }
 delta() { echo $(( $(counter "$1") - $(jq ".$1" "$tmp/c0") )); }

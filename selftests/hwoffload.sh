@@ -25,9 +25,6 @@ rep_pkts()
 	fw nft -j list counter netdev reps "$1" | jq '.nftables[1].counter.packets'
 }
 fwd_pkts() { nft_count ito-fw inet t c_fwd fwd; }
-# rules of sessions (they match ports) and TTL guards (they trap)
-session_rules() { grep -c 'src_port' "$SIM/rules"; }
-guard_rules() { grep -c ' trap' "$SIM/rules"; }
 invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
 sim_topo_up()

@@ -52,6 +52,8 @@ env: ITO_KVER (default: newest /boot/vmlinuz-6.1.*-amd64),
      ITO_VM_IMAGE  boot this kernel image instead of /boot/vmlinuz-\$ITO_KVER
                    (the debug kernel; ITO_KVER must then be its release),
      ITO_VM_ACCEL=kvm to use KVM instead of TCG emulation,
+     ITO_VM_MONITOR=SOCKET  a qemu monitor on that unix socket (to look
+                   at a hung guest: socat - unix-connect:SOCKET),
      ITO_VM_TCG_THREAD=multi  one host thread per vCPU (default single:
                    faster on paper, but it oopses on kernel text patching).
 exit: the command's status; 124 timeout; 125 no status from the guest
@@ -195,6 +197,10 @@ build_qemu_argv() {
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
 	)
+	# A hung guest can be looked at from the qemu monitor on this socket:
+	# "info registers -a" shows where each vCPU is.
+	[[ -z ${ITO_VM_MONITOR:-} ]] ||
+		qemu_argv+=(-monitor "unix:$(qemu_escape "$ITO_VM_MONITOR"),server=on,wait=off")
 }
 
 # Append the command output and the guest's dmesg to the log, delimited, so
