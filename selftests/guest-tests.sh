@@ -40,13 +40,9 @@ insmod "$ITO_KO" || status=1
 "$TOP/build/selftests/netlink_test" || status=1
 kreport_end || status=1
 
-# faults.sh and faults-hw.sh (faults under traffic, issue #11) are not in
-# the list yet: on the merged tree faults-hw.sh hung in its rmmod-under-
-# traffic section on 6.1, and faults.sh saw one packet conntrack called
-# INVALID after a port removal on 6.12. ITO_EXTRA_TESTS="faults.sh
-# faults-hw.sh" runs them.
 for t in itoctl.sh flows.sh agent.sh sim.sh offload.sh hwoffload.sh \
-	hwfault.sh nexthop.sh vwire.sh fastpath.sh lifetime.sh \
+	hwfault.sh nexthop.sh vwire.sh fastpath.sh lifetime.sh faults.sh \
+	faults-hw.sh \
 	${ITO_EXTRA_TESTS:-}; do
 	kreport_begin "$t"
 	echo "# selftest: $t"
