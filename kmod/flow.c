@@ -18,6 +18,8 @@
 #include "ito.h"
 
 #define ITO_GC_INTERVAL		HZ
+/* flows the GC checks per hold of the instance mutex */
+#define ITO_GC_SLICE		256
 /* A conntrack entry never confirmed (its first packet was dropped later
  * in the stack) is forgotten after this long.
  */
@@ -258,29 +260,46 @@ static u32 ito_flow_death_reason(const struct nf_conn *ct)
 	}
 }
 
+/* One flow's check: ended by conntrack, never confirmed, or idle. */
+static void ito_flow_gc_one(struct ito_net *in, struct ito_flow *flow)
+{
+	struct nf_conn *ct = flow->ct;
+
+	/* an unconfirmed entry's timeout is still relative */
+	if (nf_ct_is_dying(ct) ||
+	    (nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct)))
+		ito_flow_end(in, flow, ito_flow_death_reason(ct));
+	else if (!nf_ct_is_confirmed(ct) &&
+		 time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL))
+		ito_flow_end(in, flow, ITO_END_REASON_TIMEOUT);
+	else
+		ito_offload_age(in, flow);
+}
+
+/*
+ * Every flow, a slice at a time: the instance mutex is dropped between
+ * slices, so that a verdict, a port change or a dump waits for one slice
+ * at most, not for the whole table.
+ */
 static void ito_flow_gc(struct work_struct *work)
 {
 	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
 					  gc_work);
+	unsigned long id = 0;
 	struct ito_flow *flow;
-	unsigned long id;
+	unsigned int n;
 
-	mutex_lock(&in->lock);
-	xa_for_each(&in->flow_ids, id, flow) {
-		struct nf_conn *ct = flow->ct;
-
-		/* an unconfirmed entry's timeout is still relative */
-		if (nf_ct_is_dying(ct) ||
-		    (nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct)))
-			ito_flow_end(in, flow, ito_flow_death_reason(ct));
-		else if (!nf_ct_is_confirmed(ct) &&
-			 time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL))
-			ito_flow_end(in, flow, ITO_END_REASON_TIMEOUT);
-		else
-			ito_offload_age(in, flow);
+	do {
+		n = 0;
+		mutex_lock(&in->lock);
+		xa_for_each_start(&in->flow_ids, id, flow, id) {
+			ito_flow_gc_one(in, flow);
+			if (++n == ITO_GC_SLICE)
+				break;
+		}
+		mutex_unlock(&in->lock);
 		cond_resched();
-	}
-	mutex_unlock(&in->lock);
+	} while (n == ITO_GC_SLICE && ++id);
 	queue_delayed_work(system_power_efficient_wq, &in->gc_work,
 			   ITO_GC_INTERVAL);
 }

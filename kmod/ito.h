@@ -389,6 +389,7 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_age(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
+void ito_offload_kick(struct ito_net *in);
 void ito_offload_forget(struct ito_net *in, struct ito_flow *flow);
 struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
 					const struct ito_ft_key *key);

@@ -187,8 +187,11 @@ static int ito_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			       ito_config_policy, info->extack);
 	if (err)
 		return err;
-	return ito_config_set(in, tb, netlink_capable(skb, CAP_NET_ADMIN),
-			      info->extack);
+	err = ito_config_set(in, tb, netlink_capable(skb, CAP_NET_ADMIN),
+			     info->extack);
+	if (!err)	/* room, budget or enabled may have grown */
+		ito_offload_kick(in);
+	return err;
 }
 
 static int ito_nl_counters_get_doit(struct sk_buff *skb, struct genl_info *info)

@@ -208,6 +208,17 @@ static bool ito_tokens_take(struct ito_net *in, bool must)
 	return ok;
 }
 
+/* An install that failed before it reached a device gives its token back. */
+static void ito_tokens_return(struct ito_net *in)
+{
+	u32 rate = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
+
+	spin_lock_bh(&in->pending_lock);
+	if (in->tokens < rate)
+		in->tokens++;
+	spin_unlock_bh(&in->pending_lock);
+}
+
 /* Does a port of the session refuse the software cut-through? */
 static bool ito_offload_hw_only(struct ito_net *in, struct ito_ft_entry **e)
 {
@@ -225,9 +236,6 @@ static bool ito_offload_hw_only(struct ito_net *in, struct ito_ft_entry **e)
 	return false;
 }
 
-/* Install both directions. Caller holds @in->lock. Returns 0, -EAGAIN to
- * retry later (counted), or another error to give up on the flow.
- */
 /*
  * Conntrack meets an offloaded connection again mid-stream: packets the
  * fast path passes up, and everything after the teardown. Liberal window
@@ -242,11 +250,18 @@ static void ito_ct_tcp_liberal(struct nf_conn *ct)
 	spin_unlock_bh(&ct->lock);
 }
 
+/*
+ * Install both directions. Caller holds @in->lock, has checked the room and
+ * taken an update token, which comes back unless the device was asked.
+ * Returns 0, -EAGAIN to retry later (counted), or another error to give up
+ * on the flow.
+ */
 static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 {
 	struct ito_ft_entry *e[IP_CT_DIR_MAX] = {};
 	u8 h_dest[IP_CT_DIR_MAX * ETH_ALEN];
 	struct ito_hw_session *hs;
+	bool asked = false;
 	int dir, err;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
@@ -259,11 +274,6 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		if (err)
 			goto err_free;
 	}
-	if (READ_ONCE(in->nsessions) >= ito_config_get(in, ITO_A_CONFIG_MAX_SESSIONS)) {
-		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_TABLE_FULL);
-		err = -EAGAIN;
-		goto err_free;
-	}
 	/*
 	 * Conntrack's offload mark has one owner: whoever sets it first. An
 	 * nftables flowtable that took the connection keeps it, and one that
@@ -274,17 +284,13 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		err = -EBUSY;
 		goto err_free;
 	}
-	if (!ito_tokens_take(in, false)) {
-		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT);
-		err = -EAGAIN;
-		goto err_unclaim;
-	}
 	if (nf_ct_protonum(flow->ct) == IPPROTO_TCP)
 		ito_ct_tcp_liberal(flow->ct);
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
 		ito_nh_mac(e[dir]->nh, h_dest + dir * ETH_ALEN);
 	hs = ito_hw_install(in, e, h_dest);
+	asked = !!hs;
 	if (IS_ERR(hs)) {
 		/* the device refused: software, or the slow path for now */
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL);
@@ -359,6 +365,8 @@ err_free:
 		ito_nh_detach(in, e[dir]);
 		ito_ft_entry_free_rcu(&e[dir]->rcu);
 	}
+	if (!asked)
+		ito_tokens_return(in);
 	return err;
 }
 
@@ -373,18 +381,42 @@ static int ito_rate_cmp(void *priv, const struct list_head *a,
 }
 
 /*
- * Admission: take the pending flows, fastest first, install what room and
- * budget allow; the rest wait for the next round.
+ * Room for one more session? When there is none, the round stops: it is
+ * counted once, and the work runs again when a session ends or the knobs
+ * change, not on a timer.
+ */
+static bool ito_offload_room(struct ito_net *in)
+{
+	if (READ_ONCE(in->nsessions) <
+	    ito_config_get(in, ITO_A_CONFIG_MAX_SESSIONS))
+		return true;
+	ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_TABLE_FULL);
+	return false;
+}
+
+/*
+ * Admission: take the pending flows, fastest first, and install them while
+ * room and budget last. The first refusal for room or budget ends the
+ * round, before anything is allocated for the flow it stopped at; the rest
+ * wait on the list, and the next round comes when a session ends, the
+ * knobs change, or (budget) the next token is due.
  */
 static void ito_offload_work(struct work_struct *work)
 {
 	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
 					  offload_work);
+	unsigned long again = ITO_ADMIT_INTERVAL;
 	struct ito_flow *flow, *tmp;
+	bool stopped = false;
 	LIST_HEAD(batch);
 	LIST_HEAD(retry);
 
 	mutex_lock(&in->lock);
+	/* nothing to sort while no flow can go in */
+	if (!ito_config_get(in, ITO_A_CONFIG_ENABLED) || !ito_offload_room(in)) {
+		mutex_unlock(&in->lock);
+		return;
+	}
 	spin_lock_bh(&in->pending_lock);
 	list_splice_init(&in->pending, &batch);
 	spin_unlock_bh(&in->pending_lock);
@@ -398,9 +430,17 @@ static void ito_offload_work(struct work_struct *work)
 			ito_offload_unqueue(in, flow);
 			continue;
 		}
-		if (!ito_config_get(in, ITO_A_CONFIG_ENABLED)) {
-			list_move_tail(&flow->pending, &retry);
-			continue;
+		if (!ito_offload_room(in)) {
+			stopped = true;
+			break;
+		}
+		if (!ito_tokens_take(in, false)) {
+			u32 rate = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
+
+			ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT);
+			/* the next token is due within 1/rate s */
+			again = DIV_ROUND_UP(HZ, rate);
+			break;
 		}
 		err = ito_offload_install(in, flow);
 		if (err == -EAGAIN) {
@@ -418,13 +458,24 @@ static void ito_offload_work(struct work_struct *work)
 		}
 	}
 
+	/* whatever waits goes back on the list, sorted again next round */
 	spin_lock_bh(&in->pending_lock);
 	list_splice(&retry, &in->pending);
-	if (!list_empty(&in->pending))
+	list_splice(&batch, &in->pending);
+	if (!list_empty(&in->pending) && !stopped)
 		mod_delayed_work(system_power_efficient_wq, &in->offload_work,
-				 ITO_ADMIT_INTERVAL);
+				 again);
 	spin_unlock_bh(&in->pending_lock);
 	mutex_unlock(&in->lock);
+}
+
+/**
+ * ito_offload_kick - run admission now (room or knobs changed)
+ * @in: the instance
+ */
+void ito_offload_kick(struct ito_net *in)
+{
+	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
 }
 
 static void ito_ft_entry_sum(struct ito_ft_entry *e, u64 *pkts, u64 *bytes)
@@ -544,7 +595,7 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_UPDATE_SESSION_STAT);
 	ito_counter_add(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION, -1);
 	/* a waiting flow may fit now */
-	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
+	ito_offload_kick(in);
 	return true;
 }
 

@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fwd_pkts() { nft_count ito-fw inet t c_fwd fwd; }
 invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
-plan 55
+plan 56
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -191,6 +191,12 @@ check "never more than two" \
 	test "$(fwctl -j flow show | jq '[.[]|select(.state=="offloaded")]|length')" -le 2
 check "the third waits, counted as table full" \
 	test "$(counter offload_refused_table_full)" -gt 0
+# Nothing changes while it waits: no round runs, none is counted (a timer
+# that retried every flow would count ten a second).
+full=$(counter offload_refused_table_full)
+sleep 1
+check "a full table is not polled (table_full stays at $full)" \
+	test "$(counter offload_refused_table_full)" = "$full"
 check "the third is offloaded once one ages out" wait_for 15 is_state '.sport==2003' offloaded
 wait $client
 check "none of the three lost a datagram" \
