@@ -130,11 +130,11 @@ static bool ito_fits_mtu(const struct sk_buff *skb, u32 mtu)
 static void ito_fastpath_count(struct ito_net *in, struct ito_ft_entry *e,
 			       const struct sk_buff *skb)
 {
-	struct ito_ft_stats *st = this_cpu_ptr(e->stats);
+	struct ito_flow *flow = e->flow;
 	unsigned long now = jiffies;
 
-	st->pkts++;
-	st->bytes += skb->len;
+	atomic64_inc(&flow->ft_pkts[e->dir]);
+	atomic64_add(skb->len, &flow->ft_bytes[e->dir]);
 	if (READ_ONCE(e->last_used) != now)
 		WRITE_ONCE(e->last_used, now);
 	ito_counter_inc(in, ITO_CNT_FASTPATH_PKTS);

@@ -108,11 +108,6 @@ struct ito_rewrite {
 	bool vwire;			/* bridged: MACs and TTL left alone */
 };
 
-struct ito_ft_stats {
-	u64 pkts;
-	u64 bytes;
-};
-
 struct ito_nh_key {
 	int ifindex;			/* the egress port's device */
 	u8 family;
@@ -148,9 +143,7 @@ struct ito_ft_entry {
 	struct list_head nh_node;	/* in nh->entries */
 	struct ito_flow *flow;
 	u8 dir;
-	bool stats_moved;		/* its replacement owns @stats */
 	unsigned long last_used;	/* jiffies, written only when it moves */
-	struct ito_ft_stats __percpu *stats;
 	struct rcu_head rcu;
 };
 
@@ -221,6 +214,12 @@ struct ito_flow {
 	bool ended;			/* never queued again; under pending_lock */
 	struct list_head pending;	/* under ito_net.pending_lock */
 	bool vwire;			/* bridged between a vwire pair */
+	/*
+	 * The fast path's counts of the session by direction, outside the
+	 * lock: no per-CPU allocation per session. The teardown takes them.
+	 */
+	atomic64_t ft_pkts[IP_CT_DIR_MAX];
+	atomic64_t ft_bytes[IP_CT_DIR_MAX];
 };
 
 /**

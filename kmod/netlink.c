@@ -365,7 +365,8 @@ struct ito_flow_snapshot {
 /* The flow's counters, including those of a session still offloaded. */
 static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s)
 {
-	int dir, cpu;
+	u64 p, b;
+	int dir;
 
 	rcu_read_lock();	/* the session's entries are freed after RCU */
 	spin_lock_bh(&flow->lock);
@@ -384,15 +385,12 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 
 		if (!e)
 			continue;
-		for_each_possible_cpu(cpu) {
-			const struct ito_ft_stats *st = per_cpu_ptr(e->stats, cpu);
-			u64 p = READ_ONCE(st->pkts), b = READ_ONCE(st->bytes);
-
-			s->pkts[dir] += p;
-			s->bytes[dir] += b;
-			s->offload_pkts += p;
-			s->offload_bytes += b;
-		}
+		p = atomic64_read(&flow->ft_pkts[dir]);
+		b = atomic64_read(&flow->ft_bytes[dir]);
+		s->pkts[dir] += p;
+		s->bytes[dir] += b;
+		s->offload_pkts += p;
+		s->offload_bytes += b;
 		if (time_after(READ_ONCE(e->last_used), s->last_seen))
 			s->last_seen = READ_ONCE(e->last_used);
 		if (flow->hw) {
@@ -513,7 +511,7 @@ static int ito_put_paths(struct sk_buff *msg, struct ito_net *in,
 {
 	struct ito_path p[IP_CT_DIR_MAX];
 	bool offloaded;
-	int dir, cpu;
+	int dir;
 
 	spin_lock_bh(&flow->lock);
 	offloaded = flow->state == ITO_FLOW_STATE_OFFLOADED;
@@ -526,12 +524,8 @@ static int ito_put_paths(struct sk_buff *msg, struct ito_net *in,
 		p[dir].hw = flow->hw;
 		p[dir].pkts = flow->hw ? flow->hw->rule[dir].pkts : 0;
 		p[dir].bytes = flow->hw ? flow->hw->rule[dir].bytes : 0;
-		for_each_possible_cpu(cpu) {
-			const struct ito_ft_stats *st = per_cpu_ptr(e->stats, cpu);
-
-			p[dir].pkts += READ_ONCE(st->pkts);
-			p[dir].bytes += READ_ONCE(st->bytes);
-		}
+		p[dir].pkts += atomic64_read(&flow->ft_pkts[dir]);
+		p[dir].bytes += atomic64_read(&flow->ft_bytes[dir]);
 	}
 	spin_unlock_bh(&flow->lock);
 

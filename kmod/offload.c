@@ -156,26 +156,12 @@ static void ito_offload_unqueue(struct ito_net *in, struct ito_flow *flow)
 
 static void ito_ft_entry_free_rcu(struct rcu_head *head)
 {
-	struct ito_ft_entry *e = container_of(head, struct ito_ft_entry, rcu);
-
-	if (!e->stats_moved)
-		free_percpu(e->stats);
-	kfree(e);
+	kfree(container_of(head, struct ito_ft_entry, rcu));
 }
 
 static struct ito_ft_entry *ito_ft_entry_new(void)
 {
-	struct ito_ft_entry *e;
-
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
-	if (!e)
-		return NULL;
-	e->stats = alloc_percpu(struct ito_ft_stats);
-	if (!e->stats) {
-		kfree(e);
-		return NULL;
-	}
-	return e;
+	return kzalloc(sizeof(struct ito_ft_entry), GFP_KERNEL);
 }
 
 /*
@@ -478,18 +464,11 @@ void ito_offload_kick(struct ito_net *in)
 	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
 }
 
-static void ito_ft_entry_sum(struct ito_ft_entry *e, u64 *pkts, u64 *bytes)
+/* The fast path's counts of one direction, taken (and zeroed). */
+static void ito_ft_take(struct ito_flow *flow, int dir, u64 *pkts, u64 *bytes)
 {
-	int cpu;
-
-	*pkts = 0;
-	*bytes = 0;
-	for_each_possible_cpu(cpu) {
-		const struct ito_ft_stats *s = per_cpu_ptr(e->stats, cpu);
-
-		*pkts += READ_ONCE(s->pkts);
-		*bytes += READ_ONCE(s->bytes);
-	}
+	*pkts = atomic64_xchg(&flow->ft_pkts[dir], 0);
+	*bytes = atomic64_xchg(&flow->ft_bytes[dir], 0);
 }
 
 /*
@@ -566,7 +545,7 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 		flow->ft[dir] = NULL;
 		rhashtable_remove_fast(&in->fastpath, &e->node, ito_ft_params);
 		ito_nh_detach(in, e);
-		ito_ft_entry_sum(e, &pkts[dir], &bytes[dir]);
+		ito_ft_take(flow, dir, &pkts[dir], &bytes[dir]);
 		flow->pkts[dir] += pkts[dir];
 		flow->bytes[dir] += bytes[dir];
 		flow->offload_pkts += pkts[dir];
@@ -656,8 +635,6 @@ int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
 		kfree(e);
 		return 0;
 	}
-	e->stats = old->stats;
-	old->stats_moved = true;
 	rhashtable_replace_fast(&in->fastpath, &old->node, &e->node, ito_ft_params);
 	flow->ft[dir] = e;
 	flow->route[dir].out_ifindex = port->dev->ifindex;
