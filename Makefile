@@ -11,7 +11,8 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
 
 .PHONY: all modules userspace install modules_install dkms-install \
-	dkms-remove deps check check-debug demo bench bench-installs checkpatch sparse clean
+	dkms-remove deps check check-debug demo bench bench-installs bench-scale \
+	checkpatch sparse clean
 
 all: modules userspace
 
@@ -62,6 +63,10 @@ bench:
 
 bench-installs:
 	bench/installs.sh
+
+# make bench-scale N=500000
+bench-scale:
+	bench/scale.sh $(N)
 
 checkpatch:
 	scripts/checkpatch.sh

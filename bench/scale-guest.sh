@@ -1,0 +1,329 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Inside the benchmark VM (bench/scale.sh): ito with N sessions, on the
+# veth topology of selftests/topo.sh, software path.
+#
+# N UDP flows are made by pktgen, one packet per flow and direction a
+# round: from ito-cli (A client addresses x B source ports, A and B
+# coprime, so that sequential counters walk every pair) and from ito-srv
+# (the same pairs as destinations). itod decides them.
+#
+#   inspect   itod says "inspect": N flows tracked, none offloaded; the
+#             module's memory per flow is what unloading it gives back
+#   offload   itod says "offload" while offload is off, so that all N wait
+#             eligible; then offload on: the admission work's time for N
+#             installs (kprobes on ito_offload_work); memory per session
+#   idle      N sessions live but idle: CPU time of the flow GC per second
+#   age       udp-ageing 1: how long until every session aged out
+#
+# Memory is counted as slab objects in use (/proc/slabinfo), per-CPU and
+# vmalloc (/proc/meminfo), with N flows or sessions, less the same once
+# ito is unloaded and its RCU callbacks ran (conntrack's entries stay).
+#
+# env: ITO_KO (required), N (20000)
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
+ITOCTL=$top/userspace/itoctl/itoctl
+ITOD=$top/userspace/itod/itod
+N=${N:-20000}
+PG=/proc/net/pktgen
+TR=/sys/kernel/tracing
+[ -d $TR/instances ] || TR=/sys/kernel/debug/tracing
+. "$top/selftests/topo.sh"
+
+tmp=$(mktemp -d)
+itod_pid=
+failed=""
+declare -A res
+
+cleanup()
+{
+	echo 0 >$TR/events/itob/enable 2>/dev/null || true
+	echo >$TR/kprobe_events 2>/dev/null || true
+	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null || true
+	topo_down
+	rmmod ito 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+log() { echo "# $(date +%T) $*"; }
+fail() { log "FAIL: $*"; failed+="$*"$'\n'; }
+counter() { fwctl -j counters | jq ".$1"; }
+
+# --- the flows' addresses and ports ---------------------------------------
+
+# A client addresses 10.0.1.10.. and B ports from 10000, gcd(A, B) = 1:
+# N rounded up to A x B.
+A=$(( (N + 49999) / 50000 ))
+B=$(( (N + A - 1) / A ))
+gcd() { local a=$1 b=$2 t; while [ "$b" != 0 ]; do t=$((a % b)); a=$b; b=$t; done; echo "$a"; }
+while [ "$(gcd $A $B)" != 1 ]; do B=$((B + 1)); done
+N=$((A * B))
+CLI_MIN=10.0.1.10
+CLI_MAX=10.0.1.$((10 + A - 1))
+PORT_MIN=10000
+
+# --- memory ---------------------------------------------------------------
+
+# bytes in slab objects in use, per-CPU chunks and vmalloc areas
+mem_bytes()
+{
+	echo 2 >/proc/sys/vm/drop_caches
+	local slab other
+	slab=$(awk 'NR > 2 { s += $2 * $4 } END { printf "%d", s }' /proc/slabinfo)
+	other=$(awk '/^(Percpu|VmallocUsed):/ { s += $2 } END { printf "%d", s * 1024 }' /proc/meminfo)
+	echo $((slab + other))
+}
+
+# bytes_freed_by_unload: memory now less memory once ito is unloaded
+bytes_freed_by_unload()
+{
+	local before after
+	before=$(mem_bytes)
+	kill "$itod_pid" 2>/dev/null || true
+	wait "$itod_pid" 2>/dev/null || true
+	itod_pid=
+	rmmod ito
+	sleep 3		# kfree_rcu() batches
+	after=$(mem_bytes)
+	echo $((before - after))
+}
+
+# --- pktgen ---------------------------------------------------------------
+
+pg() { echo "$2" >"$PG/$1"; }
+
+# pg_setup NS DEV DSTMAC ARGS...: one pktgen device, count N, the rest
+# from ARGS ("src_min ..." and so on)
+pg_setup()
+{
+	local ns=$1 dev=$2 mac=$3 c
+	shift 3
+	ip netns exec "$ns" bash -eu -c "$(declare -f pg); PG=$PG
+		pg kpktgend_0 'rem_device_all'
+		pg kpktgend_0 'add_device $dev'"
+	for c in "count $N" 'clone_skb 0' 'pkt_size 60' 'delay 0' "dst_mac $mac" "$@"; do
+		ip netns exec "$ns" bash -c "echo '$c' >$PG/$dev"
+	done
+}
+
+# one packet per flow from the client, then one back from the server
+round()
+{
+	local fmac smac
+	fmac=$(ip -n ito-fw -j link show f0 | jq -r '.[0].address')
+	smac=$(ip -n ito-fw -j link show f1 | jq -r '.[0].address')
+	pg_setup ito-cli c0 "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
+		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
+		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
+		'udp_dst_min 7000' 'udp_dst_max 7000'
+	ip netns exec ito-cli bash -c "echo start >$PG/pgctrl"
+	pg_setup ito-srv s0 "$smac" 'src_min 10.0.2.2' 'src_max 10.0.2.2' \
+		"dst_min $CLI_MIN" "dst_max $CLI_MAX" \
+		'udp_src_min 7000' 'udp_src_max 7000' \
+		"udp_dst_min $PORT_MIN" "udp_dst_max $((PORT_MIN + B))"
+	ip netns exec ito-srv bash -c "echo start >$PG/pgctrl"
+}
+
+# --- setup ----------------------------------------------------------------
+
+net_setup()
+{
+	local i
+	modprobe nf_conntrack
+	modprobe pktgen
+	sysctl -qw net.netfilter.nf_conntrack_max=$((N * 2 + 10000))
+	echo $((N / 2 + 1024)) >/sys/module/nf_conntrack/parameters/hashsize
+	# a round is a burst of N packets into the router's backlog
+	sysctl -qw net.core.netdev_max_backlog=$((N + 1000))
+	topo_up
+	for i in $(seq 0 $((A - 1))); do
+		cli ip addr add 10.0.1.$((10 + i))/24 dev c0
+	done
+	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600
+	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=3600
+	# the neighbours, once, before the burst
+	for i in $(seq 0 $((A - 1))); do
+		fw ping -c1 -W2 10.0.1.$((10 + i)) >/dev/null || true
+	done
+	fw ping -c1 -W2 10.0.2.2 >/dev/null || true
+}
+
+# ito_up POLICY: the module, both ports, knobs for N, itod with POLICY
+ito_up()
+{
+	insmod "$ITO_KO"
+	fwctl port add f0
+	fwctl port add f1
+	fwctl set min-pkts 2 min-rate 0 udp-ageing 3600 max-update-rate 1000000 \
+		max-sessions 4000000 max-flows $((N * 2 + 10000))
+	echo "default $1" >"$tmp/itod.conf"
+	ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
+	itod_pid=$!
+	local i
+	for i in $(seq 100); do
+		grep -q 'registered as the ito agent' "$tmp/itod.log" && return 0
+		sleep 0.1
+	done
+	fail "itod did not register"
+	cat "$tmp/itod.log"
+	return 1
+}
+
+# rounds_until WHAT WANT: rounds of traffic (at most 6) until the counter
+# expression WHAT (jq over the counters) reaches WANT; prints it
+rounds_until()
+{
+	local what=$1 want=$2 r got=0 t0=$SECONDS
+	for r in 1 2 3 4 5 6; do
+		round
+		sleep 2
+		got=$(fwctl -j counters | jq "$what")
+		log "round $r ($((SECONDS - t0)) s): $what = $got of $want"
+		[ "$got" -ge "$want" ] && break
+	done
+	echo "$got" >"$tmp/got"
+}
+
+# --- the phases -----------------------------------------------------------
+
+phase_inspect()
+{
+	log "inspect: $N flows (A=$A addresses x B=$B ports)"
+	ito_up inspect
+	rounds_until '.verdict_inspect' "$N"
+	local n
+	n=$(counter flows_active)
+	[ "$n" -ge "$N" ] || fail "inspect: $n flows tracked, wanted $N"
+	local freed
+	freed=$(bytes_freed_by_unload)
+	res[bytes_per_inspected_flow]=$((freed / n))
+	log "inspect: $n flows, $freed bytes freed by unloading: ${res[bytes_per_inspected_flow]} per flow"
+	fw conntrack -F 2>/dev/null || true
+}
+
+# time spent in a work function between trace_on and trace_off, from its
+# kprobe/kretprobe pair NAME_in/NAME_out; trace_off prints microseconds
+probes()
+{
+	echo 'p:itob/admit_in ito_offload_work' >>$TR/kprobe_events
+	echo 'r:itob/admit_out ito_offload_work' >>$TR/kprobe_events
+	echo 'p:itob/gc_in ito_flow_gc' >>$TR/kprobe_events
+	echo 'r:itob/gc_out ito_flow_gc' >>$TR/kprobe_events
+}
+trace_on()
+{
+	echo >$TR/trace
+	echo 1 >$TR/events/itob/$1_in/enable
+	echo 1 >$TR/events/itob/$1_out/enable
+}
+trace_off()
+{
+	echo 0 >$TR/events/itob/$1_in/enable
+	echo 0 >$TR/events/itob/$1_out/enable
+	awk -v n="$1" '
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i + 0; break } }
+		$0 ~ n "_in:" { start = t }
+		$0 ~ n "_out:" && start { sum += t - start; start = 0 }
+		END { printf "%d", sum * 1000000 }' $TR/trace
+}
+
+phase_offload()
+{
+	log "offload: $N flows wait with offload off, then go in at once"
+	ito_up offload
+	probes
+	fwctl set offload no
+	rounds_until '.verdict_offload' "$N"
+	# eligibility counts packets after the verdict (min-pkts 2)
+	round
+	round
+	sleep 2
+	local pend t0 us n
+	pend=$(fwctl -j flow show | jq '[.[]|select(.state=="offload-pending")]|length')
+	log "offload: $pend flows pending"
+	[ "$pend" -ge "$N" ] || fail "offload: $pend of $N flows eligible"
+	trace_on admit
+	t0=$SECONDS
+	fwctl set offload yes
+	while [ "$(counter flow_offload_active_session)" -lt "$pend" ] &&
+	      [ $((SECONDS - t0)) -lt 600 ]; do
+		sleep 1
+	done
+	us=$(trace_off admit)
+	n=$(counter flow_offload_active_session)
+	res[sessions]=$n
+	[ "$n" -ge "$N" ] || fail "offload: $n of $N sessions installed"
+	[ "$us" -gt 0 ] && res[installs_sw_per_s]=$((n * 1000000 / us))
+	log "offload: $n sessions in $us us of admission work (${res[installs_sw_per_s]:-?}/s), $((SECONDS - t0)) s wall"
+}
+
+phase_idle()
+{
+	local us
+	trace_on gc
+	sleep 10
+	us=$(trace_off gc)
+	res[gc_cpu_ms_per_s_sw]=$(awk -v u="$us" 'BEGIN { printf "%.1f", u / 10 / 1000 }')
+	log "idle: the GC ran ${us} us in 10 s with ${res[sessions]} sessions"
+}
+
+phase_age()
+{
+	local t0=$SECONDS n
+	fwctl set udp-ageing 1
+	while n=$(counter flow_offload_active_session) && [ "$n" -gt 0 ] &&
+	      [ $((SECONDS - t0)) -lt 600 ]; do
+		sleep 1
+	done
+	res[age_out_all_s]=$((SECONDS - t0))
+	[ "$n" = 0 ] || fail "age: $n sessions left after $((SECONDS - t0)) s"
+	log "age: all aged out in ${res[age_out_all_s]} s (ageing 1 s)"
+	fwctl set udp-ageing 3600
+}
+
+# memory per session: installed again with the budget spent on nothing else
+phase_memory()
+{
+	local freed
+	log "memory: $N sessions, then unload"
+	fwctl flow flush
+	fw conntrack -F 2>/dev/null || true
+	rounds_until '.flow_offload_active_session' "$N"
+	local n
+	n=$(counter flow_offload_active_session)
+	[ "$n" -ge "$N" ] || fail "memory: $n of $N sessions"
+	freed=$(bytes_freed_by_unload)
+	res[bytes_per_session]=$((freed / n))
+	log "memory: $n sessions, $freed bytes freed by unloading: ${res[bytes_per_session]} per session"
+}
+
+net_setup
+phase_inspect
+phase_offload
+phase_idle
+phase_age
+phase_memory
+
+json=$(jq -cn --argjson n "${res[sessions]:-null}" \
+	--argjson bps "${res[bytes_per_session]:-null}" \
+	--argjson bpi "${res[bytes_per_inspected_flow]:-null}" \
+	--argjson isw "${res[installs_sw_per_s]:-null}" \
+	--argjson gsw "${res[gc_cpu_ms_per_s_sw]:-null}" \
+	--argjson age "${res[age_out_all_s]:-null}" \
+	'{sessions: $n, bytes_per_session: $bps, bytes_per_inspected_flow: $bpi,
+	  cps_ito: null, cps_plain: null, installs_sw_per_s: $isw,
+	  installs_hw_per_s: null, lookup_ratio: null,
+	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: null,
+	  verdict_p50_us: null, verdict_p99_us: null,
+	  verdict_max_us_during_gc: null, age_out_all_s: $age}')
+echo
+jq -r 'to_entries[] | "\(.key)\t\(.value // "not measured yet")"' <<<"$json" |
+	awk -F'\t' '{ printf "%-26s %s\n", $1, $2 }'
+echo "scale.json: $json"
+if [ -n "$failed" ]; then
+	printf 'FAILED: %s' "$failed"
+	exit 1
+fi

@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Scale benchmark, host side: build ito for the guest kernel, boot it with
+# memory for N sessions and run bench/scale-guest.sh (see bench/README).
+#   bench/scale.sh [N]      default 20000 sessions
+# Results: build/bench/scale.json, and a table on stdout.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+n=${1:-20000}
+kver=${ITO_KVER:-$(basename "$(ls -d /boot/vmlinuz-6.1.*-amd64 | sort -V | tail -n 1)" | sed 's/^vmlinuz-//')}
+
+scripts/deps.sh
+echo "bench: building ito for $kver, itoctl and itod"
+scripts/build-kmod.sh "$kver"
+make -s -C userspace
+mkdir -p build/bench
+# conntrack, ito and the skbs in flight: about 4 KB a flow at the peak,
+# on top of the 1 GB the guest needs anyway
+mem=$((1024 + n * 4 / 1024))
+# a round of traffic, both ways, runs at a few thousand new flows a
+# second under TCG; five phases of up to six rounds each
+timeout=$((900 + n / 50))
+echo "bench: $n sessions, guest with $mem MB, timeout $timeout s"
+rc=0
+ITO_KVER=$kver selftests/vm/run.sh --mem "$mem" --timeout "$timeout" \
+	--log build/bench/scale.log -- \
+	env ITO_KO="$top/build/kmod-$kver/kmod/ito.ko" N="$n" \
+	bench/scale-guest.sh | tee build/bench/scale.out || rc=$?
+# the guest sees the host's / read-only: it prints the JSON, we keep it
+sed -n 's/^scale.json: //p' build/bench/scale.out >build/bench/scale.json
+[ -s build/bench/scale.json ] && echo "bench: results in build/bench/scale.json"
+exit $rc
