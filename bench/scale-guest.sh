@@ -8,6 +8,8 @@
 # coprime, so that sequential counters walk every pair) and from ito-srv
 # (the same pairs as destinations). itod decides them.
 #
+#   cps       N new connections forwarded per second, conntrack alone and
+#             with ito and itod, the same pktgen round
 #   inspect   itod says "inspect": N flows tracked, none offloaded; the
 #             module's memory per flow is what unloading it gives back
 #   offload   itod says "offload" while offload is off, so that all N wait
@@ -142,6 +144,13 @@ net_setup()
 	for i in $(seq 0 $((A - 1))); do
 		cli ip addr add 10.0.1.$((10 + i))/24 dev c0
 	done
+	# client and server are a source and a sink: no ICMP errors back
+	cli nft add table netdev sink
+	cli nft add chain netdev sink in "{ type filter hook ingress device c0 priority 0; }"
+	cli nft add rule netdev sink in meta l4proto udp drop
+	srv nft add table netdev sink
+	srv nft add chain netdev sink in "{ type filter hook ingress device s0 priority 0; }"
+	srv nft add rule netdev sink in meta l4proto udp drop
 	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600
 	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=3600
 	# the neighbours, once, before the burst
@@ -188,6 +197,64 @@ rounds_until()
 }
 
 # --- the phases -----------------------------------------------------------
+
+f1_tx() { fw cat /sys/class/net/f1/statistics/tx_packets; }
+
+# new_flows_per_s: one pktgen round from the client, N new connections;
+# N over the time until f1 sent them all (or stopped sending for 2 s), in
+# $tmp/cps
+new_flows_per_s()
+{
+	local fmac tx0 t0 t1 last=-1 same=0 cur
+	fmac=$(ip -n ito-fw -j link show f0 | jq -r '.[0].address')
+	pg_setup ito-cli c0 "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
+		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
+		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
+		'udp_dst_min 7000' 'udp_dst_max 7000'
+	tx0=$(f1_tx)
+	t0=$EPOCHREALTIME
+	ip netns exec ito-cli bash -c "echo start >$PG/pgctrl"
+	while :; do
+		cur=$(( $(f1_tx) - tx0 ))
+		t1=$EPOCHREALTIME
+		[ "$cur" -ge "$N" ] && break
+		if [ "$cur" = "$last" ]; then
+			same=$((same + 1))
+			[ "$same" -ge 20 ] && break
+		else
+			same=0
+		fi
+		last=$cur
+		sleep 0.1
+	done
+	log "cps: f1 sent $cur of $N new flows' packets"
+	[ "$cur" -ge "$N" ] || fail "cps: f1 forwarded $cur of $N"
+	awk -v n="$cur" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }' >"$tmp/cps"
+}
+
+# new connections per second forwarded: conntrack alone, then with ito
+# and itod (which gets the first packet of each), same traffic
+phase_cps()
+{
+	log "cps: $N new flows, conntrack alone"
+	fw conntrack -F 2>/dev/null || true
+	new_flows_per_s
+	res[cps_plain]=$(cat "$tmp/cps")
+	fw conntrack -F 2>/dev/null || true
+	log "cps: $N new flows, ito and itod"
+	ito_up offload
+	new_flows_per_s
+	res[cps_ito]=$(cat "$tmp/cps")
+	local n
+	n=$(counter flows_new)
+	[ "$n" -ge "$N" ] || fail "cps: ito tracked $n of $N new flows"
+	log "cps: ${res[cps_plain]}/s plain, ${res[cps_ito]}/s with ito ($n flows tracked)"
+	kill "$itod_pid" 2>/dev/null || true
+	wait "$itod_pid" 2>/dev/null || true
+	itod_pid=
+	rmmod ito
+	fw conntrack -F 2>/dev/null || true
+}
 
 phase_inspect()
 {
@@ -272,15 +339,15 @@ phase_idle()
 
 phase_age()
 {
-	local t0=$SECONDS n
+	local t0=$EPOCHREALTIME deadline=$((SECONDS + 600)) n
 	fwctl set udp-ageing 1
 	while n=$(counter flow_offload_active_session) && [ "$n" -gt 0 ] &&
-	      [ $((SECONDS - t0)) -lt 600 ]; do
-		sleep 1
+	      [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 0.2
 	done
-	res[age_out_all_s]=$((SECONDS - t0))
-	[ "$n" = 0 ] || fail "age: $n sessions left after $((SECONDS - t0)) s"
-	log "age: all aged out in ${res[age_out_all_s]} s (ageing 1 s)"
+	res[age_out_all_s]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	[ "$n" = 0 ] || fail "age: $n sessions left after ${res[age_out_all_s]} s"
+	log "age: all aged out ${res[age_out_all_s]} s after udp-ageing 1 (idle 10 s before)"
 	fwctl set udp-ageing 3600
 }
 
@@ -301,6 +368,7 @@ phase_memory()
 }
 
 net_setup
+phase_cps
 phase_inspect
 phase_offload
 phase_idle
@@ -313,8 +381,9 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson isw "${res[installs_sw_per_s]:-null}" \
 	--argjson gsw "${res[gc_cpu_ms_per_s_sw]:-null}" \
 	--argjson age "${res[age_out_all_s]:-null}" \
+	--argjson ci "${res[cps_ito]:-null}" --argjson cp "${res[cps_plain]:-null}" \
 	'{sessions: $n, bytes_per_session: $bps, bytes_per_inspected_flow: $bpi,
-	  cps_ito: null, cps_plain: null, installs_sw_per_s: $isw,
+	  cps_ito: $ci, cps_plain: $cp, installs_sw_per_s: $isw,
 	  installs_hw_per_s: null, lookup_ratio: null,
 	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: null,
 	  verdict_p50_us: null, verdict_p99_us: null,
