@@ -198,7 +198,10 @@ struct ito_flow {
 	spinlock_t lock;		/* see above */
 	u8 state;		/* enum ito_flow_state */
 	u8 verdict;		/* enum ito_verdict */
+	bool queued;			/* on ito_net.pending; under pending_lock */
+	bool ended;			/* never queued again; under pending_lock */
 	u32 copies;
+	bool vwire;			/* bridged between a vwire pair */
 	int iif[IP_CT_DIR_MAX];
 	u64 pkts[IP_CT_DIR_MAX];
 	u64 bytes[IP_CT_DIR_MAX];
@@ -210,10 +213,7 @@ struct ito_flow {
 	unsigned long hw_retry;		/* jiffies: next try to move to hardware */
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
-	bool queued;			/* on ito_net.pending */
-	bool ended;			/* never queued again; under pending_lock */
 	struct list_head pending;	/* under ito_net.pending_lock */
-	bool vwire;			/* bridged between a vwire pair */
 	/*
 	 * The fast path's counts of the session by direction, outside the
 	 * lock: no per-CPU allocation per session. The teardown takes them.
