@@ -69,10 +69,11 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	}
 
 	/*
-	 * One kmalloc-256 object where a spinlock is 4 bytes (a debug
-	 * kernel's is larger): bench/scale.sh counts these bytes.
+	 * One kmalloc-256 object, unless lock debugging makes the spinlock
+	 * larger: bench/scale.sh counts these bytes.
 	 */
-	BUILD_BUG_ON(sizeof(*flow) - sizeof(spinlock_t) + 4 > 256);
+	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
+		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) && sizeof(*flow) > 256);
 	flow = kzalloc(sizeof(*flow), GFP_ATOMIC);
 	if (!flow)
 		goto err_count;
