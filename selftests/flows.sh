@@ -59,10 +59,14 @@ sleep 0.5
 ip netns exec ito-srv timeout 20 socat -u UDP-RECV:9000 OPEN:"$tmp/udp.out",creat,append &
 server=$!
 sleep 0.5
-cli bash -c 'for i in $(seq 40); do echo "pkt $i"; sleep 0.1; done' | cli socat -u - UDP-SENDTO:10.0.2.2:9000,sourceport=1501 &
+# 100 s of it at most: the test stops it once the block is seen (a loaded
+# debug guest took more than the 1.5 s this used to wait to start it).
+cli bash -c 'for i in $(seq 1000); do echo "pkt $i"; sleep 0.1; done' | cli socat -u - UDP-SENDTO:10.0.2.2:9000,sourceport=1501 &
 sender=$!
-sleep 1.5
-id=$(jflows '[.[]|select(.proto=="udp" and .dport==9000)][0].id')
+udp_flow_id() { jflows '[.[]|select(.proto=="udp" and .dport==9000)][0].id'; }
+has_udp_flow() { [ "$(udp_flow_id)" != null ]; }
+wait_for 30 has_udp_flow
+id=$(udp_flow_id)
 check "UDP flow visible with an id" test -n "$id" -a "$id" != null
 check "verdict block accepted" fwctl flow verdict "$id" block
 before=$(wc -l <"$tmp/udp.out")
@@ -70,6 +74,7 @@ sleep 1.5
 after=$(wc -l <"$tmp/udp.out")
 check "block stops the stream (at most one more packet)" test $((after - before)) -le 1
 check "blocked packets counted" test "$(counter blocked_pkts)" -gt 0
+kill $sender 2>/dev/null
 wait $sender
 kill $server
 wait $server
