@@ -60,8 +60,21 @@ ip netns exec ito-srv timeout 20 socat -u UDP-RECV:9000 OPEN:"$tmp/udp.out",crea
 server=$!
 sleep 0.5
 # 100 s of it at most: the test stops it once the block is seen (a loaded
-# debug guest took more than the 1.5 s this used to wait to start it).
-cli bash -c 'for i in $(seq 1000); do echo "pkt $i"; sleep 0.1; done' | cli socat -u - UDP-SENDTO:10.0.2.2:9000,sourceport=1501 &
+# debug guest took more than the 1.5 s this used to wait to start it). One
+# process, started by "ip netns exec" itself, so that $! is the sender and
+# killing it ends the stream (a pipeline's other end lived on); it keeps
+# sending through the ICMP errors a vanished server provokes.
+ip netns exec ito-cli python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("", 1501))
+for i in range(1000):
+    try:
+        s.sendto(b"pkt %d\n" % i, ("10.0.2.2", 9000))
+    except OSError:
+        pass
+    time.sleep(0.1)
+' &
 sender=$!
 udp_flow_id() { jflows '[.[]|select(.proto=="udp" and .dport==9000)][0].id'; }
 has_udp_flow() { [ "$(udp_flow_id)" != null ]; }
