@@ -8,8 +8,8 @@
 # coprime, so that sequential counters walk every pair) and from ito-srv
 # (the same pairs as destinations). itod decides them.
 #
-#   cps       N new connections forwarded per second, conntrack alone and
-#             with ito and itod, the same pktgen round
+#   cps       N new connections forwarded per second: conntrack alone, ito
+#             without an agent, ito and itod; the same pktgen round
 #   inspect   itod says "inspect": N flows tracked, none offloaded; the
 #             module's memory per flow is what unloading it gives back
 #   offload   itod says "offload" while offload is off, so that all N wait
@@ -160,7 +160,8 @@ net_setup()
 	fw ping -c1 -W2 10.0.2.2 >/dev/null || true
 }
 
-# ito_up POLICY: the module, both ports, knobs for N, itod with POLICY
+# ito_up POLICY [noagent]: the module, both ports, knobs for N, itod with
+# POLICY (none with noagent)
 ito_up()
 {
 	insmod "$ITO_KO"
@@ -168,6 +169,7 @@ ito_up()
 	fwctl port add f1
 	fwctl set min-pkts 2 min-rate 0 udp-ageing 3600 max-update-rate 1000000 \
 		max-sessions 4000000 max-flows $((N * 2 + 10000))
+	[ "${2:-}" != noagent ] || return 0
 	echo "default $1" >"$tmp/itod.conf"
 	ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
 	itod_pid=$!
@@ -241,6 +243,14 @@ phase_cps()
 	new_flows_per_s
 	res[cps_plain]=$(cat "$tmp/cps")
 	fw conntrack -F 2>/dev/null || true
+	# ito's own share, apart from the agent's (itod shares the guest's
+	# CPUs with the router here; on a real host it has cores of its own)
+	log "cps: $N new flows, ito without an agent"
+	ito_up offload noagent
+	new_flows_per_s
+	res[cps_ito_no_agent]=$(cat "$tmp/cps")
+	rmmod ito
+	fw conntrack -F 2>/dev/null || true
 	log "cps: $N new flows, ito and itod"
 	ito_up offload
 	new_flows_per_s
@@ -248,7 +258,7 @@ phase_cps()
 	local n
 	n=$(counter flows_new)
 	[ "$n" -ge "$N" ] || fail "cps: ito tracked $n of $N new flows"
-	log "cps: ${res[cps_plain]}/s plain, ${res[cps_ito]}/s with ito ($n flows tracked)"
+	log "cps: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod ($n flows tracked)"
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
 	itod_pid=
@@ -382,12 +392,14 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson gsw "${res[gc_cpu_ms_per_s_sw]:-null}" \
 	--argjson age "${res[age_out_all_s]:-null}" \
 	--argjson ci "${res[cps_ito]:-null}" --argjson cp "${res[cps_plain]:-null}" \
+	--argjson cn "${res[cps_ito_no_agent]:-null}" \
 	'{sessions: $n, bytes_per_session: $bps, bytes_per_inspected_flow: $bpi,
 	  cps_ito: $ci, cps_plain: $cp, installs_sw_per_s: $isw,
 	  installs_hw_per_s: null, lookup_ratio: null,
 	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: null,
 	  verdict_p50_us: null, verdict_p99_us: null,
-	  verdict_max_us_during_gc: null, age_out_all_s: $age}')
+	  verdict_max_us_during_gc: null, age_out_all_s: $age,
+	  cps_ito_no_agent: $cn}')
 echo
 jq -r 'to_entries[] | "\(.key)\t\(.value // "not measured yet")"' <<<"$json" |
 	awk -F'\t' '{ printf "%-26s %s\n", $1, $2 }'

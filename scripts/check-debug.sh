@@ -4,8 +4,10 @@
 # KFENCE, lockdep, PROVE_RCU, kmemleak, UBSAN...) built from Debian's
 # linux-source-6.1 (selftests/debug/build-kernel.sh, cached outside the
 # clone). Any kernel report fails the test that was running; the fuzzer
-# sends ITO_FUZZ_COUNT messages (default 1,000,000). Ends, like make check,
-# with "N passed, N failed, N skipped" and a non-zero status on failure.
+# sends ITO_FUZZ_COUNT messages (default 1,000,000). The suite is split
+# over ITO_DEBUG_SHARDS VMs run in parallel (default: one per core). Ends,
+# like make check, with "N passed, N failed, N skipped" and a non-zero
+# status on failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -37,15 +39,36 @@ build_all()
 # of the suite (each is charged to its test by selftests/kreport.sh).
 # no5lvl: with qemu's -cpu max (LA57) this kernel sometimes died in early
 # boot with a KASAN wild-memory-access; four-level paging boots reliably.
-vm_tests()
+# vm_shard I N: the guest's share I of N of the suite
+vm_shard()
 {
 	local ko=$top/build/kmod-$krel/kmod/ito.ko
 	ITO_VM_IMAGE=$image ITO_KVER=$krel selftests/vm/run.sh \
 		--timeout "${ITO_DEBUG_TIMEOUT:-10800}" --mem 2048 \
 		--append "panic_on_warn=0 kasan_multi_shot log_buf_len=16M no5lvl" \
-		--log "$logdir/vm-debug.log" -- \
+		--log "$logdir/vm-debug-$1.log" -- \
 		env ITO_KO="$ko" ITO_FUZZ_COUNT="${ITO_FUZZ_COUNT:-1000000}" \
-		selftests/guest-tests.sh
+		ITO_SHARD="$1/$2" selftests/guest-tests.sh
+}
+
+# One VM per core (each emulates on one host thread), each with its share
+# of the test files; their outputs, one after the other, once all ended.
+vm_tests()
+{
+	local n=${ITO_DEBUG_SHARDS:-$(nproc)} i rc=0
+	local -a pids
+
+	echo "# $n VMs in parallel; progress in $logdir/shard-*.out"
+	for i in $(seq 0 $((n - 1))); do
+		vm_shard "$i" "$n" >"$logdir/shard-$i.out" 2>&1 &
+		pids[i]=$!
+	done
+	for i in $(seq 0 $((n - 1))); do
+		wait "${pids[i]}" || rc=1
+		echo "# --- shard $i of $n"
+		cat "$logdir/shard-$i.out"
+	done
+	return $rc
 }
 
 section build build_all

@@ -3,7 +3,9 @@
 # Runs inside the test VM (selftests/vm/run.sh): every kernel selftest, each
 # printing TAP, each followed by a check of what the kernel logged while it
 # ran (selftests/kreport.sh). ITO_KO names the module built for the guest's
-# kernel; ITO_FUZZ_COUNT the number of fuzzer messages (default 10000).
+# kernel; ITO_FUZZ_COUNT the number of fuzzer messages (default 10000);
+# ITO_SHARD=I/N runs only every Nth test from the Ith, so that N VMs can
+# share the suite.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export TOP=${TOP:-$(dirname "$here")}
@@ -34,32 +36,53 @@ c.close()
 # ito.ko uses conntrack's symbols; insmod does not resolve dependencies.
 modprobe nf_conntrack || status=1
 
-kreport_begin netlink_test
-echo "# selftest: netlink_test"
-insmod "$ITO_KO" || status=1
-"$TOP/build/selftests/netlink_test" || status=1
-kreport_end || status=1
+# fresh_ito: ito loaded, whatever the test before left
+fresh_ito()
+{
+	[ ! -d /sys/module/ito ] || rmmod ito
+	insmod "$ITO_KO"
+}
 
-for t in itoctl.sh flows.sh agent.sh sim.sh offload.sh hwoffload.sh \
-	hwfault.sh nexthop.sh vwire.sh fastpath.sh lifetime.sh faults.sh \
-	faults-hw.sh \
-	${ITO_EXTRA_TESTS:-}; do
+# run_test NAME: one test between kreport_begin and kreport_end
+run_test()
+{
+	local t=$1 start=$SECONDS
+
 	kreport_begin "$t"
-	echo "# selftest: $t"
-	start=$SECONDS
-	"$here/$t" || status=1
-	echo "# $t: $((SECONDS - start)) s"
+	case $t in
+	netlink_test)
+		echo "# selftest: netlink_test"
+		fresh_ito || status=1
+		"$TOP/build/selftests/netlink_test" || status=1
+		;;
+	fuzz_test)
+		fresh_ito || status=1
+		echo "# selftest: fuzz_test, $fuzz_count messages (in a fresh namespace)"
+		unshare -n "$TOP/build/selftests/fuzz_test" "$fuzz_count" || status=1
+		echo "# fuzz_test: $fuzz_count messages in $((SECONDS - start)) s"
+		rmmod ito || status=1
+		;;
+	*)
+		echo "# selftest: $t"
+		"$here/$t" || status=1
+		echo "# $t: $((SECONDS - start)) s"
+		;;
+	esac
 	kreport_end || status=1
-done
+}
 
 # Last: a long fuzz run must not keep the traffic tests from reporting.
-insmod "$ITO_KO" || status=1
-kreport_begin fuzz_test
-echo "# selftest: fuzz_test, $fuzz_count messages (in a fresh namespace)"
-start=$SECONDS
-unshare -n "$TOP/build/selftests/fuzz_test" "$fuzz_count" || status=1
-echo "# fuzz_test: $fuzz_count messages in $((SECONDS - start)) s"
-rmmod ito || status=1
-kreport_end || status=1
+tests="netlink_test itoctl.sh flows.sh agent.sh sim.sh offload.sh hwoffload.sh
+	hwfault.sh nexthop.sh vwire.sh fastpath.sh lifetime.sh faults.sh
+	faults-hw.sh ${ITO_EXTRA_TESTS:-} fuzz_test"
+
+# ITO_SHARD=I/N: only every Nth test from the Ith (from 0), for N VMs in
+# parallel (make check-debug on a machine with N cores)
+shard=${ITO_SHARD:-0/1}
+i=0
+for t in $tests; do
+	[ $((i % ${shard#*/})) = "${shard%/*}" ] && run_test "$t"
+	i=$((i + 1))
+done
 
 exit $status
