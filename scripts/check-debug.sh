@@ -48,6 +48,7 @@ vm_shard()
 		--append "panic_on_warn=0 kasan_multi_shot log_buf_len=16M no5lvl" \
 		--log "$logdir/vm-debug-$1.log" -- \
 		env ITO_KO="$ko" ITO_FUZZ_COUNT="${ITO_FUZZ_COUNT:-1000000}" \
+		ITO_TIME_SCALE="${ITO_TIME_SCALE:-10}" \
 		ITO_SHARD="$1/$2" selftests/guest-tests.sh
 }
 

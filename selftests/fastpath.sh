@@ -212,10 +212,10 @@ if kernel_at_least 6 3; then
 	fw ethtool -K f0 gro on >/dev/null
 	check "BIG TCP on c0, f0, f1 and s0" big_tcp_all 185000
 	head -c 50000000 /dev/urandom >"$tmp/file"
-	srv timeout 90 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+	srv timeout "$(slow 90)" socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 	server=$!
 	listening ito-srv tcp 5001
-	check "BIG TCP: 50 MB cross in 60 s" cli timeout 60 socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
+	check "BIG TCP: 50 MB cross in $(slow 60) s" cli timeout "$(slow 60)" socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
 	wait $server
 	check "BIG TCP: file intact (sha256)" test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"
 	f=$(flow '.proto=="tcp" and .dport==5001')

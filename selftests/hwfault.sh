@@ -72,7 +72,7 @@ default offload
 CONF
 start_itod
 echo_server 7000 "$tmp/echo.log"
-ip netns exec ito-srv timeout 300 socat -u TCP-LISTEN:5001,reuseaddr,fork \
+ip netns exec ito-srv timeout "$(slow 300)" socat -u TCP-LISTEN:5001,reuseaddr,fork \
 	SYSTEM:"cat >$tmp/recv.\$\$" &
 listening ito-srv tcp 5001
 head -c 8000000 /dev/urandom >"$tmp/file"
@@ -82,7 +82,7 @@ snapshot
 echo 3 >"$SIM/fail_replace"
 echo 2 >"$SIM/fail_stats"
 echo 2 >"$SIM/fail_destroy"
-check "TCP transfer under faults completes" cli timeout 120 socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
+check "TCP transfer under faults completes" cli timeout "$(slow 120)" socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
 # then 12 flows of 80 datagrams, 10 rounds a second: they outlive the 5 s
 # after which a session that fell back to software tries the hardware
 # again (apart from the transfer: a loaded test VM drops from its backlog)

@@ -274,11 +274,11 @@ check "NAT: no checksum errors at the server or the client" \
 
 # --- TCP: a file through the hardware, FIN back to conntrack ---------------
 head -c 20000000 /dev/urandom >"$tmp/file"
-ip netns exec ito-srv timeout 90 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+ip netns exec ito-srv timeout "$(slow 90)" socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 server=$!
 listening ito-srv tcp 5001
 r0=$(rx_packets ito-fw simrep0)
-check "TCP transfer completes" cli timeout 90 socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
+check "TCP transfer completes" cli timeout "$(slow 90)" socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
 wait $server
 r1=$(rx_packets ito-fw simrep0)
 check "file arrives intact (sha256)" test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"

@@ -56,6 +56,10 @@ check_fail()
 	fi
 }
 
+# slow SECS: a time limit for work whose speed is the kernel's, scaled by
+# ITO_TIME_SCALE where the kernel is many times slower (make check-debug)
+slow() { echo $(($1 * ${ITO_TIME_SCALE:-1})); }
+
 # wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds
 wait_for()
 {

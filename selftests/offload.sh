@@ -95,7 +95,7 @@ check "NAT: no checksum errors at the server" \
 
 # --- TCP: a file through the fast path, FIN back to conntrack ------------
 head -c 20000000 /dev/urandom >"$tmp/file"
-ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+ip netns exec ito-srv timeout "$(slow 60)" socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 server=$!
 listening ito-srv tcp 5001
 n1=$(fwd_pkts)
@@ -113,7 +113,7 @@ check "conntrack state after close" \
 	bash -c "ip netns exec ito-fw conntrack -L -p tcp --dport 5001 2>/dev/null | grep -Eq 'TIME_WAIT|CLOSE|LAST_ACK'"
 
 # --- TCP through DNAT + masquerade, checksums verified by the receiver -------
-ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+ip netns exec ito-srv timeout "$(slow 60)" socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 server=$!
 listening ito-srv tcp 5001
 check "NATed TCP transfer completes" cli socat -u OPEN:"$tmp/file" TCP:10.0.1.1:8080
@@ -137,7 +137,7 @@ cli ethtool -K c0 tx off >/dev/null
 srv ethtool -K s0 tx off >/dev/null
 
 # --- RST ----------------------------------------------------------------
-ip netns exec ito-srv timeout 60 socat -u TCP-LISTEN:5002,reuseaddr OPEN:/dev/null &
+ip netns exec ito-srv timeout "$(slow 60)" socat -u TCP-LISTEN:5002,reuseaddr OPEN:/dev/null &
 server=$!
 listening ito-srv tcp 5002
 r0=$(counter fastpath_teardown_fin_rst)

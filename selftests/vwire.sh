@@ -159,12 +159,12 @@ for _ in range(3):
 
 	# --- TCP: a file --------------------------------------------------------
 	head -c 20000000 /dev/urandom >"$tmp/file"
-	srv timeout 120 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
+	srv timeout "$(slow 120)" socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 	local server=$!
 	listening ito-srv tcp 5001
 	n0=$(fwd_pkts)
 	t0=$(counter fastpath_teardown_fin_rst)
-	check "$mode: TCP transfer completes" cli timeout 120 socat -u OPEN:"$tmp/file" TCP:10.0.9.3:5001
+	check "$mode: TCP transfer completes" cli timeout "$(slow 120)" socat -u OPEN:"$tmp/file" TCP:10.0.9.3:5001
 	wait $server
 	n1=$(fwd_pkts)
 	check "$mode: file arrives intact (sha256)" \
