@@ -254,38 +254,7 @@ check "all its datagrams echoed" all_echoed 1901
 
 section "flushes racing a FIN/RST storm"
 # As in faults.sh, with the sessions in hardware: the rules must all go.
-fw nft -f - <<'NFT'
-flush ruleset
-table inet t {
-	chain c_fwd {
-		type filter hook forward priority 0;
-		ct state invalid counter comment "invalid"
-		counter comment "fwd"
-	}
-}
-NFT
-fwctl set min-pkts 4
-c0=$(fwctl -j counters | jq -c '{hw_session_insert, fastpath_teardown_fin_rst}')
-touch "$tmp/flushing"
-while [ -e "$tmp/flushing" ]; do
-	fwctl flow flush
-	sleep 0.1
-	fw conntrack -F 2>/dev/null
-	sleep 0.1
-done &
-flusher=$!
-cli python3 "$PEERS" storm 10.0.2.2 5000 4 20 40 0.02 >"$tmp/storm" 2>"$tmp/storm.err"
-sed 's/^/# /' "$tmp/storm.err"
-check "the storm: 80 connections, all complete ($(cat "$tmp/storm") completed, failed)" \
-	test "$(cat "$tmp/storm")" = "80 0"
-rm "$tmp/flushing"
-wait $flusher
-c1=$(fwctl -j counters | jq -c '{hw_session_insert, fastpath_teardown_fin_rst}')
-echo "# $c0 -> $c1"
-check "sessions went to hardware during the storm" \
-	test "$(jq .hw_session_insert <<<"$c1")" -gt "$(jq .hw_session_insert <<<"$c0")"
-check "and FIN/RST handed some back" \
-	test "$(jq .fastpath_teardown_fin_rst <<<"$c1")" -gt "$(jq .fastpath_teardown_fin_rst <<<"$c0")"
+storm_under_flushes hw_session_insert "sessions went to hardware"
 check "no session left after the storm" wait_for 5 sessions_balanced
 check "no session rule left in the simulator" no_session_rules
 check "no [OFFLOAD] bit left" no_offload_bits

@@ -271,42 +271,7 @@ stop_client $u
 check "all echoed" all_echoed 1801
 
 section "flushes racing a FIN/RST storm"
-# 4 waves of 20 connections opened at once, 40 round trips each, then all
-# closed at once, half with a FIN, half with a RST; meanwhile flushes of
-# ito's flows and of conntrack, in turn, every 0.1 s. A flushed conntrack
-# entry makes a later FIN invalid: count those, do not drop them.
-fw nft flush ruleset
-fw nft -f - <<'NFT'
-table inet t {
-	chain c_fwd {
-		type filter hook forward priority 0;
-		ct state invalid counter comment "invalid"
-		counter comment "fwd"
-	}
-}
-NFT
-fwctl set min-pkts 4
-c0=$(fwctl -j counters | jq -c '{flow_offload_session_insert, fastpath_teardown_fin_rst}')
-touch "$tmp/flushing"
-while [ -e "$tmp/flushing" ]; do
-	fwctl flow flush
-	sleep 0.1
-	fw conntrack -F 2>/dev/null
-	sleep 0.1
-done &
-flusher=$!
-cli python3 "$PEERS" storm 10.0.2.2 5000 4 20 40 0.02 >"$tmp/storm" 2>"$tmp/storm.err"
-sed 's/^/# /' "$tmp/storm.err"
-check "the storm: 80 connections, all complete ($(cat "$tmp/storm") completed, failed)" \
-	test "$(cat "$tmp/storm")" = "80 0"
-rm "$tmp/flushing"
-wait $flusher
-c1=$(fwctl -j counters | jq -c '{flow_offload_session_insert, fastpath_teardown_fin_rst}')
-echo "# $c0 -> $c1"
-check "sessions were offloaded during the storm" \
-	test "$(jq .flow_offload_session_insert <<<"$c1")" -gt "$(jq .flow_offload_session_insert <<<"$c0")"
-check "and FIN/RST handed some back" \
-	test "$(jq .fastpath_teardown_fin_rst <<<"$c1")" -gt "$(jq .fastpath_teardown_fin_rst <<<"$c0")"
+storm_under_flushes flow_offload_session_insert "sessions were offloaded"
 check "no session left after the storm" wait_for 5 sessions_balanced
 check "no [OFFLOAD] bit left" no_offload_bits
 fw conntrack -F 2>/dev/null

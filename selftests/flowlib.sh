@@ -215,6 +215,51 @@ kernel_quiet()
 		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|leak|still bound|refcount'
 }
 
+# storm_under_flushes COUNTER WHAT: 4 waves of 20 TCP connections opened at
+# once, 40 round trips each, then all closed at once, half with a FIN,
+# half with a RST, while ito's flows and conntrack are flushed in turn
+# every 0.1 s. Checks that all 80 completed, that COUNTER grew (WHAT says
+# what it counts) and that FIN/RST handed sessions back. A flushed
+# conntrack entry makes a later FIN invalid: the forward chain counts
+# those, it does not drop them.
+storm_under_flushes()
+{
+	local counter=$1 what=$2 c0 c1 flusher
+
+	fw nft -f - <<-'NFT'
+	flush ruleset
+	table inet t {
+		chain c_fwd {
+			type filter hook forward priority 0;
+			ct state invalid counter comment "invalid"
+			counter comment "fwd"
+		}
+	}
+	NFT
+	fwctl set min-pkts 4
+	c0=$(fwctl -j counters | jq -c "{$counter, fastpath_teardown_fin_rst}")
+	touch "$tmp/flushing"
+	while [ -e "$tmp/flushing" ]; do
+		fwctl flow flush
+		sleep 0.1
+		fw conntrack -F 2>/dev/null
+		sleep 0.1
+	done &
+	flusher=$!
+	cli python3 "$PEERS" storm 10.0.2.2 5000 4 20 40 0.02 >"$tmp/storm" 2>"$tmp/storm.err"
+	sed 's/^/# /' "$tmp/storm.err"
+	check "the storm: 80 connections, all complete ($(cat "$tmp/storm") completed, failed)" \
+		test "$(cat "$tmp/storm")" = "80 0"
+	rm "$tmp/flushing"
+	wait $flusher
+	c1=$(fwctl -j counters | jq -c "{$counter, fastpath_teardown_fin_rst}")
+	echo "# $c0 -> $c1"
+	check "$what during the storm" \
+		test "$(jq ".$counter" <<<"$c1")" -gt "$(jq ".$counter" <<<"$c0")"
+	check "and FIN/RST handed some back" \
+		test "$(jq .fastpath_teardown_fin_rst <<<"$c1")" -gt "$(jq .fastpath_teardown_fin_rst <<<"$c0")"
+}
+
 # within SECS CMD...: CMD ends, successfully, within SECS seconds. If it
 # hangs (an unload waiting for a namespace's cleanup), the blocked tasks go
 # to the kernel log and its tail here. CMD's output goes to a file: a
