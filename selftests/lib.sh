@@ -60,10 +60,11 @@ check_fail()
 # ITO_TIME_SCALE where the kernel is many times slower (make check-debug)
 slow() { echo $(($1 * ${ITO_TIME_SCALE:-1})); }
 
-# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds
+# wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds, for
+# SECONDS (times ITO_TIME_SCALE) worth of polls
 wait_for()
 {
-	local n=$(($1 * 5))
+	local n=$(($1 * 5 * ${ITO_TIME_SCALE:-1}))
 	shift
 	while [ $n -gt 0 ]; do
 		"$@" && return 0
