@@ -44,7 +44,7 @@ vm_tests()
 {
 	local kver=$1 ko=$top/build/kmod-$1/kmod/ito.ko
 	scripts/build-kmod.sh "$kver" || return 1
-	# the 6.1 pass took 12.4 minutes under TCG on two idle cores
+	# a pass takes about 11 minutes under TCG on an idle core, 16 shared
 	ITO_KVER=$kver selftests/vm/run.sh --timeout 2400 --log "$logdir/vm-$kver.log" -- \
 		env ITO_KO="$ko" selftests/guest-tests.sh
 }
