@@ -25,9 +25,8 @@ ECHO=$top/selftests/udp_echo.py
 ROUNDS=${ROUNDS:-3}
 NFLOWS=${NFLOWS:-1000}
 SIM=/sys/kernel/debug/ito_sim
-TR=/sys/kernel/tracing
-[ -d $TR/instances ] || TR=/sys/kernel/debug/tracing
 . "$top/selftests/topo.sh"
+. "$top/bench/worktime.sh"
 
 tmp=$(mktemp -d)
 itod_pid=
@@ -37,8 +36,7 @@ declare -A nh
 
 cleanup()
 {
-	echo 0 >$TR/events/itob/enable 2>/dev/null || true
-	echo >$TR/kprobe_events 2>/dev/null || true
+	probes_off
 	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null || true
 	kill $(jobs -p) 2>/dev/null || true
 	topo_down
@@ -89,10 +87,8 @@ setup()
 	ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
 	itod_pid=$!
 	ip netns exec ito-srv python3 "$ECHO" server 7000 /dev/null &
-	echo 'p:itob/admit_in ito_offload_work' >>$TR/kprobe_events
-	echo 'r:itob/admit_out ito_offload_work' >>$TR/kprobe_events
-	echo 'p:itob/nh_in ito_nh_work' >>$TR/kprobe_events
-	echo 'r:itob/nh_out ito_nh_work' >>$TR/kprobe_events
+	probe admit ito_offload_work
+	probe nh ito_nh_work
 	sleep 1
 }
 
@@ -174,27 +170,6 @@ run()
 	fwctl port del simrep0
 	fwctl port del simrep1
 	fw conntrack -F 2>/dev/null || true
-}
-
-# trace_on NAME / trace_off NAME: time spent in a work function, from its
-# kprobe/kretprobe pair NAME_in/NAME_out; trace_off prints microseconds
-trace_on()
-{
-	echo >$TR/trace
-	echo 1 >$TR/events/itob/$1_in/enable
-	echo 1 >$TR/events/itob/$1_out/enable
-}
-
-trace_off()
-{
-	echo 0 >$TR/events/itob/$1_in/enable
-	echo 0 >$TR/events/itob/$1_out/enable
-	# "... [000] ..... 123.456789: admit_in: (...)"
-	awk -v n="$1" '
-		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i + 0; break } }
-		$0 ~ n "_in:" { start = t }
-		$0 ~ n "_out:" && start { sum += t - start; start = 0 }
-		END { printf "%d", sum * 1000000 }' $TR/trace
 }
 
 median() { sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]}'; }

@@ -30,9 +30,8 @@ ITOCTL=$top/userspace/itoctl/itoctl
 ITOD=$top/userspace/itod/itod
 N=${N:-20000}
 PG=/proc/net/pktgen
-TR=/sys/kernel/tracing
-[ -d $TR/instances ] || TR=/sys/kernel/debug/tracing
 . "$top/selftests/topo.sh"
+. "$top/bench/worktime.sh"
 
 tmp=$(mktemp -d)
 itod_pid=
@@ -41,8 +40,7 @@ declare -A res
 
 cleanup()
 {
-	echo 0 >$TR/events/itob/enable 2>/dev/null || true
-	echo >$TR/kprobe_events 2>/dev/null || true
+	probes_off
 	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null || true
 	topo_down
 	rmmod ito 2>/dev/null || true
@@ -281,30 +279,10 @@ phase_inspect()
 	fw conntrack -F 2>/dev/null || true
 }
 
-# time spent in a work function between trace_on and trace_off, from its
-# kprobe/kretprobe pair NAME_in/NAME_out; trace_off prints microseconds
 probes()
 {
-	echo 'p:itob/admit_in ito_offload_work' >>$TR/kprobe_events
-	echo 'r:itob/admit_out ito_offload_work' >>$TR/kprobe_events
-	echo 'p:itob/gc_in ito_flow_gc' >>$TR/kprobe_events
-	echo 'r:itob/gc_out ito_flow_gc' >>$TR/kprobe_events
-}
-trace_on()
-{
-	echo >$TR/trace
-	echo 1 >$TR/events/itob/$1_in/enable
-	echo 1 >$TR/events/itob/$1_out/enable
-}
-trace_off()
-{
-	echo 0 >$TR/events/itob/$1_in/enable
-	echo 0 >$TR/events/itob/$1_out/enable
-	awk -v n="$1" '
-		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i + 0; break } }
-		$0 ~ n "_in:" { start = t }
-		$0 ~ n "_out:" && start { sum += t - start; start = 0 }
-		END { printf "%d", sum * 1000000 }' $TR/trace
+	probe admit ito_offload_work
+	probe gc ito_flow_gc
 }
 
 phase_offload()
