@@ -49,6 +49,7 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_HW_FALLBACK_SW]		= "hw_fallback_sw",
 	[ITO_CNT_HW_PROMOTED]			= "hw_promoted",
 	[ITO_CNT_OFFLOAD_REFUSED_CLAIMED]	= "offload_refused_claimed",
+	[ITO_CNT_UPDATE_DEFERRED_RATE_LIMIT]	= "update_deferred_rate_limit",
 };
 
 /* Charged to whoever creates the namespace (process context). */

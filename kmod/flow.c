@@ -249,6 +249,30 @@ u32 ito_flow_rate(const struct ito_flow *flow)
 	return min_t(u64, div64_ul((pkts - 1) * HZ, span), U32_MAX);
 }
 
+/*
+ * Packets/s over the flow's life so far, offloaded packets included (as of
+ * the fast path's counts and the device's last poll): the order in which
+ * updates go when the budget is short.
+ */
+u32 ito_flow_live_rate(struct ito_flow *flow)
+{
+	unsigned long span = jiffies - flow->first_seen;
+	u64 pkts;
+	int dir;
+
+	spin_lock_bh(&flow->lock);
+	pkts = flow->pkts[0] + flow->pkts[1];
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		pkts += atomic64_read(&flow->ft_pkts[dir]);
+		if (flow->hw)
+			pkts += flow->hw->rule[dir].pkts;
+	}
+	spin_unlock_bh(&flow->lock);
+	if (!span)
+		return 0;
+	return min_t(u64, div64_ul(pkts * HZ, span), U32_MAX);
+}
+
 static u32 ito_flow_death_reason(const struct nf_conn *ct)
 {
 	if (nf_ct_protonum(ct) != IPPROTO_TCP)

@@ -25,6 +25,7 @@ struct netlink_ext_ack;
 struct nf_conn;
 struct nlattr;
 struct sk_buff;
+struct ito_update;
 
 /* Per-cpu counter block; summed over all cpus when read. */
 struct ito_counters {
@@ -266,6 +267,11 @@ struct ito_flow {
  * @fib_nb: FIB notifier of the namespace
  * @route_work: checks offloaded sessions against the FIB after a change
  * @nh_ready: the above are set up (read by the netevent notifier)
+ * @upd: directions waiting for a budgeted update (update.c); under @lock
+ * @nupd: entries in @upd
+ * @upd_cap: room in @upd
+ * @upd_sorted: @upd is in order (one entry per direction, fastest first)
+ * @upd_work: applies @upd within the update budget
  * @nvwire: vwire ports enrolled; the bridge hook is on while there are any
  * @br_hook_ops: the bridge forward hook (vWire traffic)
  */
@@ -309,6 +315,11 @@ struct ito_net {
 	struct notifier_block fib_nb;
 	struct work_struct route_work;
 	bool nh_ready;
+	struct ito_update *upd;
+	unsigned int nupd;
+	unsigned int upd_cap;
+	bool upd_sorted;
+	struct delayed_work upd_work;
 	unsigned int nvwire;
 	struct nf_hook_ops br_hook_ops;
 };
@@ -379,6 +390,7 @@ void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 			  u32 verdict);
 void ito_flow_apply_default(struct ito_net *in);
 u32 ito_flow_rate(const struct ito_flow *flow);
+u32 ito_flow_live_rate(struct ito_flow *flow);
 
 /* offload.c */
 int ito_offload_net_init(struct ito_net *in);
@@ -389,6 +401,7 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_age(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);
+bool ito_offload_token(struct ito_net *in);
 void ito_offload_forget(struct ito_net *in, struct ito_flow *flow);
 struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
 					const struct ito_ft_key *key);
@@ -426,6 +439,15 @@ int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
 		  const union nf_inet_addr *addr);
 void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e);
 void ito_nh_mac(const struct ito_nh *nh, u8 *mac);
+int ito_nh_update(struct ito_net *in, struct ito_flow *flow, int dir, u8 what);
+
+/* update.c */
+#define ITO_UPDATE_ROUTE	BIT(0)	/* check the direction's route again */
+#define ITO_UPDATE_MAC		BIT(1)	/* its next hop's MAC changed */
+int ito_update_add(struct ito_net *in, struct ito_flow *flow, int dir, u8 what);
+void ito_update_kick(struct ito_net *in);
+void ito_update_net_init(struct ito_net *in);
+void ito_update_net_uninit(struct ito_net *in);
 
 /* fastpath.c */
 int ito_fastpath_attach(struct ito_net *in, struct ito_port *port);

@@ -32,6 +32,9 @@
 
 #include "ito.h"
 
+/* flows checked against the FIB per hold of the instance mutex */
+#define ITO_NH_SCAN_SLICE	256
+
 static const struct rhashtable_params ito_nh_params = {
 	.head_offset		= offsetof(struct ito_nh, node),
 	.key_offset		= offsetof(struct ito_nh, key),
@@ -228,6 +231,18 @@ static void ito_nh_fall_back(struct ito_net *in, struct ito_flow *flow)
 	spin_unlock_bh(&flow->lock);
 }
 
+/* Has this direction a rule in hardware? */
+static bool ito_nh_in_hw(struct ito_flow *flow, int dir)
+{
+	bool hw;
+
+	spin_lock_bh(&flow->lock);
+	hw = flow->state == ITO_FLOW_STATE_OFFLOADED && flow->hw &&
+	     flow->hw->rule[dir].hd;
+	spin_unlock_bh(&flow->lock);
+	return hw;
+}
+
 /* A neighbour behind @nh changed: new MAC, or gone. Holds in->lock. */
 static void ito_nh_refresh(struct ito_net *in, struct ito_nh *nh)
 {
@@ -259,16 +274,23 @@ static void ito_nh_refresh(struct ito_net *in, struct ito_nh *nh)
 		return;
 	}
 
-	/* software: one store, seen by every direction at its next packet */
+	/*
+	 * Software: one store, seen by every direction at its next packet.
+	 * Hardware: each rule carries the MAC and is replaced, within the
+	 * update budget (update.c); until then it sends to the old MAC.
+	 */
 	atomic64_set(&nh->ha, ito_mac_pack(mac));
 	for (i = 0; i < n; i++) {
-		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
-		/* hardware: each rule carries the MAC, replace it */
-		if (ito_hw_update(in, u[i].flow, u[i].dir))
+		if (!ito_nh_in_hw(u[i].flow, u[i].dir)) {
+			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
+			continue;
+		}
+		if (ito_update_add(in, u[i].flow, u[i].dir, ITO_UPDATE_MAC))
 			ito_nh_fall_back(in, u[i].flow);
 	}
 	ito_hw_reap(in);
 	kvfree(u);
+	ito_update_kick(in);
 }
 
 static void ito_nh_work(struct work_struct *work)
@@ -400,23 +422,23 @@ static int ito_nh_route6(struct ito_net *in, const struct ito_ft_key *k,
 }
 
 /*
- * Check one direction of an offloaded flow against the FIB; move it to
- * its new egress port and next hop, or back to the slow path.
- * Return: true if the flow changed.
+ * Where the FIB sends one direction of an offloaded flow now. Return: 1 if
+ * that changed (@port, @gw and @mtu say where to; @port NULL when it is
+ * nowhere ito forwards to), 0 if not.
  */
-static bool ito_nh_recheck(struct ito_net *in, struct ito_flow *flow, int dir)
+static int ito_nh_route_check(struct ito_net *in, struct ito_flow *flow,
+			      int dir, struct ito_port **port,
+			      union nf_inet_addr *gw, u32 *mtu)
 {
-	union nf_inet_addr gw, cur_gw;
+	union nf_inet_addr cur_gw;
 	struct ito_ft_entry snap;
-	struct ito_port *port;
 	int ifindex = 0;
-	u32 mtu = 0;
 	int err;
 
 	spin_lock_bh(&flow->lock);
 	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
 		spin_unlock_bh(&flow->lock);
-		return false;
+		return 0;
 	}
 	snap.key = flow->ft[dir]->key;
 	snap.rw = flow->ft[dir]->rw;
@@ -424,39 +446,100 @@ static bool ito_nh_recheck(struct ito_net *in, struct ito_flow *flow, int dir)
 	spin_unlock_bh(&flow->lock);
 
 	if (snap.key.family == NFPROTO_IPV4)
-		err = ito_nh_route4(in, &snap.key, &snap.rw, &ifindex, &gw, &mtu);
+		err = ito_nh_route4(in, &snap.key, &snap.rw, &ifindex, gw, mtu);
 	else
-		err = ito_nh_route6(in, &snap.key, &snap.rw, &ifindex, &gw, &mtu);
+		err = ito_nh_route6(in, &snap.key, &snap.rw, &ifindex, gw, mtu);
 	/* out_dev is an enrolled port: it stays while we hold in->lock */
 	if (!err && ifindex == snap.rw.out_dev->ifindex &&
-	    nf_inet_addr_cmp(&gw, &cur_gw))
-		return false;		/* unchanged */
-
-	port = err ? NULL : ito_port_lookup(in, ifindex);
-	if (!port || ito_offload_move(in, flow, dir, port, &gw, mtu))
-		ito_nh_fall_back(in, flow);
-	return true;
+	    nf_inet_addr_cmp(gw, &cur_gw))
+		return 0;
+	*port = err ? NULL : ito_port_lookup(in, ifindex);
+	return 1;
 }
 
+/**
+ * ito_nh_update - bring one direction of an offloaded flow up to date
+ * @in: the instance; caller holds @in->lock
+ * @flow: the flow
+ * @dir: the direction
+ * @what: ITO_UPDATE_ROUTE: move it where the FIB now sends it (or back to
+ *	the slow path when that is nowhere ito forwards to);
+ *	ITO_UPDATE_MAC: replace its hardware rule, for its next hop's MAC
+ *
+ * A move or a replacement takes an update token; a return to the slow
+ * path is a removal, never refused.
+ * Return: 0, or -EAGAIN when the budget has no token for it now.
+ */
+int ito_nh_update(struct ito_net *in, struct ito_flow *flow, int dir, u8 what)
+{
+	struct ito_port *port;
+	union nf_inet_addr gw;
+	u32 mtu = 0;
+
+	lockdep_assert_held(&in->lock);
+	if ((what & ITO_UPDATE_ROUTE) && !READ_ONCE(flow->vwire) &&
+	    ito_nh_route_check(in, flow, dir, &port, &gw, &mtu)) {
+		if (!port) {
+			ito_nh_fall_back(in, flow);
+			return 0;
+		}
+		if (!ito_offload_token(in))
+			return -EAGAIN;
+		/* the move replaces the hardware rule too, MAC included */
+		if (ito_offload_move(in, flow, dir, port, &gw, mtu))
+			ito_nh_fall_back(in, flow);
+		return 0;
+	}
+	if (!(what & ITO_UPDATE_MAC) || !ito_nh_in_hw(flow, dir))
+		return 0;
+	if (!ito_offload_token(in))
+		return -EAGAIN;
+	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
+	if (ito_hw_update(in, flow, dir))
+		ito_nh_fall_back(in, flow);
+	return 0;
+}
+
+/*
+ * After a FIB change: every routed offloaded direction whose route moved
+ * waits for its update (update.c), fastest flow first. Checked in slices,
+ * so that verdicts and admission get the instance lock in between.
+ */
 static void ito_nh_route_work(struct work_struct *work)
 {
 	struct ito_net *in = container_of(work, struct ito_net, route_work);
+	struct ito_port *port;
+	union nf_inet_addr gw;
 	struct ito_flow *flow;
-	unsigned long id;
+	unsigned long id = 0;
+	unsigned int n;
+	u32 mtu;
 	int dir;
 
-	mutex_lock(&in->lock);
-	xa_for_each(&in->flow_ids, id, flow) {
-		/* vWire sessions are not routed */
-		if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOADED ||
-		    READ_ONCE(flow->vwire))
-			continue;
-		for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
-			ito_nh_recheck(in, flow, dir);
+	do {
+		n = 0;
+		mutex_lock(&in->lock);
+		xa_for_each_start(&in->flow_ids, id, flow, id) {
+			/* vWire sessions are not routed */
+			if (READ_ONCE(flow->state) == ITO_FLOW_STATE_OFFLOADED &&
+			    !READ_ONCE(flow->vwire)) {
+				for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+					if (!ito_nh_route_check(in, flow, dir,
+								&port, &gw, &mtu))
+						continue;
+					if (ito_update_add(in, flow, dir,
+							   ITO_UPDATE_ROUTE))
+						ito_nh_fall_back(in, flow);
+				}
+			}
+			if (++n == ITO_NH_SCAN_SLICE)
+				break;
+		}
+		ito_hw_reap(in);
+		mutex_unlock(&in->lock);
 		cond_resched();
-	}
-	ito_hw_reap(in);
-	mutex_unlock(&in->lock);
+	} while (n == ITO_NH_SCAN_SLICE && ++id);
+	ito_update_kick(in);
 }
 
 /* FIB notifier: RTNL or atomic context. Only sessions care. */
@@ -486,6 +569,7 @@ int ito_nh_net_init(struct ito_net *in)
 
 	spin_lock_init(&in->nh_lock);
 	INIT_LIST_HEAD(&in->nh_dirty);
+	ito_update_net_init(in);
 	INIT_WORK(&in->nh_work, ito_nh_work);
 	INIT_WORK(&in->route_work, ito_nh_route_work);
 	err = rhashtable_init(&in->nexthops, &ito_nh_params);
@@ -508,6 +592,7 @@ void ito_nh_net_uninit(struct ito_net *in)
 	unregister_fib_notifier(in->net, &in->fib_nb);
 	cancel_work_sync(&in->route_work);
 	cancel_work_sync(&in->nh_work);
+	ito_update_net_uninit(in);
 	WARN_ON(atomic_read(&in->nexthops.nelems));
 	rhashtable_destroy(&in->nexthops);
 }

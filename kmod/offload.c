@@ -186,12 +186,20 @@ static bool ito_tokens_take(struct ito_net *in, bool must)
 		/* keep the time not yet worth a whole token */
 		in->refill += div_u64(add * HZ, rate);
 	}
+	/* the rate may have come down since the bucket last filled */
+	in->tokens = min(in->tokens, rate);
 	if (in->tokens)
 		in->tokens--;
 	else
 		ok = must;
 	spin_unlock_bh(&in->pending_lock);
 	return ok;
+}
+
+/* One update token, if the budget has one (a route or next-hop update). */
+bool ito_offload_token(struct ito_net *in)
+{
+	return ito_tokens_take(in, false);
 }
 
 /* An install that failed before it reached a device gives its token back. */

@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cleanup_extra() { ip netns del ito-rtr 2>/dev/null; }
 rtr() { ip netns exec ito-rtr "$@"; }
 
-plan 16
+plan 23
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -102,6 +102,45 @@ got=$(cat "$tmp/c1500")
 check "the client kept getting echoes throughout ($got of 4000)" test "$got" -ge 3000
 check "no session left behind on a removed next hop" \
 	bash -c "ip netns exec ito-fw '$ITOCTL' flow flush && [ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_active_session) = 0 ]"
+# --- a route change within the update budget --------------------------------
+# Twelve flows, one fast and eleven slow; their route moves while the
+# budget allows 2 updates/s. They follow over seconds, fastest first, and
+# each forwards the old way until its turn: nothing is lost.
+wait_for 10 no_sessions
+capture ito-rtr r0 "$tmp/rtr2.pcap.txt" udp
+ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 1700 2000 0.01 100 >"$tmp/c1700" &
+pids=$!
+for p in $(seq 1701 1711); do
+	ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 $p 200 0.1 100 >"$tmp/c$p" &
+	pids="$pids $!"
+done
+check "twelve flows offloaded" wait_for 8 bash -c \
+	"[ \$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq '[.[]|select(.state==\"offloaded\")]|length') = 12 ]"
+fwctl set max-update-rate 2
+u0=$(counter flow_offload_session_update)
+d0=$(counter update_deferred_rate_limit)
+t0=$(date +%s%N)
+fw ip route replace 10.9.9.9/32 via 10.0.3.2 dev f2
+sleep 2
+moved=$(( $(counter flow_offload_session_update) - u0 ))
+# whole seconds since the change, rounded up: commands are slow under TCG
+secs=$(( ($(date +%s%N) - t0 + 999999999) / 1000000000 ))
+check "after $secs s at most 2 + $secs x 2 moves, some, not all ($moved)" \
+	test "$moved" -le $((2 + secs * 2)) -a "$moved" -gt 0 -a "$moved" -lt 12
+check "the budget put the rest off, counted" test "$(counter update_deferred_rate_limit)" -gt "$d0"
+check "all twelve moved in the end, each once" wait_for 15 bash -c \
+	"[ \$(( \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_session_update) - $u0 )) = 12 ]"
+first=$(grep -o '10\.0\.1\.2\.17[0-9][0-9] > 10\.9\.9\.9\.7000' "$tmp/rtr2.pcap.txt" |
+	awk '!seen[$1]++ { print $1 }' | head -n 2 | tr '\n' ' ')
+echo "# first two at the second router: $first"
+check "the fast flow moved first" bash -c "grep -q '10.0.1.2.1700 ' <<<'$first'"
+check "still offloaded, all twelve" test \
+	"$(fwctl -j flow show | jq '[.[]|select(.state=="offloaded")]|length')" = 12
+wait $pids
+got=$(cat "$tmp"/c17* | awk '{ s += $1 } END { print s }')
+check "nothing lost while updates waited ($got of 4200 echoed)" test "$got" = 4200
+fwctl set max-update-rate 7000
+
 stop_itod
 check "ito unloads cleanly" bash -c "sleep 0.5; rmmod ito"
 

@@ -195,6 +195,9 @@ enum ito_counter {
 	ITO_CNT_OFFLOAD_REFUSED_CLAIMED,	/* conntrack entry offloaded by another
 						 * (an nftables flowtable)
 						 */
+	ITO_CNT_UPDATE_DEFERRED_RATE_LIMIT,	/* route or next-hop updates
+						 * put off: budget spent
+						 */
 
 	__ITO_CNT_MAX
 };
