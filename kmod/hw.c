@@ -505,7 +505,9 @@ int ito_hw_update(struct ito_net *in, struct ito_flow *flow, int dir)
 	return 0;
 }
 
-/* GC: refresh a live session's counters and last use. Holds @in->lock. */
+/* A live session's counters and last use, from the device (GC, flow get).
+ * Holds @in->lock.
+ */
 void ito_hw_poll(struct ito_net *in, struct ito_hw_session *hs)
 {
 	bool failed = false;

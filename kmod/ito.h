@@ -399,6 +399,7 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 			  struct sk_buff *skb, int dir);
 bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_age(struct ito_net *in, struct ito_flow *flow);
+void ito_offload_refresh(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);
 bool ito_offload_token(struct ito_net *in);

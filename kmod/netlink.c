@@ -651,7 +651,11 @@ static int ito_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 	flow = ito_find_flow(in, info, tb[ITO_A_FLOW_ID]);
 	err = -ENOENT;
 	if (flow) {
-		struct nlattr *nest = nla_nest_start(msg, ITO_A_FLOW);
+		struct nlattr *nest;
+
+		/* the GC polls the device rarely: ask it now, for this one */
+		ito_offload_refresh(in, flow);
+		nest = nla_nest_start(msg, ITO_A_FLOW);
 
 		err = -EMSGSIZE;
 		if (nest && !ito_put_flow_attrs(msg, flow, true) &&

@@ -706,29 +706,12 @@ static void ito_offload_promote(struct ito_net *in, struct ito_flow *flow)
 	ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
 }
 
-/* GC: end an offloaded flow idle beyond its protocol's ageing. Caller holds
- * @in->lock.
- */
-void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
+/* The flow's last use as far as we know. Caller holds @flow->lock. */
+static unsigned long ito_offload_last_used(struct ito_flow *flow)
 {
-	unsigned long last = 0, ageing, used;
-	struct ito_hw_session *hs;
+	unsigned long last, used;
 	int dir;
 
-	/* a session in hardware: its counters and last use, from the device */
-	spin_lock_bh(&flow->lock);
-	hs = flow->hw;
-	spin_unlock_bh(&flow->lock);
-	if (hs)
-		ito_hw_poll(in, hs);	/* freed only by a holder of in->lock */
-	else
-		ito_offload_promote(in, flow);
-
-	spin_lock_bh(&flow->lock);
-	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
-		spin_unlock_bh(&flow->lock);
-		return;
-	}
 	/* the entries live while the flow is offloaded: under this lock */
 	last = READ_ONCE(flow->ft[0]->last_used);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
@@ -738,14 +721,71 @@ void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
 		if (flow->hw && time_after(flow->hw->rule[dir].last_used, last))
 			last = flow->hw->rule[dir].last_used;
 	}
-	spin_unlock_bh(&flow->lock);
+	return last;
+}
+
+/*
+ * GC: end an offloaded flow idle beyond its protocol's ageing. Caller
+ * holds @in->lock.
+ *
+ * A session in hardware is asked for its counters only when it may have
+ * aged: its last use as of the last poll is an ageing period old. A busy
+ * session costs the device one poll per ageing period, not one a second
+ * (flow get asks on demand for the one flow it shows).
+ */
+void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
+{
+	unsigned long last, ageing;
+	struct ito_hw_session *hs;
 
 	ageing = ito_config_get(in, nf_ct_protonum(flow->ct) == IPPROTO_TCP ?
-				ITO_A_CONFIG_TCP_AGEING : ITO_A_CONFIG_UDP_AGEING);
-	if (time_before(jiffies, last + ageing * HZ))
+				ITO_A_CONFIG_TCP_AGEING : ITO_A_CONFIG_UDP_AGEING) * HZ;
+	spin_lock_bh(&flow->lock);
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
+		spin_unlock_bh(&flow->lock);
 		return;
+	}
+	hs = flow->hw;
+	last = ito_offload_last_used(flow);
+	spin_unlock_bh(&flow->lock);
+
+	if (!hs) {
+		ito_offload_promote(in, flow);
+	} else if (!time_before(jiffies, last + ageing)) {
+		ito_hw_poll(in, hs);	/* freed only by a holder of in->lock */
+		spin_lock_bh(&flow->lock);
+		if (flow->state == ITO_FLOW_STATE_OFFLOADED)
+			last = ito_offload_last_used(flow);
+		spin_unlock_bh(&flow->lock);
+	}
+	if (time_before(jiffies, last + ageing))
+		return;
+	spin_lock_bh(&flow->lock);
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
+		spin_unlock_bh(&flow->lock);
+		return;
+	}
+	spin_unlock_bh(&flow->lock);
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_AGED_SESSION);
 	ito_flow_end(in, flow, ITO_END_REASON_AGED);
+}
+
+/**
+ * ito_offload_refresh - fresh counters of a session in hardware, for a
+ *	user who asked about this one flow
+ * @in: the instance; caller holds @in->lock
+ * @flow: the flow
+ */
+void ito_offload_refresh(struct ito_net *in, struct ito_flow *flow)
+{
+	struct ito_hw_session *hs;
+
+	lockdep_assert_held(&in->lock);
+	spin_lock_bh(&flow->lock);
+	hs = flow->state == ITO_FLOW_STATE_OFFLOADED ? flow->hw : NULL;
+	spin_unlock_bh(&flow->lock);
+	if (hs)
+		ito_hw_poll(in, hs);
 }
 
 int ito_offload_net_init(struct ito_net *in)

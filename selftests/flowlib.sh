@@ -123,7 +123,7 @@ capture()
 	local ns=$1 dev=$2 out=$3
 
 	shift 3
-	ip netns exec "$ns" timeout 120 tcpdump -i "$dev" -e -nn -l "$@" >"$out" 2>"$out.err" &
+	ip netns exec "$ns" timeout "$(slow 120)" tcpdump -i "$dev" -e -nn -l "$@" >"$out" 2>"$out.err" &
 	wait_for 10 grep -q "listening on" "$out.err"
 }
 

@@ -59,6 +59,8 @@ check_fail()
 # slow SECS: a time limit for work whose speed is the kernel's, scaled by
 # ITO_TIME_SCALE where the kernel is many times slower (make check-debug)
 slow() { echo $(($1 * ${ITO_TIME_SCALE:-1})); }
+# slowf SECS: the same for a fraction of a second (a pace)
+slowf() { awk -v s="$1" -v k="${ITO_TIME_SCALE:-1}" 'BEGIN { print s * k }'; }
 
 # wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds, for
 # SECONDS (times ITO_TIME_SCALE) worth of polls

@@ -70,14 +70,15 @@ check "forward chain saw no packet once offloaded ($n1 then $n2)" test -n "$n1" 
 check "all 200 datagrams echoed" test "$(cat "$tmp/c1500")" = 200
 check "the fast path carried them" test "$(counter fastpath_pkts)" -gt 100
 # Idle time counts from the last packet, not from here: the checks above
-# take seconds on a slow kernel. A poll may see the end one poll late.
+# take seconds on a slow kernel. The GC ends it 3 to 4 s idle; a poll
+# that had just read the flow sees that one sleep and one poll later.
 t0=$(date +%s%N)
 idle0=$(flow '.sport==1500' | jq .idle_ms)
 poll=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "idle session ages out (udp-ageing 3 s)" wait_for 8 gone '.sport==1500'
 age=$(( ($(date +%s%N) - t0) / 1000000 + idle0 ))
 check "aged after 3 +- 1 s idle (took $age ms, a poll $poll ms)" \
-	test "$age" -ge 2000 -a "$age" -le $((4000 + poll))
+	test "$age" -ge 2000 -a "$age" -le $((4000 + 2 * poll + 200))
 ct=$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
 echo "# $ct"
 check "conntrack: 200 packets, 25600 bytes each way" \
@@ -265,11 +266,17 @@ fwctl set max-update-rate 7000
 wait_for 10 no_sessions
 fwctl set max-update-rate 5
 i0=$(counter flow_offload_session_insert)
-ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 3000 50 130 0.1 >"$tmp/c3000" &
+# a round every 0.1 s (slower where the kernel is: the slow path carries
+# 500 datagrams a second until the flows are in)
+t0=$(date +%s%N)
+ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 3000 50 130 "$(slowf 0.1)" >"$tmp/c3000" &
 client=$!
 sleep 4
 early=$(( $(counter flow_offload_session_insert) - i0 ))
-check "after 4 s at most 5 + 4 x 5 installs ($early)" test "$early" -le 25 -a "$early" -gt 0
+# whole seconds since the clients started, rounded up; the bucket held 5
+secs=$(( ($(date +%s%N) - t0 + 999999999) / 1000000000 ))
+check "$secs s after the start at most 5 + $secs x 5 installs, some, not all ($early)" \
+	test "$early" -le $((5 + secs * 5)) -a "$early" -gt 0 -a "$early" -lt 50
 check "refusals counted as rate limit" test "$(counter offload_refused_rate_limit)" -gt 0
 wait $client
 check "all 50 offloaded in the end" test $(( $(counter flow_offload_session_insert) - i0 )) = 50
@@ -297,7 +304,7 @@ echo_server 7002 "$tmp/echo7002" 10.0.2.2
 srv ip route add 10.0.11.0/24 via 10.0.12.1
 fwctl port add f0.100
 fwctl port add f1.200
-ip netns exec ito-srv timeout 30 tcpdump -i s0 -e -nn -l udp >"$tmp/wire" 2>"$tmp/wire.err" &
+ip netns exec ito-srv timeout "$(slow 30)" tcpdump -i s0 -e -nn -l udp >"$tmp/wire" 2>"$tmp/wire.err" &
 wait_for 10 grep -q "listening on" "$tmp/wire.err"
 ip netns exec ito-cli python3 "$ECHO" client 10.0.12.2 7001 4000 150 0.02 100 >"$tmp/c4000" &
 ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7002 4001 150 0.02 100 >"$tmp/c4001" &

@@ -120,7 +120,7 @@ seen()
 # once it listens (a fixed sleep loses frames on a loaded host)
 capture()
 {
-	ip netns exec "$1" timeout 15 tcpdump -l -nei "$2" >"$3" 2>"$3.err" &
+	ip netns exec "$1" timeout "$(slow 15)" tcpdump -l -nei "$2" >"$3" 2>"$3.err" &
 	wait_for 10 grep -q "listening on" "$3.err"
 }
 
