@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cleanup_extra() { ip netns del ito-rtr 2>/dev/null; }
 rtr() { ip netns exec ito-rtr "$@"; }
 
-plan 23
+plan 24
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -107,13 +107,13 @@ check "no session left behind on a removed next hop" \
 # budget allows 2 updates/s. They follow over seconds, fastest first, and
 # each forwards the old way until its turn: nothing is lost.
 wait_for 10 no_sessions
-capture ito-rtr r0 "$tmp/rtr2.pcap.txt" udp
-ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 1700 2000 0.01 100 >"$tmp/c1700" &
+capture ito-rtr r0 "$tmp/rtr2.pcap.txt" -tt udp
+# 30 s of traffic; the slow ones from one process (twelve busy clients
+# would starve the host, and a starved echo looks like a loss)
+ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 1700 3000 0.01 100 >"$tmp/c1700" &
 pids=$!
-for p in $(seq 1701 1711); do
-	ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 $p 200 0.1 100 >"$tmp/c$p" &
-	pids="$pids $!"
-done
+ip netns exec ito-cli python3 "$ECHO" clients 10.9.9.9 7000 1701 11 300 0.1 >"$tmp/c1701" &
+pids="$pids $!"
 check "twelve flows offloaded" wait_for 8 bash -c \
 	"[ \$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq '[.[]|select(.state==\"offloaded\")]|length') = 12 ]"
 fwctl set max-update-rate 2
@@ -125,20 +125,26 @@ sleep 2
 moved=$(( $(counter flow_offload_session_update) - u0 ))
 # whole seconds since the change, rounded up: commands are slow under TCG
 secs=$(( ($(date +%s%N) - t0 + 999999999) / 1000000000 ))
-check "after $secs s at most 2 + $secs x 2 moves, some, not all ($moved)" \
-	test "$moved" -le $((2 + secs * 2)) -a "$moved" -gt 0 -a "$moved" -lt 12
+check "after $secs s at most 2 + $secs x 2 moves, some ($moved)" \
+	test "$moved" -le $((2 + secs * 2)) -a "$moved" -gt 0
 check "the budget put the rest off, counted" test "$(counter update_deferred_rate_limit)" -gt "$d0"
 check "all twelve moved in the end, each once" wait_for 15 bash -c \
 	"[ \$(( \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .flow_offload_session_update) - $u0 )) = 12 ]"
-first=$(grep -o '10\.0\.1\.2\.17[0-9][0-9] > 10\.9\.9\.9\.7000' "$tmp/rtr2.pcap.txt" |
-	awk '!seen[$1]++ { print $1 }' | head -n 2 | tr '\n' ' ')
-echo "# first two at the second router: $first"
-check "the fast flow moved first" bash -c "grep -q '10.0.1.2.1700 ' <<<'$first'"
+# Each flow's first packet at the second router, by the capture's clock
+# (the test's own commands are slow on a loaded host): 2 moves at once,
+# then one every 0.5 s, so the last came 5 s after the first.
+awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^10\.0\.1\.2\.17[0-9][0-9]$/ && !($i in t)) {
+		t[$i] = $1; print $i, $1 } }' "$tmp/rtr2.pcap.txt" >"$tmp/moves"
+sed 's/^/# moved: /' "$tmp/moves"
+spread=$(awk 'NR == 1 { a = $2 } { b = $2 } END { printf "%d", (b - a) * 1000 }' "$tmp/moves")
+check "twelve reached the second router over $spread ms: no sooner than 4.5 s" \
+	test "$(wc -l <"$tmp/moves")" = 12 -a "$spread" -ge 4500
+check "the fast flow moved first" bash -c "head -n 2 '$tmp/moves' | grep -q '^10.0.1.2.1700 '"
 check "still offloaded, all twelve" test \
 	"$(fwctl -j flow show | jq '[.[]|select(.state=="offloaded")]|length')" = 12
 wait $pids
 got=$(cat "$tmp"/c17* | awk '{ s += $1 } END { print s }')
-check "nothing lost while updates waited ($got of 4200 echoed)" test "$got" = 4200
+check "nothing lost while updates waited ($got of 6300 echoed)" test "$got" = 6300
 fwctl set max-update-rate 7000
 
 stop_itod

@@ -275,8 +275,8 @@ sleep 4
 early=$(( $(counter flow_offload_session_insert) - i0 ))
 # whole seconds since the clients started, rounded up; the bucket held 5
 secs=$(( ($(date +%s%N) - t0 + 999999999) / 1000000000 ))
-check "$secs s after the start at most 5 + $secs x 5 installs, some, not all ($early)" \
-	test "$early" -le $((5 + secs * 5)) -a "$early" -gt 0 -a "$early" -lt 50
+check "$secs s after the start at most 5 + $secs x 5 installs, some ($early)" \
+	test "$early" -le $((5 + secs * 5)) -a "$early" -gt 0
 check "refusals counted as rate limit" test "$(counter offload_refused_rate_limit)" -gt 0
 wait $client
 check "all 50 offloaded in the end" test $(( $(counter flow_offload_session_insert) - i0 )) = 50
