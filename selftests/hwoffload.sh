@@ -362,7 +362,7 @@ echo 0 >"$SIM/rate"
 # what follows and losses are not counted here; nexthop.sh shows that a
 # waiting update loses nothing where the old path still works.
 wait_for 10 no_sessions
-ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 6500 6 200 0.1 >/dev/null &
+ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 6500 6 $((200 * ${ITO_TIME_SCALE:-1})) 0.1 >/dev/null &
 client=$!
 check "six sessions in hardware" wait_for 8 bash -c \
 	"[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_active_session) = 6 ]"
