@@ -5,7 +5,8 @@
 # linux-source-6.1 (selftests/debug/build-kernel.sh, cached outside the
 # clone). Any kernel report fails the test that was running; the fuzzer
 # sends ITO_FUZZ_COUNT messages (default 1,000,000). The suite is split
-# over ITO_DEBUG_SHARDS VMs run in parallel (default: one per core). Ends,
+# over ITO_DEBUG_SHARDS VMs run in parallel (default: one per core);
+# ITO_TESTS="a.sh b.sh" runs only those (a rerun after a fix). Ends,
 # like make check, with "N passed, N failed, N skipped" and a non-zero
 # status on failure.
 set -u
@@ -49,7 +50,7 @@ vm_shard()
 		--log "$logdir/vm-debug-$1.log" -- \
 		env ITO_KO="$ko" ITO_FUZZ_COUNT="${ITO_FUZZ_COUNT:-1000000}" \
 		ITO_TIME_SCALE="${ITO_TIME_SCALE:-10}" \
-		ITO_SHARD="$1/$2" selftests/guest-tests.sh
+		ITO_TESTS="${ITO_TESTS:-}" ITO_SHARD="$1/$2" selftests/guest-tests.sh
 }
 
 # One VM per core (each emulates on one host thread), each with its share
