@@ -13,6 +13,8 @@ export ITO_KO=${ITO_KO:?ITO_KO must name ito.ko for this kernel}
 export ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
 export ITOCTL=${ITOCTL:-$TOP/userspace/itoctl/itoctl}
 fuzz_count=${ITO_FUZZ_COUNT:-10000}
+# the longest test file takes about 3 minutes on a release kernel
+test_timeout=${ITO_TEST_TIMEOUT:-$((900 * ${ITO_TIME_SCALE:-1}))}
 status=0
 
 # shellcheck source=kreport.sh
@@ -64,7 +66,19 @@ run_test()
 		;;
 	*)
 		echo "# selftest: $t"
-		"$here/$t" || status=1
+		# A hung test must not take the VM's whole time (and the
+		# guest's log) with it: timeout ends it with its whole
+		# process group, and what was left running is shown.
+		timeout "$test_timeout" "$here/$t"
+		case $? in
+		0) ;;
+		124)
+			echo "not ok - $t: no end after $test_timeout s"
+			ps -N --ppid 2 -p 2 -o pid,stat,wchan:24,args | sed "s/^/# /"
+			status=1
+			;;
+		*) status=1 ;;
+		esac
 		echo "# $t: $((SECONDS - start)) s"
 		;;
 	esac
