@@ -151,10 +151,23 @@ tcp_stream()
 {
 	ip netns exec ito-cli python3 "$PEERS" stream 10.0.2.2 5000 0.02 >"$tmp/$1" 2>"$tmp/$1.err" &
 }
-# stop_client PID: the client stops and reports; its exit status
+# stop_client PID: the client stops and reports; its exit status. One
+# that has not stopped after 30 s (times ITO_TIME_SCALE) is shown (where
+# it sleeps) and killed: 137.
 stop_client()
 {
+	local n=$((150 * ${ITO_TIME_SCALE:-1}))
+
 	kill -USR1 "$1" 2>/dev/null
+	while [ $n -gt 0 ] && kill -0 "$1" 2>/dev/null &&
+	      [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; do
+		sleep 0.2
+		n=$((n - 1))
+	done
+	if [ $n = 0 ]; then
+		echo "# client $1 did not stop: $(tr '\0' ' ' <"/proc/$1/cmdline"), in $(cat "/proc/$1/wchan")"
+		kill -KILL "$1"
+	fi
 	wait "$1"
 }
 # all_echoed SPORT: every datagram the UDP stream sent came back
