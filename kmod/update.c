@@ -115,6 +115,8 @@ void ito_update_kick(struct ito_net *in)
 /* Drop the first @done entries, applied or stale. */
 static void ito_update_consume(struct ito_net *in, unsigned int done)
 {
+	if (!done)
+		return;
 	in->nupd -= done;
 	if (in->nupd)
 		memmove(in->upd, in->upd + done, in->nupd * sizeof(*in->upd));
@@ -124,17 +126,26 @@ static void ito_update_work(struct work_struct *work)
 {
 	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
 					  upd_work);
+	unsigned int i, end, done = 0;
 	unsigned long again = 0;
 	struct ito_update *u;
 	struct ito_flow *flow;
-	unsigned int i;
 	int err = 0;
 
 	mutex_lock(&in->lock);
-	while (in->nupd && !err) {
-		if (!in->upd_sorted)
+	while (done < in->nupd && !err) {
+		/*
+		 * Adders may have come in between slices: the applied entries
+		 * leave before the rest is ordered again. Otherwise they leave
+		 * once, at the end, not one slice at a time.
+		 */
+		if (!in->upd_sorted) {
+			ito_update_consume(in, done);
+			done = 0;
 			ito_update_order(in);
-		for (i = 0; i < in->nupd && i < ITO_UPDATE_SLICE; i++) {
+		}
+		end = min(in->nupd, done + ITO_UPDATE_SLICE);
+		for (i = done; i < end; i++) {
 			u = &in->upd[i];
 			flow = xa_load(&in->flow_ids, u->id);
 			if (!flow)
@@ -143,7 +154,7 @@ static void ito_update_work(struct work_struct *work)
 			if (err)	/* out of tokens: this one waits too */
 				break;
 		}
-		ito_update_consume(in, i);
+		done = i;
 		ito_hw_reap(in);
 		if (err) {
 			u32 rate = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
@@ -153,11 +164,11 @@ static void ito_update_work(struct work_struct *work)
 			again = DIV_ROUND_UP(HZ, rate);
 			break;
 		}
-		/* adders may come in between slices: re-sorted then */
 		mutex_unlock(&in->lock);
 		cond_resched();
 		mutex_lock(&in->lock);
 	}
+	ito_update_consume(in, done);
 	if (again)
 		mod_delayed_work(system_power_efficient_wq, &in->upd_work, again);
 	mutex_unlock(&in->lock);
