@@ -249,23 +249,40 @@ u32 ito_flow_rate(const struct ito_flow *flow)
 	return min_t(u64, div64_ul((pkts - 1) * HZ, span), U32_MAX);
 }
 
+/**
+ * ito_flow_bypassed - what one direction carried past the hook: the fast
+ *	path's counts, and the device's as of its last poll
+ * @flow: the flow; caller holds its lock
+ * @dir: the direction
+ * @pkts: packets, out
+ * @bytes: bytes, out
+ */
+void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
+		       u64 *bytes)
+{
+	*pkts = atomic64_read(&flow->ft_pkts[dir]);
+	*bytes = atomic64_read(&flow->ft_bytes[dir]);
+	if (flow->hw) {
+		*pkts += flow->hw->rule[dir].pkts;
+		*bytes += flow->hw->rule[dir].bytes;
+	}
+}
+
 /*
- * Packets/s over the flow's life so far, offloaded packets included (as of
- * the fast path's counts and the device's last poll): the order in which
- * updates go when the budget is short.
+ * Packets/s over the flow's life so far, offloaded packets included: the
+ * order in which updates go when the budget is short.
  */
 u32 ito_flow_live_rate(struct ito_flow *flow)
 {
 	unsigned long span = jiffies - flow->first_seen;
-	u64 pkts;
+	u64 pkts, p, b;
 	int dir;
 
 	spin_lock_bh(&flow->lock);
 	pkts = flow->pkts[0] + flow->pkts[1];
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		pkts += atomic64_read(&flow->ft_pkts[dir]);
-		if (flow->hw)
-			pkts += flow->hw->rule[dir].pkts;
+		ito_flow_bypassed(flow, dir, &p, &b);
+		pkts += p;
 	}
 	spin_unlock_bh(&flow->lock);
 	if (!span)

@@ -391,6 +391,8 @@ void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 void ito_flow_apply_default(struct ito_net *in);
 u32 ito_flow_rate(const struct ito_flow *flow);
 u32 ito_flow_live_rate(struct ito_flow *flow);
+void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
+		       u64 *bytes);
 
 /* offload.c */
 int ito_offload_net_init(struct ito_net *in);

@@ -385,24 +385,16 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 
 		if (!e)
 			continue;
-		p = atomic64_read(&flow->ft_pkts[dir]);
-		b = atomic64_read(&flow->ft_bytes[dir]);
+		ito_flow_bypassed(flow, dir, &p, &b);
 		s->pkts[dir] += p;
 		s->bytes[dir] += b;
 		s->offload_pkts += p;
 		s->offload_bytes += b;
 		if (time_after(READ_ONCE(e->last_used), s->last_seen))
 			s->last_seen = READ_ONCE(e->last_used);
-		if (flow->hw) {
-			const struct ito_hw_rule *r = &flow->hw->rule[dir];
-
-			s->pkts[dir] += r->pkts;
-			s->bytes[dir] += r->bytes;
-			s->offload_pkts += r->pkts;
-			s->offload_bytes += r->bytes;
-			if (r->pkts && time_after(r->last_used, s->last_seen))
-				s->last_seen = r->last_used;
-		}
+		if (flow->hw && flow->hw->rule[dir].pkts &&
+		    time_after(flow->hw->rule[dir].last_used, s->last_seen))
+			s->last_seen = flow->hw->rule[dir].last_used;
 	}
 	spin_unlock_bh(&flow->lock);
 	rcu_read_unlock();
@@ -522,10 +514,7 @@ static int ito_put_paths(struct sk_buff *msg, struct ito_net *in,
 		p[dir].rw = e->rw;
 		ito_nh_mac(e->nh, p[dir].h_dest);
 		p[dir].hw = flow->hw;
-		p[dir].pkts = flow->hw ? flow->hw->rule[dir].pkts : 0;
-		p[dir].bytes = flow->hw ? flow->hw->rule[dir].bytes : 0;
-		p[dir].pkts += atomic64_read(&flow->ft_pkts[dir]);
-		p[dir].bytes += atomic64_read(&flow->ft_bytes[dir]);
+		ito_flow_bypassed(flow, dir, &p[dir].pkts, &p[dir].bytes);
 	}
 	spin_unlock_bh(&flow->lock);
 

@@ -13,11 +13,20 @@ here=$(dirname "$0")
 . "$here/flowlib.sh"
 
 # udp_send PORT COUNT [ADDR [SPORT]]: COUNT datagrams, 20 ms apart, from
-# port SPORT (1500)
+# port SPORT (1500). One sendto per datagram: socat reading a pipe may join
+# two lines into one datagram when the guest is slow.
 udp_send()
 {
-	cli bash -c "for i in \$(seq $2); do echo \"datagram \$i\"; sleep 0.02; done" |
-		cli socat -u - "UDP-SENDTO:${3:-10.0.2.2}:$1,sourceport=${4:-1500},reuseaddr"
+	cli python3 -c '
+import socket, sys, time
+port, count, addr, sport = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("", sport))
+for i in range(1, count + 1):
+    s.sendto(b"datagram %d\n" % i, (addr, port))
+    time.sleep(0.02)
+' "$1" "$2" "${3:-10.0.2.2}" "${4:-1500}"
 }
 
 plan 20
@@ -69,8 +78,7 @@ check "TCP flow: inspect verdict" test "$(jq -r .verdict <<<"$f")" = inspect
 # IPv6 like IPv4.
 srv socat -u UDP6-RECV:7000,ipv6only=1 OPEN:/dev/null &
 wait_for 10 bash -c "ip netns exec ito-srv ss -Hln6u 'sport = :7000' | grep -q ."
-cli bash -c 'for i in $(seq 10); do echo v6; sleep 0.02; done' |
-	cli socat -u - "UDP6-SENDTO:[fd00:2::2]:7000"
+udp_send 7000 10 fd00:2::2 1700
 sleep 0.5
 f=$(flow '.family=="inet6" or (.src|test(":"))')
 echo "# $f"

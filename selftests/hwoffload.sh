@@ -139,7 +139,7 @@ echo_server 7000 "$tmp/echo.log"
 echo_server 7001 "$tmp/echo7001" 10.0.4.2
 
 # --- UDP in hardware: bypass, rules, exact counters at ageing -------------
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 0.02 100 >"$tmp/c1500" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 $(slowf 0.02) 100 >"$tmp/c1500" &
 client=$!
 check "UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
 id=$(flow_id '.sport==1500')
@@ -188,7 +188,7 @@ check "counted: hw insert 1, hw active 0, device polled" \
 
 # --- IPv6 UDP in hardware: address match, hop limit, exact counters ------
 capture ito-srv simwire1 "$tmp/wire6" -v ip6 and udp src port 1600
-ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1600 200 0.02 100 >"$tmp/c1600" &
+ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1600 200 $(slowf 0.02) 100 >"$tmp/c1600" &
 client=$!
 check "IPv6 UDP flow offloaded" wait_for 4 is_state '.sport==1600' offloaded
 id=$(flow_id '.sport==1600')
@@ -260,7 +260,7 @@ ttl_probes fd00:2::2 1800 "1 0 2" 2 "hlim 1" "hlim (0|255),"
 
 # --- UDP through DNAT + masquerade: pedit of addresses and ports, csum -----
 : >"$tmp/echo.log"
-ip netns exec ito-cli python3 "$ECHO" client 10.0.1.1 8000 1600 200 0.02 100 >"$tmp/c1600" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.1.1 8000 1600 200 $(slowf 0.02) 100 >"$tmp/c1600" &
 client=$!
 check "NATed UDP flow offloaded to hardware" wait_for 4 is_state '.sport==1600' offloaded
 check "its rules rewrite addresses and ports" \
@@ -294,7 +294,7 @@ check "conntrack saw no invalid packet" test "$(invalid_pkts)" = 0
 
 # --- VLAN: 100 -> 200 rewritten by the device ------------------------------
 capture ito-srv simwire3 "$tmp/wire" udp
-ip netns exec ito-cli python3 "$ECHO" client 10.0.4.2 7001 4000 150 0.02 100 >"$tmp/c4000" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.4.2 7001 4000 150 $(slowf 0.02) 100 >"$tmp/c4000" &
 client=$!
 check "VLAN 100 -> 200 flow offloaded to hardware" wait_for 4 is_state '.sport==4000' offloaded
 check "its rules match the tag and rewrite it" \
@@ -314,11 +314,11 @@ fwctl port add simrep0 offload auto
 echo $(( $(guard_rules) + 20 )) >"$SIM/capacity"
 f0=$(counter hw_fallback_sw)
 m0=$(counter flow_offload_add_msg_failed)
-ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 5000 10 60 0.1 >"$tmp/c5000" &
+ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 5000 10 60 $(slowf 0.1) >"$tmp/c5000" &
 client=$!
 check "10 sessions in hardware (20 rules)" wait_for 8 bash -c \
 	"[ \"\$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_active_session) \$(grep -c src_port $SIM/rules)\" = '10 20' ]"
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 5100 900 0.02 100 >"$tmp/c5100" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 5100 900 $(slowf 0.02) 100 >"$tmp/c5100" &
 client11=$!
 check "the 11th session is offloaded too" wait_for 5 is_state '.sport==5100' offloaded
 # in software until the ten age out; on a slow host that may already have
@@ -345,7 +345,7 @@ f0=$(counter hw_fallback_sw)
 ip netns exec ito-srv iperf3 -s -1 >/dev/null 2>&1 &
 server=$!
 listening ito-srv tcp 5201
-ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 6000 8 60 0.05 >"$tmp/c6000" &
+ip netns exec ito-cli python3 "$ECHO" clients 10.0.2.2 7000 6000 8 60 $(slowf 0.05) >"$tmp/c6000" &
 client=$!
 check "iperf3 (4 streams) completes" bash -c "ip netns exec ito-cli iperf3 -c 10.0.2.2 -P 4 -t 3 -J >'$tmp/iperf.json'"
 wait $server $client
