@@ -110,12 +110,13 @@ check "no session left behind on a removed next hop" \
 # each forwards the old way until its turn: nothing is lost.
 wait_for 10 no_sessions
 capture ito-rtr r0 "$tmp/rtr2.pcap.txt" -tt udp
-# 30 s of traffic (times ITO_TIME_SCALE); the slow ones from one process (twelve busy clients
-# would starve the host, and a starved echo looks like a loss)
-k=${ITO_TIME_SCALE:-1}
-ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 1700 $((3000 * k)) 0.01 100 >"$tmp/c1700" &
+# 30 s of traffic, paced ITO_TIME_SCALE times slower where the kernel is
+# (at full pace a debug kernel lost half of it in its own sockets); the
+# slow ones from one process (twelve busy clients would starve the host,
+# and a starved echo looks like a loss)
+ip netns exec ito-cli python3 "$ECHO" client 10.9.9.9 7000 1700 3000 "$(slowf 0.01)" 100 >"$tmp/c1700" &
 pids=$!
-ip netns exec ito-cli python3 "$ECHO" clients 10.9.9.9 7000 1701 11 $((300 * k)) 0.1 >"$tmp/c1701" &
+ip netns exec ito-cli python3 "$ECHO" clients 10.9.9.9 7000 1701 11 300 "$(slowf 0.1)" >"$tmp/c1701" &
 pids="$pids $!"
 check "twelve flows offloaded" wait_for 8 bash -c \
 	"[ \$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq '[.[]|select(.state==\"offloaded\")]|length') = 12 ]"
@@ -147,7 +148,7 @@ check "still offloaded, all twelve" test \
 	"$(fwctl -j flow show | jq '[.[]|select(.state=="offloaded")]|length')" = 12
 wait $pids
 got=$(cat "$tmp"/c17* | awk '{ s += $1 } END { print s }')
-check "nothing lost while updates waited ($got of $((6300 * k)) echoed)" test "$got" = $((6300 * k))
+check "nothing lost while updates waited ($got of 6300 echoed)" test "$got" = 6300
 fwctl set max-update-rate 7000
 
 stop_itod
