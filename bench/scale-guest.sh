@@ -33,11 +33,26 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
+ITO_SIM_KO=${ITO_SIM_KO:?ITO_SIM_KO must name ito_sim.ko}
 ITOCTL=$top/userspace/itoctl/itoctl
 ITOD=$top/userspace/itod/itod
 N=${N:-20000}
 PG=/proc/net/pktgen
+# the devices: client, server, the router's two ports (the veth topology;
+# hw_setup switches to ito_sim's)
+CDEV=c0 SDEV=s0 P0=f0 P1=f1 PORT_OPTS=
+MODE=sw
 . "$top/selftests/topo.sh"
+SIM=/sys/kernel/debug/ito_sim
+# sim_pair I NS_REP NS_WIRE: ito_sim's port I, its ends in those namespaces
+sim_pair()
+{
+	echo "$1" >"$SIM/new_port"
+	ip link set "simrep$1" netns "$2"
+	ip link set "simwire$1" netns "$3"
+	ip -n "$2" link set "simrep$1" up
+	ip -n "$3" link set "simwire$1" up
+}
 . "$top/bench/worktime.sh"
 
 tmp=$(mktemp -d)
@@ -51,6 +66,7 @@ cleanup()
 	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null || true
 	topo_down
 	rmmod ito 2>/dev/null || true
+	rmmod ito_sim 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -120,14 +136,14 @@ pg_setup()
 round()
 {
 	local fmac smac
-	fmac=$(ip -n ito-fw -j link show f0 | jq -r '.[0].address')
-	smac=$(ip -n ito-fw -j link show f1 | jq -r '.[0].address')
-	pg_setup ito-cli c0 "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
+	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
+	smac=$(ip -n ito-fw -j link show $P1 | jq -r '.[0].address')
+	pg_setup ito-cli $CDEV "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
 		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
 		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
 		'udp_dst_min 7000' 'udp_dst_max 7000'
 	ip netns exec ito-cli bash -c "echo start >$PG/pgctrl"
-	pg_setup ito-srv s0 "$smac" 'src_min 10.0.2.2' 'src_max 10.0.2.2' \
+	pg_setup ito-srv $SDEV "$smac" 'src_min 10.0.2.2' 'src_max 10.0.2.2' \
 		"dst_min $CLI_MIN" "dst_max $CLI_MAX" \
 		'udp_src_min 7000' 'udp_src_max 7000' \
 		"udp_dst_min $PORT_MIN" "udp_dst_max $((PORT_MIN + B))"
@@ -146,15 +162,23 @@ net_setup()
 	# a round is a burst of N packets into the router's backlog
 	sysctl -qw net.core.netdev_max_backlog=$((N + 1000))
 	topo_up
+	hosts_setup
+}
+
+# hosts_setup: the client's addresses, client and server as sinks, the
+# router's conntrack timeouts and neighbours
+hosts_setup()
+{
+	local i
 	for i in $(seq 0 $((A - 1))); do
-		cli ip addr add 10.0.1.$((10 + i))/24 dev c0
+		cli ip addr add 10.0.1.$((10 + i))/24 dev $CDEV
 	done
 	# client and server are a source and a sink: no ICMP errors back
 	cli nft add table netdev sink
-	cli nft add chain netdev sink in "{ type filter hook ingress device c0 priority 0; }"
+	cli nft add chain netdev sink in "{ type filter hook ingress device $CDEV priority 0; }"
 	cli nft add rule netdev sink in meta l4proto udp drop
 	srv nft add table netdev sink
-	srv nft add chain netdev sink in "{ type filter hook ingress device s0 priority 0; }"
+	srv nft add chain netdev sink in "{ type filter hook ingress device $SDEV priority 0; }"
 	srv nft add rule netdev sink in meta l4proto udp drop
 	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600
 	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=3600
@@ -165,13 +189,38 @@ net_setup()
 	fw ping -c1 -W2 10.0.2.2 >/dev/null || true
 }
 
+# hw_setup: the same hosts behind two ports of ito_sim, ports in hardware
+hw_setup()
+{
+	local ns
+	rmmod ito 2>/dev/null || true
+	topo_down
+	insmod "$ITO_SIM_KO"
+	for ns in ito-cli ito-fw ito-srv; do
+		ip netns add $ns
+		ip -n $ns link set lo up
+	done
+	sim_pair 0 ito-fw ito-cli
+	sim_pair 1 ito-fw ito-srv
+	CDEV=simwire0 SDEV=simwire1 P0=simrep0 P1=simrep1 PORT_OPTS="offload hw"
+	MODE=hw
+	cli ip addr add 10.0.1.2/24 dev $CDEV
+	fw ip addr add 10.0.1.1/24 dev $P0
+	fw ip addr add 10.0.2.1/24 dev $P1
+	srv ip addr add 10.0.2.2/24 dev $SDEV
+	cli ip route add default via 10.0.1.1
+	srv ip route add default via 10.0.2.1
+	fw sysctl -qw net.ipv4.ip_forward=1
+	hosts_setup
+}
+
 # ito_up POLICY [noagent]: the module, both ports, knobs for N, itod with
 # POLICY (none with noagent)
 ito_up()
 {
 	insmod "$ITO_KO"
-	fwctl port add f0
-	fwctl port add f1
+	fwctl port add $P0 $PORT_OPTS
+	fwctl port add $P1 $PORT_OPTS
 	fwctl set min-pkts 2 min-rate 0 udp-ageing 3600 max-update-rate 1000000 \
 		max-sessions 4000000 max-flows $((N * 2 + 10000))
 	[ "${2:-}" != noagent ] || return 0
@@ -205,7 +254,7 @@ rounds_until()
 
 # --- the phases -----------------------------------------------------------
 
-f1_tx() { fw cat /sys/class/net/f1/statistics/tx_packets; }
+f1_tx() { fw cat /sys/class/net/$P1/statistics/tx_packets; }
 
 # new_flows_per_s: one pktgen round from the client, N new connections;
 # N over the time until f1 sent them all (or stopped sending for 2 s), in
@@ -213,8 +262,8 @@ f1_tx() { fw cat /sys/class/net/f1/statistics/tx_packets; }
 new_flows_per_s()
 {
 	local fmac tx0 t0 t1 last=-1 same=0 cur
-	fmac=$(ip -n ito-fw -j link show f0 | jq -r '.[0].address')
-	pg_setup ito-cli c0 "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
+	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
+	pg_setup ito-cli $CDEV "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
 		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
 		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
 		'udp_dst_min 7000' 'udp_dst_max 7000'
@@ -286,16 +335,18 @@ phase_inspect()
 	fw conntrack -F 2>/dev/null || true
 }
 
+# "ito:" before the symbol: the probes come back each time ito is loaded
 probes()
 {
-	probe admit ito_offload_work
-	probe gc ito_flow_gc
-	probe verdict ito_nl_flow_verdict_doit
+	probes_off
+	probe admit ito:ito_offload_work
+	probe gc ito:ito_flow_gc
+	probe verdict ito:ito_nl_flow_verdict_doit
 	# a flow made eligible, and its first rule built (x86-64: 2nd and 3rd
 	# arguments in rsi, rdx); one flow in 16, by its address, so that the
 	# trace holds N = 500,000
-	echo 'p:itob/elig ito_offload_consider flow=%si:x64' >>$TR/kprobe_events
-	echo 'p:itob/inst ito_rule_build flow=%si:x64 dir=%dx:s32' >>$TR/kprobe_events
+	echo 'p:itob/elig ito:ito_offload_consider flow=%si:x64' >>$TR/kprobe_events
+	echo 'p:itob/inst ito:ito_rule_build flow=%si:x64 dir=%dx:s32' >>$TR/kprobe_events
 	echo '!(flow & 0xf00)' >$TR/events/itob/elig/filter &&
 		echo 'dir == 0 && !(flow & 0xf00)' >$TR/events/itob/inst/filter ||
 		log "probes: no event filter, every flow traced"
@@ -344,8 +395,12 @@ phase_offload()
 	n=$(counter flow_offload_active_session)
 	res[sessions]=$n
 	[ "$n" -ge "$N" ] || fail "offload: $n of $N sessions installed"
-	[ "$us" -gt 0 ] && res[installs_sw_per_s]=$((n * 1000000 / us))
-	log "offload: $n sessions in $us us of admission work (${res[installs_sw_per_s]:-?}/s), $((SECONDS - t0)) s wall"
+	if [ $MODE = hw ]; then
+		n=$(counter hw_active_session)
+		[ "$n" -ge "$N" ] || fail "offload: $n of $N sessions in hardware"
+	fi
+	[ "$us" -gt 0 ] && res[installs_${MODE}_per_s]=$((n * 1000000 / us))
+	log "offload ($MODE): $n sessions in $us us of admission work (${res[installs_${MODE}_per_s]:-?}/s), $((SECONDS - t0)) s wall"
 }
 
 phase_idle()
@@ -354,16 +409,16 @@ phase_idle()
 	trace_on gc
 	sleep 10
 	us=$(trace_off gc)
-	res[gc_cpu_ms_per_s_sw]=$(awk -v u="$us" 'BEGIN { printf "%.1f", u / 10 / 1000 }')
-	log "idle: the GC ran ${us} us in 10 s with ${res[sessions]} sessions"
+	res[gc_cpu_ms_per_s_$MODE]=$(awk -v u="$us" 'BEGIN { printf "%.1f", u / 10 / 1000 }')
+	log "idle ($MODE): the GC ran ${us} us in 10 s with ${res[sessions]} sessions"
 }
 
 # client_round COUNT DPORT: COUNT new flows from the client only, to DPORT
 client_round()
 {
 	local fmac
-	fmac=$(ip -n ito-fw -j link show f0 | jq -r '.[0].address')
-	pg_setup ito-cli c0 "$fmac" "count $1" "src_min $CLI_MIN" "src_max $CLI_MAX" \
+	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
+	pg_setup ito-cli $CDEV "$fmac" "count $1" "src_min $CLI_MIN" "src_max $CLI_MAX" \
 		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
 		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
 		"udp_dst_min $2" "udp_dst_max $2"
@@ -437,8 +492,8 @@ lookup_flow_up()
 lookup_pps()
 {
 	local fmac tx0 tx1 t0 t1 fp0 fp1 pid
-	fmac=$(ip -n ito-fw -j link show f0 | jq -r '.[0].address')
-	pg_setup ito-cli c0 "$fmac" 'count 0' 'src_min 10.0.1.2' 'src_max 10.0.1.2' \
+	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
+	pg_setup ito-cli $CDEV "$fmac" 'count 0' 'src_min 10.0.1.2' 'src_max 10.0.1.2' \
 		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
 		"udp_src_min $LOOKUP_SPORT" "udp_src_max $LOOKUP_SPORT" \
 		'udp_dst_min 7000' 'udp_dst_max 7000'
@@ -462,15 +517,19 @@ lookup_pps()
 
 phase_age()
 {
-	local t0=$EPOCHREALTIME deadline=$((SECONDS + 600)) n
+	local t0=$EPOCHREALTIME deadline=$((SECONDS + 600)) n k
 	fwctl set udp-ageing 1
 	while n=$(counter flow_offload_active_session) && [ "$n" -gt 0 ] &&
 	      [ "$SECONDS" -lt "$deadline" ]; do
 		sleep 0.2
 	done
-	res[age_out_all_s]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-	[ "$n" = 0 ] || fail "age: $n sessions left after ${res[age_out_all_s]} s"
-	log "age: all aged out ${res[age_out_all_s]} s after udp-ageing 1 (idle 10 s before)"
+	k=age_out_all_s${MODE/sw/}
+	k=${k/hw/_hw}
+	res[$k]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	[ "$n" = 0 ] || fail "age ($MODE): $n sessions left after ${res[$k]} s"
+	[ $MODE = sw ] || [ "$(grep -c src_port "$SIM/rules")" = 0 ] ||
+		fail "age: rules left in the simulator"
+	log "age ($MODE): all aged out ${res[$k]} s after udp-ageing 1 (idle 10 s before)"
 	fwctl set udp-ageing 3600
 }
 
@@ -525,6 +584,12 @@ phase_gc_verdicts
 phase_age
 phase_memory
 phase_lookup_alone
+# hardware: admission and GC against ito_sim with N sessions
+hw_setup
+ito_up offload
+phase_offload
+phase_idle
+phase_age
 
 json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson bps "${res[bytes_per_session]:-null}" \
@@ -540,14 +605,18 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson vgc "${res[verdict_max_us_during_gc]:-null}" \
 	--argjson vmax "${res[verdict_max_us]:-null}" \
 	--argjson pn "${res[pps_among_n]:-null}" --argjson p1 "${res[pps_alone]:-null}" \
+	--argjson ihw "${res[installs_hw_per_s]:-null}" \
+	--argjson ghw "${res[gc_cpu_ms_per_s_hw]:-null}" \
+	--argjson ahw "${res[age_out_all_s_hw]:-null}" \
 	'{sessions: $n, bytes_per_session: $bps, bytes_per_inspected_flow: $bpi,
 	  cps_ito: $ci, cps_plain: $cp, installs_sw_per_s: $isw,
-	  installs_hw_per_s: null, lookup_ratio: $lr,
-	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: null,
+	  installs_hw_per_s: $ihw, lookup_ratio: $lr,
+	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: $ghw,
 	  verdict_p50_us: $v50, verdict_p99_us: $v99,
 	  verdict_max_us_during_gc: $vgc, age_out_all_s: $age,
 	  cps_ito_no_agent: $cn, verdict_max_us: $vmax,
-	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1}')
+	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1,
+	  age_out_all_s_hw: $ahw}')
 echo
 jq -r 'to_entries[] | "\(.key)\t\(.value // "not measured yet")"' <<<"$json" |
 	awk -F'\t' '{ printf "%-26s %s\n", $1, $2 }'

@@ -147,7 +147,9 @@ static int __init sim_init(void)
 	unsigned int i;
 	int err;
 
-	sim_table_init();
+	err = sim_table_init();
+	if (err)
+		return err;
 	sim_ports_init();
 	for (i = 0; i < ports; i++) {
 		err = sim_port_new(i);
