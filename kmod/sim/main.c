@@ -170,6 +170,7 @@ static void __exit sim_exit(void)
 {
 	debugfs_remove_recursive(sim_dir);
 	sim_ports_exit();
+	sim_blocks_exit();
 	sim_table_exit();
 }
 

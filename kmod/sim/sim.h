@@ -229,6 +229,7 @@ struct sim_port *sim_rep_port(const struct net_device *dev);
 int sim_rep_setup_tc(struct net_device *dev, enum tc_setup_type type,
 		     void *type_data);
 bool sim_port_bound(struct sim_port *port);
+void sim_blocks_exit(void);
 
 /* match.c */
 int sim_match_parse(struct sim_rule *r, struct flow_cls_offload *f,
