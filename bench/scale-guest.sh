@@ -193,7 +193,10 @@ hosts_setup()
 hw_setup()
 {
 	local ns
-	rmmod ito 2>/dev/null || true
+	kill "$itod_pid" 2>/dev/null || true
+	wait "$itod_pid" 2>/dev/null || true
+	itod_pid=
+	rmmod ito
 	topo_down
 	insmod "$ITO_SIM_KO"
 	for ns in ito-cli ito-fw ito-srv; do
@@ -342,10 +345,10 @@ probes()
 	probe admit ito:ito_offload_work
 	probe gc ito:ito_flow_gc
 	probe verdict ito:ito_nl_flow_verdict_doit
-	# a flow made eligible, and its first rule built (x86-64: 2nd and 3rd
-	# arguments in rsi, rdx); one flow in 16, by its address, so that the
-	# trace holds N = 500,000
-	echo 'p:itob/elig ito:ito_offload_consider flow=%si:x64' >>$TR/kprobe_events
+	# a flow queued for admission, once eligible, and its first rule built
+	# (x86-64: 2nd and 3rd arguments in rsi, rdx); one flow in 16, by its
+	# address, so that the trace holds N = 500,000
+	echo 'p:itob/elig ito:ito_offload_queue flow=%si:x64' >>$TR/kprobe_events
 	echo 'p:itob/inst ito:ito_rule_build flow=%si:x64 dir=%dx:s32' >>$TR/kprobe_events
 	echo '!(flow & 0xf00)' >$TR/events/itob/elig/filter &&
 		echo 'dir == 0 && !(flow & 0xf00)' >$TR/events/itob/inst/filter ||

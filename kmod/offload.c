@@ -80,6 +80,27 @@ static bool ito_ct_ready(const struct nf_conn *ct)
 	}
 }
 
+/*
+ * An eligible flow waits for admission. Not inlined: bench-scale times
+ * admission from here (a kprobe) to the flow's first rule.
+ */
+static noinline void ito_offload_queue(struct ito_net *in,
+				       struct ito_flow *flow)
+{
+	/*
+	 * The flow may have ended since the packet found it: its ender has
+	 * taken it off the list for good (@ended, under the same lock), and
+	 * queueing it again would hand admission a freed flow.
+	 */
+	spin_lock(&in->pending_lock);
+	if (!flow->queued && !flow->ended) {
+		flow->queued = true;
+		list_add_tail(&flow->pending, &in->pending);
+	}
+	spin_unlock(&in->pending_lock);
+	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
+}
+
 /**
  * ito_offload_consider - queue a flow for offload once it is eligible
  * @in: the instance
@@ -104,21 +125,8 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 		   ito_flow_rate(flow) >= ito_config_get(in, ITO_A_CONFIG_MIN_RATE) &&
 		   ito_ct_ready(flow->ct);
 	spin_unlock(&flow->lock);
-	if (!eligible || READ_ONCE(flow->queued))
-		return;
-
-	/*
-	 * The flow may have ended since the packet found it: its ender has
-	 * taken it off the list for good (@ended, under the same lock), and
-	 * queueing it again would hand admission a freed flow.
-	 */
-	spin_lock(&in->pending_lock);
-	if (!flow->queued && !flow->ended) {
-		flow->queued = true;
-		list_add_tail(&flow->pending, &in->pending);
-	}
-	spin_unlock(&in->pending_lock);
-	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
+	if (eligible && !READ_ONCE(flow->queued))
+		ito_offload_queue(in, flow);
 }
 
 /* Off the pending list (a new verdict). Any context. */
