@@ -589,7 +589,6 @@ phase_memory
 phase_lookup_alone
 # hardware: admission and GC against ito_sim with N sessions
 hw_setup
-ito_up offload
 phase_offload
 phase_idle
 phase_age
@@ -621,7 +620,7 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1,
 	  age_out_all_s_hw: $ahw}')
 echo
-jq -r 'to_entries[] | "\(.key)\t\(.value // "not measured yet")"' <<<"$json" |
+jq -r 'to_entries[] | "\(.key)\t\(.value // "-")"' <<<"$json" |
 	awk -F'\t' '{ printf "%-26s %s\n", $1, $2 }'
 echo "scale.json: $json"
 if [ -n "$failed" ]; then
