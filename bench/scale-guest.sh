@@ -16,7 +16,14 @@
 #             eligible; then offload on: the admission work's time for N
 #             installs (kprobes on ito_offload_work); memory per session
 #   idle      N sessions live but idle: CPU time of the flow GC per second
+#   gc-verdicts  while those N sessions sit idle, new flows for itod: each
+#             verdict request's time in the kernel, the longest of those
+#             that ran while a GC pass did
 #   age       udp-ageing 1: how long until every session aged out
+#   memory    N sessions again, offload on from the start: per session
+#             memory; each sampled flow's time from the packet that finds it
+#             eligible to its install (p50, p99); one flow's forwarding
+#             rate among the N, against the same flow alone (lookup_ratio)
 #
 # Memory is counted as slab objects in use (/proc/slabinfo), per-CPU and
 # vmalloc (/proc/meminfo), with N flows or sessions, less the same once
@@ -26,11 +33,26 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
+ITO_SIM_KO=${ITO_SIM_KO:?ITO_SIM_KO must name ito_sim.ko}
 ITOCTL=$top/userspace/itoctl/itoctl
 ITOD=$top/userspace/itod/itod
 N=${N:-20000}
 PG=/proc/net/pktgen
+# the devices: client, server, the router's two ports (the veth topology;
+# hw_setup switches to ito_sim's)
+CDEV=c0 SDEV=s0 P0=f0 P1=f1 PORT_OPTS=
+MODE=sw
 . "$top/selftests/topo.sh"
+SIM=/sys/kernel/debug/ito_sim
+# sim_pair I NS_REP NS_WIRE: ito_sim's port I, its ends in those namespaces
+sim_pair()
+{
+	echo "$1" >"$SIM/new_port"
+	ip link set "simrep$1" netns "$2"
+	ip link set "simwire$1" netns "$3"
+	ip -n "$2" link set "simrep$1" up
+	ip -n "$3" link set "simwire$1" up
+}
 . "$top/bench/worktime.sh"
 
 tmp=$(mktemp -d)
@@ -44,6 +66,7 @@ cleanup()
 	[ -z "$itod_pid" ] || kill "$itod_pid" 2>/dev/null || true
 	topo_down
 	rmmod ito 2>/dev/null || true
+	rmmod ito_sim 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -113,14 +136,14 @@ pg_setup()
 round()
 {
 	local fmac smac
-	fmac=$(ip -n ito-fw -j link show f0 | jq -r '.[0].address')
-	smac=$(ip -n ito-fw -j link show f1 | jq -r '.[0].address')
-	pg_setup ito-cli c0 "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
+	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
+	smac=$(ip -n ito-fw -j link show $P1 | jq -r '.[0].address')
+	pg_setup ito-cli $CDEV "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
 		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
 		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
 		'udp_dst_min 7000' 'udp_dst_max 7000'
 	ip netns exec ito-cli bash -c "echo start >$PG/pgctrl"
-	pg_setup ito-srv s0 "$smac" 'src_min 10.0.2.2' 'src_max 10.0.2.2' \
+	pg_setup ito-srv $SDEV "$smac" 'src_min 10.0.2.2' 'src_max 10.0.2.2' \
 		"dst_min $CLI_MIN" "dst_max $CLI_MAX" \
 		'udp_src_min 7000' 'udp_src_max 7000' \
 		"udp_dst_min $PORT_MIN" "udp_dst_max $((PORT_MIN + B))"
@@ -139,15 +162,23 @@ net_setup()
 	# a round is a burst of N packets into the router's backlog
 	sysctl -qw net.core.netdev_max_backlog=$((N + 1000))
 	topo_up
+	hosts_setup
+}
+
+# hosts_setup: the client's addresses, client and server as sinks, the
+# router's conntrack timeouts and neighbours
+hosts_setup()
+{
+	local i
 	for i in $(seq 0 $((A - 1))); do
-		cli ip addr add 10.0.1.$((10 + i))/24 dev c0
+		cli ip addr add 10.0.1.$((10 + i))/24 dev $CDEV
 	done
 	# client and server are a source and a sink: no ICMP errors back
 	cli nft add table netdev sink
-	cli nft add chain netdev sink in "{ type filter hook ingress device c0 priority 0; }"
+	cli nft add chain netdev sink in "{ type filter hook ingress device $CDEV priority 0; }"
 	cli nft add rule netdev sink in meta l4proto udp drop
 	srv nft add table netdev sink
-	srv nft add chain netdev sink in "{ type filter hook ingress device s0 priority 0; }"
+	srv nft add chain netdev sink in "{ type filter hook ingress device $SDEV priority 0; }"
 	srv nft add rule netdev sink in meta l4proto udp drop
 	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600
 	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=3600
@@ -158,13 +189,41 @@ net_setup()
 	fw ping -c1 -W2 10.0.2.2 >/dev/null || true
 }
 
+# hw_setup: the same hosts behind two ports of ito_sim, ports in hardware
+hw_setup()
+{
+	local ns
+	kill "$itod_pid" 2>/dev/null || true
+	wait "$itod_pid" 2>/dev/null || true
+	itod_pid=
+	rmmod ito
+	topo_down
+	insmod "$ITO_SIM_KO"
+	for ns in ito-cli ito-fw ito-srv; do
+		ip netns add $ns
+		ip -n $ns link set lo up
+	done
+	sim_pair 0 ito-fw ito-cli
+	sim_pair 1 ito-fw ito-srv
+	CDEV=simwire0 SDEV=simwire1 P0=simrep0 P1=simrep1 PORT_OPTS="offload hw"
+	MODE=hw
+	cli ip addr add 10.0.1.2/24 dev $CDEV
+	fw ip addr add 10.0.1.1/24 dev $P0
+	fw ip addr add 10.0.2.1/24 dev $P1
+	srv ip addr add 10.0.2.2/24 dev $SDEV
+	cli ip route add default via 10.0.1.1
+	srv ip route add default via 10.0.2.1
+	fw sysctl -qw net.ipv4.ip_forward=1
+	hosts_setup
+}
+
 # ito_up POLICY [noagent]: the module, both ports, knobs for N, itod with
 # POLICY (none with noagent)
 ito_up()
 {
 	insmod "$ITO_KO"
-	fwctl port add f0
-	fwctl port add f1
+	fwctl port add $P0 $PORT_OPTS
+	fwctl port add $P1 $PORT_OPTS
 	fwctl set min-pkts 2 min-rate 0 udp-ageing 3600 max-update-rate 1000000 \
 		max-sessions 4000000 max-flows $((N * 2 + 10000))
 	[ "${2:-}" != noagent ] || return 0
@@ -198,7 +257,7 @@ rounds_until()
 
 # --- the phases -----------------------------------------------------------
 
-f1_tx() { fw cat /sys/class/net/f1/statistics/tx_packets; }
+f1_tx() { fw cat /sys/class/net/$P1/statistics/tx_packets; }
 
 # new_flows_per_s: one pktgen round from the client, N new connections;
 # N over the time until f1 sent them all (or stopped sending for 2 s), in
@@ -206,8 +265,8 @@ f1_tx() { fw cat /sys/class/net/f1/statistics/tx_packets; }
 new_flows_per_s()
 {
 	local fmac tx0 t0 t1 last=-1 same=0 cur
-	fmac=$(ip -n ito-fw -j link show f0 | jq -r '.[0].address')
-	pg_setup ito-cli c0 "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
+	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
+	pg_setup ito-cli $CDEV "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
 		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
 		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
 		'udp_dst_min 7000' 'udp_dst_max 7000'
@@ -279,10 +338,38 @@ phase_inspect()
 	fw conntrack -F 2>/dev/null || true
 }
 
+# "ito:" before the symbol: the probes come back each time ito is loaded
 probes()
 {
-	probe admit ito_offload_work
-	probe gc ito_flow_gc
+	probes_off
+	probe admit ito:ito_offload_work
+	probe gc ito:ito_flow_gc
+	probe verdict ito:ito_nl_flow_verdict_doit
+	# a flow queued for admission, once eligible, and its first rule built
+	# (x86-64: 2nd and 3rd arguments in rsi, rdx); one flow in 16, by its
+	# address, so that the trace holds N = 500,000
+	echo 'p:itob/elig ito:ito_offload_queue flow=%si:x64' >>$TR/kprobe_events
+	echo 'p:itob/inst ito:ito_rule_build flow=%si:x64 dir=%dx:s32' >>$TR/kprobe_events
+	echo '!(flow & 0xf00)' >$TR/events/itob/elig/filter &&
+		echo 'dir == 0 && !(flow & 0xf00)' >$TR/events/itob/inst/filter ||
+		log "probes: no event filter, every flow traced"
+	echo 16384 >$TR/buffer_size_kb
+}
+
+# install_latency: from the first "eligible" of each sampled flow to its
+# first rule, in microseconds, one flow a line
+install_latency()
+{
+	awk '{ t = ""; f = ""
+		for (i = 1; i <= NF; i++) {
+			if (t == "" && $i ~ /^[0-9]+\.[0-9]+:$/) t = $i + 0
+			if ($i ~ /^flow=/) f = substr($i, 6)
+		}
+	}
+	/ elig:/ && !(f in from) { from[f] = t }
+	/ inst:/ && (f in from) && !(f in done) {
+		done[f] = 1; printf "%d\n", (t - from[f]) * 1000000
+	}' $TR/trace
 }
 
 phase_offload()
@@ -311,8 +398,12 @@ phase_offload()
 	n=$(counter flow_offload_active_session)
 	res[sessions]=$n
 	[ "$n" -ge "$N" ] || fail "offload: $n of $N sessions installed"
-	[ "$us" -gt 0 ] && res[installs_sw_per_s]=$((n * 1000000 / us))
-	log "offload: $n sessions in $us us of admission work (${res[installs_sw_per_s]:-?}/s), $((SECONDS - t0)) s wall"
+	if [ $MODE = hw ]; then
+		n=$(counter hw_active_session)
+		[ "$n" -ge "$N" ] || fail "offload: $n of $N sessions in hardware"
+	fi
+	[ "$us" -gt 0 ] && res[installs_${MODE}_per_s]=$((n * 1000000 / us))
+	log "offload ($MODE): $n sessions in $us us of admission work (${res[installs_${MODE}_per_s]:-?}/s), $((SECONDS - t0)) s wall"
 }
 
 phase_idle()
@@ -321,38 +412,170 @@ phase_idle()
 	trace_on gc
 	sleep 10
 	us=$(trace_off gc)
-	res[gc_cpu_ms_per_s_sw]=$(awk -v u="$us" 'BEGIN { printf "%.1f", u / 10 / 1000 }')
-	log "idle: the GC ran ${us} us in 10 s with ${res[sessions]} sessions"
+	res[gc_cpu_ms_per_s_$MODE]=$(awk -v u="$us" 'BEGIN { printf "%.1f", u / 10 / 1000 }')
+	log "idle ($MODE): the GC ran ${us} us in 10 s with ${res[sessions]} sessions"
+}
+
+# client_round COUNT DPORT: COUNT new flows from the client only, to DPORT
+client_round()
+{
+	local fmac
+	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
+	pg_setup ito-cli $CDEV "$fmac" "count $1" "src_min $CLI_MIN" "src_max $CLI_MAX" \
+		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
+		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
+		"udp_dst_min $2" "udp_dst_max $2"
+	ip netns exec ito-cli bash -c "echo start >$PG/pgctrl"
+}
+
+# M new flows while the N sessions sit idle and the GC walks them every
+# second: how long each verdict request spent in the kernel (the instance
+# lock it waits for included), and the longest of those a GC pass overlapped
+phase_gc_verdicts()
+{
+	local m=$(( N < 20000 ? N : 20000 )) v0 e n t0=$SECONDS
+	log "gc-verdicts: $m new flows while the GC walks ${res[sessions]} sessions"
+	v0=$(counter verdict_offload)
+	echo >$TR/trace
+	for e in verdict_in verdict_out gc_in gc_out; do
+		echo 1 >$TR/events/itob/$e/enable
+	done
+	client_round "$m" 7001
+	while n=$(( $(counter verdict_offload) - v0 )) && [ "$n" -lt "$m" ] &&
+	      [ $((SECONDS - t0)) -lt 120 ]; do
+		sleep 0.5
+	done
+	sleep 2		# and a GC pass or two after the last
+	for e in verdict_in verdict_out gc_in gc_out; do
+		echo 0 >$TR/events/itob/$e/enable
+	done
+	[ "$n" -ge "$m" ] || fail "gc-verdicts: $n of $m flows decided"
+	trace_calls verdict >"$tmp/verdicts"
+	trace_calls gc >"$tmp/gcs"
+	# each request's microseconds, and whether a GC pass overlapped it
+	awk 'NR == FNR { gs[NR] = $1; ge[NR] = $2; ng = NR; next }
+		{ gc = 0
+		  for (i = 1; i <= ng; i++) if (gs[i] < $2 && ge[i] > $1) { gc = 1; break }
+		  printf "%d %d\n", ($2 - $1) * 1000000, gc }' \
+		"$tmp/gcs" "$tmp/verdicts" >"$tmp/vlat"
+	res[verdict_requests]=$(wc -l <"$tmp/vlat")
+	res[verdict_requests_during_gc]=$(awk '$2 { n++ } END { print n + 0 }' "$tmp/vlat")
+	res[verdict_max_us]=$(awk '$1 > m { m = $1 } END { print m + 0 }' "$tmp/vlat")
+	res[verdict_max_us_during_gc]=$(awk '$2 && $1 > m { m = $1 } END { if (NR) print m + 0 }' "$tmp/vlat")
+	[ "${res[verdict_requests_during_gc]}" -gt 0 ] ||
+		unset 'res[verdict_max_us_during_gc]'
+	log "gc-verdicts: $n flows decided in ${res[verdict_requests]} requests over $(wc -l <"$tmp/gcs") GC passes; longest ${res[verdict_max_us]} us, ${res[verdict_max_us_during_gc]:-none} us among the ${res[verdict_requests_during_gc]} a GC pass overlapped"
+	[ "${res[verdict_max_us]}" -le 100000 ] ||
+		fail "gc-verdicts: a verdict took ${res[verdict_max_us]} us (> 100 ms)"
+}
+
+# --- one flow among N sessions ----------------------------------------------
+
+LOOKUP_SPORT=9000
+
+# lookup_flow_up: the flow 10.0.1.2:9000 -> 10.0.2.2:7000 offloaded; a
+# datagram each way for itod's verdict, then one more each way (routes are
+# learnt from packets after the verdict)
+lookup_flow_up()
+{
+	local a0 i
+	a0=$(counter flow_offload_active_session)
+	for i in 1 2 3 4 5; do
+		cli bash -c "echo x | socat -u - UDP-SENDTO:10.0.2.2:7000,sourceport=$LOOKUP_SPORT,reuseaddr"
+		srv bash -c "echo x | socat -u - UDP-SENDTO:10.0.1.2:$LOOKUP_SPORT,sourceport=7000,reuseaddr"
+		sleep 0.5
+		[ "$(counter flow_offload_active_session)" -gt "$a0" ] && return 0
+	done
+	fail "lookup: the flow from port $LOOKUP_SPORT was not offloaded"
+	return 1
+}
+
+# lookup_pps SECS: packets/s that f1 sends while pktgen floods the lookup
+# flow (1 s warm-up first); checks that the fast path carried them
+lookup_pps()
+{
+	local fmac tx0 tx1 t0 t1 fp0 fp1 pid
+	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
+	pg_setup ito-cli $CDEV "$fmac" 'count 0' 'src_min 10.0.1.2' 'src_max 10.0.1.2' \
+		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
+		"udp_src_min $LOOKUP_SPORT" "udp_src_max $LOOKUP_SPORT" \
+		'udp_dst_min 7000' 'udp_dst_max 7000'
+	ip netns exec ito-cli bash -c "echo start >$PG/pgctrl" &
+	pid=$!
+	sleep 1
+	fp0=$(counter fastpath_pkts)
+	tx0=$(f1_tx)
+	t0=$EPOCHREALTIME
+	sleep "$1"
+	tx1=$(f1_tx)
+	t1=$EPOCHREALTIME
+	fp1=$(counter fastpath_pkts)
+	ip netns exec ito-cli bash -c "echo stop >$PG/pgctrl"
+	wait "$pid" 2>/dev/null || true
+	# the forward hook saw none of it: all went by the fast path
+	[ $((fp1 - fp0)) -ge $(( (tx1 - tx0) * 9 / 10 )) ] ||
+		fail "lookup: $((tx1 - tx0)) packets sent, the fast path counted $((fp1 - fp0))"
+	awk -v n=$((tx1 - tx0)) -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }'
 }
 
 phase_age()
 {
-	local t0=$EPOCHREALTIME deadline=$((SECONDS + 600)) n
+	local t0=$EPOCHREALTIME deadline=$((SECONDS + 600)) n k
 	fwctl set udp-ageing 1
 	while n=$(counter flow_offload_active_session) && [ "$n" -gt 0 ] &&
 	      [ "$SECONDS" -lt "$deadline" ]; do
 		sleep 0.2
 	done
-	res[age_out_all_s]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-	[ "$n" = 0 ] || fail "age: $n sessions left after ${res[age_out_all_s]} s"
-	log "age: all aged out ${res[age_out_all_s]} s after udp-ageing 1 (idle 10 s before)"
+	k=age_out_all_s${MODE/sw/}
+	k=${k/hw/_hw}
+	res[$k]=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	[ "$n" = 0 ] || fail "age ($MODE): $n sessions left after ${res[$k]} s"
+	[ $MODE = sw ] || [ "$(grep -c src_port "$SIM/rules")" = 0 ] ||
+		fail "age: rules left in the simulator"
+	log "age ($MODE): all aged out ${res[$k]} s after udp-ageing 1 (idle 10 s before)"
 	fwctl set udp-ageing 3600
 }
 
 # memory per session: installed again with the budget spent on nothing else
 phase_memory()
 {
-	local freed
+	local freed n lat
 	log "memory: $N sessions, then unload"
 	fwctl flow flush
 	fw conntrack -F 2>/dev/null || true
-	rounds_until '.flow_offload_active_session' "$N"
-	local n
+	lookup_flow_up
+	echo >$TR/trace
+	echo 1 >$TR/events/itob/elig/enable
+	echo 1 >$TR/events/itob/inst/enable
+	rounds_until '.flow_offload_active_session' "$((N + 1))"
+	echo 0 >$TR/events/itob/elig/enable
+	echo 0 >$TR/events/itob/inst/enable
+	install_latency >"$tmp/lat"
+	lat=$(wc -l <"$tmp/lat")
+	res[verdict_p50_us]=$(percentile 50 <"$tmp/lat")
+	res[verdict_p99_us]=$(percentile 99 <"$tmp/lat")
+	log "memory: eligible to installed, $lat sampled flows: p50 ${res[verdict_p50_us]:-?} us, p99 ${res[verdict_p99_us]:-?} us"
+	[ "$lat" -gt 0 ] || fail "memory: no install latency sampled"
 	n=$(counter flow_offload_active_session)
-	[ "$n" -ge "$N" ] || fail "memory: $n of $N sessions"
+	[ "$n" -gt "$N" ] || fail "memory: $n of $((N + 1)) sessions"
+	res[pps_among_n]=$(lookup_pps 5)
+	log "lookup: one flow among $n sessions: ${res[pps_among_n]} packets/s"
 	freed=$(bytes_freed_by_unload)
 	res[bytes_per_session]=$((freed / n))
 	log "memory: $n sessions, $freed bytes freed by unloading: ${res[bytes_per_session]} per session"
+}
+
+# the lookup flow again, the only session this time
+phase_lookup_alone()
+{
+	fw conntrack -F 2>/dev/null || true
+	ito_up offload
+	lookup_flow_up
+	res[pps_alone]=$(lookup_pps 5)
+	log "lookup: the flow alone: ${res[pps_alone]} packets/s"
+	res[lookup_ratio]=$(awk -v a="${res[pps_among_n]:-0}" -v b="${res[pps_alone]}" \
+		'BEGIN { if (b > 0) printf "%.2f", a / b }')
+	log "lookup: ratio ${res[lookup_ratio]:-?} (among N / alone)"
 }
 
 net_setup
@@ -360,8 +583,15 @@ phase_cps
 phase_inspect
 phase_offload
 phase_idle
+phase_gc_verdicts
 phase_age
 phase_memory
+phase_lookup_alone
+# hardware: admission and GC against ito_sim with N sessions
+hw_setup
+phase_offload
+phase_idle
+phase_age
 
 json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson bps "${res[bytes_per_session]:-null}" \
@@ -371,15 +601,26 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson age "${res[age_out_all_s]:-null}" \
 	--argjson ci "${res[cps_ito]:-null}" --argjson cp "${res[cps_plain]:-null}" \
 	--argjson cn "${res[cps_ito_no_agent]:-null}" \
+	--argjson lr "${res[lookup_ratio]:-null}" \
+	--argjson v50 "${res[verdict_p50_us]:-null}" \
+	--argjson v99 "${res[verdict_p99_us]:-null}" \
+	--argjson vgc "${res[verdict_max_us_during_gc]:-null}" \
+	--argjson vmax "${res[verdict_max_us]:-null}" \
+	--argjson pn "${res[pps_among_n]:-null}" --argjson p1 "${res[pps_alone]:-null}" \
+	--argjson ihw "${res[installs_hw_per_s]:-null}" \
+	--argjson ghw "${res[gc_cpu_ms_per_s_hw]:-null}" \
+	--argjson ahw "${res[age_out_all_s_hw]:-null}" \
 	'{sessions: $n, bytes_per_session: $bps, bytes_per_inspected_flow: $bpi,
 	  cps_ito: $ci, cps_plain: $cp, installs_sw_per_s: $isw,
-	  installs_hw_per_s: null, lookup_ratio: null,
-	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: null,
-	  verdict_p50_us: null, verdict_p99_us: null,
-	  verdict_max_us_during_gc: null, age_out_all_s: $age,
-	  cps_ito_no_agent: $cn}')
+	  installs_hw_per_s: $ihw, lookup_ratio: $lr,
+	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: $ghw,
+	  verdict_p50_us: $v50, verdict_p99_us: $v99,
+	  verdict_max_us_during_gc: $vgc, age_out_all_s: $age,
+	  cps_ito_no_agent: $cn, verdict_max_us: $vmax,
+	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1,
+	  age_out_all_s_hw: $ahw}')
 echo
-jq -r 'to_entries[] | "\(.key)\t\(.value // "not measured yet")"' <<<"$json" |
+jq -r 'to_entries[] | "\(.key)\t\(.value // "-")"' <<<"$json" |
 	awk -F'\t' '{ printf "%-26s %s\n", $1, $2 }'
 echo "scale.json: $json"
 if [ -n "$failed" ]; then

@@ -19,13 +19,14 @@ mkdir -p build/bench
 # on top of the 1 GB the guest needs anyway
 mem=$((1024 + n * 4 / 1024))
 # a round of traffic, both ways, runs at a few thousand new flows a
-# second under TCG; five phases of up to six rounds each
-timeout=$((900 + n / 50))
+# second under TCG; eight phases of up to six rounds each
+timeout=$((1200 + n / 25))
 echo "bench: $n sessions, guest with $mem MB, timeout $timeout s"
 rc=0
 ITO_KVER=$kver selftests/vm/run.sh --mem "$mem" --timeout "$timeout" \
 	--log build/bench/scale.log -- \
-	env ITO_KO="$top/build/kmod-$kver/kmod/ito.ko" N="$n" \
+	env ITO_KO="$top/build/kmod-$kver/kmod/ito.ko" \
+	ITO_SIM_KO="$top/build/kmod-$kver/kmod/sim/ito_sim.ko" N="$n" \
 	bench/scale-guest.sh | tee build/bench/scale.out || rc=$?
 # the guest sees the host's / read-only: it prints the JSON, we keep it
 sed -n 's/^scale.json: //p' build/bench/scale.out >build/bench/scale.json

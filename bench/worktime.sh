@@ -2,7 +2,8 @@
 # Time spent in a kernel function, for the benchmarks that run in the VM
 # (source it). probe NAME FUNC adds a kprobe/kretprobe pair NAME_in and
 # NAME_out on FUNC; between trace_on NAME and trace_off NAME, trace_off
-# prints the microseconds spent in FUNC's calls.
+# prints the microseconds spent in FUNC's calls. Calls must not overlap
+# (one caller at a time: a work item, or the one agent).
 
 TR=/sys/kernel/tracing
 [ -d $TR/instances ] || TR=/sys/kernel/debug/tracing
@@ -37,4 +38,21 @@ trace_off()
 		$0 ~ n "_in:" { start = t }
 		$0 ~ n "_out:" && start { sum += t - start; start = 0 }
 		END { printf "%d", sum * 1000000 }' $TR/trace
+}
+
+# trace_calls NAME: each call's start and end (seconds, trace clock), one
+# call a line, from the trace so far
+trace_calls()
+{
+	awk -v n="$1" '
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { t = $i + 0; break } }
+		$0 ~ n "_in:" { start = t }
+		$0 ~ n "_out:" && start { printf "%.6f %.6f\n", start, t; start = 0 }' $TR/trace
+}
+
+# percentile P: the Pth percentile of the numbers on stdin (nearest rank)
+percentile()
+{
+	sort -n | awk -v p="$1" '{ v[NR] = $1 }
+		END { if (NR) { r = int((p * NR + 99) / 100); if (r < 1) r = 1; print v[r] } }'
 }

@@ -173,6 +173,8 @@ void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason)
 	unsigned long id;
 
 	xa_for_each(&in->flow_ids, id, flow) {
+		/* half a million flows: let others run (the walk resumes by id) */
+		cond_resched();
 		if (ifindex && !ito_flow_uses_port(flow, ifindex))
 			continue;
 		ito_flow_end(in, flow, reason);
@@ -227,6 +229,7 @@ void ito_flow_apply_default(struct ito_net *in)
 	unsigned long id;
 
 	xa_for_each(&in->flow_ids, id, flow) {
+		cond_resched();
 		if (READ_ONCE(flow->verdict) != ITO_VERDICT_NONE)
 			continue;
 		ito_flow_set_verdict(in, flow, verdict);

@@ -31,6 +31,9 @@
 #include "ito.h"
 
 #define ITO_ADMIT_INTERVAL	(HZ / 10)
+/* pending flows sorted at a time, and installs per hold of the lock */
+#define ITO_ADMIT_BATCH		16384
+#define ITO_ADMIT_SLICE		256
 /* a software session on hardware-bound ports tries the hardware again */
 #define ITO_HW_RETRY		(5 * HZ)
 
@@ -77,6 +80,27 @@ static bool ito_ct_ready(const struct nf_conn *ct)
 	}
 }
 
+/*
+ * An eligible flow waits for admission. Not inlined: bench-scale times
+ * admission from here (a kprobe) to the flow's first rule.
+ */
+static noinline void ito_offload_queue(struct ito_net *in,
+				       struct ito_flow *flow)
+{
+	/*
+	 * The flow may have ended since the packet found it: its ender has
+	 * taken it off the list for good (@ended, under the same lock), and
+	 * queueing it again would hand admission a freed flow.
+	 */
+	spin_lock(&in->pending_lock);
+	if (!flow->queued && !flow->ended) {
+		flow->queued = true;
+		list_add_tail(&flow->pending, &in->pending);
+	}
+	spin_unlock(&in->pending_lock);
+	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
+}
+
 /**
  * ito_offload_consider - queue a flow for offload once it is eligible
  * @in: the instance
@@ -101,21 +125,8 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 		   ito_flow_rate(flow) >= ito_config_get(in, ITO_A_CONFIG_MIN_RATE) &&
 		   ito_ct_ready(flow->ct);
 	spin_unlock(&flow->lock);
-	if (!eligible || READ_ONCE(flow->queued))
-		return;
-
-	/*
-	 * The flow may have ended since the packet found it: its ender has
-	 * taken it off the list for good (@ended, under the same lock), and
-	 * queueing it again would hand admission a freed flow.
-	 */
-	spin_lock(&in->pending_lock);
-	if (!flow->queued && !flow->ended) {
-		flow->queued = true;
-		list_add_tail(&flow->pending, &in->pending);
-	}
-	spin_unlock(&in->pending_lock);
-	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
+	if (eligible && !READ_ONCE(flow->queued))
+		ito_offload_queue(in, flow);
 }
 
 /* Off the pending list (a new verdict). Any context. */
@@ -389,66 +400,100 @@ static bool ito_offload_room(struct ito_net *in)
 }
 
 /*
+ * Take up to ITO_ADMIT_BATCH pending flows, fastest first. Caller holds
+ * @in->lock. Return: false if none waits.
+ */
+static bool ito_offload_take(struct ito_net *in, struct list_head *batch)
+{
+	struct ito_flow *flow, *tmp;
+	unsigned int n = 0;
+
+	spin_lock_bh(&in->pending_lock);
+	list_for_each_entry_safe(flow, tmp, &in->pending, pending) {
+		list_move_tail(&flow->pending, batch);
+		if (++n == ITO_ADMIT_BATCH)
+			break;
+	}
+	spin_unlock_bh(&in->pending_lock);
+	/* rates move under us; an approximate order is all we need */
+	list_sort(NULL, batch, ito_rate_cmp);
+	return n;
+}
+
+/*
  * Admission: take the pending flows, fastest first, and install them while
  * room and budget last. The first refusal for room or budget ends the
  * round, before anything is allocated for the flow it stopped at; the rest
  * wait on the list, and the next round comes when a session ends, the
  * knobs change, or (budget) the next token is due.
+ *
+ * A round takes the list a batch at a time and drops the instance lock
+ * every ITO_ADMIT_SLICE installs: verdicts and dumps wait for a slice, not
+ * for half a million installs. Flows of the batch are private to the round
+ * but may be ended while the lock is dropped (their enders take them off
+ * this list): the round only ever looks at its list's first flow.
  */
 static void ito_offload_work(struct work_struct *work)
 {
 	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
 					  offload_work);
 	unsigned long again = ITO_ADMIT_INTERVAL;
-	struct ito_flow *flow, *tmp;
+	struct ito_flow *flow;
+	unsigned int n = 0;
 	bool stopped = false;
 	LIST_HEAD(batch);
 	LIST_HEAD(retry);
 
 	mutex_lock(&in->lock);
-	/* nothing to sort while no flow can go in */
-	if (!ito_config_get(in, ITO_A_CONFIG_ENABLED) || !ito_offload_room(in)) {
-		mutex_unlock(&in->lock);
-		return;
-	}
-	spin_lock_bh(&in->pending_lock);
-	list_splice_init(&in->pending, &batch);
-	spin_unlock_bh(&in->pending_lock);
-
-	/* rates move under us; an approximate order is all we need */
-	list_sort(NULL, &batch, ito_rate_cmp);
-	list_for_each_entry_safe(flow, tmp, &batch, pending) {
-		int err;
-
-		if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOAD_PENDING) {
-			ito_offload_unqueue(in, flow);
-			continue;
-		}
-		if (!ito_offload_room(in)) {
+	while (list_empty(&batch)) {
+		/* nothing to sort while no flow can go in */
+		if (!ito_config_get(in, ITO_A_CONFIG_ENABLED) ||
+		    !ito_offload_room(in)) {
 			stopped = true;
 			break;
 		}
-		if (!ito_tokens_take(in, false)) {
-			u32 rate = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
-
-			ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT);
-			/* the next token is due within 1/rate s */
-			again = DIV_ROUND_UP(HZ, rate);
+		if (!ito_offload_take(in, &batch))
 			break;
-		}
-		err = ito_offload_install(in, flow);
-		if (err == -EAGAIN) {
-			list_move_tail(&flow->pending, &retry);
-			continue;
-		}
-		ito_offload_unqueue(in, flow);
-		if (err) {
-			/* cannot be offloaded (or taken by another offloader):
-			 * it stays on the slow path
-			 */
-			spin_lock_bh(&flow->lock);
-			flow->state = ITO_FLOW_STATE_SLOWPATH;
-			spin_unlock_bh(&flow->lock);
+		while ((flow = list_first_entry_or_null(&batch, struct ito_flow,
+							pending))) {
+			int err;
+
+			if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOAD_PENDING) {
+				ito_offload_unqueue(in, flow);
+				continue;
+			}
+			if (!ito_offload_room(in)) {
+				stopped = true;
+				break;
+			}
+			if (!ito_tokens_take(in, false)) {
+				u32 rate = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
+
+				ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_RATE_LIMIT);
+				/* the next token is due within 1/rate s */
+				again = DIV_ROUND_UP(HZ, rate);
+				break;
+			}
+			err = ito_offload_install(in, flow);
+			if (err == -EAGAIN) {
+				list_move_tail(&flow->pending, &retry);
+			} else {
+				ito_offload_unqueue(in, flow);
+				if (err) {
+					/* cannot be offloaded (or taken by
+					 * another offloader): it stays on the
+					 * slow path
+					 */
+					spin_lock_bh(&flow->lock);
+					flow->state = ITO_FLOW_STATE_SLOWPATH;
+					spin_unlock_bh(&flow->lock);
+				}
+			}
+			if (++n % ITO_ADMIT_SLICE == 0) {
+				mutex_unlock(&in->lock);
+				cond_resched();
+				mutex_lock(&in->lock);
+			}
 		}
 	}
 

@@ -56,10 +56,10 @@ vm_shard()
 # Seconds each test file took on this kernel (the README's last pass), in
 # the order guest-tests.sh runs them: the fuzzer last, so that a long fuzz
 # run does not keep the traffic tests from reporting.
-debug_costs="netlink_test:30 itoctl.sh:81 flows.sh:96 agent.sh:267 sim.sh:198
-	offload.sh:346 hwoffload.sh:382 hwfault.sh:266 nexthop.sh:1453
-	vwire.sh:606 fastpath.sh:1262 lifetime.sh:445 faults.sh:1338
-	faults-hw.sh:1798 fuzz_test:2391"
+debug_costs="netlink_test:30 itoctl.sh:83 flows.sh:97 agent.sh:182 sim.sh:164
+	offload.sh:91 hwoffload.sh:815 hwfault.sh:240 nexthop.sh:1339
+	vwire.sh:400 fastpath.sh:602 lifetime.sh:186 faults.sh:691
+	faults-hw.sh:622 fuzz_test:1350"
 
 # shard_tests N: N lines, the test files of each VM. Longest first, each to
 # the VM with the least work so far; each VM keeps the order above. Files

@@ -41,7 +41,7 @@ hwf_topo_up()
 	fw sysctl -qw net.ipv4.ip_forward=1
 }
 
-plan 33
+plan 35
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -166,8 +166,16 @@ wait_for 5 bash -c "[ \"\$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .hw_a
 wait $seq
 wait_for 10 no_sessions
 fwctl port del simrep0
-fwctl port del simrep1
 echo 0 >"$SIM/fail_destroy"
+# a device that refuses to unbind its flow table: ito asks twice, counts
+# it once, says so and lets go of the callbacks; the port goes all the same
+g0=$(counter flow_offload_grpc_fail)
+echo 1 >"$SIM/fail_unbind"
+fwctl port del simrep1
+echo 0 >"$SIM/fail_unbind"
+check "UNBIND refused ($(sim_stat injected_unbind) times): counted once, the port is gone" \
+	test "$(sim_stat injected_unbind) $(( $(counter flow_offload_grpc_fail) - g0 )) $(fwctl -j port show | jq '[.[]|select(.ifname=="simrep1")]|length')" = "2 1 0"
+check "and logged" bash -c "dmesg | grep -q 'simrep1 refused to unbind its flow table'"
 check "ports left: what the device kept is forgotten, ito unloads cleanly" \
 	bash -c "sleep 1; rmmod ito"
 dmesg | grep -E 'kept a (rule|TTL guard)' | sed 's/^/# /'

@@ -96,7 +96,7 @@ static void sim_dump_match(struct seq_file *m, const struct sim_rule *r)
 {
 	const struct sim_key *k = &r->key, *mk = &r->mask;
 
-	seq_printf(m, " match in_port %s", r->in->rep->name);
+	seq_printf(m, " match in_port %s", r->id.in->rep->name);
 	if (r->used & SIM_M_ETH) {
 		if (!is_zero_ether_addr(mk->dst)) {
 			seq_printf(m, " eth_dst %pM", k->dst);
@@ -265,7 +265,7 @@ void sim_dump_rule(struct seq_file *m, struct sim_rule *r)
 {
 	u64 packets, bytes;
 
-	seq_printf(m, "port %u cookie 0x%lx prio %u", r->in->index, r->cookie,
+	seq_printf(m, "port %u cookie 0x%lx prio %u", r->id.in->index, r->id.cookie,
 		   r->prio);
 	sim_dump_match(m, r);
 	sim_dump_actions(m, r);

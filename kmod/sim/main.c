@@ -147,7 +147,9 @@ static int __init sim_init(void)
 	unsigned int i;
 	int err;
 
-	sim_table_init();
+	err = sim_table_init();
+	if (err)
+		return err;
 	sim_ports_init();
 	for (i = 0; i < ports; i++) {
 		err = sim_port_new(i);
@@ -168,6 +170,7 @@ static void __exit sim_exit(void)
 {
 	debugfs_remove_recursive(sim_dir);
 	sim_ports_exit();
+	sim_blocks_exit();
 	sim_table_exit();
 }
 

@@ -23,6 +23,7 @@
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
+#include <linux/rhashtable.h>
 #include <linux/seq_file.h>
 #include <linux/u64_stats_sync.h>
 #include <net/flow_offload.h>
@@ -32,7 +33,6 @@
 #define SIM_MAX_OUT		32
 /* bytes kept per header type while pedit actions are collected */
 #define SIM_HDR_AREA		64
-#define SIM_GROUP_BITS		10
 
 struct sim_port {
 	struct list_head list;		/* sim_ports, under sim_ports_lock */
@@ -143,15 +143,19 @@ struct sim_rule_pcpu {
 
 struct sim_group;
 
-struct sim_rule {
-	struct hlist_node hnode;	/* group bucket; RCU */
-	struct hlist_node cnode;	/* cookie hash; sim_tbl.lock */
-	struct list_head list;		/* dump order; sim_tbl.lock */
-	struct sim_group *group;
+/* a rule is known to its driver by (ingress port, cookie) */
+struct sim_rule_id {
 	struct sim_port *in;
 	unsigned long cookie;
+};
+
+struct sim_rule {
+	struct rhlist_head hnode;	/* group table, by masked key; RCU */
+	struct rhash_head cnode;	/* sim_tbl.cookies; sim_tbl.lock */
+	struct list_head list;		/* insertion order; sim_tbl.lock */
+	struct sim_group *group;
+	struct sim_rule_id id;
 	u32 prio;
-	u32 hash;
 	u64 seq;
 	u32 used;			/* SIM_M_* */
 	struct sim_key key;		/* already masked */
@@ -225,6 +229,7 @@ struct sim_port *sim_rep_port(const struct net_device *dev);
 int sim_rep_setup_tc(struct net_device *dev, enum tc_setup_type type,
 		     void *type_data);
 bool sim_port_bound(struct sim_port *port);
+void sim_blocks_exit(void);
 
 /* match.c */
 int sim_match_parse(struct sim_rule *r, struct flow_cls_offload *f,
@@ -235,7 +240,7 @@ int sim_action_parse(struct sim_rule *r, struct flow_cls_offload *f,
 		     struct sim_port *port, bool ft);
 
 /* table.c */
-void sim_table_init(void);
+int sim_table_init(void);
 void sim_table_exit(void);
 struct sim_rule *sim_rule_alloc(void);
 void sim_rule_free(struct sim_rule *r);

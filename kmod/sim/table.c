@@ -7,15 +7,18 @@
  * among rules of one priority the oldest.
  *
  * The control path (REPLACE, DESTROY, STATS, port flush, dumps) holds
- * sim_tbl.lock; the packet path walks groups and buckets under RCU only.
+ * sim_tbl.lock; the packet path walks groups and their tables under RCU
+ * only. Every structure is a resizable hash table or a list appended to,
+ * so that a million rules cost what a few do per operation; only a dump
+ * sorts. A group that empties stays (there are a handful of masks) until
+ * the module goes.
  */
-#include <linux/hash.h>
-#include <linux/hashtable.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <net/flow_offload.h>
 
 #include "sim.h"
@@ -27,15 +30,28 @@ struct sim_group {
 	u32 prio;
 	u32 nrules;
 	struct sim_key mask;
-	struct rcu_head rcu;	/* kfree_rcu() wants it in the first 4 KiB */
-	struct hlist_head buckets[1 << SIM_GROUP_BITS];
+	struct rhltable rules;		/* by masked key */
+};
+
+static const struct rhashtable_params sim_group_params = {
+	.head_offset = offsetof(struct sim_rule, hnode),
+	.key_offset = offsetof(struct sim_rule, key),
+	.key_len = sizeof(struct sim_key),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params sim_cookie_params = {
+	.head_offset = offsetof(struct sim_rule, cnode),
+	.key_offset = offsetof(struct sim_rule, id),
+	.key_len = sizeof(struct sim_rule_id),
+	.automatic_shrinking = true,
 };
 
 static struct {
 	struct mutex lock;		/* everything but the RCU walk */
 	struct list_head groups;
-	struct list_head rules;		/* by (port, prio, seq) */
-	DECLARE_HASHTABLE(cookies, 10);
+	struct list_head rules;		/* in insertion (seq) order */
+	struct rhashtable cookies;	/* by (port, cookie) */
 	u32 nrules;
 	u64 seq;
 	/* insertion rate bucket, in 1/HZ of an insertion */
@@ -56,11 +72,6 @@ static void sim_key_and(struct sim_key *dst, const struct sim_key *k,
 
 	for (i = 0; i < SIM_KEY_WORDS; i++)
 		d[i] = a[i] & b[i];
-}
-
-static u32 sim_key_hash(const struct sim_key *k)
-{
-	return jhash2((const u32 *)k, SIM_KEY_WORDS, 0);
 }
 
 struct sim_rule *sim_rule_alloc(void)
@@ -116,13 +127,10 @@ void sim_rule_read(struct sim_rule *r, u64 *packets, u64 *bytes)
 static struct sim_rule *sim_table_find(struct sim_port *port,
 				       unsigned long cookie)
 {
-	struct sim_rule *r;
+	struct sim_rule_id id = { .in = port, .cookie = cookie };
 
 	lockdep_assert_held(&sim_tbl.lock);
-	hash_for_each_possible(sim_tbl.cookies, r, cnode, cookie)
-		if (r->cookie == cookie && r->in == port)
-			return r;
-	return NULL;
+	return rhashtable_lookup_fast(&sim_tbl.cookies, &id, sim_cookie_params);
 }
 
 static struct sim_group *sim_group_get(struct sim_rule *r)
@@ -137,6 +145,10 @@ static struct sim_group *sim_group_get(struct sim_rule *r)
 	g = kzalloc(sizeof(*g), GFP_KERNEL);
 	if (!g)
 		return NULL;
+	if (rhltable_init(&g->rules, &sim_group_params)) {
+		kfree(g);
+		return NULL;
+	}
 	g->prio = r->prio;
 	g->mask = r->mask;
 	/* after the last group of the same or a lower priority */
@@ -147,51 +159,40 @@ static struct sim_group *sim_group_get(struct sim_rule *r)
 	return g;
 }
 
-static bool sim_rule_before(const struct sim_rule *a, const struct sim_rule *b)
-{
-	if (a->in->index != b->in->index)
-		return a->in->index < b->in->index;
-	if (a->prio != b->prio)
-		return a->prio < b->prio;
-	return a->seq < b->seq;
-}
-
 static int sim_table_insert(struct sim_rule *r)
 {
-	struct sim_rule *pos;
 	struct sim_group *g;
+	int err;
 
 	g = sim_group_get(r);
 	if (!g)
 		return -ENOMEM;
+	err = rhashtable_insert_fast(&sim_tbl.cookies, &r->cnode,
+				     sim_cookie_params);
+	if (err)
+		return err;
 	r->group = g;
 	r->seq = ++sim_tbl.seq;
-	r->hash = sim_key_hash(&r->key);
 	r->lastused = jiffies;
+	err = rhltable_insert(&g->rules, &r->hnode, sim_group_params);
+	if (err) {
+		rhashtable_remove_fast(&sim_tbl.cookies, &r->cnode,
+				       sim_cookie_params);
+		return err;
+	}
 	g->nrules++;
-	hlist_add_head_rcu(&r->hnode,
-			   &g->buckets[r->hash & ((1 << SIM_GROUP_BITS) - 1)]);
-	hash_add(sim_tbl.cookies, &r->cnode, r->cookie);
-	list_for_each_entry(pos, &sim_tbl.rules, list)
-		if (sim_rule_before(r, pos))
-			break;
-	list_add_tail(&r->list, &pos->list);
+	list_add_tail(&r->list, &sim_tbl.rules);
 	sim_tbl.nrules++;
 	return 0;
 }
 
 static void sim_table_remove(struct sim_rule *r)
 {
-	struct sim_group *g = r->group;
-
-	hlist_del_rcu(&r->hnode);
-	hash_del(&r->cnode);
+	rhltable_remove(&r->group->rules, &r->hnode, sim_group_params);
+	rhashtable_remove_fast(&sim_tbl.cookies, &r->cnode, sim_cookie_params);
 	list_del(&r->list);
+	r->group->nrules--;
 	sim_tbl.nrules--;
-	if (!--g->nrules) {
-		list_del_rcu(&g->list);
-		kfree_rcu(g, rcu);
-	}
 	call_rcu(&r->rcu, sim_rule_free_rcu);
 }
 
@@ -242,8 +243,8 @@ int sim_table_replace(struct sim_port *port, struct flow_cls_offload *f,
 	r = sim_rule_alloc();
 	if (!r)
 		goto refused;
-	r->in = port;
-	r->cookie = f->cookie;
+	r->id.in = port;
+	r->id.cookie = f->cookie;
 	r->prio = f->common.prio;
 	err = sim_match_parse(r, f, port);
 	if (!err)
@@ -342,7 +343,7 @@ void sim_table_flush_port(struct sim_port *port)
 	mutex_lock(&sim_tbl.lock);
 	WRITE_ONCE(port->dead, true);
 	list_for_each_entry_safe(r, tmp, &sim_tbl.rules, list) {
-		bool hit = r->in == port;
+		bool hit = r->id.in == port;
 
 		for (i = 0; i < r->nout && !hit; i++)
 			hit = r->out[i] == port;
@@ -357,22 +358,18 @@ void sim_table_flush_port(struct sim_port *port)
 struct sim_rule *sim_table_lookup(const struct sim_key *k)
 {
 	struct sim_rule *r, *best = NULL;
+	struct rhlist_head *list, *pos;
 	struct sim_group *g;
 	struct sim_key mk;
-	u32 hash;
 
 	list_for_each_entry_rcu(g, &sim_tbl.groups, list) {
 		if (best && g->prio > best->prio)
 			break;
 		sim_key_and(&mk, k, &g->mask);
-		hash = sim_key_hash(&mk);
-		hlist_for_each_entry_rcu(r, &g->buckets[hash & ((1 << SIM_GROUP_BITS) - 1)],
-					 hnode) {
-			if (r->hash != hash || memcmp(&r->key, &mk, sizeof(mk)))
-				continue;
+		list = rhltable_lookup(&g->rules, &mk, sim_group_params);
+		rhl_for_each_entry_rcu(r, pos, list, hnode)
 			if (!best || r->seq < best->seq)
 				best = r;
-		}
 	}
 	return best;
 }
@@ -382,29 +379,60 @@ u32 sim_table_count(void)
 	return READ_ONCE(sim_tbl.nrules);
 }
 
+/* dump order: by port, priority, then age */
+static int sim_rule_cmp(const void *pa, const void *pb)
+{
+	const struct sim_rule *a = *(const struct sim_rule **)pa;
+	const struct sim_rule *b = *(const struct sim_rule **)pb;
+
+	if (a->id.in->index != b->id.in->index)
+		return a->id.in->index < b->id.in->index ? -1 : 1;
+	if (a->prio != b->prio)
+		return a->prio < b->prio ? -1 : 1;
+	return a->seq < b->seq ? -1 : 1;
+}
+
 int sim_table_show(struct seq_file *m)
 {
-	struct sim_rule *r;
+	struct sim_rule *r, **v;
+	u32 i, n = 0;
 
 	mutex_lock(&sim_tbl.lock);
+	v = kvmalloc_array(sim_tbl.nrules ?: 1, sizeof(*v), GFP_KERNEL);
+	if (!v) {
+		mutex_unlock(&sim_tbl.lock);
+		return -ENOMEM;
+	}
 	list_for_each_entry(r, &sim_tbl.rules, list)
-		sim_dump_rule(m, r);
+		v[n++] = r;
+	sort(v, n, sizeof(*v), sim_rule_cmp, NULL);
+	for (i = 0; i < n; i++)
+		sim_dump_rule(m, v[i]);
 	mutex_unlock(&sim_tbl.lock);
+	kvfree(v);
 	return 0;
 }
 
-void sim_table_init(void)
+int sim_table_init(void)
 {
 	BUILD_BUG_ON(sizeof(struct sim_key) % sizeof(u32));
 	mutex_init(&sim_tbl.lock);
 	INIT_LIST_HEAD(&sim_tbl.groups);
 	INIT_LIST_HEAD(&sim_tbl.rules);
-	hash_init(sim_tbl.cookies);
+	return rhashtable_init(&sim_tbl.cookies, &sim_cookie_params);
 }
 
 /* every port is gone by now, and with them every rule */
 void sim_table_exit(void)
 {
+	struct sim_group *g, *tmp;
+
 	rcu_barrier();
+	list_for_each_entry_safe(g, tmp, &sim_tbl.groups, list) {
+		WARN_ON(g->nrules);
+		rhltable_destroy(&g->rules);
+		kfree(g);
+	}
+	rhashtable_destroy(&sim_tbl.cookies);
 	mutex_destroy(&sim_tbl.lock);
 }

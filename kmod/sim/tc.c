@@ -139,3 +139,21 @@ bool sim_port_bound(struct sim_port *port)
 	mutex_unlock(&sim_block_lock);
 	return busy;
 }
+
+/*
+ * Unload: a flow table whose UNBIND the device refused (fail_unbind) is
+ * still on our list, its binder long gone (ito unlinks the callbacks when
+ * it gives up): release it as a device reset would.
+ */
+void sim_blocks_exit(void)
+{
+	struct flow_block_cb *cb, *next;
+
+	mutex_lock(&sim_block_lock);
+	list_for_each_entry_safe(cb, next, &sim_ft_block_list, driver_list) {
+		list_del(&cb->driver_list);
+		flow_block_cb_free(cb);
+	}
+	WARN_ON(!list_empty(&sim_tc_block_list));
+	mutex_unlock(&sim_block_lock);
+}
