@@ -171,7 +171,10 @@ check "all 300 held and 2000 burst datagrams reached the server" wait_for 10 all
 check "every echo the servers sent reached the client" wait_for 20 all_echoes_arrived
 echo "# at the server: $(arrived ito-srv held) $(arrived ito-srv burst); echoed: $(server_got echo7100 2000 2004)" \
 	"$(server_got echo7000 3000 3049); at the client: $(arrived ito-cli held) $(arrived ito-cli burst)"
-check "itod logged the dump of the waiting flows" grep -q "flow dump: 20 flows awaiting" "$tmp/itod.log"
+# a flow still sending when itod comes back may be decided from a fresh
+# copy before the dump's reply is read: the dump then finds fewer than 20
+check "itod logged the dump of the waiting flows" \
+	grep -Eq "flow dump: ([1-9]|1[0-9]|20) flows awaiting" "$tmp/itod.log"
 udp_stream 1502
 u=$!
 check "a new flow: offload by the restarted agent" wait_for 20 offloaded '.sport==1502'
