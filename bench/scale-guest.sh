@@ -43,16 +43,6 @@ PG=/proc/net/pktgen
 CDEV=c0 SDEV=s0 P0=f0 P1=f1 PORT_OPTS=
 MODE=sw
 . "$top/selftests/topo.sh"
-SIM=/sys/kernel/debug/ito_sim
-# sim_pair I NS_REP NS_WIRE: ito_sim's port I, its ends in those namespaces
-sim_pair()
-{
-	echo "$1" >"$SIM/new_port"
-	ip link set "simrep$1" netns "$2"
-	ip link set "simwire$1" netns "$3"
-	ip -n "$2" link set "simrep$1" up
-	ip -n "$3" link set "simwire$1" up
-}
 . "$top/bench/worktime.sh"
 
 tmp=$(mktemp -d)
@@ -192,17 +182,13 @@ hosts_setup()
 # hw_setup: the same hosts behind two ports of ito_sim, ports in hardware
 hw_setup()
 {
-	local ns
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
 	itod_pid=
 	rmmod ito
 	topo_down
 	insmod "$ITO_SIM_KO"
-	for ns in ito-cli ito-fw ito-srv; do
-		ip netns add $ns
-		ip -n $ns link set lo up
-	done
+	netns_up
 	sim_pair 0 ito-fw ito-cli
 	sim_pair 1 ito-fw ito-srv
 	CDEV=simwire0 SDEV=simwire1 P0=simrep0 P1=simrep1 PORT_OPTS="offload hw"

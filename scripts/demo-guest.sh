@@ -18,7 +18,6 @@ export ITOCTL
 ITOD=$top/userspace/itod/itod
 ECHO=$top/selftests/udp_echo.py
 ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
-SIM=/sys/kernel/debug/ito_sim
 KEEP=${ITO_DEMO_KEEP:-0}
 . "$top/selftests/topo.sh"
 tmp=$(mktemp -d /tmp/ito-demo.XXXXXX)
@@ -66,24 +65,11 @@ in_hw() {
 }
 running() { kill -0 "$1" 2>/dev/null; }
 
-# sim_pair N NS_REP NS_WIRE: port pair N, representor in NS_REP (the
-# firewall), wire end in NS_WIRE (a peer)
-sim_pair() {
-	echo "$1" >"$SIM/new_port" &&
-		ip link set "simrep$1" netns "$2" &&
-		ip link set "simwire$1" netns "$3" &&
-		ip -n "$2" link set "simrep$1" up &&
-		ip -n "$3" link set "simwire$1" up
-}
-
 say "Loading ito and the DPU simulator; client -- firewall -- server"
 modprobe nf_conntrack
 insmod "$ITO_SIM_KO"
 insmod "$ITO_KO"
-for ns in ito-cli ito-fw ito-srv; do
-	ip netns add $ns
-	ip -n $ns link set lo up
-done
+netns_up
 sim_pair 0 ito-fw ito-cli
 sim_pair 1 ito-fw ito-srv
 cli ip addr add 10.0.1.2/24 dev simwire0

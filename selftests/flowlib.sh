@@ -8,7 +8,6 @@
 ITOD=${ITOD:-$TOP/userspace/itod/itod}
 ITO_SIM_KO=${ITO_SIM_KO:-$(dirname "$ITO_KO")/sim/ito_sim.ko}
 ECHO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/udp_echo.py
-SIM=/sys/kernel/debug/ito_sim
 tmp=$(mktemp -d)
 itod_pid=
 
@@ -100,17 +99,6 @@ sim_stat() { awk -v k="$1" '$1 == k {print $2}' "$SIM/stats"; }
 session_rules() { grep -c 'src_port' "$SIM/rules"; }
 guard_rules() { grep -c ' trap' "$SIM/rules"; }
 no_session_rules() { [ "$(session_rules)" = 0 ]; }
-
-# sim_pair N NS_REP NS_WIRE: create pair N, the representor into the
-# firewall, the wire end into the peer's namespace
-sim_pair()
-{
-	echo "$1" >"$SIM/new_port" &&
-		ip link set "simrep$1" netns "$2" &&
-		ip link set "simwire$1" netns "$3" &&
-		ip -n "$2" link set "simrep$1" up &&
-		ip -n "$3" link set "simwire$1" up
-}
 
 # ct_acct CT: the distinct "packets=N bytes=M" of a conntrack -o extended
 # entry; one line when both directions counted the same

@@ -11,13 +11,32 @@ fw() { ip netns exec ito-fw "$@"; }
 srv() { ip netns exec ito-srv "$@"; }
 fwctl() { ip netns exec ito-fw "$ITOCTL" "$@"; }
 
-topo_up()
+SIM=/sys/kernel/debug/ito_sim
+
+# netns_up: the three namespaces, loopback up
+netns_up()
 {
 	local ns
 	for ns in ito-cli ito-fw ito-srv; do
 		ip netns add $ns
 		ip -n $ns link set lo up
 	done
+}
+
+# sim_pair N NS_REP NS_WIRE: ito_sim's port pair N, the representor into
+# the firewall, the wire end into the peer's namespace
+sim_pair()
+{
+	echo "$1" >"$SIM/new_port" &&
+		ip link set "simrep$1" netns "$2" &&
+		ip link set "simwire$1" netns "$3" &&
+		ip -n "$2" link set "simrep$1" up &&
+		ip -n "$3" link set "simwire$1" up
+}
+
+topo_up()
+{
+	netns_up
 	ip link add c0 netns ito-cli type veth peer name f0 netns ito-fw
 	ip link add s0 netns ito-srv type veth peer name f1 netns ito-fw
 	ip -n ito-cli addr add 10.0.1.2/24 dev c0

@@ -210,10 +210,7 @@ vw_suite sw c0 f0 f1 s0
 
 # --- hardware: the simulator's port pairs -----------------------------------
 check "ito_sim loads" insmod "$ITO_SIM_KO"
-for ns in ito-cli ito-fw ito-srv; do
-	ip netns add $ns
-	ip -n $ns link set lo up
-done
+netns_up
 sim_pair 2 ito-fw ito-cli
 sim_pair 3 ito-fw ito-srv
 vw_suite hw simwire2 simrep2 simrep3 simwire3
