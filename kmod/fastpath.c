@@ -29,6 +29,7 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
 
 #include "compat.h"
 #include "ito.h"
@@ -90,31 +91,36 @@ static void ito_l4_mangle_done(const struct ito_l4 *l4, __sum16 *check)
 		*check = CSUM_MANGLED_0;
 }
 
-static void ito_nat_v4(struct sk_buff *skb, const struct ito_l4 *l4,
-		       const struct ito_rewrite *rw)
+/*
+ * The packet leaves looking like the inverse of the other direction's
+ * tuple (@r): its destination is our new source, its source our new
+ * destination.
+ */
+static void ito_nat_v4(struct sk_buff *skb, const struct ito_l4 *l4, u8 nat,
+		       const struct nf_conntrack_tuple *r)
 {
 	struct iphdr *iph = ip_hdr(skb);
 	__sum16 *check = ito_l4_check(skb, l4);
 	bool csum = ito_l4_csum_on(skb, l4, check);
 	__be16 *ports = (__be16 *)(skb->data + l4->thoff);
 
-	if (rw->nat & ITO_NAT_SRC) {
+	if (nat & ITO_NAT_SRC) {
 		if (csum) {
-			inet_proto_csum_replace4(check, skb, iph->saddr, rw->saddr.ip, true);
-			inet_proto_csum_replace2(check, skb, ports[0], rw->sport, false);
+			inet_proto_csum_replace4(check, skb, iph->saddr, r->dst.u3.ip, true);
+			inet_proto_csum_replace2(check, skb, ports[0], r->dst.u.all, false);
 		}
-		csum_replace4(&iph->check, iph->saddr, rw->saddr.ip);
-		iph->saddr = rw->saddr.ip;
-		ports[0] = rw->sport;
+		csum_replace4(&iph->check, iph->saddr, r->dst.u3.ip);
+		iph->saddr = r->dst.u3.ip;
+		ports[0] = r->dst.u.all;
 	}
-	if (rw->nat & ITO_NAT_DST) {
+	if (nat & ITO_NAT_DST) {
 		if (csum) {
-			inet_proto_csum_replace4(check, skb, iph->daddr, rw->daddr.ip, true);
-			inet_proto_csum_replace2(check, skb, ports[1], rw->dport, false);
+			inet_proto_csum_replace4(check, skb, iph->daddr, r->src.u3.ip, true);
+			inet_proto_csum_replace2(check, skb, ports[1], r->src.u.all, false);
 		}
-		csum_replace4(&iph->check, iph->daddr, rw->daddr.ip);
-		iph->daddr = rw->daddr.ip;
-		ports[1] = rw->dport;
+		csum_replace4(&iph->check, iph->daddr, r->src.u3.ip);
+		iph->daddr = r->src.u3.ip;
+		ports[1] = r->src.u.all;
 	}
 	if (csum)
 		ito_l4_mangle_done(l4, check);
@@ -127,16 +133,16 @@ static bool ito_fits_mtu(const struct sk_buff *skb, u32 mtu)
 	return skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu);
 }
 
-static void ito_fastpath_count(struct ito_net *in, struct ito_ft_entry *e,
-			       const struct sk_buff *skb)
+static void ito_fastpath_count(struct ito_net *in, struct ito_flow *flow,
+			       int dir, const struct sk_buff *skb)
 {
-	struct ito_flow *flow = e->flow;
 	unsigned long now = jiffies;
 
-	atomic64_inc(&flow->ft_pkts[e->dir]);
-	atomic64_add(skb->len, &flow->ft_bytes[e->dir]);
-	if (READ_ONCE(e->last_used) != now)
-		WRITE_ONCE(e->last_used, now);
+	atomic64_inc(&flow->ft_pkts[dir]);
+	atomic64_add(skb->len, &flow->ft_bytes[dir]);
+	/* racing the slow path's write under the lock: both write "now" */
+	if (READ_ONCE(flow->last_seen) != now)
+		WRITE_ONCE(flow->last_seen, now);
 	ito_counter_inc(in, ITO_CNT_FASTPATH_PKTS);
 }
 
@@ -155,18 +161,21 @@ static void ito_fastpath_scrub(struct sk_buff *skb)
 }
 
 /* Account, rewrite and send: the packet is ours from here on. */
-static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
+static void ito_fastpath_xmit(struct ito_net *in, struct ito_flow *flow,
+			      const struct ito_flow_dir *d,
 			      struct sk_buff *skb, const struct ito_l4 *l4,
 			      __be16 proto)
 {
-	const struct ito_rewrite *rw = &e->rw;
+	/* one read: the next hop (device and MAC) of before or after a move */
+	const struct ito_nh *nh = READ_ONCE(d->nh);
 	struct ethhdr *eth;
 
-	ito_fastpath_count(in, e, skb);
+	ito_fastpath_count(in, flow, d->dir, skb);
 
 	if (proto == htons(ETH_P_IP)) {
-		if (rw->nat)
-			ito_nat_v4(skb, l4, rw);
+		if (d->nat)
+			ito_nat_v4(skb, l4, d->nat,
+				   &flow->ct->tuplehash[!d->dir].tuple);
 		ip_decrease_ttl(ip_hdr(skb));
 	} else {
 		ipv6_hdr(skb)->hop_limit--;
@@ -175,10 +184,10 @@ static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
 	ito_fastpath_scrub(skb);
 	eth = skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
-	ito_nh_mac(e->nh, eth->h_dest);	/* shared: follows the neighbour */
-	ether_addr_copy(eth->h_source, rw->h_source);
+	ito_nh_mac(nh, eth->h_dest);	/* shared: follows the neighbour */
+	ether_addr_copy(eth->h_source, nh->dev->dev_addr);
 	eth->h_proto = proto;
-	skb->dev = rw->out_dev;
+	skb->dev = nh->dev;
 	skb->protocol = proto;
 	dev_queue_xmit(skb);
 }
@@ -187,14 +196,15 @@ static void ito_fastpath_xmit(struct ito_net *in, struct ito_ft_entry *e,
  * Account and send a vWire packet: the Ethernet header it arrived with is
  * still in front of the network header (the caller checked), tag aside.
  */
-static void ito_fastpath_xmit_vwire(struct ito_net *in, struct ito_ft_entry *e,
+static void ito_fastpath_xmit_vwire(struct ito_net *in, struct ito_flow *flow,
+				    const struct ito_flow_dir *d,
 				    struct sk_buff *skb)
 {
-	ito_fastpath_count(in, e, skb);
+	ito_fastpath_count(in, flow, d->dir, skb);
 	ito_fastpath_scrub(skb);
 	skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
-	skb->dev = e->rw.out_dev;
+	skb->dev = d->out_dev;
 	dev_queue_xmit(skb);
 }
 
@@ -203,7 +213,8 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 {
 	struct ito_net *in = priv;
 	struct ito_ft_key key = {};
-	struct ito_ft_entry *e;
+	struct ito_flow_dir *d;
+	struct ito_flow *flow;
 	bool fin_rst = false, syn = false;
 	struct ito_l4 l4;
 	u32 len;
@@ -270,20 +281,22 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	if (ito_fastpath_ports(skb, &l4, &key, &fin_rst, &syn))
 		return NF_ACCEPT;
 
-	e = ito_offload_lookup(in, &key);
-	if (!e)
+	d = ito_offload_lookup(in, &key);
+	if (!d)
 		return NF_ACCEPT;
+	flow = ito_dir_flow(d);
 	/* a routed entry takes frames to us, a vWire entry the others */
-	if (e->rw.vwire ? skb->pkt_type != PACKET_OTHERHOST :
-			  skb->pkt_type != PACKET_HOST)
+	if (d->vwire ? skb->pkt_type != PACKET_OTHERHOST :
+		       skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
 	if (unlikely(fin_rst)) {
 		/* conntrack must be ready for this packet before it sees it */
-		if (ito_offload_teardown(in, e->flow))
+		if (ito_offload_teardown(in, flow))
 			ito_counter_inc(in, ITO_CNT_FASTPATH_TEARDOWN_FIN_RST);
 		return NF_ACCEPT;
 	}
-	if (unlikely(syn) || !ito_fits_mtu(skb, e->rw.mtu))
+	if (unlikely(syn) ||
+	    !ito_fits_mtu(skb, READ_ONCE(d->mtu)))
 		return NF_ACCEPT;
 	/* Ethernet padding of short frames is not part of the packet */
 	if (skb->len > len && pskb_trim_rcsum(skb, len))
@@ -293,13 +306,13 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	    skb_cow_head(skb, ETH_HLEN))
 		return NF_ACCEPT;
 
-	if (e->rw.vwire) {
+	if (d->vwire) {
 		if (skb_mac_offset(skb) != -ETH_HLEN)
 			return NF_ACCEPT;
-		ito_fastpath_xmit_vwire(in, e, skb);
+		ito_fastpath_xmit_vwire(in, flow, d, skb);
 		return NF_STOLEN;
 	}
-	ito_fastpath_xmit(in, e, skb, &l4, skb->protocol);
+	ito_fastpath_xmit(in, flow, d, skb, &l4, skb->protocol);
 	return NF_STOLEN;
 }
 

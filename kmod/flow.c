@@ -25,6 +25,12 @@
  */
 #define ITO_UNCONFIRMED_TTL	(10 * HZ)
 
+/*
+ * Flows, offloaded or not, are objects of their exact size: bench/scale.sh
+ * divides the slab's bytes by the sessions.
+ */
+static struct kmem_cache *ito_flow_cache;
+
 static const struct rhashtable_params ito_flow_params = {
 	.head_offset		= offsetof(struct ito_flow, node),
 	.key_offset		= offsetof(struct ito_flow, ct),
@@ -34,6 +40,18 @@ static const struct rhashtable_params ito_flow_params = {
 
 /* Flow ids index an xarray: they must fit an unsigned long. */
 static_assert(sizeof(unsigned long) >= sizeof(u64));
+
+/*
+ * After RCU, as the fast path reads the conntrack entry's tuples through
+ * a flow it found: the reference is dropped here, not when the flow ends.
+ */
+static void ito_flow_free_rcu(struct rcu_head *head)
+{
+	struct ito_flow *flow = container_of(head, struct ito_flow, rcu);
+
+	nf_ct_put(flow->ct);
+	kmem_cache_free(ito_flow_cache, flow);
+}
 
 struct ito_flow *ito_flow_lookup(struct ito_net *in, const struct nf_conn *ct)
 {
@@ -68,13 +86,7 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 		return NULL;
 	}
 
-	/*
-	 * One kmalloc-256 object, unless lock debugging makes the spinlock
-	 * larger: bench/scale.sh counts these bytes.
-	 */
-	BUILD_BUG_ON(!IS_ENABLED(CONFIG_DEBUG_SPINLOCK) &&
-		     !IS_ENABLED(CONFIG_DEBUG_LOCK_ALLOC) && sizeof(*flow) > 256);
-	flow = kzalloc(sizeof(*flow), GFP_ATOMIC);
+	flow = kmem_cache_zalloc(ito_flow_cache, GFP_ATOMIC);
 	if (!flow)
 		goto err_count;
 	spin_lock_init(&flow->lock);
@@ -84,6 +96,7 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	flow->verdict = ITO_VERDICT_NONE;
 	flow->first_seen = jiffies;
 	flow->last_seen = flow->first_seen;
+	flow->dirs[IP_CT_DIR_REPLY].dir = IP_CT_DIR_REPLY;
 
 	/*
 	 * The table decides a race between two cpus; the loser's copy was
@@ -93,7 +106,7 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	old = rhashtable_lookup_get_insert_fast(&in->flows, &flow->node,
 						ito_flow_params);
 	if (old) {
-		kfree(flow);
+		kmem_cache_free(ito_flow_cache, flow);
 		atomic_dec(&in->nflows);
 		return IS_ERR(old) ? NULL : old;
 	}
@@ -106,8 +119,7 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 		 */
 		rhashtable_remove_fast(&in->flows, &flow->node, ito_flow_params);
 		ito_offload_forget(in, flow);
-		nf_ct_put(ct);
-		kfree_rcu(flow, rcu);
+		call_rcu(&flow->rcu, ito_flow_free_rcu);
 		goto err_count;
 	}
 
@@ -147,8 +159,7 @@ bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
 	ito_counter_inc(in, ITO_CNT_FLOWS_ENDED);
 	ito_counter_add(in, ITO_CNT_FLOWS_ACTIVE, -1);
 	atomic_dec(&in->nflows);
-	nf_ct_put(flow->ct);
-	kfree_rcu(flow, rcu);
+	call_rcu(&flow->rcu, ito_flow_free_rcu);
 	return true;
 }
 
@@ -158,8 +169,8 @@ static bool ito_flow_uses_port(struct ito_flow *flow, int ifindex)
 	int dir;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
-		if (READ_ONCE(flow->iif[dir]) == ifindex ||
-		    READ_ONCE(flow->route[dir].out_ifindex) == ifindex)
+		if (READ_ONCE(flow->dirs[dir].iif) == ifindex ||
+		    READ_ONCE(flow->dirs[dir].out_ifindex) == ifindex)
 			return true;
 	return false;
 }
@@ -352,6 +363,17 @@ static void ito_flow_gc(struct work_struct *work)
 	} while (n == ITO_GC_SLICE && ++id);
 	queue_delayed_work(system_power_efficient_wq, &in->gc_work,
 			   ITO_GC_INTERVAL);
+}
+
+int ito_flow_init(void)
+{
+	ito_flow_cache = KMEM_CACHE(ito_flow, 0);
+	return ito_flow_cache ? 0 : -ENOMEM;
+}
+
+void ito_flow_uninit(void)
+{
+	kmem_cache_destroy(ito_flow_cache);
 }
 
 int ito_flow_net_init(struct ito_net *in)

@@ -40,8 +40,8 @@ static unsigned int ito_flow_account(struct ito_net *in, struct ito_flow *flow,
 	flow->pkts[dir]++;
 	flow->bytes[dir] += len;
 	flow->last_seen = jiffies;
-	if (unlikely(!flow->iif[dir]))
-		flow->iif[dir] = ifindex;
+	if (unlikely(!flow->dirs[dir].iif))
+		flow->dirs[dir].iif = ifindex;
 
 	switch (flow->state) {
 	case ITO_FLOW_STATE_BLOCKED:
@@ -74,8 +74,8 @@ static void ito_vwire_learn(struct ito_flow *flow, int dir,
 {
 	spin_lock(&flow->lock);
 	flow->vwire = true;
-	flow->route[dir].out_ifindex = out->ifindex;
-	flow->route[dir].mtu = READ_ONCE(out->mtu);
+	flow->dirs[dir].out_ifindex = out->ifindex;
+	flow->dirs[dir].mtu = READ_ONCE(out->mtu);
 	spin_unlock(&flow->lock);
 }
 

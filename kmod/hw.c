@@ -252,7 +252,7 @@ static void ito_hw_cls_init(struct flow_cls_offload *cls, struct ito_hw_session 
 }
 
 static int ito_hw_rule_add(struct ito_net *in, struct ito_hw_session *hs, int dir,
-			   u8 gen, const struct ito_ft_entry *e, const u8 *h_dest,
+			   u8 gen, const struct ito_rule *r,
 			   struct ito_port *ip, struct ito_port *op)
 {
 	struct netlink_ext_ack extack = {};
@@ -265,12 +265,12 @@ static int ito_hw_rule_add(struct ito_net *in, struct ito_hw_session *hs, int di
 	rule = flow_rule_alloc(ITO_HW_MAX_ACTIONS);
 	if (!m || !rule)
 		goto out;
-	ito_hw_match_fill(m, &e->key, ip->hw->dev->ifindex, ip->vlan);
+	ito_hw_match_fill(m, &r->key, ip->hw->dev->ifindex, ip->vlan);
 	rule->match.dissector = &m->dissector;
 	rule->match.key = &m->key;
 	rule->match.mask = &m->mask;
 	rule->action.num_entries = 0;
-	ito_hw_actions_fill(rule, &e->key, &e->rw, h_dest, ip->vlan, op->vlan,
+	ito_hw_actions_fill(rule, &r->key, &r->rw, r->h_dest, ip->vlan, op->vlan,
 			    op->hw->dev);
 
 	ito_hw_cls_init(&cls, hs, dir, gen, FLOW_CLS_REPLACE, &extack);
@@ -384,38 +384,15 @@ static void ito_hw_session_clear(struct ito_net *in, struct ito_hw_session *hs)
 }
 
 /**
- * ito_hw_snapshot - copy what one direction's rule is built from
- * @flow: the flow, offloaded; caller holds its lock
- * @dir: the direction
- * @snap: gets the entry's key and rewrite descriptor, and @flow
- * @h_dest: gets its next hop's MAC, ETH_ALEN bytes
- *
- * The rule is built from the copy after the lock is dropped, as driver
- * callbacks may sleep.
- */
-void ito_hw_snapshot(struct ito_flow *flow, int dir, struct ito_ft_entry *snap,
-		     u8 *h_dest)
-{
-	const struct ito_ft_entry *e = flow->ft[dir];
-
-	lockdep_assert_held(&flow->lock);
-	snap->key = e->key;
-	snap->rw = e->rw;
-	snap->flow = flow;
-	ito_nh_mac(e->nh, h_dest);
-}
-
-/**
  * ito_hw_install - place a session's two rules in hardware
  * @in: the instance; caller holds @in->lock
- * @e: the session's software entries (or copies of them), by direction
- * @h_dest: their next hops' MACs, ETH_ALEN bytes per direction
+ * @r: the session's two directions, spelt out (ito_rule_describe())
  *
  * Return: the session; NULL when its ports are not both bound to hardware
  * (a software session); an ERR_PTR when the device refused a rule.
  */
-struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **e,
-				      const u8 *h_dest)
+struct ito_hw_session *ito_hw_install(struct ito_net *in,
+				      const struct ito_rule *r)
 {
 	struct ito_port *ip[IP_CT_DIR_MAX], *op[IP_CT_DIR_MAX];
 	struct ito_hw_session *hs;
@@ -423,8 +400,8 @@ struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **
 
 	lockdep_assert_held(&in->lock);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		ip[dir] = ito_port_lookup(in, e[dir]->key.iif);
-		op[dir] = ito_port_lookup(in, e[dir]->rw.out_dev->ifindex);
+		ip[dir] = ito_port_lookup(in, r[dir].key.iif);
+		op[dir] = ito_port_lookup(in, r[dir].rw.out_dev->ifindex);
 		if (!ip[dir] || !ip[dir]->hw || !op[dir] || !op[dir]->hw)
 			return NULL;
 	}
@@ -433,15 +410,14 @@ struct ito_hw_session *ito_hw_install(struct ito_net *in, struct ito_ft_entry **
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&hs->reap);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		err = ito_hw_rule_add(in, hs, dir, 0, e[dir], h_dest + dir * ETH_ALEN,
-				      ip[dir], op[dir]);
+		err = ito_hw_rule_add(in, hs, dir, 0, &r[dir], ip[dir], op[dir]);
 		if (err) {
 			ito_hw_session_clear(in, hs);
 			ito_hw_session_park(in, hs);
 			return ERR_PTR(err);
 		}
 	}
-	hs->flow = e[0]->flow;
+	hs->flow = r[0].flow;
 	return hs;
 }
 
@@ -461,15 +437,15 @@ int ito_hw_update(struct ito_net *in, struct ito_flow *flow, int dir)
 {
 	struct ito_port *ip, *op;
 	struct ito_hw_session *hs;
-	struct ito_ft_entry snap;
-	u8 h_dest[ETH_ALEN], gen;
+	struct ito_rule snap;
+	u8 gen;
 	int err;
 
 	lockdep_assert_held(&in->lock);
 	spin_lock_bh(&flow->lock);
 	hs = flow->state == ITO_FLOW_STATE_OFFLOADED ? flow->hw : NULL;
 	if (hs)
-		ito_hw_snapshot(flow, dir, &snap, h_dest);
+		ito_rule_describe(flow, dir, &snap);
 	spin_unlock_bh(&flow->lock);
 	if (!hs || !hs->rule[dir].hd)
 		return 0;
@@ -479,7 +455,7 @@ int ito_hw_update(struct ito_net *in, struct ito_flow *flow, int dir)
 	if (!ip || !ip->hw || !op || !op->hw)
 		return -EOPNOTSUPP;
 	gen = hs->rule[dir].gen;
-	err = ito_hw_rule_add(in, hs, dir, !gen, &snap, h_dest, ip, op);
+	err = ito_hw_rule_add(in, hs, dir, !gen, &snap, ip, op);
 	if (err)
 		return err;
 	/* the old rule's last counts, then it goes */

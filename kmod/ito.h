@@ -120,14 +120,17 @@ struct ito_nh_key {
  * struct ito_nh - a next hop shared by the offloaded directions using it
  * @node: in ito_net.nexthops
  * @key: egress device and next-hop address
+ * @dev: the egress device, an enrolled port (the flows leaving by it end
+ *	before it leaves, and with them the users of its next hops)
  * @ha: its MAC, packed in the low six bytes (atomic: read by the fast path)
  * @users: entries using it (plus an update in progress); under nh_lock
- * @entries: those entries (ito_ft_entry.nh_node); under nh_lock
+ * @entries: those directions (ito_flow_dir.nh_node); under nh_lock
  * @dirty: in ito_net.nh_dirty while a neighbour event waits; under nh_lock
  */
 struct ito_nh {
 	struct rhash_head node;
 	struct ito_nh_key key;
+	struct net_device *dev;		/* the egress port's, for the fast path */
 	atomic64_t ha;
 	unsigned int users;
 	struct list_head entries;
@@ -135,17 +138,53 @@ struct ito_nh {
 	struct rcu_head rcu;
 };
 
-/* One direction of an offloaded flow, in ito_net.fastpath. */
-struct ito_ft_entry {
+/**
+ * struct ito_flow_dir - one direction of a flow, inside the flow
+ * @node: in ito_net.fastpath while the flow is offloaded. The entry has no
+ *	key of its own: the fast path's key is made from the conntrack
+ *	tuple of @dir (fixed once the entry is confirmed, as it is before
+ *	an offload) and @iif, its NAT from the other direction's tuple.
+ * @nh: routed and offloaded: the next hop, shared, with its device and MAC
+ * @out_dev: vWire and offloaded: the peer port
+ * @out_ifindex: where the slow path sent it (the route, learnt by packets)
+ * @mtu: the route's MTU; the fast path's limit
+ * @nexthop: the route's next hop, while not @linked
+ * @nh_node: while @linked: in @nh's entries (the next hop's address is in
+ *	@nh's key meanwhile)
+ * @iif: the port it entered by; set once
+ * @dir: which of the flow's two this is
+ * @nat: ITO_NAT_*, while offloaded
+ * @vwire: offloaded as vWire: which member of the first union is valid
+ * @linked: which member of the second; changes under the flow's lock
+ */
+struct ito_flow_dir {
 	struct rhash_head node;
+	union {
+		struct ito_nh *nh;
+		struct net_device *out_dev;
+	};
+	int out_ifindex;
+	u32 mtu;
+	union {
+		union nf_inet_addr nexthop;
+		struct list_head nh_node;
+	};
+	int iif;
+	u8 dir;
+	u8 nat;
+	bool vwire;
+	bool linked;
+};
+
+/*
+ * Everything a rule of one direction does, spelt out: what ito_hw.c and
+ * the netlink dumps build from (ito_rule_describe()), never kept.
+ */
+struct ito_rule {
 	struct ito_ft_key key;
 	struct ito_rewrite rw;
-	struct ito_nh *nh;		/* where it goes; valid under RCU */
-	struct list_head nh_node;	/* in nh->entries */
+	u8 h_dest[ETH_ALEN];		/* the next hop's MAC, routed only */
 	struct ito_flow *flow;
-	u8 dir;
-	unsigned long last_used;	/* jiffies, written only when it moves */
-	struct rcu_head rcu;
 };
 
 /* One direction's rule in hardware. Counters: as of the last poll. */
@@ -174,13 +213,6 @@ struct ito_hw_session {
 	struct rcu_head rcu;
 };
 
-/* What the slow path learnt about one direction's route, for the offload. */
-struct ito_route {
-	int out_ifindex;
-	u32 mtu;
-	union nf_inet_addr nexthop;
-};
-
 /**
  * struct ito_flow - one conntrack entry seen from an enrolled port
  * @node: in ito_net.flows, keyed by @ct
@@ -194,34 +226,43 @@ struct ito_flow {
 	struct rhash_head node;
 	struct nf_conn *ct;
 	u64 id;
-	struct rcu_head rcu;
+	union {
+		struct list_head pending;	/* under ito_net.pending_lock */
+		struct rcu_head rcu;		/* ended: off the list for good */
+	};
 
 	spinlock_t lock;		/* see above */
 	u8 state;		/* enum ito_flow_state */
 	u8 verdict;		/* enum ito_verdict */
-	bool queued;			/* on ito_net.pending; under pending_lock */
-	bool ended;			/* never queued again; under pending_lock */
-	u32 copies;
+	u8 queued:1;			/* on ito_net.pending; under pending_lock */
+	u8 ended:1;			/* never queued again; under pending_lock */
 	bool vwire;			/* bridged between a vwire pair */
-	int iif[IP_CT_DIR_MAX];
+	u32 copies;
+	/*
+	 * Offloaded in software on ports bound to hardware: when to try the
+	 * hardware again (jiffies, low 32 bits; 0: never).
+	 */
+	u32 hw_retry;
 	u64 pkts[IP_CT_DIR_MAX];
 	u64 bytes[IP_CT_DIR_MAX];
 	unsigned long first_seen;
-	unsigned long last_seen;
-	struct ito_route route[IP_CT_DIR_MAX];
-	struct ito_ft_entry *ft[IP_CT_DIR_MAX];	/* while offloaded */
+	unsigned long last_seen;	/* also written by the fast path */
 	struct ito_hw_session *hw;	/* while offloaded to hardware */
-	unsigned long hw_retry;		/* jiffies: next try to move to hardware */
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
-	struct list_head pending;	/* under ito_net.pending_lock */
 	/*
 	 * The fast path's counts of the session by direction, outside the
 	 * lock: no per-CPU allocation per session. The teardown takes them.
 	 */
 	atomic64_t ft_pkts[IP_CT_DIR_MAX];
 	atomic64_t ft_bytes[IP_CT_DIR_MAX];
+	struct ito_flow_dir dirs[IP_CT_DIR_MAX];
 };
+
+static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
+{
+	return container_of(d - d->dir, struct ito_flow, dirs[0]);
+}
 
 /**
  * struct ito_net - one ito instance, per network namespace
@@ -379,6 +420,8 @@ int ito_hook_vwire_enable(struct ito_net *in);
 void ito_hook_vwire_disable(struct ito_net *in);
 
 /* flow.c */
+int ito_flow_init(void);
+void ito_flow_uninit(void);
 int ito_flow_net_init(struct ito_net *in);
 void ito_flow_net_uninit(struct ito_net *in);
 struct ito_flow *ito_flow_lookup(struct ito_net *in, const struct nf_conn *ct);
@@ -406,15 +449,17 @@ void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);
 bool ito_offload_token(struct ito_net *in);
 void ito_offload_forget(struct ito_net *in, struct ito_flow *flow);
-struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
+struct ito_flow_dir *ito_offload_lookup(struct ito_net *in,
 					const struct ito_ft_key *key);
 int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
 		     struct ito_port *port, const union nf_inet_addr *gw,
 		     u32 mtu);
 
 /* rule.c */
-int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir,
-		   struct ito_ft_entry *e);
+int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir);
+void ito_rule_key(const struct ito_flow *flow, int dir, struct ito_ft_key *key);
+void ito_rule_describe(const struct ito_flow *flow, int dir,
+		       struct ito_rule *r);
 
 /* hw.c */
 void ito_hw_net_init(struct ito_net *in);
@@ -422,11 +467,8 @@ void ito_hw_net_uninit(struct ito_net *in);
 int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 		     struct netlink_ext_ack *extack);
 void ito_hw_port_unbind(struct ito_net *in, struct ito_port *port);
-void ito_hw_snapshot(struct ito_flow *flow, int dir, struct ito_ft_entry *snap,
-		     u8 *h_dest);
 struct ito_hw_session *ito_hw_install(struct ito_net *in,
-				      struct ito_ft_entry **e,
-				      const u8 *h_dest);
+				      const struct ito_rule *r);
 void ito_hw_release(struct ito_net *in, struct ito_hw_session *hs);
 void ito_hw_reap(struct ito_net *in);
 void ito_hw_poll(struct ito_net *in, struct ito_hw_session *hs);
@@ -437,10 +479,11 @@ int ito_nh_net_init(struct ito_net *in);
 void ito_nh_net_uninit(struct ito_net *in);
 int ito_nh_init(void);
 void ito_nh_uninit(void);
-int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
-		  struct net_device *dev, u8 family,
-		  const union nf_inet_addr *addr);
-void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e);
+struct ito_nh *ito_nh_get(struct ito_net *in, struct net_device *dev,
+			  u8 family, const union nf_inet_addr *addr);
+void ito_nh_put(struct ito_net *in, struct ito_nh *nh);
+void ito_nh_link(struct ito_net *in, struct ito_flow_dir *d, struct ito_nh *nh);
+void ito_nh_unlink(struct ito_net *in, struct ito_flow_dir *d);
 void ito_nh_mac(const struct ito_nh *nh, u8 *mac);
 int ito_nh_update(struct ito_net *in, struct ito_flow *flow, int dir, u8 what);
 

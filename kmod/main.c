@@ -66,9 +66,12 @@ static int __init ito_init(void)
 {
 	int err;
 
-	err = register_pernet_subsys(&ito_net_ops);
+	err = ito_flow_init();
 	if (err)
 		return err;
+	err = register_pernet_subsys(&ito_net_ops);
+	if (err)
+		goto err_flow;
 	err = ito_agent_init();
 	if (err)
 		goto err_pernet;
@@ -90,6 +93,8 @@ err_agent:
 	ito_agent_uninit();
 err_pernet:
 	unregister_pernet_subsys(&ito_net_ops);
+err_flow:
+	ito_flow_uninit();
 	return err;
 }
 
@@ -97,8 +102,9 @@ err_pernet:
  * The reverse of ito_init(). No request can arrive once the family is
  * gone; the global notifiers go before the instances they look up; each
  * instance removes its ports and flows and then its own netdev notifier
- * (ito_net_exit()). Last, the RCU callbacks the teardown queued
- * (call_rcu() in offload.c) run before their code is unloaded.
+ * (ito_net_exit()). Last, the RCU callbacks the teardown queued (the
+ * flows' frees, which also drop their conntrack references) run before
+ * their code and their cache go.
  */
 static void __exit ito_exit(void)
 {
@@ -107,6 +113,7 @@ static void __exit ito_exit(void)
 	ito_agent_uninit();
 	unregister_pernet_subsys(&ito_net_ops);
 	rcu_barrier();
+	ito_flow_uninit();
 }
 
 module_init(ito_init);

@@ -368,7 +368,6 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	u64 p, b;
 	int dir;
 
-	rcu_read_lock();	/* the session's entries are freed after RCU */
 	spin_lock_bh(&flow->lock);
 	s->state = flow->state;
 	s->verdict = flow->verdict;
@@ -381,23 +380,18 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	s->first_seen = flow->first_seen;
 	s->last_seen = flow->last_seen;
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		struct ito_ft_entry *e = flow->ft[dir];
-
-		if (!e)
+		if (flow->state != ITO_FLOW_STATE_OFFLOADED)
 			continue;
 		ito_flow_bypassed(flow, dir, &p, &b);
 		s->pkts[dir] += p;
 		s->bytes[dir] += b;
 		s->offload_pkts += p;
 		s->offload_bytes += b;
-		if (time_after(READ_ONCE(e->last_used), s->last_seen))
-			s->last_seen = READ_ONCE(e->last_used);
 		if (flow->hw && flow->hw->rule[dir].pkts &&
 		    time_after(flow->hw->rule[dir].last_used, s->last_seen))
 			s->last_seen = flow->hw->rule[dir].last_used;
 	}
 	spin_unlock_bh(&flow->lock);
-	rcu_read_unlock();
 }
 
 static int ito_put_flow_state(struct sk_buff *msg, struct ito_flow *flow)
@@ -431,16 +425,14 @@ static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_flow *flow,
 {
 	if (nla_put_u64_64bit(msg, ITO_A_FLOW_ID, flow->id, ITO_A_FLOW_PAD) ||
 	    ito_put_tuple(msg, flow->ct) ||
-	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL])))
+	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->dirs[IP_CT_DIR_ORIGINAL].iif)))
 		return -EMSGSIZE;
 	return full ? ito_put_flow_state(msg, flow) : 0;
 }
 
 /* What one offloaded direction does, copied under the flow's lock. */
 struct ito_path {
-	struct ito_ft_key key;
-	struct ito_rewrite rw;
-	u8 h_dest[ETH_ALEN];
+	struct ito_rule r;
 	u64 pkts, bytes;
 	bool hw;
 };
@@ -448,9 +440,11 @@ struct ito_path {
 static int ito_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
 			const struct ito_path *p)
 {
-	struct ito_port *ip = ito_port_lookup(in, p->key.iif);
-	struct ito_port *op = ito_port_lookup(in, p->rw.out_dev->ifindex);
-	int alen = p->key.family == NFPROTO_IPV4 ? 4 : 16;
+	const struct ito_ft_key *key = &p->r.key;
+	const struct ito_rewrite *rw = &p->r.rw;
+	struct ito_port *ip = ito_port_lookup(in, key->iif);
+	struct ito_port *op = ito_port_lookup(in, rw->out_dev->ifindex);
+	int alen = key->family == NFPROTO_IPV4 ? 4 : 16;
 	struct net_device *idev, *odev;
 	struct nlattr *nest;
 
@@ -472,24 +466,24 @@ static int ito_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
 	    nla_put_u16(msg, ITO_A_PATH_IN_VLAN, ip->vlan) ||
 	    nla_put_u32(msg, ITO_A_PATH_OUT_IFINDEX, odev->ifindex) ||
 	    nla_put_u16(msg, ITO_A_PATH_OUT_VLAN, op->vlan) ||
-	    nla_put(msg, ITO_A_PATH_SADDR, alen, &p->key.saddr) ||
-	    nla_put(msg, ITO_A_PATH_DADDR, alen, &p->key.daddr) ||
-	    nla_put_u16(msg, ITO_A_PATH_SPORT, ntohs(p->key.sport)) ||
-	    nla_put_u16(msg, ITO_A_PATH_DPORT, ntohs(p->key.dport)) ||
-	    (!nf_inet_addr_cmp(&p->rw.saddr, &p->key.saddr) &&
-	     nla_put(msg, ITO_A_PATH_NAT_SADDR, alen, &p->rw.saddr)) ||
-	    (!nf_inet_addr_cmp(&p->rw.daddr, &p->key.daddr) &&
-	     nla_put(msg, ITO_A_PATH_NAT_DADDR, alen, &p->rw.daddr)) ||
-	    (p->rw.sport != p->key.sport &&
-	     nla_put_u16(msg, ITO_A_PATH_NAT_SPORT, ntohs(p->rw.sport))) ||
-	    (p->rw.dport != p->key.dport &&
-	     nla_put_u16(msg, ITO_A_PATH_NAT_DPORT, ntohs(p->rw.dport))) ||
-	    (!p->rw.vwire &&
-	     (nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, p->h_dest) ||
-	      nla_put(msg, ITO_A_PATH_ETH_SRC, ETH_ALEN, p->rw.h_source))) ||
+	    nla_put(msg, ITO_A_PATH_SADDR, alen, &key->saddr) ||
+	    nla_put(msg, ITO_A_PATH_DADDR, alen, &key->daddr) ||
+	    nla_put_u16(msg, ITO_A_PATH_SPORT, ntohs(key->sport)) ||
+	    nla_put_u16(msg, ITO_A_PATH_DPORT, ntohs(key->dport)) ||
+	    (!nf_inet_addr_cmp(&rw->saddr, &key->saddr) &&
+	     nla_put(msg, ITO_A_PATH_NAT_SADDR, alen, &rw->saddr)) ||
+	    (!nf_inet_addr_cmp(&rw->daddr, &key->daddr) &&
+	     nla_put(msg, ITO_A_PATH_NAT_DADDR, alen, &rw->daddr)) ||
+	    (rw->sport != key->sport &&
+	     nla_put_u16(msg, ITO_A_PATH_NAT_SPORT, ntohs(rw->sport))) ||
+	    (rw->dport != key->dport &&
+	     nla_put_u16(msg, ITO_A_PATH_NAT_DPORT, ntohs(rw->dport))) ||
+	    (!rw->vwire &&
+	     (nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, p->r.h_dest) ||
+	      nla_put(msg, ITO_A_PATH_ETH_SRC, ETH_ALEN, rw->h_source))) ||
 	    nla_put_u64_64bit(msg, ITO_A_PATH_PKTS, p->pkts, ITO_A_PATH_PAD) ||
 	    nla_put_u64_64bit(msg, ITO_A_PATH_BYTES, p->bytes, ITO_A_PATH_PAD) ||
-	    (p->rw.vwire && nla_put_u8(msg, ITO_A_PATH_VWIRE, 1))) {
+	    (rw->vwire && nla_put_u8(msg, ITO_A_PATH_VWIRE, 1))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -508,11 +502,7 @@ static int ito_put_paths(struct sk_buff *msg, struct ito_net *in,
 	spin_lock_bh(&flow->lock);
 	offloaded = flow->state == ITO_FLOW_STATE_OFFLOADED;
 	for (dir = 0; offloaded && dir < IP_CT_DIR_MAX; dir++) {
-		const struct ito_ft_entry *e = flow->ft[dir];
-
-		p[dir].key = e->key;
-		p[dir].rw = e->rw;
-		ito_nh_mac(e->nh, p[dir].h_dest);
+		ito_rule_describe(flow, dir, &p[dir].r);
 		p[dir].hw = flow->hw;
 		ito_flow_bypassed(flow, dir, &p[dir].pkts, &p[dir].bytes);
 	}

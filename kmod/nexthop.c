@@ -96,20 +96,20 @@ static int ito_nh_resolve(struct net_device *dev, u8 family,
 }
 
 /**
- * ito_nh_attach - make @e leave by @dev towards @addr
+ * ito_nh_get - the next hop towards @addr by @dev, for a direction to use
  * @in: the instance; caller holds @in->lock
- * @e: a new entry, not published yet
  * @dev: the egress port's device
  * @family: NFPROTO_IPV4 or NFPROTO_IPV6
  * @addr: the next hop
  *
- * Shares the next hop with the other entries using it, creating it (with
- * a resolved MAC) if it is new.
- * Return: 0, -EAGAIN while the MAC is not resolved, -ENOMEM.
+ * Shares the next hop with the directions using it, creating it (with a
+ * resolved MAC) if it is new. The caller links it to a direction
+ * (ito_nh_link()) and then puts its own use.
+ * Return: the next hop; ERR_PTR(-EAGAIN) while the MAC is not resolved,
+ * or -ENOMEM.
  */
-int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
-		  struct net_device *dev, u8 family,
-		  const union nf_inet_addr *addr)
+struct ito_nh *ito_nh_get(struct ito_net *in, struct net_device *dev,
+			  u8 family, const union nf_inet_addr *addr)
 {
 	struct ito_nh_key key = {
 		.ifindex = dev->ifindex,
@@ -124,20 +124,19 @@ int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
 	nh = rhashtable_lookup_fast(&in->nexthops, &key, ito_nh_params);
 	if (nh) {
 		nh->users++;
-		list_add(&e->nh_node, &nh->entries);
-		e->nh = nh;
 		spin_unlock_bh(&in->nh_lock);
-		return 0;
+		return nh;
 	}
 	spin_unlock_bh(&in->nh_lock);
 
 	err = ito_nh_resolve(dev, family, addr, mac);
 	if (err)
-		return err;
-	nh = kzalloc(sizeof(*nh), GFP_KERNEL);
+		return ERR_PTR(err);
+	nh = kzalloc(sizeof(*nh), GFP_KERNEL_ACCOUNT);
 	if (!nh)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 	nh->key = key;
+	nh->dev = dev;
 	atomic64_set(&nh->ha, ito_mac_pack(mac));
 	INIT_LIST_HEAD(&nh->entries);
 	INIT_LIST_HEAD(&nh->dirty);
@@ -148,38 +147,73 @@ int ito_nh_attach(struct ito_net *in, struct ito_ft_entry *e,
 	if (IS_ERR(old)) {
 		spin_unlock_bh(&in->nh_lock);
 		kfree(nh);
-		return PTR_ERR(old);
+		return old;
 	}
 	if (old) {		/* cannot happen under in->lock; be safe */
 		kfree(nh);
 		nh = old;
 	}
 	nh->users++;
-	list_add(&e->nh_node, &nh->entries);
-	e->nh = nh;
 	spin_unlock_bh(&in->nh_lock);
-	return 0;
+	return nh;
+}
+
+/* Drop a use; the last one frees the next hop. Holds nh_lock. */
+static void __ito_nh_put(struct ito_net *in, struct ito_nh *nh)
+{
+	if (--nh->users)
+		return;
+	rhashtable_remove_fast(&in->nexthops, &nh->node, ito_nh_params);
+	list_del_init(&nh->dirty);
+	kfree_rcu(nh, rcu);
+}
+
+/* The use ito_nh_get() gave the caller. Any context. */
+void ito_nh_put(struct ito_net *in, struct ito_nh *nh)
+{
+	spin_lock_bh(&in->nh_lock);
+	__ito_nh_put(in, nh);
+	spin_unlock_bh(&in->nh_lock);
 }
 
 /*
- * @e leaves its next hop (any context), once; the last user frees it.
- * @e->nh stays as it is: the fast path may still read it through an entry
- * it found before @e was unpublished, and the next hop outlives that
- * reader (freed after RCU, like @e).
+ * @d goes by @nh from now on (a use of its own). The fast path sees the
+ * new next hop or the old one, never a mix: the pointer is the whole of
+ * where a direction goes. The route's next hop, in @nh's key from now on,
+ * gives its bytes to the list node. Caller holds the flow's lock, or the
+ * flow is not offloaded yet.
  */
-void ito_nh_detach(struct ito_net *in, struct ito_ft_entry *e)
+void ito_nh_link(struct ito_net *in, struct ito_flow_dir *d, struct ito_nh *nh)
 {
-	struct ito_nh *nh = e->nh;
+	lockdep_assert_held(&ito_dir_flow(d)->lock);
+	spin_lock_bh(&in->nh_lock);
+	nh->users++;
+	list_add(&d->nh_node, &nh->entries);
+	d->linked = true;
+	WRITE_ONCE(d->nh, nh);
+	spin_unlock_bh(&in->nh_lock);
+}
 
-	if (!nh)
+/*
+ * @d leaves its next hop (any context; caller holds the flow's lock); the
+ * last user frees it.
+ * @d->nh stays as it is: the fast path may still read it through an entry
+ * it found before @d was unpublished, and the next hop outlives that
+ * reader (freed after RCU).
+ */
+void ito_nh_unlink(struct ito_net *in, struct ito_flow_dir *d)
+{
+	struct ito_nh *nh = d->nh;
+
+	lockdep_assert_held(&ito_dir_flow(d)->lock);
+	if (!d->linked)
 		return;
 	spin_lock_bh(&in->nh_lock);
-	list_del(&e->nh_node);
-	if (!--nh->users) {
-		rhashtable_remove_fast(&in->nexthops, &nh->node, ito_nh_params);
-		list_del_init(&nh->dirty);
-		kfree_rcu(nh, rcu);
-	}
+	list_del(&d->nh_node);
+	d->linked = false;
+	/* the route's next hop again, for the slow path and another offload */
+	d->nexthop = nh->key.addr;
+	__ito_nh_put(in, nh);
 	spin_unlock_bh(&in->nh_lock);
 }
 
@@ -194,7 +228,7 @@ static struct ito_nh_user *ito_nh_users(struct ito_net *in, struct ito_nh *nh,
 					unsigned int *n)
 {
 	struct ito_nh_user *u;
-	struct ito_ft_entry *e;
+	struct ito_flow_dir *d;
 	unsigned int max, i = 0;
 
 	spin_lock_bh(&in->nh_lock);
@@ -204,11 +238,11 @@ static struct ito_nh_user *ito_nh_users(struct ito_net *in, struct ito_nh *nh,
 	if (!u)
 		return NULL;
 	spin_lock_bh(&in->nh_lock);
-	list_for_each_entry(e, &nh->entries, nh_node) {
+	list_for_each_entry(d, &nh->entries, nh_node) {
 		if (i == max)
 			break;
-		u[i].flow = e->flow;
-		u[i].dir = e->dir;
+		u[i].flow = ito_dir_flow(d);
+		u[i].dir = d->dir;
 		i++;
 	}
 	spin_unlock_bh(&in->nh_lock);
@@ -219,6 +253,8 @@ static struct ito_nh_user *ito_nh_users(struct ito_net *in, struct ito_nh *nh,
 /* Back to the slow path, to be offloaded again later. Holds in->lock. */
 static void ito_nh_fall_back(struct ito_net *in, struct ito_flow *flow)
 {
+	int dir;
+
 	if (!ito_offload_teardown(in, flow))
 		return;
 	spin_lock_bh(&flow->lock);
@@ -226,7 +262,12 @@ static void ito_nh_fall_back(struct ito_net *in, struct ito_flow *flow)
 	    flow->verdict == ITO_VERDICT_OFFLOAD) {
 		flow->state = ITO_FLOW_STATE_OFFLOAD_PENDING;
 		/* learn the routes again from the next packets */
-		memset(flow->route, 0, sizeof(flow->route));
+		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+			flow->dirs[dir].out_ifindex = 0;
+			flow->dirs[dir].mtu = 0;
+			memset(&flow->dirs[dir].nexthop, 0,
+			       sizeof(flow->dirs[dir].nexthop));
+		}
 	}
 	spin_unlock_bh(&flow->lock);
 }
@@ -431,18 +472,17 @@ static int ito_nh_route_check(struct ito_net *in, struct ito_flow *flow,
 			      union nf_inet_addr *gw, u32 *mtu)
 {
 	union nf_inet_addr cur_gw;
-	struct ito_ft_entry snap;
+	struct ito_rule snap;
 	int ifindex = 0;
 	int err;
 
 	spin_lock_bh(&flow->lock);
-	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED || flow->dirs[dir].vwire) {
 		spin_unlock_bh(&flow->lock);
 		return 0;
 	}
-	snap.key = flow->ft[dir]->key;
-	snap.rw = flow->ft[dir]->rw;
-	cur_gw = flow->route[dir].nexthop;
+	ito_rule_describe(flow, dir, &snap);
+	cur_gw = flow->dirs[dir].nh->key.addr;
 	spin_unlock_bh(&flow->lock);
 
 	if (snap.key.family == NFPROTO_IPV4)

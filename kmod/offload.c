@@ -10,15 +10,16 @@
  * first, within max_sessions and the max_update_rate token bucket. A flow
  * refused for room or budget simply stays queued on the slow path.
  *
- * An installed flow is two ito_ft_entry (one per direction) in the fast
- * path table and IPS_OFFLOAD_BIT on its conntrack entry, which keeps
- * conntrack's GC from expiring it. Teardown (FIN/RST in the fast path,
+ * An installed flow is its two ito_ft_dir (one per direction, inside the
+ * flow) in the fast path table and IPS_OFFLOAD_BIT on its conntrack entry,
+ * which keeps conntrack's GC from expiring it. Teardown (FIN/RST in the fast path,
  * ageing, flow end) removes the entries, hands the counters to conntrack
  * and makes conntrack ready to see the flow's packets again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/etherdevice.h>
+#include <linux/jhash.h>
 #include <linux/list_sort.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -37,35 +38,68 @@
 /* a software session on hardware-bound ports tries the hardware again */
 #define ITO_HW_RETRY		(5 * HZ)
 
+static u32 ito_ft_hash(const void *data, u32 len, u32 seed)
+{
+	return jhash2(data, sizeof(struct ito_ft_key) / sizeof(u32), seed);
+}
+
+/* An entry has no key of its own: it is made from its flow's tuples. */
+static u32 ito_ft_obj_hash(const void *data, u32 len, u32 seed)
+{
+	const struct ito_flow_dir *d = data;
+	struct ito_ft_key key;
+
+	ito_rule_key(ito_dir_flow(d), d->dir, &key);
+	return ito_ft_hash(&key, len, seed);
+}
+
+static int ito_ft_obj_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	const struct ito_flow_dir *d = obj;
+	struct ito_ft_key key;
+
+	ito_rule_key(ito_dir_flow(d), d->dir, &key);
+	return memcmp(&key, arg->key, sizeof(key));
+}
+
 static const struct rhashtable_params ito_ft_params = {
-	.head_offset		= offsetof(struct ito_ft_entry, node),
-	.key_offset		= offsetof(struct ito_ft_entry, key),
+	.head_offset		= offsetof(struct ito_flow_dir, node),
 	.key_len		= sizeof(struct ito_ft_key),
+	.hashfn			= ito_ft_hash,
+	.obj_hashfn		= ito_ft_obj_hash,
+	.obj_cmpfn		= ito_ft_obj_cmp,
 	.automatic_shrinking	= true,
 };
 
-struct ito_ft_entry *ito_offload_lookup(struct ito_net *in,
+static_assert(sizeof(struct ito_ft_key) % sizeof(u32) == 0);
+
+/* Packet path (RCU): the offloaded direction a packet belongs to. */
+struct ito_flow_dir *ito_offload_lookup(struct ito_net *in,
 					const struct ito_ft_key *key)
 {
 	return rhashtable_lookup(&in->fastpath, key, ito_ft_params);
 }
 
-/* Remember where the slow path sends this direction (packet path). */
+/*
+ * Remember where the slow path sends this direction (packet path, under
+ * the flow's lock). Not once admission linked it to a next hop: the
+ * route's bytes are the next hop's list node then.
+ */
 static void ito_route_capture(struct ito_flow *flow, struct sk_buff *skb,
 			      int dir)
 {
 	struct dst_entry *dst = skb_dst(skb);
-	struct ito_route *r = &flow->route[dir];
+	struct ito_flow_dir *d = &flow->dirs[dir];
 
-	if (!dst || !dst->dev)
+	if (!dst || !dst->dev || d->linked)
 		return;
-	r->mtu = dst_mtu(dst);
+	d->mtu = dst_mtu(dst);
 	if (skb->protocol == htons(ETH_P_IP))
-		r->nexthop.ip = rt_nexthop(skb_rtable(skb), ip_hdr(skb)->daddr);
+		d->nexthop.ip = rt_nexthop(skb_rtable(skb), ip_hdr(skb)->daddr);
 	else
-		r->nexthop.in6 = *rt6_nexthop((struct rt6_info *)dst,
+		d->nexthop.in6 = *rt6_nexthop((struct rt6_info *)dst,
 					      &ipv6_hdr(skb)->daddr);
-	r->out_ifindex = dst->dev->ifindex;
+	d->out_ifindex = dst->dev->ifindex;
 }
 
 static bool ito_ct_ready(const struct nf_conn *ct)
@@ -116,16 +150,18 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 	bool eligible;
 
 	spin_lock(&flow->lock);
-	if (!flow->vwire)	/* a vWire flow's route is its peer port */
+	/* a vWire flow's route is its peer port */
+	if (flow->state == ITO_FLOW_STATE_OFFLOAD_PENDING && !flow->vwire)
 		ito_route_capture(flow, skb, dir);
 	eligible = flow->state == ITO_FLOW_STATE_OFFLOAD_PENDING &&
-		   flow->route[0].out_ifindex && flow->route[1].out_ifindex &&
+		   flow->dirs[0].out_ifindex && flow->dirs[1].out_ifindex &&
 		   flow->pkts[0] + flow->pkts[1] >=
 			ito_config_get(in, ITO_A_CONFIG_MIN_PKTS) &&
 		   ito_flow_rate(flow) >= ito_config_get(in, ITO_A_CONFIG_MIN_RATE) &&
 		   ito_ct_ready(flow->ct);
 	spin_unlock(&flow->lock);
-	if (eligible && !READ_ONCE(flow->queued))
+	/* a hint: ito_offload_queue() decides under the list's lock */
+	if (eligible && !flow->queued)
 		ito_offload_queue(in, flow);
 }
 
@@ -163,16 +199,6 @@ static void ito_offload_unqueue(struct ito_net *in, struct ito_flow *flow)
 	list_del(&flow->pending);
 	flow->queued = false;
 	spin_unlock_bh(&in->pending_lock);
-}
-
-static void ito_ft_entry_free_rcu(struct rcu_head *head)
-{
-	kfree(container_of(head, struct ito_ft_entry, rcu));
-}
-
-static struct ito_ft_entry *ito_ft_entry_new(void)
-{
-	return kzalloc(sizeof(struct ito_ft_entry), GFP_KERNEL);
 }
 
 /*
@@ -225,16 +251,16 @@ static void ito_tokens_return(struct ito_net *in)
 }
 
 /* Does a port of the session refuse the software cut-through? */
-static bool ito_offload_hw_only(struct ito_net *in, struct ito_ft_entry **e)
+static bool ito_offload_hw_only(struct ito_net *in, const struct ito_rule *r)
 {
 	struct ito_port *port;
 	int dir;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		port = ito_port_lookup(in, e[dir]->key.iif);
+		port = ito_port_lookup(in, r[dir].key.iif);
 		if (port && port->offload == ITO_PORT_OFFLOAD_HW)
 			return true;
-		port = ito_port_lookup(in, e[dir]->rw.out_dev->ifindex);
+		port = ito_port_lookup(in, r[dir].rw.out_dev->ifindex);
 		if (port && port->offload == ITO_PORT_OFFLOAD_HW)
 			return true;
 	}
@@ -263,19 +289,19 @@ static void ito_ct_tcp_liberal(struct nf_conn *ct)
  */
 static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 {
-	struct ito_ft_entry *e[IP_CT_DIR_MAX] = {};
-	u8 h_dest[IP_CT_DIR_MAX * ETH_ALEN];
+	struct ito_rule r[IP_CT_DIR_MAX];
 	struct ito_hw_session *hs;
 	bool asked = false;
 	int dir, err;
 
+	/*
+	 * The entries of a session torn down go into the table again at
+	 * once: a reader still on one in its old chain notices the move and
+	 * looks again (rhashtable), and the flow is the same.
+	 */
+	flow->hw_retry = 0;
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		e[dir] = ito_ft_entry_new();
-		if (!e[dir]) {
-			err = -ENOMEM;
-			goto err_free;
-		}
-		err = ito_rule_build(in, flow, dir, e[dir]);
+		err = ito_rule_build(in, flow, dir);
 		if (err)
 			goto err_free;
 	}
@@ -292,21 +318,23 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	if (nf_ct_protonum(flow->ct) == IPPROTO_TCP)
 		ito_ct_tcp_liberal(flow->ct);
 
+	spin_lock_bh(&flow->lock);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
-		ito_nh_mac(e[dir]->nh, h_dest + dir * ETH_ALEN);
-	hs = ito_hw_install(in, e, h_dest);
+		ito_rule_describe(flow, dir, &r[dir]);
+	spin_unlock_bh(&flow->lock);
+	hs = ito_hw_install(in, r);
 	asked = !!hs;
 	if (IS_ERR(hs)) {
 		/* the device refused: software, or the slow path for now */
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_SESSION_FAIL);
 		hs = NULL;
-		if (ito_offload_hw_only(in, e)) {
+		if (ito_offload_hw_only(in, r)) {
 			err = -EAGAIN;
 			goto err_unclaim;
 		}
 		ito_counter_inc(in, ITO_CNT_HW_FALLBACK_SW);
-		flow->hw_retry = jiffies + ITO_HW_RETRY;
-	} else if (!hs && ito_offload_hw_only(in, e)) {
+		flow->hw_retry = (u32)jiffies + ITO_HW_RETRY;
+	} else if (!hs && ito_offload_hw_only(in, r)) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
 		err = -EOPNOTSUPP;
 		goto err_unclaim;
@@ -319,19 +347,19 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	 * it.
 	 */
 	spin_lock_bh(&flow->lock);
-	err = rhashtable_lookup_insert_fast(&in->fastpath, &e[0]->node, ito_ft_params);
+	err = rhashtable_lookup_insert_key(&in->fastpath, &r[0].key,
+					   &flow->dirs[0].node, ito_ft_params);
 	if (!err) {
-		err = rhashtable_lookup_insert_fast(&in->fastpath, &e[1]->node,
-						    ito_ft_params);
+		err = rhashtable_lookup_insert_key(&in->fastpath, &r[1].key,
+						   &flow->dirs[1].node,
+						   ito_ft_params);
 		if (err)
-			rhashtable_remove_fast(&in->fastpath, &e[0]->node,
+			rhashtable_remove_fast(&in->fastpath, &flow->dirs[0].node,
 					       ito_ft_params);
 	}
 	if (!err) {
 		/* conntrack's GC leaves offloaded entries alone */
 		nf_ct_offload_timeout(flow->ct);
-		flow->ft[0] = e[0];
-		flow->ft[1] = e[1];
 		flow->hw = hs;
 		if (hs) {
 			set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
@@ -348,7 +376,6 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	}
 	spin_unlock_bh(&flow->lock);
 	if (err) {
-		synchronize_rcu();	/* e[0] may have been found meanwhile */
 		if (hs) {
 			ito_hw_release(in, hs);
 			ito_hw_reap(in);
@@ -364,12 +391,10 @@ err_unclaim:
 err_free:
 	if (err != -EAGAIN && err != -EOPNOTSUPP && err != -EBUSY)
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ADD_MSG_FAILED);
-	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		if (!e[dir])
-			continue;
-		ito_nh_detach(in, e[dir]);
-		ito_ft_entry_free_rcu(&e[dir]->rcu);
-	}
+	spin_lock_bh(&flow->lock);
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
+		ito_nh_unlink(in, &flow->dirs[dir]);
+	spin_unlock_bh(&flow->lock);
 	if (!asked)
 		ito_tokens_return(in);
 	return err;
@@ -576,7 +601,6 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 {
 	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
 	struct ito_hw_session *hs;
-	struct ito_ft_entry *e;
 	int dir;
 
 	/*
@@ -594,18 +618,15 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 	if (hs)
 		clear_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		e = flow->ft[dir];
-		flow->ft[dir] = NULL;
-		rhashtable_remove_fast(&in->fastpath, &e->node, ito_ft_params);
-		ito_nh_detach(in, e);
+		rhashtable_remove_fast(&in->fastpath, &flow->dirs[dir].node,
+				       ito_ft_params);
+		/* readers that found the entry may use its next hop: RCU */
+		ito_nh_unlink(in, &flow->dirs[dir]);
 		ito_ft_take(flow, dir, &pkts[dir], &bytes[dir]);
 		flow->pkts[dir] += pkts[dir];
 		flow->bytes[dir] += bytes[dir];
 		flow->offload_pkts += pkts[dir];
 		flow->offload_bytes += bytes[dir];
-		if (time_after(READ_ONCE(e->last_used), flow->last_seen))
-			flow->last_seen = READ_ONCE(e->last_used);
-		call_rcu(&e->rcu, ito_ft_entry_free_rcu);
 	}
 	ito_ct_handback(flow->ct, pkts, bytes);
 	/*
@@ -650,52 +671,34 @@ int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
 		     struct ito_port *port, const union nf_inet_addr *gw,
 		     u32 mtu)
 {
-	struct ito_ft_entry *old, *e;
-	int err;
+	struct ito_nh *nh;
 
 	lockdep_assert_held(&in->lock);
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
-	if (!e)
-		return -ENOMEM;
-	spin_lock_bh(&flow->lock);
-	old = flow->state == ITO_FLOW_STATE_OFFLOADED ? flow->ft[dir] : NULL;
-	if (old) {
-		e->key = old->key;
-		e->rw = old->rw;
-		e->last_used = old->last_used;
-	}
-	spin_unlock_bh(&flow->lock);
-	if (!old) {
-		kfree(e);
+	if (READ_ONCE(flow->state) != ITO_FLOW_STATE_OFFLOADED ||
+	    flow->dirs[dir].vwire)
 		return 0;
-	}
-	e->flow = flow;
-	e->dir = dir;
-	e->rw.out_dev = port->dev;
-	e->rw.mtu = mtu;
-	ether_addr_copy(e->rw.h_source, port->dev->dev_addr);
-	err = ito_nh_attach(in, e, port->dev, e->key.family, gw);
-	if (err) {
-		kfree(e);
-		return err;
-	}
+	nh = ito_nh_get(in, port->dev, nf_ct_l3num(flow->ct), gw);
+	if (IS_ERR(nh))
+		return PTR_ERR(nh);
 
 	spin_lock_bh(&flow->lock);
-	if (flow->state != ITO_FLOW_STATE_OFFLOADED || flow->ft[dir] != old) {
+	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
 		/* torn down meanwhile (FIN/RST): nothing to move */
 		spin_unlock_bh(&flow->lock);
-		ito_nh_detach(in, e);
-		kfree(e);
+		ito_nh_put(in, nh);
 		return 0;
 	}
-	rhashtable_replace_fast(&in->fastpath, &old->node, &e->node, ito_ft_params);
-	flow->ft[dir] = e;
-	flow->route[dir].out_ifindex = port->dev->ifindex;
-	flow->route[dir].nexthop = *gw;
-	flow->route[dir].mtu = mtu;
-	ito_nh_detach(in, old);
+	/*
+	 * In place: a packet reads the next hop (its device and MAC) in one
+	 * go; a packet that still finds the old one is sent as before.
+	 */
+	ito_nh_unlink(in, &flow->dirs[dir]);
+	ito_nh_link(in, &flow->dirs[dir], nh);
+	flow->dirs[dir].out_ifindex = port->dev->ifindex;
+	flow->dirs[dir].nexthop = *gw;
+	WRITE_ONCE(flow->dirs[dir].mtu, mtu);
 	spin_unlock_bh(&flow->lock);
-	call_rcu(&old->rcu, ito_ft_entry_free_rcu);
+	ito_nh_put(in, nh);	/* the direction holds its own use */
 
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
 	return ito_hw_update(in, flow, dir);
@@ -708,34 +711,33 @@ int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
  */
 static void ito_offload_promote(struct ito_net *in, struct ito_flow *flow)
 {
-	struct ito_ft_entry snap[IP_CT_DIR_MAX], *e[IP_CT_DIR_MAX], *live[IP_CT_DIR_MAX];
-	u8 h_dest[IP_CT_DIR_MAX * ETH_ALEN];
+	struct ito_rule r[IP_CT_DIR_MAX];
+	struct ito_nh *live[IP_CT_DIR_MAX];
 	struct ito_hw_session *hs;
 	int dir;
 
 	spin_lock_bh(&flow->lock);
 	if (flow->state != ITO_FLOW_STATE_OFFLOADED || flow->hw ||
-	    !flow->hw_retry || time_before(jiffies, flow->hw_retry)) {
+	    !flow->hw_retry || time_before32((u32)jiffies, flow->hw_retry)) {
 		spin_unlock_bh(&flow->lock);
 		return;
 	}
-	flow->hw_retry = jiffies + ITO_HW_RETRY;
+	flow->hw_retry = (u32)jiffies + ITO_HW_RETRY;
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		live[dir] = flow->ft[dir];
-		ito_hw_snapshot(flow, dir, &snap[dir], h_dest + dir * ETH_ALEN);
-		e[dir] = &snap[dir];
+		live[dir] = flow->dirs[dir].nh;
+		ito_rule_describe(flow, dir, &r[dir]);
 	}
 	spin_unlock_bh(&flow->lock);
 
 	if (!ito_tokens_take(in, false))
 		return;
-	hs = ito_hw_install(in, e, h_dest);
+	hs = ito_hw_install(in, r);
 	if (IS_ERR_OR_NULL(hs))
 		return;
 
 	spin_lock_bh(&flow->lock);
 	if (flow->state == ITO_FLOW_STATE_OFFLOADED && !flow->hw &&
-	    flow->ft[0] == live[0] && flow->ft[1] == live[1]) {
+	    flow->dirs[0].nh == live[0] && flow->dirs[1].nh == live[1]) {
 		flow->hw = hs;
 		set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
 		hs = NULL;
@@ -751,18 +753,16 @@ static void ito_offload_promote(struct ito_net *in, struct ito_flow *flow)
 	ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
 }
 
-/* The flow's last use as far as we know. Caller holds @flow->lock. */
+/*
+ * The flow's last use as far as we know: a packet on either path, or the
+ * device's, as of its last poll. Caller holds @flow->lock.
+ */
 static unsigned long ito_offload_last_used(struct ito_flow *flow)
 {
-	unsigned long last, used;
+	unsigned long last = READ_ONCE(flow->last_seen);
 	int dir;
 
-	/* the entries live while the flow is offloaded: under this lock */
-	last = READ_ONCE(flow->ft[0]->last_used);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		used = READ_ONCE(flow->ft[dir]->last_used);
-		if (time_after(used, last))
-			last = used;
 		if (flow->hw && time_after(flow->hw->rule[dir].last_used, last))
 			last = flow->hw->rule[dir].last_used;
 	}
