@@ -693,9 +693,8 @@ int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
 	 * go; a packet that still finds the old one is sent as before.
 	 */
 	ito_nh_unlink(in, &flow->dirs[dir]);
-	ito_nh_link(in, &flow->dirs[dir], nh);
+	ito_nh_link(in, &flow->dirs[dir], nh);	/* @gw is in its key */
 	flow->dirs[dir].out_ifindex = port->dev->ifindex;
-	flow->dirs[dir].nexthop = *gw;
 	WRITE_ONCE(flow->dirs[dir].mtu, mtu);
 	spin_unlock_bh(&flow->lock);
 	ito_nh_put(in, nh);	/* the direction holds its own use */
