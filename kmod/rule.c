@@ -100,7 +100,6 @@ static int ito_rule_vwire(struct ito_net *in, int iif, u8 nat,
 		return -EOPNOTSUPP;
 	}
 	d->out_dev = out->dev;
-	d->vwire = true;
 	return 0;
 }
 
@@ -135,7 +134,11 @@ int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir)
 	vwire = flow->vwire;
 	spin_unlock_bh(&flow->lock);
 
-	d->vwire = false;
+	/*
+	 * The same for every session of a flow: a packet still using the
+	 * direction as a session left it never reads the union the wrong way.
+	 */
+	d->vwire = vwire;
 	ito_rule_nat(flow, dir, &rw);
 	d->nat = 0;
 	if (!nf_inet_addr_cmp(&rw.saddr, &t->src.u3) || rw.sport != t->src.u.all)
