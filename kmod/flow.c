@@ -248,6 +248,16 @@ void ito_flow_apply_default(struct ito_net *in)
 	}
 }
 
+/* @pkts over the jiffies from @first to @last; 0 below two packets. */
+u32 ito_rate(u64 pkts, unsigned long first, unsigned long last)
+{
+	unsigned long span = last - first;
+
+	if (!span || pkts < 2)
+		return 0;
+	return min_t(u64, div64_ul((pkts - 1) * HZ, span), U32_MAX);
+}
+
 /*
  * Packets per second over both directions, from the first packet to the
  * latest: the "observed rate" that offload admission compares with
@@ -255,12 +265,8 @@ void ito_flow_apply_default(struct ito_net *in)
  */
 u32 ito_flow_rate(const struct ito_flow *flow)
 {
-	unsigned long span = flow->last_seen - flow->first_seen;
-	u64 pkts = flow->pkts[0] + flow->pkts[1];
-
-	if (!span || pkts < 2)
-		return 0;
-	return min_t(u64, div64_ul((pkts - 1) * HZ, span), U32_MAX);
+	return ito_rate(flow->pkts[0] + flow->pkts[1], flow->first_seen,
+			READ_ONCE(flow->last_seen));
 }
 
 /**

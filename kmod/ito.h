@@ -432,6 +432,7 @@ void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason);
 void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 			  u32 verdict);
 void ito_flow_apply_default(struct ito_net *in);
+u32 ito_rate(u64 pkts, unsigned long first, unsigned long last);
 u32 ito_flow_rate(const struct ito_flow *flow);
 u32 ito_flow_live_rate(struct ito_flow *flow);
 void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,

@@ -372,7 +372,6 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	s->state = flow->state;
 	s->verdict = flow->verdict;
 	s->copies = flow->copies;
-	s->rate = ito_flow_rate(flow);
 	memcpy(s->pkts, flow->pkts, sizeof(s->pkts));
 	memcpy(s->bytes, flow->bytes, sizeof(s->bytes));
 	s->offload_pkts = flow->offload_pkts;
@@ -392,6 +391,8 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 			s->last_seen = flow->hw->rule[dir].last_used;
 	}
 	spin_unlock_bh(&flow->lock);
+	/* the offloaded packets count: last_seen moves with them too */
+	s->rate = ito_rate(s->pkts[0] + s->pkts[1], s->first_seen, s->last_seen);
 }
 
 static int ito_put_flow_state(struct sk_buff *msg, struct ito_flow *flow)

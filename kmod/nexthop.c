@@ -180,8 +180,8 @@ void ito_nh_put(struct ito_net *in, struct ito_nh *nh)
  * @d goes by @nh from now on (a use of its own). The fast path sees the
  * new next hop or the old one, never a mix: the pointer is the whole of
  * where a direction goes. The route's next hop, in @nh's key from now on,
- * gives its bytes to the list node. Caller holds the flow's lock, or the
- * flow is not offloaded yet.
+ * gives its bytes to the list node. Caller holds the flow's lock, under
+ * which the slow path learns routes.
  */
 void ito_nh_link(struct ito_net *in, struct ito_flow_dir *d, struct ito_nh *nh)
 {
