@@ -42,13 +42,16 @@ done
 # 6.12 headers from bookworm-backports, for the compile test of the second kernel.
 bp_hdr=$(dpkg-query -W -f='${Package}\n' 'linux-headers-6.12*-amd64' 2>/dev/null | head -n1 || true)
 [ -n "$bp_hdr" ] || missing="$missing bp-headers"
+# Suricata (the inline IDS of selftests/suricata.sh) is only in backports
+# for bookworm.
+command -v suricata >/dev/null || missing="$missing bp-suricata"
 
 [ -n "$missing" ] || exit 0
 echo "deps: installing:$missing"
 
 # Third-party sources on some machines are unreachable; Debian's must work.
 apt-get -qq update >/dev/null 2>&1 || true
-pkgs=$(echo "$missing" | sed 's/ bp-headers//')
+pkgs=$(echo "$missing" | sed 's/ bp-[a-z]*//g')
 if [ -n "$pkgs" ]; then
 	apt-get -qq install -y --no-install-recommends $pkgs >/dev/null
 fi
@@ -60,4 +63,7 @@ if [ -z "$bp_hdr" ]; then
 	[ -n "$bp" ] || { echo "deps: no 6.12 headers in bookworm-backports" >&2; exit 1; }
 	apt-get -qq install -y --no-install-recommends -t bookworm-backports "$bp" >/dev/null
 fi
+case "$missing" in *bp-suricata*)
+	apt-get -qq install -y --no-install-recommends -t bookworm-backports suricata >/dev/null
+esac
 echo "deps: done"

@@ -101,6 +101,25 @@ enum ito_a {
  *	ITO_VERDICT_INSPECT
  * @ITO_A_CONFIG_MAX_FLOWS: flows tracked at most; beyond, new flows pass
  *	untracked and are counted [1, 16777216], default 1048576
+ * @ITO_A_CONFIG_VERDICT_SOURCE: who gives verdicts, ITO_VERDICT_SOURCE_*
+ *	bits [1, 7], default ITO_VERDICT_SOURCE_AGENT. Without the agent bit
+ *	no copies are sent and %ITO_CMD_FLOW_VERDICT is refused. A block
+ *	verdict from either source wins; otherwise a verdict found in
+ *	conntrack wins over the agent's. A conntrack verdict follows the
+ *	entry: when it changes, so does the flow's (an offloaded flow goes
+ *	back to the slow path); when it goes, the flow is inspected.
+ * @ITO_A_CONFIG_CTMARK_MASK: the bits of the conntrack mark that carry a
+ *	verdict; (mark & mask) == value selects it [0, 0xffffffff], default 0
+ * @ITO_A_CONFIG_CTMARK_OFFLOAD, @ITO_A_CONFIG_CTMARK_INSPECT,
+ * @ITO_A_CONFIG_CTMARK_BLOCK: the value of each verdict under the mask;
+ *	0 for none. Within the mask and distinct; default 0
+ * @ITO_A_CONFIG_CTLABEL_OFFLOADED, @ITO_A_CONFIG_CTLABEL_INSPECTED,
+ * @ITO_A_CONFIG_CTLABEL_BLOCKED: the conntrack label bit ito sets when it
+ *	applies that verdict (clearing the other two), [0, 127], or
+ *	%ITO_CTLABEL_NONE (the default): no bit is ever touched. With
+ *	%ITO_VERDICT_SOURCE_CTLABEL, these bits found on the entry of a flow
+ *	that has no verdict yet (e.g. replicated from another firewall) are
+ *	that flow's verdict.
  */
 enum ito_a_config {
 	ITO_A_CONFIG_UNSPEC,
@@ -114,10 +133,27 @@ enum ito_a_config {
 	ITO_A_CONFIG_SNAPLEN,
 	ITO_A_CONFIG_DEFAULT_VERDICT,
 	ITO_A_CONFIG_MAX_FLOWS,
+	ITO_A_CONFIG_VERDICT_SOURCE,
+	ITO_A_CONFIG_CTMARK_MASK,
+	ITO_A_CONFIG_CTMARK_OFFLOAD,
+	ITO_A_CONFIG_CTMARK_INSPECT,
+	ITO_A_CONFIG_CTMARK_BLOCK,
+	ITO_A_CONFIG_CTLABEL_OFFLOADED,
+	ITO_A_CONFIG_CTLABEL_INSPECTED,
+	ITO_A_CONFIG_CTLABEL_BLOCKED,
 
 	__ITO_A_CONFIG_MAX,
 	ITO_A_CONFIG_MAX = __ITO_A_CONFIG_MAX - 1
 };
+
+/* Bits of %ITO_A_CONFIG_VERDICT_SOURCE */
+#define ITO_VERDICT_SOURCE_AGENT	(1U << 0)	/* the registered agent */
+#define ITO_VERDICT_SOURCE_CTMARK	(1U << 1)	/* the conntrack mark */
+#define ITO_VERDICT_SOURCE_CTLABEL	(1U << 2)	/* ito's conntrack labels */
+#define ITO_VERDICT_SOURCE_ALL		((1U << 3) - 1)
+
+/* An %ITO_A_CONFIG_CTLABEL_* knob that names no bit */
+#define ITO_CTLABEL_NONE		128
 
 /*
  * %ITO_A_COUNTERS holds one %ITO_A_COUNTERS_ENTRY nest per counter, in
@@ -198,6 +234,17 @@ enum ito_counter {
 	ITO_CNT_UPDATE_DEFERRED_RATE_LIMIT,	/* route or next-hop updates
 						 * put off: budget spent
 						 */
+	ITO_CNT_VERDICT_CONNTRACK,	/* verdicts taken from conntrack */
+	ITO_CNT_VERDICT_OVERRULED,	/* verdicts not applied: the other
+					 * source's takes precedence
+					 */
+	ITO_CNT_VERDICT_REVOKED,	/* conntrack verdicts withdrawn */
+	ITO_CNT_CTLABEL_MISSING,	/* decisions not written back: the
+					 * entry has no label extension
+					 */
+	ITO_CNT_CTVERDICT_QUEUE_FULL,	/* conntrack verdict changes left to
+					 * the next GC pass
+					 */
 
 	__ITO_CNT_MAX
 };
@@ -262,6 +309,18 @@ enum ito_verdict {
 	ITO_VERDICT_MAX = __ITO_VERDICT_MAX - 1
 };
 
+/* Where a flow's verdict came from (%ITO_A_FLOW_VERDICT_BY) */
+enum ito_verdict_by {
+	ITO_VERDICT_BY_NONE,	/* no verdict yet */
+	ITO_VERDICT_BY_AGENT,	/* %ITO_CMD_FLOW_VERDICT */
+	ITO_VERDICT_BY_DEFAULT,	/* the default verdict, the agent gone */
+	ITO_VERDICT_BY_CTMARK,	/* the conntrack mark */
+	ITO_VERDICT_BY_CTLABEL,	/* ito's conntrack labels on the entry */
+
+	__ITO_VERDICT_BY_MAX,
+	ITO_VERDICT_BY_MAX = __ITO_VERDICT_BY_MAX - 1
+};
+
 enum ito_flow_state {
 	ITO_FLOW_STATE_INSPECTING,	/* copies go to the agent, no verdict */
 	ITO_FLOW_STATE_SLOWPATH,	/* verdict inspect / inspect-all */
@@ -317,6 +376,7 @@ enum ito_end_reason {
  *	the PKTS_* and BYTES_* counters)
  * @ITO_A_FLOW_PATH: nest, enum ito_a_path; one per direction of an
  *	offloaded flow (flow get only, not dumps or events)
+ * @ITO_A_FLOW_VERDICT_BY: u32, enum ito_verdict_by: who gave the verdict
  */
 enum ito_a_flow {
 	ITO_A_FLOW_UNSPEC,
@@ -345,6 +405,7 @@ enum ito_a_flow {
 	ITO_A_FLOW_OFFLOAD_PKTS,
 	ITO_A_FLOW_OFFLOAD_BYTES,
 	ITO_A_FLOW_PATH,
+	ITO_A_FLOW_VERDICT_BY,
 
 	__ITO_A_FLOW_MAX,
 	ITO_A_FLOW_MAX = __ITO_A_FLOW_MAX - 1
