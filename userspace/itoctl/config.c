@@ -2,6 +2,7 @@
 /* "itoctl show" and "itoctl set": the module's configuration knobs. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/genetlink.h>
@@ -13,18 +14,27 @@
 #include "report.h"
 #include "usage.h"
 
+enum knob_kind {
+	KNOB_UINT,	/* decimal, shown with its unit */
+	KNOB_YES_NO,	/* a 0/1 switch shown as yes/no */
+	KNOB_WORD,	/* an enum set by @words, shown by @names */
+	KNOB_FLAGS,	/* bits, the words of @names joined by "," */
+	KNOB_HEX,	/* a mark or mask: decimal or 0x hex, shown as hex */
+	KNOB_CTLABEL,	/* a conntrack label bit [0, 127], or "none" */
+};
+
 struct config_knob {
 	const char *keyword;	/* CLI keyword, text label and JSON key */
 	uint16_t attr;
-	const char *unit;	/* shown after the value in text output */
-	bool yes_no;		/* a 0/1 switch shown as yes/no */
-	const struct choice *words;	/* an enum set by these words... */
+	enum knob_kind kind;
+	const char *unit;	/* shown after a KNOB_UINT in text output */
+	const struct choice *words;	/* KNOB_WORD: set by these words... */
 	const struct choice *names;	/* ...and shown by these */
 };
 
 /* In the order "show" prints them. */
 static const struct config_knob knobs[] = {
-	{ .keyword = "offload", .attr = ITO_A_CONFIG_ENABLED, .yes_no = true },
+	{ .keyword = "offload", .attr = ITO_A_CONFIG_ENABLED, .kind = KNOB_YES_NO },
 	{ .keyword = "min-pkts", .attr = ITO_A_CONFIG_MIN_PKTS },
 	{ .keyword = "min-rate", .attr = ITO_A_CONFIG_MIN_RATE, .unit = "pkt/s" },
 	{ .keyword = "tcp-ageing", .attr = ITO_A_CONFIG_TCP_AGEING, .unit = "s" },
@@ -33,12 +43,27 @@ static const struct config_knob knobs[] = {
 	{ .keyword = "max-update-rate", .attr = ITO_A_CONFIG_MAX_UPDATE_RATE, .unit = "/s" },
 	{ .keyword = "snaplen", .attr = ITO_A_CONFIG_SNAPLEN, .unit = "bytes" },
 	{ .keyword = "default-verdict", .attr = ITO_A_CONFIG_DEFAULT_VERDICT,
-	  .words = default_verdict_choices, .names = verdict_names },
+	  .kind = KNOB_WORD, .words = default_verdict_choices,
+	  .names = verdict_names },
 	{ .keyword = "max-flows", .attr = ITO_A_CONFIG_MAX_FLOWS },
+	{ .keyword = "verdict-source", .attr = ITO_A_CONFIG_VERDICT_SOURCE,
+	  .kind = KNOB_FLAGS, .names = verdict_source_names },
+	{ .keyword = "ctmark-mask", .attr = ITO_A_CONFIG_CTMARK_MASK, .kind = KNOB_HEX },
+	{ .keyword = "ctmark-offload", .attr = ITO_A_CONFIG_CTMARK_OFFLOAD, .kind = KNOB_HEX },
+	{ .keyword = "ctmark-inspect", .attr = ITO_A_CONFIG_CTMARK_INSPECT, .kind = KNOB_HEX },
+	{ .keyword = "ctmark-block", .attr = ITO_A_CONFIG_CTMARK_BLOCK, .kind = KNOB_HEX },
+	{ .keyword = "ctlabel-offloaded", .attr = ITO_A_CONFIG_CTLABEL_OFFLOADED,
+	  .kind = KNOB_CTLABEL },
+	{ .keyword = "ctlabel-inspected", .attr = ITO_A_CONFIG_CTLABEL_INSPECTED,
+	  .kind = KNOB_CTLABEL },
+	{ .keyword = "ctlabel-blocked", .attr = ITO_A_CONFIG_CTLABEL_BLOCKED,
+	  .kind = KNOB_CTLABEL },
 };
 
 #define N_KNOBS		(sizeof(knobs) / sizeof(knobs[0]))
-#define LABEL_WIDTH	17	/* longest keyword plus two spaces */
+#define LABEL_WIDTH	19	/* longest keyword plus two spaces */
+/* Room for every word of verdict_source_names and a newer module's bits. */
+#define FLAGS_LEN	64
 
 static const struct config_knob *knob_by_keyword(const char *word)
 {
@@ -98,6 +123,57 @@ struct nlmsghdr *config_build_set(void *buf, uint16_t family_id,
 	return nlh;
 }
 
+/*
+ * A conntrack label bit, or "none". The kernel checks the range too, but
+ * 128 is its ITO_CTLABEL_NONE: a bit beyond 127 is refused here, lest it
+ * silently mean none.
+ */
+static int parse_ctlabel(const char *keyword, const char *arg,
+			 uint32_t *value)
+{
+	size_t len = strlen(arg);
+
+	if (keyword_is(arg, "none")) {
+		*value = ITO_CTLABEL_NONE;
+		return 0;
+	}
+	/* Decimal digits only, at most 3 of them: strtoul() cannot overflow. */
+	if (len == 0 || len > 3 || strspn(arg, "0123456789") != len ||
+	    strtoul(arg, NULL, 10) > ITO_CTLABEL_NONE - 1) {
+		pr_err("argument of \"%s\" must be a label bit [0, %u] or \"none\", not \"%s\"",
+		       keyword, ITO_CTLABEL_NONE - 1, arg);
+		return -EINVAL;
+	}
+	*value = strtoul(arg, NULL, 10);
+	return 0;
+}
+
+/* The VALUE of "KEYWORD VALUE"; 0 or -EINVAL with the reason printed. */
+static int parse_value(const struct config_knob *knob, const char *arg,
+		       uint32_t *value)
+{
+	bool yes;
+
+	switch (knob->kind) {
+	case KNOB_YES_NO:
+		if (parse_yes_no(knob->keyword, arg, &yes))
+			return -EINVAL;
+		*value = yes;
+		return 0;
+	case KNOB_WORD:
+		return parse_choice(knob->keyword, arg, knob->words, value);
+	case KNOB_FLAGS:
+		return parse_flags(knob->keyword, arg, knob->names, value);
+	case KNOB_HEX:
+		return parse_u32_hex(knob->keyword, arg, value);
+	case KNOB_CTLABEL:
+		return parse_ctlabel(knob->keyword, arg, value);
+	case KNOB_UINT:
+		break;
+	}
+	return parse_u32(knob->keyword, arg, value);
+}
+
 int config_parse_args(int argc, char **argv, struct ito_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -124,19 +200,8 @@ int config_parse_args(int argc, char **argv, struct ito_config *cfg)
 			duplicate_argument(knob->keyword, argv[1]);
 			return EXIT_USAGE;
 		}
-		if (knob->yes_no) {
-			bool yes;
-
-			if (parse_yes_no(knob->keyword, argv[1], &yes))
-				return EXIT_USAGE;
-			value = yes;
-		} else if (knob->words) {
-			if (parse_choice(knob->keyword, argv[1], knob->words,
-					 &value))
-				return EXIT_USAGE;
-		} else if (parse_u32(knob->keyword, argv[1], &value)) {
+		if (parse_value(knob, argv[1], &value))
 			return EXIT_USAGE;
-		}
 		cfg->value[knob->attr] = value;
 		cfg->present |= 1u << knob->attr;
 	}
@@ -160,6 +225,38 @@ static void print_word(struct printer *p, const struct config_knob *knob,
 	print_string(p, knob->keyword, word);
 }
 
+static void print_value(struct printer *p, const struct config_knob *knob,
+			uint32_t value)
+{
+	char flags[FLAGS_LEN];
+
+	switch (knob->kind) {
+	case KNOB_YES_NO:
+		print_yes_no(p, knob->keyword, value);
+		return;
+	case KNOB_WORD:
+		print_word(p, knob, value);
+		return;
+	case KNOB_FLAGS:
+		print_string(p, knob->keyword,
+			     flags_words(knob->names, value, flags,
+					 sizeof(flags)));
+		return;
+	case KNOB_HEX:
+		print_hex(p, knob->keyword, value);
+		return;
+	case KNOB_CTLABEL:
+		if (value == ITO_CTLABEL_NONE)
+			print_null(p, knob->keyword, "none");
+		else
+			print_u64(p, knob->keyword, value, NULL);
+		return;
+	case KNOB_UINT:
+		break;
+	}
+	print_u64(p, knob->keyword, value, knob->unit);
+}
+
 void config_print(struct printer *p, const struct ito_config *cfg)
 {
 	size_t i;
@@ -171,13 +268,7 @@ void config_print(struct printer *p, const struct ito_config *cfg)
 
 		if (!config_has(cfg, knob->attr))
 			continue;
-		if (knob->yes_no)
-			print_yes_no(p, knob->keyword, cfg->value[knob->attr]);
-		else if (knob->words)
-			print_word(p, knob, cfg->value[knob->attr]);
-		else
-			print_u64(p, knob->keyword, cfg->value[knob->attr],
-				  knob->unit);
+		print_value(p, knob, cfg->value[knob->attr]);
 	}
 	print_end(p);
 }

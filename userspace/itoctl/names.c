@@ -33,6 +33,14 @@ const struct choice default_verdict_choices[] = {
 	{ NULL, 0 }
 };
 
+/* The bits of the verdict-source knob, in the order they are shown. */
+const struct choice verdict_source_names[] = {
+	{ "agent",		ITO_VERDICT_SOURCE_AGENT },
+	{ "ctmark",		ITO_VERDICT_SOURCE_CTMARK },
+	{ "ctlabel",		ITO_VERDICT_SOURCE_CTLABEL },
+	{ NULL, 0 }
+};
+
 const struct choice flow_state_names[] = {
 	{ "inspecting",		ITO_FLOW_STATE_INSPECTING },
 	{ "slowpath",		ITO_FLOW_STATE_SLOWPATH },

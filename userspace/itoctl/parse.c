@@ -56,6 +56,36 @@ int parse_u32(const char *keyword, const char *arg, uint32_t *value)
 	return 0;
 }
 
+int parse_u32_hex(const char *keyword, const char *arg, uint32_t *value)
+{
+	static const char hex[] = "0123456789abcdefABCDEF";
+	const char *digits = arg;
+	unsigned long long v;
+	int base = 10;
+	char *end;
+
+	if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) {
+		digits = arg + 2;
+		base = 16;
+	}
+	/* Only digits: strtoull() would also take a sign, spaces, a 2nd "0x". */
+	if (!digits[0] ||
+	    strspn(digits, base == 16 ? hex : "0123456789") != strlen(digits)) {
+		pr_err("argument of \"%s\" must be an unsigned integer, decimal or hexadecimal after \"0x\", not \"%s\"",
+		       keyword, arg);
+		return -EINVAL;
+	}
+	errno = 0;
+	v = strtoull(digits, &end, base);
+	if (errno == ERANGE || v > UINT32_MAX) {
+		pr_err("argument of \"%s\" must be an unsigned integer up to 0xffffffff, not \"%s\"",
+		       keyword, arg);
+		return -EINVAL;
+	}
+	*value = v;
+	return 0;
+}
+
 int parse_u16(const char *keyword, const char *arg, uint16_t *value)
 {
 	uint64_t v;
@@ -64,6 +94,23 @@ int parse_u16(const char *keyword, const char *arg, uint16_t *value)
 		return -EINVAL;
 	*value = v;
 	return 0;
+}
+
+/* The words of @choices quoted: "a", "b" @last "c". */
+static void print_choices(FILE *fp, const struct choice *choices,
+			  const char *last)
+{
+	const struct choice *c;
+
+	for (c = choices; c->word; c++) {
+		if (c != choices) {
+			if (c[1].word)
+				fputs(", ", fp);
+			else
+				fprintf(fp, " %s ", last);
+		}
+		fprintf(fp, "\"%s\"", c->word);
+	}
 }
 
 int parse_choice(const char *keyword, const char *arg,
@@ -80,13 +127,73 @@ int parse_choice(const char *keyword, const char *arg,
 	}
 	/* Error: argument of "x" must be "a", "b" or "c", not "d" */
 	fprintf(fp, "Error: argument of \"%s\" must be ", keyword);
-	for (c = choices; c->word; c++) {
-		if (c != choices)
-			fputs(c[1].word ? ", " : " or ", fp);
-		fprintf(fp, "\"%s\"", c->word);
-	}
+	print_choices(fp, choices, "or");
 	fprintf(fp, ", not \"%s\"\n", arg);
 	return -EINVAL;
+}
+
+int parse_flags(const char *keyword, const char *arg,
+		const struct choice *choices, uint32_t *value)
+{
+	const char *word = arg, *comma;
+	FILE *fp = report_stream();
+	const struct choice *c;
+	uint32_t flags = 0;
+	size_t len;
+
+	for (;;) {
+		comma = strchr(word, ',');
+		len = comma ? (size_t)(comma - word) : strlen(word);
+		for (c = choices; c->word; c++)
+			if (strlen(c->word) == len &&
+			    strncmp(word, c->word, len) == 0)
+				break;
+		if (!c->word)
+			goto invalid;
+		flags |= c->value;	/* a word twice is the same set */
+		if (!comma)
+			break;
+		word = comma + 1;
+	}
+	*value = flags;
+	return 0;
+
+invalid:
+	/* Error: argument of "x" must be one or more of "a" and "b" joined by ",", not "c" */
+	fprintf(fp, "Error: argument of \"%s\" must be one or more of ",
+		keyword);
+	print_choices(fp, choices, "and");
+	fprintf(fp, " joined by \",\", not \"%.*s\"\n",
+		(int)len, word);
+	return -EINVAL;
+}
+
+const char *flags_words(const struct choice *choices, uint32_t value,
+			char *buf, size_t len)
+{
+	const struct choice *c;
+	uint32_t rest = value;
+	size_t used = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (c = choices; c->word; c++) {
+		if ((value & c->value) != c->value)
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s",
+			     used ? "," : "", c->word);
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';	/* whole words only */
+			return buf;
+		}
+		used += n;
+		rest &= ~c->value;
+	}
+	/* Bits of a newer module, or no bit at all: a number. */
+	if (rest || !value)
+		snprintf(buf + used, len - used, "%s0x%x", used ? "," : "",
+			 rest);
+	return buf;
 }
 
 const char *choice_word(const struct choice *choices, uint32_t value)

@@ -8,6 +8,7 @@
 #define ITOCTL_PARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Keywords match exactly: no abbreviations, no case folding. */
@@ -20,6 +21,8 @@ int parse_uint(const char *keyword, const char *arg, uint64_t max,
 int parse_u32(const char *keyword, const char *arg, uint32_t *value);
 int parse_u16(const char *keyword, const char *arg, uint16_t *value);
 int parse_u64(const char *keyword, const char *arg, uint64_t *value);
+/* Decimal, or hexadecimal after "0x" (a mark or mask), up to UINT32_MAX. */
+int parse_u32_hex(const char *keyword, const char *arg, uint32_t *value);
 /* "yes" or "no". 0 or -EINVAL. */
 int parse_yes_no(const char *keyword, const char *arg, bool *value);
 
@@ -32,6 +35,19 @@ struct choice {
 /* One of the words of @choices. 0 or -EINVAL, naming them all. */
 int parse_choice(const char *keyword, const char *arg,
 		 const struct choice *choices, uint32_t *value);
+/*
+ * Words of @choices joined by "," ("agent,ctmark"), their values ORed: a
+ * set of bits. 0 or -EINVAL, naming the word refused and all the others.
+ */
+int parse_flags(const char *keyword, const char *arg,
+		const struct choice *choices, uint32_t *value);
+/*
+ * The bits of @value as the words of @choices joined by ",", in their
+ * order; bits without a word (a newer module's), or none, as one 0x
+ * number after them: "agent,0x8", "0x0". Returns @buf.
+ */
+const char *flags_words(const struct choice *choices, uint32_t value,
+			char *buf, size_t len);
 /* The word of @value in @choices, NULL if it has none. */
 const char *choice_word(const struct choice *choices, uint32_t value);
 /* Room for any number itoctl prints as text. */

@@ -175,6 +175,24 @@ void print_u64(struct printer *p, const char *label, uint64_t value,
 	}
 }
 
+void print_hex(struct printer *p, const char *label, uint32_t value)
+{
+	print_label(p, label);
+	if (p->json)
+		fprintf(p->fp, "%" PRIu32, value);
+	else
+		fprintf(p->fp, "0x%" PRIx32 "\n", value);
+}
+
+void print_null(struct printer *p, const char *label, const char *text)
+{
+	print_label(p, label);
+	if (p->json)
+		fputs("null", p->fp);
+	else
+		fprintf(p->fp, "%s\n", text);
+}
+
 void print_yes_no(struct printer *p, const char *label, bool value)
 {
 	print_label(p, label);

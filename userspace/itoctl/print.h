@@ -51,6 +51,10 @@ void print_end(struct printer *p);
 /* @unit (may be NULL) follows the number in text, JSON has the bare number. */
 void print_u64(struct printer *p, const char *label, uint64_t value,
 	       const char *unit);
+/* Text 0x and hexadecimal digits (a mark, a mask), JSON the number. */
+void print_hex(struct printer *p, const char *label, uint32_t value);
+/* Text @text (a word such as "none"), JSON null: a setting that is unset. */
+void print_null(struct printer *p, const char *label, const char *text);
 /* Text "yes"/"no", JSON true/false. */
 void print_yes_no(struct printer *p, const char *label, bool value);
 void print_string(struct printer *p, const char *label, const char *value);

@@ -65,6 +65,15 @@ check "counters match missing" 2 "Error: argument of \"match\" is missing" -- -j
 check "set default-verdict word" 2 "Error: argument of \"default-verdict\" must be \"offload\", \"inspect\" or \"block\", not \"inspect-all\"" -- set default-verdict inspect-all
 check "set snaplen not a number" 2 "Error: argument of \"snaplen\" must be an unsigned integer, not \"64k\"" -- set snaplen 64k
 check "set max-flows missing" 2 "Error: argument of \"max-flows\" is missing" -- set max-flows
+check "set verdict-source unknown word" 2 "Error: argument of \"verdict-source\" must be one or more of \"agent\", \"ctmark\" and \"ctlabel\" joined by \",\", not \"nfmark\"" -- set verdict-source agent,nfmark
+check "set verdict-source empty" 2 "Error: argument of \"verdict-source\" must be one or more of \"agent\", \"ctmark\" and \"ctlabel\" joined by \",\", not \"\"" -- set verdict-source ""
+check "set ctmark-mask not a number" 2 "Error: argument of \"ctmark-mask\" must be an unsigned integer, decimal or hexadecimal after \"0x\", not \"0xfg\"" -- set ctmark-mask 0xfg
+check "set ctmark-block overflow" 2 "Error: argument of \"ctmark-block\" must be an unsigned integer up to 0xffffffff, not \"0x100000000\"" -- set ctmark-block 0x100000000
+check "set ctlabel-offloaded beyond 127" 2 "Error: argument of \"ctlabel-offloaded\" must be a label bit [0, 127] or \"none\", not \"128\"" -- set ctlabel-offloaded 128
+check "set ctlabel-blocked word" 2 "Error: argument of \"ctlabel-blocked\" must be a label bit [0, 127] or \"none\", not \"off\"" -- set ctlabel-blocked off
+check "set ctlabel-inspected missing" 2 "Error: argument of \"ctlabel-inspected\" is missing" -- set ctmark-inspect 0x4 ctlabel-inspected
+check_help "help: verdict sources" "SOURCE := { agent | ctmark | ctlabel }"
+check_help "help: label bits" "BIT := { 0..127 | none }"
 check "port unknown verb" 2 "What is \"create\"?" -- port create eth0
 check "port add without device" 2 "Error: \"port add\" needs a device" -- port add
 check "port del without device" 2 "Error: \"port del\" needs a device" -- port del
@@ -96,6 +105,7 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "show without module" 1 "$missing" -- show
 	check "json show without module" 1 "$missing" -- -j show
 	check "set without module" 1 "$missing" -- set offload no min-pkts 16
+	check "set conntrack verdicts without module" 1 "$missing" -- set verdict-source agent,ctmark ctmark-mask 0x3 ctmark-offload 1 ctlabel-offloaded 0 ctlabel-blocked none
 	check "counters without module" 1 "$missing" -- -p counters match rcv
 	check "port show without module" 1 "$missing" -- -j port show
 	check "port add without module" 1 "$missing" -- port add lo mode l3 vlan 10

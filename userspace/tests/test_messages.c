@@ -118,6 +118,50 @@ static void test_config_set_new_knobs(void **state)
 	assert_int_equal(mnl_attr_get_u32(knobs[2]), 1000);
 }
 
+/* From the words of "itoctl set" to the attributes the kernel gets. */
+static void test_config_set_conntrack_verdicts(void **state)
+{
+	char *argv[] = { "ctlabel-blocked", "none", "verdict-source", "agent,ctmark",
+			 "ctmark-mask", "0x3", "ctmark-offload", "0x1",
+			 "ctmark-block", "2", "ctlabel-offloaded", "0" };
+	static const struct { uint16_t type; uint32_t value; } want[] = {
+		{ ITO_A_CONFIG_VERDICT_SOURCE,
+		  ITO_VERDICT_SOURCE_AGENT | ITO_VERDICT_SOURCE_CTMARK },
+		{ ITO_A_CONFIG_CTMARK_MASK, 3 },
+		{ ITO_A_CONFIG_CTMARK_OFFLOAD, 1 },
+		{ ITO_A_CONFIG_CTMARK_BLOCK, 2 },
+		{ ITO_A_CONFIG_CTLABEL_OFFLOADED, 0 },
+		{ ITO_A_CONFIG_CTLABEL_BLOCKED, ITO_CTLABEL_NONE },
+	};
+	const struct nlattr *top[4] = {}, *knobs[10] = {};
+	struct ito_config cfg, back;
+	struct nlmsghdr *nlh;
+	nlbuf_t buf;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(config_parse_args(12, argv, &cfg), EXIT_OK);
+	nlh = config_build_set(buf, TEST_FAMILY, &cfg);
+	assert_int_equal(mnl_attr_parse(nlh, sizeof(struct genlmsghdr),
+					collect_attr_cb, top), MNL_CB_OK);
+	assert_int_equal(mnl_attr_parse_nested(top[0], collect_attr_cb, knobs),
+			 MNL_CB_OK);
+	/* Each a u32, in attribute order; ctmark-inspect not given, not sent. */
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_non_null(knobs[i]);
+		assert_int_equal(mnl_attr_get_type(knobs[i]), want[i].type);
+		assert_int_equal(mnl_attr_validate(knobs[i], MNL_TYPE_U32), 0);
+		assert_int_equal(mnl_attr_get_u32(knobs[i]), want[i].value);
+	}
+	assert_null(knobs[i]);
+
+	/* And read back as a CONFIG_GET reply would carry them. */
+	assert_int_equal(config_parse_reply(nlh, &back), 0);
+	assert_int_equal(back.present, cfg.present);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_int_equal(back.value[want[i].type], want[i].value);
+}
+
 static void test_config_reply_new_knobs(void **state)
 {
 	struct ito_config cfg;
@@ -375,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_config_set_roundtrip),
 		cmocka_unit_test(test_config_set_new_knobs),
 		cmocka_unit_test(test_config_reply_new_knobs),
+		cmocka_unit_test_setup(test_config_set_conntrack_verdicts, fresh_capture),
 		cmocka_unit_test(test_config_reply),
 		cmocka_unit_test(test_config_reply_malformed),
 		cmocka_unit_test(test_counters_reply),

@@ -298,6 +298,304 @@ static void test_choice(void **state)
 		"Error: argument of \"k\" must be \"a\" or \"b\", not \"B\"\n");
 }
 
+static void test_u32_hex(void **state)
+{
+	static const struct { const char *arg; uint32_t value; } good[] = {
+		{ "0", 0 }, { "3", 3 }, { "010", 10 },	/* decimal, not octal */
+		{ "4294967295", UINT32_MAX }, { "0x0", 0 }, { "0x3", 3 },
+		{ "0X3", 3 }, { "0xff00", 0xff00 }, { "0xFF00", 0xff00 },
+		{ "0xffffffff", UINT32_MAX }, { "0x00000000ffffffff", UINT32_MAX },
+	};
+	const char *bad[] = { "", "0x", "x3", "-1", "+1", " 1", "1 ", "0x-1",
+			      "0x 1", "0x0x1", "3h", "0xg", "1.5", "ff" };
+	uint32_t v = 42;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(parse_u32_hex("ctmark-mask", good[i].arg, &v), 0);
+		assert_int_equal(v, good[i].value);
+	}
+	assert_string_equal(capture_text(&reported), "");
+
+	v = 42;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_u32_hex("ctmark-mask", bad[i], &v), -EINVAL);
+		assert_int_equal(v, 42);
+	}
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"ctmark-mask\" must be an unsigned integer, "
+		"decimal or hexadecimal after \"0x\", not \"0x\"\n"));
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"ctmark-mask\" must be an unsigned integer, "
+		"decimal or hexadecimal after \"0x\", not \"0x0x1\"\n"));
+}
+
+static void test_u32_hex_overflow(void **state)
+{
+	uint32_t v = 42;
+
+	(void)state;
+	assert_int_equal(parse_u32_hex("ctmark-block", "0x100000000", &v), -EINVAL);
+	assert_int_equal(parse_u32_hex("ctmark-block", "4294967296", &v), -EINVAL);
+	assert_int_equal(parse_u32_hex("ctmark-block",
+				       "0xffffffffffffffffffff", &v), -EINVAL);
+	assert_int_equal(v, 42);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"ctmark-block\" must be an unsigned integer up to 0xffffffff, not \"0x100000000\"\n"
+		"Error: argument of \"ctmark-block\" must be an unsigned integer up to 0xffffffff, not \"4294967296\"\n"
+		"Error: argument of \"ctmark-block\" must be an unsigned integer up to 0xffffffff, not \"0xffffffffffffffffffff\"\n");
+}
+
+static const struct choice abc[] = {
+	{ "a", 1 }, { "bb", 2 }, { "c", 4 }, { NULL, 0 }
+};
+
+static void test_flags(void **state)
+{
+	static const struct { const char *arg; uint32_t value; } good[] = {
+		{ "a", 1 }, { "bb", 2 }, { "c", 4 }, { "a,c", 5 }, { "c,a", 5 },
+		{ "bb,c,a", 7 }, { "a,a", 1 },	/* twice is the same set */
+	};
+	uint32_t v = 42;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(parse_flags("k", good[i].arg, abc, &v), 0);
+		assert_int_equal(v, good[i].value);
+	}
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_flags_errors(void **state)
+{
+	/* The word refused is named, not the whole argument. */
+	static const struct { const char *arg, *word; } bad[] = {
+		{ "d", "d" }, { "a,d", "d" }, { "a,b,c", "b" }, { "A", "A" },
+		{ "a c", "a c" }, { "", "" }, { "a,", "" }, { ",a", "" },
+		{ "a,,c", "" }, { "a;c", "a;c" }, { "bb,bbb", "bbb" },
+	};
+	char want[256];
+	uint32_t v = 42;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_flags("k", bad[i].arg, abc, &v), -EINVAL);
+		assert_int_equal(v, 42);
+		snprintf(want, sizeof(want),
+			 "Error: argument of \"k\" must be one or more of \"a\", "
+			 "\"bb\" and \"c\" joined by \",\", not \"%s\"\n",
+			 bad[i].word);
+		assert_string_equal(capture_text(&reported), want);
+		capture_reports_teardown(state);
+		capture_reports_setup(state);
+	}
+}
+
+static void test_flags_words(void **state)
+{
+	char buf[64], tiny[4];
+
+	(void)state;
+	assert_string_equal(flags_words(abc, 1, buf, sizeof(buf)), "a");
+	assert_string_equal(flags_words(abc, 6, buf, sizeof(buf)), "bb,c");
+	assert_string_equal(flags_words(abc, 7, buf, sizeof(buf)), "a,bb,c");
+	assert_string_equal(flags_words(abc, 0x11, buf, sizeof(buf)), "a,0x10");
+	assert_string_equal(flags_words(abc, 0xf0, buf, sizeof(buf)), "0xf0");
+	assert_string_equal(flags_words(abc, 0, buf, sizeof(buf)), "0x0");
+	/* A buffer too small is cut short, still a string. */
+	assert_string_equal(flags_words(abc, 7, tiny, sizeof(tiny)), "a");
+}
+
+static void test_set_args_verdict_source(void **state)
+{
+	static const struct { const char *arg; uint32_t value; } good[] = {
+		{ "agent", ITO_VERDICT_SOURCE_AGENT },
+		{ "ctmark", ITO_VERDICT_SOURCE_CTMARK },
+		{ "ctlabel", ITO_VERDICT_SOURCE_CTLABEL },
+		{ "agent,ctmark", ITO_VERDICT_SOURCE_AGENT | ITO_VERDICT_SOURCE_CTMARK },
+		{ "ctlabel,agent", ITO_VERDICT_SOURCE_AGENT | ITO_VERDICT_SOURCE_CTLABEL },
+		{ "agent,ctmark,ctlabel", ITO_VERDICT_SOURCE_ALL },
+	};
+	struct ito_config cfg;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *argv[] = { "verdict-source", (char *)good[i].arg };
+
+		assert_int_equal(config_parse_args(2, argv, &cfg), EXIT_OK);
+		assert_int_equal(cfg.present, 1u << ITO_A_CONFIG_VERDICT_SOURCE);
+		assert_int_equal(cfg.value[ITO_A_CONFIG_VERDICT_SOURCE],
+				 good[i].value);
+	}
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_set_args_verdict_source_errors(void **state)
+{
+	char *unknown[] = { "verdict-source", "agent,conntrack" };
+	char *none[] = { "verdict-source", "none" };
+	char *number[] = { "verdict-source", "3" };
+	char *empty[] = { "verdict-source", "" };
+	char *spaced[] = { "verdict-source", "agent, ctmark" };
+	char *missing[] = { "verdict-source" };
+	char *twice[] = { "verdict-source", "agent", "verdict-source", "ctmark" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(2, unknown, &cfg), EXIT_USAGE);
+	assert_int_equal(config_parse_args(2, none, &cfg), EXIT_USAGE);
+	assert_int_equal(config_parse_args(2, number, &cfg), EXIT_USAGE);
+	assert_int_equal(config_parse_args(2, empty, &cfg), EXIT_USAGE);
+	assert_int_equal(config_parse_args(2, spaced, &cfg), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"verdict-source\" must be one or more of "
+		"\"agent\", \"ctmark\" and \"ctlabel\" joined by \",\", not \"conntrack\"\n"
+		"Error: argument of \"verdict-source\" must be one or more of "
+		"\"agent\", \"ctmark\" and \"ctlabel\" joined by \",\", not \"none\"\n"
+		"Error: argument of \"verdict-source\" must be one or more of "
+		"\"agent\", \"ctmark\" and \"ctlabel\" joined by \",\", not \"3\"\n"
+		"Error: argument of \"verdict-source\" must be one or more of "
+		"\"agent\", \"ctmark\" and \"ctlabel\" joined by \",\", not \"\"\n"
+		"Error: argument of \"verdict-source\" must be one or more of "
+		"\"agent\", \"ctmark\" and \"ctlabel\" joined by \",\", not \" ctmark\"\n");
+	assert_int_equal(config_parse_args(1, missing, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"verdict-source\" is missing\n"));
+	assert_int_equal(config_parse_args(4, twice, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: duplicate \"verdict-source\": \"ctmark\" is the second value\n"));
+}
+
+/* The example of the man page. */
+static void test_set_args_conntrack_example(void **state)
+{
+	char *argv[] = { "verdict-source", "ctmark", "ctmark-mask", "0x3",
+			 "ctmark-offload", "0x1", "ctmark-block", "0x2",
+			 "ctlabel-offloaded", "0" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(10, argv, &cfg), EXIT_OK);
+	assert_int_equal(cfg.present, 1u << ITO_A_CONFIG_VERDICT_SOURCE |
+				      1u << ITO_A_CONFIG_CTMARK_MASK |
+				      1u << ITO_A_CONFIG_CTMARK_OFFLOAD |
+				      1u << ITO_A_CONFIG_CTMARK_BLOCK |
+				      1u << ITO_A_CONFIG_CTLABEL_OFFLOADED);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_VERDICT_SOURCE],
+			 ITO_VERDICT_SOURCE_CTMARK);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_CTMARK_MASK], 3);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_CTMARK_OFFLOAD], 1);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_CTMARK_BLOCK], 2);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_CTLABEL_OFFLOADED], 0);
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_set_args_ctmark(void **state)
+{
+	static const char *const keywords[] = {
+		"ctmark-mask", "ctmark-offload", "ctmark-inspect", "ctmark-block",
+	};
+	static const unsigned int attrs[] = {
+		ITO_A_CONFIG_CTMARK_MASK, ITO_A_CONFIG_CTMARK_OFFLOAD,
+		ITO_A_CONFIG_CTMARK_INSPECT, ITO_A_CONFIG_CTMARK_BLOCK,
+	};
+	/* Whether within the mask and distinct is the kernel's call. */
+	char *all[] = { "ctmark-mask", "0xff00", "ctmark-offload", "256",
+			"ctmark-inspect", "0", "ctmark-block", "0xFFFFFFFF" };
+	struct ito_config cfg;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		char *hex[] = { (char *)keywords[i], "0x10" };
+		char *dec[] = { (char *)keywords[i], "16" };
+		char *bad[] = { (char *)keywords[i], "0x1g" };
+		char *none[] = { (char *)keywords[i], "none" };
+		char want[256];
+
+		assert_int_equal(config_parse_args(2, hex, &cfg), EXIT_OK);
+		assert_int_equal(cfg.present, 1u << attrs[i]);
+		assert_int_equal(cfg.value[attrs[i]], 16);
+		assert_int_equal(config_parse_args(2, dec, &cfg), EXIT_OK);
+		assert_int_equal(cfg.value[attrs[i]], 16);
+		assert_string_equal(capture_text(&reported), "");
+
+		assert_int_equal(config_parse_args(2, bad, &cfg), EXIT_USAGE);
+		assert_int_equal(config_parse_args(2, none, &cfg), EXIT_USAGE);
+		snprintf(want, sizeof(want),
+			 "Error: argument of \"%s\" must be an unsigned integer, "
+			 "decimal or hexadecimal after \"0x\", not \"0x1g\"\n"
+			 "Error: argument of \"%s\" must be an unsigned integer, "
+			 "decimal or hexadecimal after \"0x\", not \"none\"\n",
+			 keywords[i], keywords[i]);
+		assert_string_equal(capture_text(&reported), want);
+		capture_reports_teardown(state);
+		capture_reports_setup(state);
+	}
+
+	assert_int_equal(config_parse_args(8, all, &cfg), EXIT_OK);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_CTMARK_MASK], 0xff00);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_CTMARK_OFFLOAD], 0x100);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_CTMARK_INSPECT], 0);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_CTMARK_BLOCK], UINT32_MAX);
+}
+
+static void test_set_args_ctlabel(void **state)
+{
+	static const char *const keywords[] = {
+		"ctlabel-offloaded", "ctlabel-inspected", "ctlabel-blocked",
+	};
+	static const unsigned int attrs[] = {
+		ITO_A_CONFIG_CTLABEL_OFFLOADED, ITO_A_CONFIG_CTLABEL_INSPECTED,
+		ITO_A_CONFIG_CTLABEL_BLOCKED,
+	};
+	static const struct { const char *arg; uint32_t value; } good[] = {
+		{ "0", 0 }, { "1", 1 }, { "127", 127 }, { "007", 7 },
+		{ "none", ITO_CTLABEL_NONE },
+	};
+	struct ito_config cfg;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		for (j = 0; j < sizeof(good) / sizeof(good[0]); j++) {
+			char *argv[] = { (char *)keywords[i], (char *)good[j].arg };
+
+			assert_int_equal(config_parse_args(2, argv, &cfg), EXIT_OK);
+			assert_int_equal(cfg.present, 1u << attrs[i]);
+			assert_int_equal(cfg.value[attrs[i]], good[j].value);
+		}
+	}
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_set_args_ctlabel_errors(void **state)
+{
+	/* 128 would be ITO_CTLABEL_NONE: refused here, not taken as none. */
+	const char *bad[] = { "128", "255", "4294967424", "1000", "-1", "+1",
+			      "0x1", "", " 1", "NONE", "no", "1.0" };
+	char want[256];
+	struct ito_config cfg;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *argv[] = { "ctlabel-blocked", (char *)bad[i] };
+
+		assert_int_equal(config_parse_args(2, argv, &cfg), EXIT_USAGE);
+		snprintf(want, sizeof(want),
+			 "Error: argument of \"ctlabel-blocked\" must be a label "
+			 "bit [0, 127] or \"none\", not \"%s\"\n", bad[i]);
+		assert_string_equal(capture_text(&reported), want);
+		capture_reports_teardown(state);
+		capture_reports_setup(state);
+	}
+}
+
 /* Each test starts with an empty capture. */
 static int fresh_capture(void **state)
 {
@@ -325,6 +623,17 @@ int main(void)
 		cmocka_unit_test_setup(test_set_args_snaplen_max_flows_numbers, fresh_capture),
 		cmocka_unit_test_setup(test_u16_u64, fresh_capture),
 		cmocka_unit_test_setup(test_choice, fresh_capture),
+		cmocka_unit_test_setup(test_u32_hex, fresh_capture),
+		cmocka_unit_test_setup(test_u32_hex_overflow, fresh_capture),
+		cmocka_unit_test_setup(test_flags, fresh_capture),
+		cmocka_unit_test_setup(test_flags_errors, fresh_capture),
+		cmocka_unit_test_setup(test_flags_words, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_verdict_source, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_verdict_source_errors, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_conntrack_example, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_ctmark, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_ctlabel, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_ctlabel_errors, fresh_capture),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests,

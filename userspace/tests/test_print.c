@@ -55,13 +55,13 @@ static void test_show_text(void **state)
 	show_config(&out, false, false, &cfg);
 	assert_string_equal(capture_text(&out),
 		"Intelligent Traffic Offload:\n"
-		"  offload          : yes\n"
-		"  min-pkts         : 8\n"
-		"  min-rate         : 95 pkt/s\n"
-		"  tcp-ageing       : 12 s\n"
-		"  udp-ageing       : 20 s\n"
-		"  max-sessions     : 500000\n"
-		"  max-update-rate  : 7000 /s\n");
+		"  offload            : yes\n"
+		"  min-pkts           : 8\n"
+		"  min-rate           : 95 pkt/s\n"
+		"  tcp-ageing         : 12 s\n"
+		"  udp-ageing         : 20 s\n"
+		"  max-sessions       : 500000\n"
+		"  max-update-rate    : 7000 /s\n");
 	capture_close(&out);
 }
 
@@ -112,8 +112,33 @@ static void test_show_text_offload_no(void **state)
 	show_config(&out, false, false, &cfg);
 	assert_string_equal(capture_text(&out),
 		"Intelligent Traffic Offload:\n"
-		"  offload          : no\n");
+		"  offload            : no\n");
 	capture_close(&out);
+}
+
+/* The knobs of verdicts in conntrack (issue #13), all of them present. */
+static void set_verdict_knobs(struct ito_config *cfg, uint32_t source,
+			      uint32_t mask, uint32_t offload,
+			      uint32_t inspect, uint32_t block,
+			      uint32_t offloaded, uint32_t inspected,
+			      uint32_t blocked)
+{
+	static const unsigned int attrs[] = {
+		ITO_A_CONFIG_VERDICT_SOURCE, ITO_A_CONFIG_CTMARK_MASK,
+		ITO_A_CONFIG_CTMARK_OFFLOAD, ITO_A_CONFIG_CTMARK_INSPECT,
+		ITO_A_CONFIG_CTMARK_BLOCK, ITO_A_CONFIG_CTLABEL_OFFLOADED,
+		ITO_A_CONFIG_CTLABEL_INSPECTED, ITO_A_CONFIG_CTLABEL_BLOCKED,
+	};
+	const uint32_t values[] = {
+		source, mask, offload, inspect, block,
+		offloaded, inspected, blocked,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		cfg->value[attrs[i]] = values[i];
+		cfg->present |= 1u << attrs[i];
+	}
 }
 
 /* Every knob of this uapi, at the module's defaults. */
@@ -126,6 +151,8 @@ static void all_knobs(struct ito_config *cfg)
 	cfg->present |= 1u << ITO_A_CONFIG_SNAPLEN |
 			1u << ITO_A_CONFIG_DEFAULT_VERDICT |
 			1u << ITO_A_CONFIG_MAX_FLOWS;
+	set_verdict_knobs(cfg, ITO_VERDICT_SOURCE_AGENT, 0, 0, 0, 0,
+			  ITO_CTLABEL_NONE, ITO_CTLABEL_NONE, ITO_CTLABEL_NONE);
 }
 
 static void test_show_new_knobs_text(void **state)
@@ -138,16 +165,24 @@ static void test_show_new_knobs_text(void **state)
 	show_config(&out, false, false, &cfg);
 	assert_string_equal(capture_text(&out),
 		"Intelligent Traffic Offload:\n"
-		"  offload          : yes\n"
-		"  min-pkts         : 8\n"
-		"  min-rate         : 95 pkt/s\n"
-		"  tcp-ageing       : 12 s\n"
-		"  udp-ageing       : 20 s\n"
-		"  max-sessions     : 500000\n"
-		"  max-update-rate  : 7000 /s\n"
-		"  snaplen          : 256 bytes\n"
-		"  default-verdict  : inspect\n"
-		"  max-flows        : 1048576\n");
+		"  offload            : yes\n"
+		"  min-pkts           : 8\n"
+		"  min-rate           : 95 pkt/s\n"
+		"  tcp-ageing         : 12 s\n"
+		"  udp-ageing         : 20 s\n"
+		"  max-sessions       : 500000\n"
+		"  max-update-rate    : 7000 /s\n"
+		"  snaplen            : 256 bytes\n"
+		"  default-verdict    : inspect\n"
+		"  max-flows          : 1048576\n"
+		"  verdict-source     : agent\n"
+		"  ctmark-mask        : 0x0\n"
+		"  ctmark-offload     : 0x0\n"
+		"  ctmark-inspect     : 0x0\n"
+		"  ctmark-block       : 0x0\n"
+		"  ctlabel-offloaded  : none\n"
+		"  ctlabel-inspected  : none\n"
+		"  ctlabel-blocked    : none\n");
 	capture_close(&out);
 }
 
@@ -164,8 +199,125 @@ static void test_show_new_knobs_json(void **state)
 		"{\"offload\":true,\"min_pkts\":8,\"min_rate\":95,"
 		"\"tcp_ageing\":12,\"udp_ageing\":20,\"max_sessions\":500000,"
 		"\"max_update_rate\":7000,\"snaplen\":256,"
-		"\"default_verdict\":\"block\",\"max_flows\":1048576}\n");
+		"\"default_verdict\":\"block\",\"max_flows\":1048576,"
+		"\"verdict_source\":\"agent\",\"ctmark_mask\":0,"
+		"\"ctmark_offload\":0,\"ctmark_inspect\":0,\"ctmark_block\":0,"
+		"\"ctlabel_offloaded\":null,\"ctlabel_inspected\":null,"
+		"\"ctlabel_blocked\":null}\n");
 	capture_close(&out);
+}
+
+/* The example of the man page: marks in hex, label bits as numbers. */
+static void test_show_conntrack_verdicts_text(void **state)
+{
+	struct ito_config cfg = {};
+	struct capture out;
+
+	(void)state;
+	set_verdict_knobs(&cfg, ITO_VERDICT_SOURCE_CTMARK, 0x3, 0x1, 0, 0x2,
+			  0, ITO_CTLABEL_NONE, 127);
+	show_config(&out, false, false, &cfg);
+	assert_string_equal(capture_text(&out),
+		"Intelligent Traffic Offload:\n"
+		"  verdict-source     : ctmark\n"
+		"  ctmark-mask        : 0x3\n"
+		"  ctmark-offload     : 0x1\n"
+		"  ctmark-inspect     : 0x0\n"
+		"  ctmark-block       : 0x2\n"
+		"  ctlabel-offloaded  : 0\n"
+		"  ctlabel-inspected  : none\n"
+		"  ctlabel-blocked    : 127\n");
+	capture_close(&out);
+
+	/* The biggest mark, and the bit of the very first label. */
+	set_verdict_knobs(&cfg, ITO_VERDICT_SOURCE_ALL, 0xffffffff, 0xff00,
+			  0xabcdef01, 0x80000000, ITO_CTLABEL_NONE, 1, 0);
+	show_config(&out, false, false, &cfg);
+	assert_string_equal(capture_text(&out),
+		"Intelligent Traffic Offload:\n"
+		"  verdict-source     : agent,ctmark,ctlabel\n"
+		"  ctmark-mask        : 0xffffffff\n"
+		"  ctmark-offload     : 0xff00\n"
+		"  ctmark-inspect     : 0xabcdef01\n"
+		"  ctmark-block       : 0x80000000\n"
+		"  ctlabel-offloaded  : none\n"
+		"  ctlabel-inspected  : 1\n"
+		"  ctlabel-blocked    : 0\n");
+	capture_close(&out);
+}
+
+static void test_show_conntrack_verdicts_json(void **state)
+{
+	struct ito_config cfg = {};
+	struct capture out;
+
+	(void)state;
+	set_verdict_knobs(&cfg, ITO_VERDICT_SOURCE_AGENT |
+			  ITO_VERDICT_SOURCE_CTMARK, 0x3, 0x1, 0, 0x2,
+			  0, ITO_CTLABEL_NONE, 127);
+	show_config(&out, true, false, &cfg);
+	assert_string_equal(capture_text(&out),
+		"{\"verdict_source\":\"agent,ctmark\",\"ctmark_mask\":3,"
+		"\"ctmark_offload\":1,\"ctmark_inspect\":0,\"ctmark_block\":2,"
+		"\"ctlabel_offloaded\":0,\"ctlabel_inspected\":null,"
+		"\"ctlabel_blocked\":127}\n");
+	capture_close(&out);
+
+	set_verdict_knobs(&cfg, ITO_VERDICT_SOURCE_CTLABEL, 0xffffffff, 0, 0,
+			  0, 5, 6, 7);
+	show_config(&out, false, true, &cfg);
+	assert_string_equal(capture_text(&out),
+		"{\n"
+		"    \"verdict_source\": \"ctlabel\",\n"
+		"    \"ctmark_mask\": 4294967295,\n"
+		"    \"ctmark_offload\": 0,\n"
+		"    \"ctmark_inspect\": 0,\n"
+		"    \"ctmark_block\": 0,\n"
+		"    \"ctlabel_offloaded\": 5,\n"
+		"    \"ctlabel_inspected\": 6,\n"
+		"    \"ctlabel_blocked\": 7\n"
+		"}\n");
+	capture_close(&out);
+}
+
+/* Sources in a fixed order; a newer module's bits as a number after them. */
+static void test_show_verdict_source_words(void **state)
+{
+	static const struct { uint32_t value; const char *text; } cases[] = {
+		{ ITO_VERDICT_SOURCE_AGENT, "agent" },
+		{ ITO_VERDICT_SOURCE_CTMARK, "ctmark" },
+		{ ITO_VERDICT_SOURCE_CTLABEL, "ctlabel" },
+		{ ITO_VERDICT_SOURCE_CTLABEL | ITO_VERDICT_SOURCE_AGENT,
+		  "agent,ctlabel" },
+		{ ITO_VERDICT_SOURCE_CTMARK | ITO_VERDICT_SOURCE_CTLABEL,
+		  "ctmark,ctlabel" },
+		{ ITO_VERDICT_SOURCE_ALL, "agent,ctmark,ctlabel" },
+		{ ITO_VERDICT_SOURCE_AGENT | 0x8 | 0x40, "agent,0x48" },
+		{ 0x80000000, "0x80000000" },
+		{ 0, "0x0" },
+	};
+	struct ito_config cfg = {};
+	struct capture out;
+	char want[128];
+	size_t i;
+
+	(void)state;
+	cfg.present = 1u << ITO_A_CONFIG_VERDICT_SOURCE;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cfg.value[ITO_A_CONFIG_VERDICT_SOURCE] = cases[i].value;
+		show_config(&out, true, false, &cfg);
+		snprintf(want, sizeof(want), "{\"verdict_source\":\"%s\"}\n",
+			 cases[i].text);
+		assert_string_equal(capture_text(&out), want);
+		capture_close(&out);
+
+		show_config(&out, false, false, &cfg);
+		snprintf(want, sizeof(want),
+			 "Intelligent Traffic Offload:\n"
+			 "  verdict-source     : %s\n", cases[i].text);
+		assert_string_equal(capture_text(&out), want);
+		capture_close(&out);
+	}
 }
 
 static void test_show_default_verdict_words(void **state)
@@ -382,6 +534,9 @@ int main(void)
 		cmocka_unit_test(test_show_new_knobs_text),
 		cmocka_unit_test(test_show_new_knobs_json),
 		cmocka_unit_test(test_show_default_verdict_words),
+		cmocka_unit_test(test_show_conntrack_verdicts_text),
+		cmocka_unit_test(test_show_conntrack_verdicts_json),
+		cmocka_unit_test(test_show_verdict_source_words),
 		cmocka_unit_test(test_json_nesting),
 		cmocka_unit_test(test_json_escaping),
 		cmocka_unit_test(test_json_key_from_keyword),
