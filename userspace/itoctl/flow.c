@@ -161,6 +161,7 @@ static const struct ito_nl_slot flow_attrs[ITO_A_FLOW_MAX + 1] = {
 	FLOW_ATTR(ITO_A_FLOW_END_REASON, U32, end_reason),
 	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_PKTS, U64, offload_pkts),
 	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_BYTES, U64, offload_bytes),
+	FLOW_ATTR(ITO_A_FLOW_VERDICT_BY, U32, verdict_by),
 	/* one per direction */
 	FLOW_ATTR(ITO_A_FLOW_PATH, NEST, path),
 };
@@ -393,6 +394,10 @@ static void flow_json_members(struct printer *p, const struct ito_flow *f)
 	if (flow_has(f, ITO_A_FLOW_VERDICT))
 		print_field_str(p, PRINT_JSON, "verdict", NULL,
 				word_or_number(verdict_names, f->verdict, num));
+	if (flow_has(f, ITO_A_FLOW_VERDICT_BY))
+		print_field_str(p, PRINT_JSON, "verdict_by", NULL,
+				word_or_number(verdict_by_names, f->verdict_by,
+					       num));
 	if (flow_has(f, ITO_A_FLOW_PKTS_ORIG))
 		print_field_uint(p, PRINT_JSON, "pkts_orig", NULL, f->pkts_orig);
 	if (flow_has(f, ITO_A_FLOW_BYTES_ORIG))
@@ -423,10 +428,28 @@ static void flow_json_members(struct printer *p, const struct ito_flow *f)
 				 f->offload_bytes);
 }
 
+/*
+ * " by ctmark": who gave the verdict, after it in text. Nothing while
+ * there is none, nor from a module that does not say.
+ */
+static const char *verdict_by_text(const struct ito_flow *f,
+				   char buf[NUMBER_LEN + 4])
+{
+	char num[NUMBER_LEN];
+
+	if (!flow_has(f, ITO_A_FLOW_VERDICT_BY) ||
+	    f->verdict_by == ITO_VERDICT_BY_NONE)
+		return "";
+	snprintf(buf, NUMBER_LEN + 4, " by %s",
+		 word_or_number(verdict_by_names, f->verdict_by, num));
+	return buf;
+}
+
 /* The text of a flow on one line, without the newline. */
 static void flow_text_line(struct printer *p, const struct ito_flow *f)
 {
 	char tuple[TUPLE_LEN], num[NUMBER_LEN], dev[DEV_NAME_LEN];
+	char by[NUMBER_LEN + 4];
 	const char *sep = "";
 
 	if (flow_has(f, ITO_A_FLOW_ID)) {
@@ -442,8 +465,9 @@ static void flow_text_line(struct printer *p, const struct ito_flow *f)
 		print_text(p, " state %s",
 			   word_or_number(flow_state_names, f->state, num));
 	if (flow_has(f, ITO_A_FLOW_VERDICT))
-		print_text(p, " verdict %s",
-			   word_or_number(verdict_names, f->verdict, num));
+		print_text(p, " verdict %s%s",
+			   word_or_number(verdict_names, f->verdict, num),
+			   verdict_by_text(f, by));
 	/* Original/reply, as conntrack counts them. */
 	if (flow_has(f, ITO_A_FLOW_PKTS_ORIG) || flow_has(f, ITO_A_FLOW_PKTS_REPLY))
 		print_text(p, " pkts %" PRIu64 "/%" PRIu64,
@@ -477,6 +501,7 @@ void flow_print_line(struct printer *p, const struct ito_flow *flow)
 void flow_print_detail(struct printer *p, const struct ito_flow *f)
 {
 	char tuple[TUPLE_LEN], num[NUMBER_LEN], dev[DEV_NAME_LEN];
+	char by[NUMBER_LEN + 4];
 	const int w = DETAIL_WIDTH;
 	unsigned int i;
 
@@ -504,8 +529,9 @@ void flow_print_detail(struct printer *p, const struct ito_flow *f)
 			   w, "state", word_or_number(flow_state_names, f->state, num),
 			   w, "offload", flow_offloaded(f) ? "yes" : "no");
 	if (flow_has(f, ITO_A_FLOW_VERDICT))
-		print_text(p, "  %-*s: %s\n", w, "verdict",
-			   word_or_number(verdict_names, f->verdict, num));
+		print_text(p, "  %-*s: %s%s\n", w, "verdict",
+			   word_or_number(verdict_names, f->verdict, num),
+			   verdict_by_text(f, by));
 	if (flow_has(f, ITO_A_FLOW_CT_STATE) && f->proto == IPPROTO_TCP)
 		print_text(p, "  %-*s: %s\n", w, "ct-state",
 			   word_or_number(ct_state_names, f->ct_state, num));

@@ -23,6 +23,7 @@ struct ito_flow {
 	uint64_t id;
 	uint32_t state;
 	uint32_t verdict;
+	uint32_t verdict_by;	/* enum ito_verdict_by: who gave the verdict */
 	uint8_t family;
 	uint8_t proto;
 	uint8_t saddr_len;	/* 4 or 16 */
@@ -98,7 +99,8 @@ int flow_parse_reply(const struct nlmsghdr *nlh,
 
 /*
  * A flow on one text line ("id 12 tcp 10.0.1.2:40000 -> 10.0.2.2:5201 iif
- * veth1 state ... copies 8"), or a JSON object; only the fields present.
+ * veth1 state slowpath verdict inspect by agent ... copies 8"), or a JSON
+ * object; only the fields present.
  */
 void flow_print_line(struct printer *p, const struct ito_flow *flow);
 /*

@@ -41,6 +41,15 @@ const struct choice verdict_source_names[] = {
 	{ NULL, 0 }
 };
 
+const struct choice verdict_by_names[] = {
+	{ "none",		ITO_VERDICT_BY_NONE },
+	{ "agent",		ITO_VERDICT_BY_AGENT },
+	{ "default",		ITO_VERDICT_BY_DEFAULT },
+	{ "ctmark",		ITO_VERDICT_BY_CTMARK },
+	{ "ctlabel",		ITO_VERDICT_BY_CTLABEL },
+	{ NULL, 0 }
+};
+
 const struct choice flow_state_names[] = {
 	{ "inspecting",		ITO_FLOW_STATE_INSPECTING },
 	{ "slowpath",		ITO_FLOW_STATE_SLOWPATH },

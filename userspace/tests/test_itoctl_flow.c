@@ -347,6 +347,7 @@ static void put_v4_flow_attrs(struct nlmsghdr *nlh, uint64_t id)
 	mnl_attr_put_u32(nlh, ITO_A_FLOW_RATE, 95);
 	mnl_attr_put_u32(nlh, ITO_A_FLOW_COPIES, 8);
 	mnl_attr_put_u32(nlh, ITO_A_FLOW_CT_STATE, 3);	/* established */
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT_BY, ITO_VERDICT_BY_AGENT);
 	/* An attribute of a newer module: skipped. */
 	mnl_attr_put_strz(nlh, ITO_A_FLOW_MAX + 1, "future");
 }
@@ -363,6 +364,7 @@ static struct nlmsghdr *v4_reply(void *buf, uint8_t cmd)
 	return nlh;
 }
 
+/* As a module before verdicts in conntrack sends it: no VERDICT_BY. */
 static struct nlmsghdr *v6_reply(void *buf)
 {
 	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
@@ -432,6 +434,8 @@ static void test_reply_v4(void **state)
 	assert_int_equal(flow->bytes_reply, 900);
 	assert_int_equal(flow->age_ms, 2150);
 	assert_int_equal(flow->ct_state, 3);
+	assert_true(flow_has(flow, ITO_A_FLOW_VERDICT_BY));
+	assert_int_equal(flow->verdict_by, ITO_VERDICT_BY_AGENT);
 	assert_false(flow_has(flow, ITO_A_FLOW_EVENT));
 	assert_false(flow_has(flow, ITO_A_FLOW_PAD));
 }
@@ -523,12 +527,13 @@ static struct ito_flow parse_one(const struct nlmsghdr *nlh)
 
 static const char *v4_line =
 	"id 12 tcp 10.0.1.2:40000 -> 10.0.2.2:5201 iif lo state slowpath "
-	"verdict inspect pkts 10/8 bytes 1200/900 rate 95/s age 2.1s "
+	"verdict inspect by agent pkts 10/8 bytes 1200/900 rate 95/s age 2.1s "
 	"idle 0.3s copies 8";
 static const char *v4_json =
 	"{\"id\":12,\"proto\":\"tcp\",\"family\":\"inet\",\"src\":\"10.0.1.2\","
 	"\"sport\":40000,\"dst\":\"10.0.2.2\",\"dport\":5201,\"iif\":1,"
-	"\"state\":\"slowpath\",\"verdict\":\"inspect\",\"pkts_orig\":10,"
+	"\"state\":\"slowpath\",\"verdict\":\"inspect\",\"verdict_by\":\"agent\","
+	"\"pkts_orig\":10,"
 	"\"bytes_orig\":1200,\"pkts_reply\":8,\"bytes_reply\":900,"
 	"\"age_ms\":2150,\"idle_ms\":300,\"rate\":95,\"copies\":8,"
 	"\"ct_state\":\"established\",\"offload\":false}";
@@ -636,7 +641,7 @@ static void test_get_detail_text(void **state)
 		"  iif      : lo\n"
 		"  state    : slowpath\n"
 		"  offload  : no\n"
-		"  verdict  : inspect\n"
+		"  verdict  : inspect by agent\n"
 		"  ct-state : established\n"
 		"  packets  : 10 original, 8 reply\n"
 		"  bytes    : 1200 original, 900 reply\n"
@@ -979,7 +984,7 @@ static void test_path_detail_text(void **state)
 		"  iif      : lo\n"
 		"  state    : offloaded\n"
 		"  offload  : yes\n"
-		"  verdict  : inspect\n"
+		"  verdict  : inspect by agent\n"
 		"  ct-state : established\n"
 		"  packets  : 10 original, 8 reply\n"
 		"  bytes    : 1200 original, 900 reply\n"
@@ -1138,6 +1143,143 @@ static void test_icmp_and_unknown_values(void **state)
 		"{\"id\":3,\"proto\":\"icmp\",\"family\":\"inet\","
 		"\"src\":\"192.0.2.1\",\"sport\":77,\"dst\":\"192.0.2.1\","
 		"\"dport\":2048,\"state\":\"42\",\"verdict\":\"none\","
+		"\"offload\":false}\n");
+	capture_close(&out);
+}
+
+/* ---- who gave the verdict ---- */
+
+/* A flow with a verdict and who gave it (no VERDICT_BY if @by is -1). */
+static struct ito_flow verdict_flow(void *buf, uint32_t verdict, int64_t by)
+{
+	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY,
+						ITO_CMD_FLOW_GET);
+	struct nlattr *nest;
+
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 5);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, ITO_FLOW_STATE_OFFLOADED);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, verdict);
+	if (by >= 0)
+		mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT_BY, by);
+	mnl_attr_nest_end(nlh, nest);
+	return parse_one(nlh);
+}
+
+static void test_verdict_by_words(void **state)
+{
+	static const struct { uint32_t by; const char *word, *text; } cases[] = {
+		{ ITO_VERDICT_BY_NONE, "none", "" },	/* nothing to say in text */
+		{ ITO_VERDICT_BY_AGENT, "agent", " by agent" },
+		{ ITO_VERDICT_BY_DEFAULT, "default", " by default" },
+		{ ITO_VERDICT_BY_CTMARK, "ctmark", " by ctmark" },
+		{ ITO_VERDICT_BY_CTLABEL, "ctlabel", " by ctlabel" },
+		{ 77, "77", " by 77" },			/* a newer module's */
+	};
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	char want[256];
+	nlbuf_t buf;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		flow = verdict_flow(buf, ITO_VERDICT_OFFLOAD, cases[i].by);
+		assert_int_equal(flow.verdict_by, cases[i].by);
+
+		capture_open(&out);
+		print_init(&p, out.fp, false, false);
+		flow_print_line(&p, &flow);
+		snprintf(want, sizeof(want),
+			 "id 5 state offloaded verdict offload%s\n",
+			 cases[i].text);
+		assert_string_equal(capture_text(&out), want);
+		capture_close(&out);
+
+		capture_open(&out);
+		print_init(&p, out.fp, true, false);
+		flow_print_line(&p, &flow);
+		snprintf(want, sizeof(want),
+			 "{\"id\":5,\"state\":\"offloaded\",\"verdict\":\"offload\","
+			 "\"verdict_by\":\"%s\",\"offload\":true}\n",
+			 cases[i].word);
+		assert_string_equal(capture_text(&out), want);
+		capture_close(&out);
+
+		capture_open(&out);
+		print_init(&p, out.fp, false, false);
+		flow_print_detail(&p, &flow);
+		snprintf(want, sizeof(want),
+			 "flow 5\n"
+			 "  state    : offloaded\n"
+			 "  offload  : yes\n"
+			 "  verdict  : offload%s\n", cases[i].text);
+		assert_string_equal(capture_text(&out), want);
+		capture_close(&out);
+	}
+}
+
+/* A module that does not say who gave the verdict: nothing about it. */
+static void test_verdict_by_absent(void **state)
+{
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	nlbuf_t buf;
+
+	(void)state;
+	flow = verdict_flow(buf, ITO_VERDICT_BLOCK, -1);
+	assert_false(flow_has(&flow, ITO_A_FLOW_VERDICT_BY));
+
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	flow_print_line(&p, &flow);
+	assert_string_equal(capture_text(&out),
+		"id 5 state offloaded verdict block\n");
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	flow_print_detail(&p, &flow);
+	assert_null(strstr(capture_text(&out), "verdict_by"));
+	capture_close(&out);
+}
+
+/* A conntrack verdict that changed: the event says where it came from. */
+static void test_verdict_by_event(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct capture out;
+	struct printer p;
+	nlbuf_t buf;
+
+	(void)state;
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_NTF);
+	nlh->nlmsg_seq = 0;
+	nlh->nlmsg_pid = 0;
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 9);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, ITO_FLOW_STATE_BLOCKED);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, ITO_VERDICT_BLOCK);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT_BY, ITO_VERDICT_BY_CTMARK);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_EVENT, ITO_FLOW_EVENT_VERDICT);
+	mnl_attr_nest_end(nlh, nest);
+
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	assert_int_equal(monitor_event_cb(nlh, &p), MNL_CB_OK);
+	assert_string_equal(capture_text(&out),
+		"verdict id 9 state blocked verdict block by ctmark\n");
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	assert_int_equal(monitor_event_cb(nlh, &p), MNL_CB_OK);
+	assert_string_equal(capture_text(&out),
+		"{\"event\":\"verdict\",\"id\":9,\"state\":\"blocked\","
+		"\"verdict\":\"block\",\"verdict_by\":\"ctmark\","
 		"\"offload\":false}\n");
 	capture_close(&out);
 }
@@ -1304,6 +1446,9 @@ int main(void)
 		cmocka_unit_test(test_path_detail_json),
 		cmocka_unit_test(test_path_vwire),
 		cmocka_unit_test(test_icmp_and_unknown_values),
+		cmocka_unit_test(test_verdict_by_words),
+		cmocka_unit_test(test_verdict_by_absent),
+		cmocka_unit_test(test_verdict_by_event),
 		cmocka_unit_test(test_event_text_each_reason),
 		cmocka_unit_test(test_event_text_new_and_verdict),
 		cmocka_unit_test(test_event_json_lines),
