@@ -53,7 +53,19 @@ static const struct ito_knob ito_knobs[__ITO_A_CONFIG_MAX] = {
 	/* ITO_VERDICT_OFFLOAD .. ITO_VERDICT_BLOCK; default inspect */
 	[ITO_A_CONFIG_DEFAULT_VERDICT]	= KNOB("default_verdict", 1, 3, 2),
 	[ITO_A_CONFIG_MAX_FLOWS]	= KNOB_CAPPED(max_flows, 1, 16777216, 1048576),
+	/* ITO_VERDICT_SOURCE_AGENT .. ITO_VERDICT_SOURCE_ALL */
+	[ITO_A_CONFIG_VERDICT_SOURCE]	= KNOB("verdict_source", 1, 7, 1),
+	[ITO_A_CONFIG_CTMARK_MASK]	= KNOB("ctmark_mask", 0, 0xffffffff, 0),
+	[ITO_A_CONFIG_CTMARK_OFFLOAD]	= KNOB("ctmark_offload", 0, 0xffffffff, 0),
+	[ITO_A_CONFIG_CTMARK_INSPECT]	= KNOB("ctmark_inspect", 0, 0xffffffff, 0),
+	[ITO_A_CONFIG_CTMARK_BLOCK]	= KNOB("ctmark_block", 0, 0xffffffff, 0),
+	/* bits 0 .. 127, or ITO_CTLABEL_NONE */
+	[ITO_A_CONFIG_CTLABEL_OFFLOADED] = KNOB("ctlabel_offloaded", 0, 128, 128),
+	[ITO_A_CONFIG_CTLABEL_INSPECTED] = KNOB("ctlabel_inspected", 0, 128, 128),
+	[ITO_A_CONFIG_CTLABEL_BLOCKED]	= KNOB("ctlabel_blocked", 0, 128, 128),
 };
+
+static_assert(ITO_VERDICT_SOURCE_ALL == 7 && ITO_CTLABEL_NONE == 128);
 
 /* NL_SET_ERR_MSG_ATTR() takes only literals; ours live in a table. */
 static void ito_config_reject(struct netlink_ext_ack *extack,
@@ -87,14 +99,16 @@ void ito_config_init(struct ito_net *in)
  * root of an unprivileged user namespace must not be able to grow them
  * without bound, once per namespace it creates.
  *
- * Return: 0, -EINVAL when a value is out of range, -EPERM when above the
- * cap, or -ENODATA when @tb holds no knob at all.
+ * Return: 0, -EINVAL when a value is out of range or does not fit with
+ * the others, -EPERM when above the cap, or -ENODATA when @tb holds no
+ * knob at all.
  */
 int ito_config_set(struct ito_net *in, struct nlattr *const *tb,
 		   bool host_admin, struct netlink_ext_ack *extack)
 {
+	u32 next[__ITO_A_CONFIG_MAX];
 	bool any = false;
-	int i;
+	int i, err;
 
 	for (i = ITO_A_CONFIG_UNSPEC + 1; i < __ITO_A_CONFIG_MAX; i++) {
 		u32 v;
@@ -117,10 +131,16 @@ int ito_config_set(struct ito_net *in, struct nlattr *const *tb,
 		return -ENODATA;
 	}
 
+	/* knobs that only make sense together are checked as they would be */
 	mutex_lock(&in->config_lock);
+	memcpy(next, in->config, sizeof(next));
 	for (i = ITO_A_CONFIG_UNSPEC + 1; i < __ITO_A_CONFIG_MAX; i++)
 		if (tb[i])
-			WRITE_ONCE(in->config[i], nla_get_u32(tb[i]));
+			next[i] = nla_get_u32(tb[i]);
+	err = ito_ctv_config_check(in, next, tb, extack);
+	if (!err)
+		for (i = ITO_A_CONFIG_UNSPEC + 1; i < __ITO_A_CONFIG_MAX; i++)
+			WRITE_ONCE(in->config[i], next[i]);
 	mutex_unlock(&in->config_lock);
-	return 0;
+	return err;
 }

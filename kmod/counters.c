@@ -50,6 +50,11 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_HW_PROMOTED]			= "hw_promoted",
 	[ITO_CNT_OFFLOAD_REFUSED_CLAIMED]	= "offload_refused_claimed",
 	[ITO_CNT_UPDATE_DEFERRED_RATE_LIMIT]	= "update_deferred_rate_limit",
+	[ITO_CNT_VERDICT_CONNTRACK]		= "verdict_conntrack",
+	[ITO_CNT_VERDICT_OVERRULED]		= "verdict_overruled",
+	[ITO_CNT_VERDICT_REVOKED]		= "verdict_revoked",
+	[ITO_CNT_CTLABEL_MISSING]		= "ctlabel_missing",
+	[ITO_CNT_CTVERDICT_QUEUE_FULL]		= "ctverdict_queue_full",
 };
 
 /* Charged to whoever creates the namespace (process context). */

@@ -208,6 +208,19 @@ static void ito_fastpath_xmit_vwire(struct ito_net *in, struct ito_flow *flow,
 	dev_queue_xmit(skb);
 }
 
+/*
+ * Does conntrack no longer want the session (an IDS revoked its bypass,
+ * the ruleset changed the mark)? A hint, read without the flow's lock.
+ */
+static bool ito_fastpath_revoked(struct ito_net *in, struct ito_flow *flow)
+{
+	u8 by = ITO_VERDICT_BY_NONE, verdict, to;
+
+	verdict = ito_ctv_read(in, flow->ct, &by);
+	return ito_ctv_change(flow, verdict, by, &to) &&
+	       to != ITO_VERDICT_OFFLOAD;
+}
+
 static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
@@ -293,6 +306,11 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 		/* conntrack must be ready for this packet before it sees it */
 		if (ito_offload_teardown(in, flow))
 			ito_counter_inc(in, ITO_CNT_FASTPATH_TEARDOWN_FIN_RST);
+		return NF_ACCEPT;
+	}
+	if (unlikely(ito_ctv_on(in)) && ito_fastpath_revoked(in, flow)) {
+		/* the slow path applies conntrack's new verdict */
+		ito_offload_teardown(in, flow);
 		return NF_ACCEPT;
 	}
 	if (unlikely(syn) ||

@@ -206,16 +206,27 @@ static const enum ito_counter ito_verdict_counter[] = {
 	[ITO_VERDICT_INSPECT_ALL]	= ITO_CNT_VERDICT_INSPECT,
 };
 
-/* @verdict is one of ITO_VERDICT_OFFLOAD .. ITO_VERDICT_INSPECT_ALL.
- * Caller holds @in->lock.
+/**
+ * ito_flow_set_verdict - apply a verdict to a flow
+ * @in: the instance; caller holds @in->lock
+ * @flow: the flow
+ * @verdict: one of ITO_VERDICT_OFFLOAD .. ITO_VERDICT_INSPECT_ALL
+ * @by: enum ito_verdict_by, where it comes from; the caller has checked
+ *	its precedence (ctverdict.c)
  */
 void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
-			  u32 verdict)
+			  u32 verdict, u8 by)
 {
 	lockdep_assert_held(&in->lock);
 	/* a verdict repeated (an agent resending a batch) changes nothing */
-	if (READ_ONCE(flow->verdict) == verdict)
+	if (flow->verdict == verdict) {
+		if (flow->verdict_by != by) {
+			spin_lock_bh(&flow->lock);
+			flow->verdict_by = by;
+			spin_unlock_bh(&flow->lock);
+		}
 		return;
+	}
 	if (verdict != ITO_VERDICT_OFFLOAD) {
 		ito_offload_dequeue(in, flow);
 		ito_offload_teardown(in, flow);
@@ -223,9 +234,11 @@ void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 	}
 	spin_lock_bh(&flow->lock);
 	flow->verdict = verdict;
+	flow->verdict_by = by;
 	flow->state = ito_verdict_state[verdict];
 	spin_unlock_bh(&flow->lock);
 
+	ito_ctv_write(in, flow);
 	ito_counter_inc(in, ito_verdict_counter[verdict]);
 	ito_nl_flow_event(in, flow, ITO_FLOW_EVENT_VERDICT, 0, GFP_KERNEL);
 }
@@ -241,9 +254,9 @@ void ito_flow_apply_default(struct ito_net *in)
 
 	xa_for_each(&in->flow_ids, id, flow) {
 		cond_resched();
-		if (READ_ONCE(flow->verdict) != ITO_VERDICT_NONE)
+		if (flow->verdict != ITO_VERDICT_NONE)
 			continue;
-		ito_flow_set_verdict(in, flow, verdict);
+		ito_flow_set_verdict(in, flow, verdict, ITO_VERDICT_BY_DEFAULT);
 		ito_counter_inc(in, ITO_CNT_VERDICT_DEFAULT);
 	}
 }
@@ -334,13 +347,19 @@ static void ito_flow_gc_one(struct ito_net *in, struct ito_flow *flow)
 
 	/* an unconfirmed entry's timeout is still relative */
 	if (nf_ct_is_dying(ct) ||
-	    (nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct)))
+	    (nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct))) {
 		ito_flow_end(in, flow, ito_flow_death_reason(ct));
-	else if (!nf_ct_is_confirmed(ct) &&
-		 time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL))
+		return;
+	}
+	if (!nf_ct_is_confirmed(ct) &&
+	    time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL)) {
 		ito_flow_end(in, flow, ITO_END_REASON_TIMEOUT);
-	else
-		ito_offload_age(in, flow);
+		return;
+	}
+	/* sessions in hardware show no packet that would notice a change */
+	if (ito_ctv_on(in))
+		ito_ctv_apply(in, flow);
+	ito_offload_age(in, flow);
 }
 
 /*

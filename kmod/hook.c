@@ -29,12 +29,37 @@
 #define ITO_DO_DROP		BIT(1)	/* blocked flow */
 #define ITO_DO_CONSIDER		BIT(2)	/* offload verdict: eligible yet? */
 #define ITO_DO_RCV_CPU		BIT(3)	/* offloaded, yet on the slow path */
+#define ITO_DO_CT_VERDICT	BIT(4)	/* conntrack's verdict changed */
+
+/* What conntrack says of the flow, when it is a verdict source. */
+struct ito_ct_says {
+	u8 verdict;
+	u8 by;
+};
+
+/* Under the flow's lock: is this packet for the agent's eyes? */
+static bool ito_flow_wants_copy(struct ito_net *in, struct ito_flow *flow,
+				const struct ito_ct_says *ct)
+{
+	if (!READ_ONCE(in->agent_portid) ||
+	    !(ito_config_get(in, ITO_A_CONFIG_VERDICT_SOURCE) &
+	      ITO_VERDICT_SOURCE_AGENT))
+		return false;
+	/* what conntrack decides needs no inspection by the agent */
+	if (ct && (ct->verdict != ITO_VERDICT_NONE ||
+		   flow->verdict_by == ITO_VERDICT_BY_CTMARK ||
+		   flow->verdict_by == ITO_VERDICT_BY_CTLABEL))
+		return false;
+	return flow->copies < ito_config_get(in, ITO_A_CONFIG_MIN_PKTS) ||
+	       flow->verdict == ITO_VERDICT_INSPECT_ALL;
+}
 
 static unsigned int ito_flow_account(struct ito_net *in, struct ito_flow *flow,
 				     int dir, unsigned int len, int ifindex,
-				     u32 *seq)
+				     const struct ito_ct_says *ct, u32 *seq)
 {
 	unsigned int todo = 0;
+	u8 to;
 
 	spin_lock(&flow->lock);
 	flow->pkts[dir]++;
@@ -43,20 +68,27 @@ static unsigned int ito_flow_account(struct ito_net *in, struct ito_flow *flow,
 	if (unlikely(!flow->dirs[dir].iif))
 		flow->dirs[dir].iif = ifindex;
 
+	if (unlikely(ct) && ito_ctv_change(flow, ct->verdict, ct->by, &to)) {
+		/* applied by a work; a block starts with this packet */
+		todo |= ITO_DO_CT_VERDICT;
+		if (to == ITO_VERDICT_BLOCK) {
+			todo |= ITO_DO_DROP;
+			goto out;
+		}
+	}
 	switch (flow->state) {
 	case ITO_FLOW_STATE_BLOCKED:
-		todo = ITO_DO_DROP;
+		todo |= ITO_DO_DROP;
 		goto out;
 	case ITO_FLOW_STATE_OFFLOAD_PENDING:
-		todo |= ITO_DO_CONSIDER;
+		if (!(todo & ITO_DO_CT_VERDICT))
+			todo |= ITO_DO_CONSIDER;
 		break;
 	case ITO_FLOW_STATE_OFFLOADED:
 		todo |= ITO_DO_RCV_CPU;
 		break;
 	}
-	if (READ_ONCE(in->agent_portid) &&
-	    (flow->copies < ito_config_get(in, ITO_A_CONFIG_MIN_PKTS) ||
-	     flow->verdict == ITO_VERDICT_INSPECT_ALL)) {
+	if (ito_flow_wants_copy(in, flow, ct)) {
 		*seq = ++flow->copies;
 		todo |= ITO_DO_COPY;
 	}
@@ -88,10 +120,18 @@ static unsigned int ito_hook_flow(struct ito_net *in, struct ito_flow *flow,
 	/* the input port; not skb->dev, the egress port in the bridge hook */
 	int iif = state->in->ifindex;
 	int dir = CTINFO2DIR(ctinfo);
+	struct ito_ct_says says, *ct = NULL;
 	unsigned int todo;
 	u32 seq = 0;
 
-	todo = ito_flow_account(in, flow, dir, skb->len, iif, &seq);
+	if (ito_ctv_on(in)) {
+		says.by = ITO_VERDICT_BY_NONE;
+		says.verdict = ito_ctv_read(in, flow->ct, &says.by);
+		ct = &says;
+	}
+	todo = ito_flow_account(in, flow, dir, skb->len, iif, ct, &seq);
+	if (todo & ITO_DO_CT_VERDICT)
+		ito_ctv_queue(in, flow);
 	if (todo & ITO_DO_DROP) {
 		ito_counter_inc(in, ITO_CNT_BLOCKED_PKTS);
 		return NF_DROP;

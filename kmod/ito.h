@@ -6,6 +6,7 @@
 #define _ITO_H
 
 #include <linux/if_ether.h>
+#include <linux/kfifo.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
@@ -233,9 +234,12 @@ struct ito_flow {
 
 	spinlock_t lock;		/* see above */
 	u8 state;		/* enum ito_flow_state */
-	u8 verdict;		/* enum ito_verdict */
+	/* written under ito_net.lock and the flow's lock: read under either */
+	u8 verdict:4;		/* enum ito_verdict */
+	u8 verdict_by:4;	/* enum ito_verdict_by */
 	u8 queued:1;			/* on ito_net.pending; under pending_lock */
 	u8 ended:1;			/* never queued again; under pending_lock */
+	u8 ct_queued:1;			/* in ito_net.ct_ids; under pending_lock */
 	bool vwire;			/* bridged between a vwire pair */
 	u32 copies;
 	/*
@@ -315,6 +319,11 @@ static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
  * @upd_work: applies @upd within the update budget
  * @nvwire: vwire ports enrolled; the bridge hook is on while there are any
  * @br_hook_ops: the bridge forward hook (vWire traffic)
+ * @ct_ids: ids of flows whose conntrack verdict changed, for @ct_work;
+ *	under @pending_lock
+ * @ct_work: applies their new verdicts
+ * @ct_labels: ito holds conntrack's label extension on (some label knob
+ *	names a bit); under @config_lock
  */
 struct ito_net {
 	struct net *net;
@@ -363,6 +372,9 @@ struct ito_net {
 	struct delayed_work upd_work;
 	unsigned int nvwire;
 	struct nf_hook_ops br_hook_ops;
+	DECLARE_KFIFO(ct_ids, u64, 256);
+	struct work_struct ct_work;
+	bool ct_labels;
 };
 
 extern unsigned int ito_net_id;
@@ -430,7 +442,7 @@ struct ito_flow *ito_flow_get_by_id(struct ito_net *in, u64 id);
 bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason);
 void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason);
 void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
-			  u32 verdict);
+			  u32 verdict, u8 by);
 void ito_flow_apply_default(struct ito_net *in);
 u32 ito_rate(u64 pkts, unsigned long first, unsigned long last);
 u32 ito_flow_rate(const struct ito_flow *flow);
@@ -499,6 +511,25 @@ void ito_update_net_uninit(struct ito_net *in);
 /* fastpath.c */
 int ito_fastpath_attach(struct ito_net *in, struct ito_port *port);
 void ito_fastpath_detach(struct ito_net *in, struct ito_port *port);
+
+/* ctverdict.c */
+void ito_ctv_net_init(struct ito_net *in);
+void ito_ctv_net_uninit(struct ito_net *in);
+int ito_ctv_config_check(struct ito_net *in, const u32 *next,
+			 struct nlattr *const *tb, struct netlink_ext_ack *extack);
+u8 ito_ctv_read(const struct ito_net *in, const struct nf_conn *ct, u8 *by);
+bool ito_ctv_change(const struct ito_flow *flow, u8 verdict, u8 by, u8 *to);
+bool ito_ctv_admits(const struct ito_flow *flow, u8 verdict, u8 by);
+void ito_ctv_queue(struct ito_net *in, struct ito_flow *flow);
+void ito_ctv_apply(struct ito_net *in, struct ito_flow *flow);
+void ito_ctv_write(struct ito_net *in, struct ito_flow *flow);
+
+/* Does conntrack speak in this instance? */
+static inline bool ito_ctv_on(const struct ito_net *in)
+{
+	return ito_config_get(in, ITO_A_CONFIG_VERDICT_SOURCE) &
+	       (ITO_VERDICT_SOURCE_CTMARK | ITO_VERDICT_SOURCE_CTLABEL);
+}
 
 /* agent.c */
 int ito_agent_register(struct ito_net *in, u32 portid,

@@ -19,6 +19,7 @@ static int __net_init ito_net_init(struct net *net)
 
 	in->net = net;
 	ito_config_init(in);
+	ito_ctv_net_init(in);
 	mutex_init(&in->lock);
 	xa_init(&in->ports);
 	err = ito_counters_init(in);
@@ -51,6 +52,7 @@ static void __net_exit ito_net_exit(struct net *net)
 	ito_port_net_uninit(in);
 	WRITE_ONCE(in->agent_portid, 0);
 	ito_flow_net_uninit(in);
+	ito_ctv_net_uninit(in);
 	WARN_ON(!xa_empty(&in->ports));
 	ito_counters_uninit(in);
 }

@@ -34,6 +34,14 @@ static const struct nla_policy ito_config_policy[ITO_A_CONFIG_MAX + 1] = {
 	[ITO_A_CONFIG_SNAPLEN]		= { .type = NLA_U32 },
 	[ITO_A_CONFIG_DEFAULT_VERDICT]	= { .type = NLA_U32 },
 	[ITO_A_CONFIG_MAX_FLOWS]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_VERDICT_SOURCE]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_CTMARK_MASK]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_CTMARK_OFFLOAD]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_CTMARK_INSPECT]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_CTMARK_BLOCK]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_CTLABEL_OFFLOADED] = { .type = NLA_U32 },
+	[ITO_A_CONFIG_CTLABEL_INSPECTED] = { .type = NLA_U32 },
+	[ITO_A_CONFIG_CTLABEL_BLOCKED]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy ito_port_policy[ITO_A_PORT_MAX + 1] = {
@@ -355,7 +363,7 @@ static int ito_put_tuple(struct sk_buff *msg, const struct nf_conn *ct)
 }
 
 struct ito_flow_snapshot {
-	u8 state, verdict;
+	u8 state, verdict, verdict_by;
 	u32 copies, rate;
 	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
 	u64 offload_pkts, offload_bytes;
@@ -371,6 +379,7 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	spin_lock_bh(&flow->lock);
 	s->state = flow->state;
 	s->verdict = flow->verdict;
+	s->verdict_by = flow->verdict_by;
 	s->copies = flow->copies;
 	memcpy(s->pkts, flow->pkts, sizeof(s->pkts));
 	memcpy(s->bytes, flow->bytes, sizeof(s->bytes));
@@ -403,6 +412,7 @@ static int ito_put_flow_state(struct sk_buff *msg, struct ito_flow *flow)
 	ito_flow_snapshot(flow, &s);
 	if (nla_put_u32(msg, ITO_A_FLOW_STATE, s.state) ||
 	    nla_put_u32(msg, ITO_A_FLOW_VERDICT, s.verdict) ||
+	    nla_put_u32(msg, ITO_A_FLOW_VERDICT_BY, s.verdict_by) ||
 	    nla_put_u64_64bit(msg, ITO_A_FLOW_PKTS_ORIG, s.pkts[0], ITO_A_FLOW_PAD) ||
 	    nla_put_u64_64bit(msg, ITO_A_FLOW_BYTES_ORIG, s.bytes[0], ITO_A_FLOW_PAD) ||
 	    nla_put_u64_64bit(msg, ITO_A_FLOW_PKTS_REPLY, s.pkts[1], ITO_A_FLOW_PAD) ||
@@ -730,10 +740,17 @@ static int ito_nl_flow_verdict_doit(struct sk_buff *skb, struct genl_info *info)
 	const struct nlattr *attr;
 	int rem, n = 0, err = 0;
 
+	if (!(ito_config_get(in, ITO_A_CONFIG_VERDICT_SOURCE) &
+	      ITO_VERDICT_SOURCE_AGENT)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the agent is not a verdict source (verdict_source)");
+		return -EOPNOTSUPP;
+	}
 	mutex_lock(&in->lock);
 	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
 		struct nlattr *tb[ITO_A_FLOW_MAX + 1];
 		struct ito_flow *flow;
+		u32 verdict;
 
 		if (nla_type(attr) != ITO_A_FLOW)
 			continue;
@@ -750,7 +767,13 @@ static int ito_nl_flow_verdict_doit(struct sk_buff *skb, struct genl_info *info)
 			err = -ENOENT;
 			break;
 		}
-		ito_flow_set_verdict(in, flow, nla_get_u32(tb[ITO_A_FLOW_VERDICT]));
+		verdict = nla_get_u32(tb[ITO_A_FLOW_VERDICT]);
+		/* not an error: the agent's batch goes on */
+		if (ito_ctv_admits(flow, verdict, ITO_VERDICT_BY_AGENT))
+			ito_flow_set_verdict(in, flow, verdict,
+					     ITO_VERDICT_BY_AGENT);
+		else if (verdict != flow->verdict)
+			ito_counter_inc(in, ITO_CNT_VERDICT_OVERRULED);
 		n++;
 	}
 	mutex_unlock(&in->lock);

@@ -147,10 +147,12 @@ enum ito_a_config {
 };
 
 /* Bits of %ITO_A_CONFIG_VERDICT_SOURCE */
-#define ITO_VERDICT_SOURCE_AGENT	(1U << 0)	/* the registered agent */
-#define ITO_VERDICT_SOURCE_CTMARK	(1U << 1)	/* the conntrack mark */
-#define ITO_VERDICT_SOURCE_CTLABEL	(1U << 2)	/* ito's conntrack labels */
-#define ITO_VERDICT_SOURCE_ALL		((1U << 3) - 1)
+enum ito_verdict_source {
+	ITO_VERDICT_SOURCE_AGENT	= 1,	/* the registered agent */
+	ITO_VERDICT_SOURCE_CTMARK	= 2,	/* the conntrack mark */
+	ITO_VERDICT_SOURCE_CTLABEL	= 4,	/* ito's conntrack labels */
+	ITO_VERDICT_SOURCE_ALL		= 7,
+};
 
 /* An %ITO_A_CONFIG_CTLABEL_* knob that names no bit */
 #define ITO_CTLABEL_NONE		128
