@@ -35,12 +35,22 @@ refused()
 	grep -qF -- "$msg" <<<"$out" && [ "$(settings)" = "$before" ]
 }
 
-plan 35
+plan 39
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
+rmmod ito_sim 2>/dev/null
+insmod "$ITO_SIM_KO" || exit 1
 insmod "$ITO_KO" || exit 1
 topo_up
+# and a path through the DPU simulator: 10.0.5.2 - simrep0 | simrep1 - 10.0.6.2
+sim_pair 0 ito-fw ito-cli && sim_pair 1 ito-fw ito-srv || exit 1
+cli ip addr add 10.0.5.2/24 dev simwire0
+fw ip addr add 10.0.5.1/24 dev simrep0
+fw ip addr add 10.0.6.1/24 dev simrep1
+srv ip addr add 10.0.6.2/24 dev simwire1
+cli ip route add 10.0.6.0/24 via 10.0.5.1
+srv ip route add 10.0.5.0/24 via 10.0.6.1
 fw sysctl -qw net.netfilter.nf_conntrack_acct=1
 
 # --- bad settings --------------------------------------------------------
@@ -84,6 +94,8 @@ table inet t {
 NFT
 fwctl port add f0
 fwctl port add f1
+fwctl port add simrep0 offload hw
+fwctl port add simrep1 offload hw
 check "verdict source: ct mark 0x1 offload, 0x2 block; labels 4, 5, 6" \
 	fwctl set verdict-source ctmark ctmark-mask 0x3 ctmark-offload 0x1 \
 		ctmark-block 0x2 ctlabel-offloaded 4 ctlabel-blocked 5 \
@@ -135,6 +147,21 @@ check "counted: revoked" test "$(counter verdict_revoked)" = 1
 check "conntrack: [OFFLOAD] cleared" bash -c "! ip netns exec ito-fw conntrack -L -p udp --sport 1711 2>/dev/null | grep -q OFFLOAD"
 wait $c1
 check "nothing lost meanwhile: 400 echoed" test "$(cat "$tmp/c7011")" = 400
+
+# --- the mark withdrawn from a session in hardware ------------------------
+ip netns exec ito-cli python3 "$ECHO" client 10.0.6.2 7001 1731 400 0.02 >"$tmp/c7031" &
+c1=$!
+check "a flow through the DPU offloaded by its mark, in hardware" \
+	wait_for 6 bash -c "[ \"\$(ip netns exec ito-fw $ITOCTL -j counters | jq .hw_active_session)\" = 1 ]"
+fw conntrack -U -s 10.0.5.2 -d 10.0.6.2 -p udp --sport 1731 --dport 7001 --mark 0 >/dev/null
+t0=$(date +%s%N)
+check "mark cleared: out of the hardware" \
+	wait_for 4 bash -c "[ \"\$(ip netns exec ito-fw $ITOCTL -j counters | jq .hw_active_session)\" = 0 ]"
+took=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "within two GC passes ($took ms), back on the slow path, inspected" \
+	test "$took" -le "$(slow 2000)" -a "$(state_of '.sport==1731')" = "slowpath inspect ctmark"
+wait $c1
+check "nothing lost meanwhile: 400 echoed" test "$(cat "$tmp/c7031")" = 400
 
 # --- the agent and conntrack together -------------------------------------
 fwctl set verdict-source agent,ctmark
