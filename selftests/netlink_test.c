@@ -193,6 +193,124 @@ TEST_F(ito, out_of_range_rejected)
 	}
 }
 
+/* The verdict-source knobs: their defaults, ranges and joint checks. */
+static const struct knob ctv_knobs[] = {
+	{ ITO_A_CONFIG_VERDICT_SOURCE, "verdict_source", 1, 7, ITO_VERDICT_SOURCE_AGENT },
+	{ ITO_A_CONFIG_CTMARK_MASK, "ctmark_mask", 0, UINT32_MAX, 0 },
+	{ ITO_A_CONFIG_CTMARK_OFFLOAD, "ctmark_offload", 0, UINT32_MAX, 0 },
+	{ ITO_A_CONFIG_CTMARK_INSPECT, "ctmark_inspect", 0, UINT32_MAX, 0 },
+	{ ITO_A_CONFIG_CTMARK_BLOCK, "ctmark_block", 0, UINT32_MAX, 0 },
+	{ ITO_A_CONFIG_CTLABEL_OFFLOADED, "ctlabel_offloaded", 0, 128, ITO_CTLABEL_NONE },
+	{ ITO_A_CONFIG_CTLABEL_INSPECTED, "ctlabel_inspected", 0, 128, ITO_CTLABEL_NONE },
+	{ ITO_A_CONFIG_CTLABEL_BLOCKED, "ctlabel_blocked", 0, 128, ITO_CTLABEL_NONE },
+};
+
+/* Up to four knobs in one request; returns the errno, extack in @extack. */
+static int config_setn(struct ito_nl *nl, const uint32_t (*kv)[2], int n,
+		       char *extack, size_t len)
+{
+	char buf[ITO_NL_MSG_SIZE] __attribute__((aligned(4)));
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	int i;
+
+	nlh = ito_nl_msg_start(buf, nl->family.id, ITO_CMD_CONFIG_SET,
+			       ITO_FAMILY_VERSION, 0);
+	nest = mnl_attr_nest_start(nlh, ITO_A_CONFIG);
+	for (i = 0; i < n; i++)
+		mnl_attr_put_u32(nlh, kv[i][0], kv[i][1]);
+	mnl_attr_nest_end(nlh, nest);
+	return ito_nl_talk(nl, nlh, NULL, NULL, extack, len);
+}
+
+TEST_F(ito, verdict_source_defaults_and_ranges)
+{
+	struct config c;
+	size_t i;
+
+	ASSERT_EQ(0, config_get(&self->nl, &c));
+	for (i = 0; i < sizeof(ctv_knobs) / sizeof(ctv_knobs[0]); i++) {
+		EXPECT_TRUE(c.seen[ctv_knobs[i].attr]) TH_LOG("%s missing", ctv_knobs[i].name);
+		EXPECT_EQ(ctv_knobs[i].def, c.val[ctv_knobs[i].attr])
+			TH_LOG("%s", ctv_knobs[i].name);
+		if (ctv_knobs[i].max != UINT32_MAX)
+			expect_rejected(_metadata, &self->nl, &ctv_knobs[i],
+					ctv_knobs[i].max + 1);
+	}
+	expect_rejected(_metadata, &self->nl, &ctv_knobs[0], 0);
+	/* label bits 0 and 127 exist */
+	EXPECT_EQ(0, config_set2(&self->nl, ITO_A_CONFIG_CTLABEL_OFFLOADED, 0,
+				 ITO_A_CONFIG_CTLABEL_BLOCKED, 127,
+				 self->extack, sizeof(self->extack))) TH_LOG("%s", self->extack);
+	ASSERT_EQ(0, config_get(&self->nl, &c));
+	EXPECT_EQ(0, c.val[ITO_A_CONFIG_CTLABEL_OFFLOADED]);
+	EXPECT_EQ(127, c.val[ITO_A_CONFIG_CTLABEL_BLOCKED]);
+}
+
+/* Settings that do not fit together: refused, with why, nothing changed. */
+TEST_F(ito, verdict_source_joint_checks)
+{
+	static const struct {
+		uint32_t kv[4][2];
+		int n;
+		const char *msg;
+	} bad[] = {
+		{ { { ITO_A_CONFIG_VERDICT_SOURCE, ITO_VERDICT_SOURCE_CTMARK } }, 1,
+		  "needs ctmark_mask" },
+		{ { { ITO_A_CONFIG_VERDICT_SOURCE, ITO_VERDICT_SOURCE_CTLABEL } }, 1,
+		  "needs a ctlabel bit" },
+		{ { { ITO_A_CONFIG_CTMARK_MASK, 0x3 },
+		    { ITO_A_CONFIG_CTMARK_OFFLOAD, 0x4 } }, 2,
+		  "outside ctmark_mask" },
+		{ { { ITO_A_CONFIG_CTMARK_MASK, 0xff },
+		    { ITO_A_CONFIG_CTMARK_OFFLOAD, 0x10 },
+		    { ITO_A_CONFIG_CTMARK_BLOCK, 0x10 } }, 3,
+		  "share one ctmark value" },
+		{ { { ITO_A_CONFIG_CTLABEL_INSPECTED, 9 },
+		    { ITO_A_CONFIG_CTLABEL_BLOCKED, 9 } }, 2,
+		  "share one ct label bit" },
+		/* good knobs in the request do not save it */
+		{ { { ITO_A_CONFIG_MIN_PKTS, 20 },
+		    { ITO_A_CONFIG_CTMARK_MASK, 0x1 },
+		    { ITO_A_CONFIG_CTMARK_INSPECT, 0x1 },
+		    { ITO_A_CONFIG_VERDICT_SOURCE, ITO_VERDICT_SOURCE_CTLABEL } }, 4,
+		  "needs a ctlabel bit" },
+	};
+	struct config before, after;
+	size_t i;
+
+	ASSERT_EQ(0, config_get(&self->nl, &before));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char extack[256] = "";
+
+		EXPECT_EQ(-EINVAL, config_setn(&self->nl, bad[i].kv, bad[i].n,
+					       extack, sizeof(extack)))
+			TH_LOG("case %zu accepted", i);
+		EXPECT_NE(NULL, strstr(extack, bad[i].msg))
+			TH_LOG("case %zu: extack \"%s\"", i, extack);
+		ASSERT_EQ(0, config_get(&self->nl, &after));
+		EXPECT_EQ(0, memcmp(before.val, after.val, sizeof(before.val)))
+			TH_LOG("case %zu changed a knob", i);
+	}
+
+	/* and once they fit, all of them apply */
+	{
+		const uint32_t good[4][2] = {
+			{ ITO_A_CONFIG_CTMARK_MASK, 0x3 },
+			{ ITO_A_CONFIG_CTMARK_OFFLOAD, 0x1 },
+			{ ITO_A_CONFIG_CTMARK_BLOCK, 0x2 },
+			{ ITO_A_CONFIG_VERDICT_SOURCE,
+			  ITO_VERDICT_SOURCE_AGENT | ITO_VERDICT_SOURCE_CTMARK },
+		};
+
+		EXPECT_EQ(0, config_setn(&self->nl, good, 4, self->extack,
+					 sizeof(self->extack))) TH_LOG("%s", self->extack);
+		ASSERT_EQ(0, config_get(&self->nl, &after));
+		EXPECT_EQ(3, after.val[ITO_A_CONFIG_VERDICT_SOURCE]);
+		EXPECT_EQ(0x2, after.val[ITO_A_CONFIG_CTMARK_BLOCK]);
+	}
+}
+
 /* A bad knob in a request leaves the good knobs of that request unapplied. */
 TEST_F(ito, all_or_nothing)
 {
