@@ -35,7 +35,7 @@ refused()
 	grep -qF -- "$msg" <<<"$out" && [ "$(settings)" = "$before" ]
 }
 
-plan 39
+plan 41
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -84,6 +84,7 @@ table inet t {
 		type filter hook forward priority 0;
 		ct state new udp dport 7001 ct mark set ct mark and 0xfffffffc or 0x1
 		ct state new udp dport 7002 ct mark set ct mark and 0xfffffffc or 0x2
+		ct state new udp dport 7004 ct label set 4
 		ct label 4 add @offloaded { udp sport . udp dport }
 		ct label 6 add @inspected { udp sport . udp dport }
 		ct label 4 ct label 6 counter comment "both"
@@ -162,6 +163,16 @@ check "within two GC passes ($took ms), back on the slow path, inspected" \
 	test "$took" -le "$(slow 2000)" -a "$(state_of '.sport==1731')" = "slowpath inspect ctmark"
 wait $c1
 check "nothing lost meanwhile: 400 echoed" test "$(cat "$tmp/c7031")" = 400
+
+# --- a verdict that arrives with the entry (replicated, say) -------------
+fwctl set verdict-source ctlabel
+echo_server 7004 "$tmp/echo7004.log"
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7004 1741 150 0.02 >"$tmp/c7041" &
+c1=$!
+check "an entry labelled offloaded on arrival: offloaded, by the label" \
+	wait_for 6 is '.sport==1741' "offloaded offload ctlabel"
+wait $c1
+check "all 150 echoed" test "$(cat "$tmp/c7041")" = 150
 
 # --- the agent and conntrack together -------------------------------------
 fwctl set verdict-source agent,ctmark
