@@ -62,7 +62,7 @@ kernel_at_least()
 	[ "${v%%.*}" -gt "$1" ] || { [ "${v%%.*}" = "$1" ] && [ "$(cut -d. -f2 <<<"$v")" -ge "$2" ]; }
 }
 
-plan 23
+plan 28
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -129,6 +129,34 @@ echo "# $f"
 check "flowtable first: ito's flow stays on the slow path" test "$(jq -r .state <<<"$f")" = slowpath
 check "flowtable first: all 100 echoed" test "$(cat "$tmp/c1600")" = 100
 check "flowtable first: ito's fast path carried none of it" test "$(counter fastpath_pkts)" = "$p0"
+fw nft delete table inet ft
+
+# ito first: a flowtable that waits for 20 packets each way finds the
+# connection gone from the forward chain (ito offloaded it at 8) and
+# conntrack's offload mark taken; the connection stays ito's.
+check "a flowtable that waits for 20 packets each way" fw nft -f - <<'NFT'
+table inet ft {
+	flowtable f {
+		hook ingress priority 0; devices = { f0, f1 };
+	}
+	chain c_fwd {
+		type filter hook forward priority filter;
+		udp dport 7000 ct original packets >= 20 ct reply packets >= 20 flow add @f counter comment "ft"
+		udp sport 7000 ct original packets >= 20 ct reply packets >= 20 flow add @f counter comment "ft"
+	}
+}
+NFT
+p0=$(counter fastpath_pkts)
+c0=$(counter offload_refused_claimed)
+cli python3 "$ECHO" client 10.0.2.2 7000 1601 100 0.05 100 >"$tmp/c1601" &
+client=$!
+check "ito first: offloaded by ito" wait_for 4 is_state '.sport==1601' offloaded
+wait $client
+check "ito first: all 100 echoed" test "$(cat "$tmp/c1601")" = 100
+check "ito first: its fast path carried the rest ($(( $(counter fastpath_pkts) - p0 )) packets)" \
+	test $(( $(counter fastpath_pkts) - p0 )) -ge 150
+check "ito first: the flowtable's rule never took it" \
+	test "$(nft_count ito-fw inet ft c_fwd ft)" = 0 -a "$(counter offload_refused_claimed)" = "$c0"
 fw nft delete table inet ft
 
 # --- a VLAN device on f0 in another namespace, with a port's ifindex ---------------
