@@ -157,7 +157,7 @@ h0=$(sim_stat hits)
 i0=$(counter hw_session_insert)
 # the data connection from port 5300, the control connection from another
 rc=0
-cli iperf3 -c 10.0.2.2 --cport 5300 -t 5 -J >"$tmp/iperf.json" 2>"$tmp/iperf.err" || rc=$?
+cli iperf3 -c 10.0.2.2 --cport 5300 -t "$(slow 5)" -J >"$tmp/iperf.json" 2>"$tmp/iperf.err" || rc=$?
 check "iperf3 completes" test $rc = 0
 wait $server
 port=5300
