@@ -148,8 +148,8 @@ static unsigned int ito_hook_flow(struct ito_net *in, struct ito_flow *flow,
 	return NF_ACCEPT;
 }
 
-static unsigned int ito_hook(void *priv, struct sk_buff *skb,
-			     const struct nf_hook_state *state)
+static unsigned int __ito_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
 {
 	struct ito_net *in = priv;
 	enum ip_conntrack_info ctinfo;
@@ -178,8 +178,8 @@ static unsigned int ito_hook(void *priv, struct sk_buff *skb,
  * Bridged traffic: only what goes from a vwire port straight to its peer.
  * The bridge has set skb->data to the network header, as in the IP hooks.
  */
-static unsigned int ito_hook_vwire(void *priv, struct sk_buff *skb,
-				   const struct nf_hook_state *state)
+static unsigned int __ito_hook_vwire(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
 {
 	struct ito_net *in = priv;
 	enum ip_conntrack_info ctinfo;
@@ -203,6 +203,33 @@ static unsigned int ito_hook_vwire(void *priv, struct sk_buff *skb,
 		WRITE_ONCE(flow->vwire, true);
 	}
 	return ito_hook_flow(in, flow, skb, ctinfo, state, true);
+}
+
+/*
+ * A packet reinjected after an NFQUEUE verdict (an inline IDS) runs the
+ * hooks after the queue's in the verdict's process context, softirqs on
+ * (nf_reinject()); the packet path's locks are taken as softirq locks.
+ */
+static unsigned int ito_hook(void *priv, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	local_bh_disable();
+	verdict = __ito_hook(priv, skb, state);
+	local_bh_enable();
+	return verdict;
+}
+
+static unsigned int ito_hook_vwire(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	local_bh_disable();
+	verdict = __ito_hook_vwire(priv, skb, state);
+	local_bh_enable();
+	return verdict;
 }
 
 /* Caller holds @in->lock. Conntrack is switched on for the namespace. */
