@@ -11,7 +11,8 @@ linux-headers-amd64 linux-image-amd64 linux-source-6.1 xz-utils
 qemu-system-x86 busybox-static
 libmnl-dev libcmocka-dev
 iproute2 iperf3 nftables conntrack tcpdump util-linux libcap2-bin jq
-python3 procps cpio socat iputils-ping bsdextrautils ethtool"
+python3 procps cpio socat iputils-ping bsdextrautils ethtool
+keepalived conntrackd"
 # --debug-kernel: also what building a kernel from linux-source-6.1 takes
 # (make check-debug).
 if [ "${1:-}" = --debug-kernel ]; then
