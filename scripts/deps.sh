@@ -53,6 +53,13 @@ echo "deps: installing:$missing"
 # Third-party sources on some machines are unreachable; Debian's must work.
 apt-get -qq update >/dev/null 2>&1 || true
 pkgs=$(echo "$missing" | sed 's/ bp-[a-z]*//g')
+# Daemons the tests run themselves (keepalived, conntrackd, suricata) must
+# not start as services on this host: invoke-rc.d asks policy-rc.d.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 if [ -n "$pkgs" ]; then
 	apt-get -qq install -y --no-install-recommends $pkgs >/dev/null
 fi
