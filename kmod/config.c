@@ -63,9 +63,12 @@ static const struct ito_knob ito_knobs[__ITO_A_CONFIG_MAX] = {
 	[ITO_A_CONFIG_CTLABEL_OFFLOADED] = KNOB("ctlabel_offloaded", 0, 128, 128),
 	[ITO_A_CONFIG_CTLABEL_INSPECTED] = KNOB("ctlabel_inspected", 0, 128, 128),
 	[ITO_A_CONFIG_CTLABEL_BLOCKED]	= KNOB("ctlabel_blocked", 0, 128, 128),
+	/* ITO_HA_ROLE_ACTIVE or ITO_HA_ROLE_PASSIVE */
+	[ITO_A_CONFIG_HA_ROLE]		= KNOB("ha_role", 0, 1, 0),
 };
 
-static_assert(ITO_VERDICT_SOURCE_ALL == 7 && ITO_CTLABEL_NONE == 128);
+static_assert(ITO_VERDICT_SOURCE_ALL == 7 && ITO_CTLABEL_NONE == 128 &&
+	      ITO_HA_ROLE_PASSIVE == 1);
 
 /* NL_SET_ERR_MSG_ATTR() takes only literals; ours live in a table. */
 static void ito_config_reject(struct netlink_ext_ack *extack,

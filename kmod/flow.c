@@ -261,6 +261,24 @@ void ito_flow_apply_default(struct ito_net *in)
 	}
 }
 
+/*
+ * The instance turned passive (the standby of a firewall pair): every
+ * session goes back to the slow path, and waits there for the active role.
+ */
+void ito_flow_standby(struct ito_net *in)
+{
+	struct ito_flow *flow;
+	unsigned long id;
+
+	mutex_lock(&in->lock);
+	xa_for_each(&in->flow_ids, id, flow) {
+		cond_resched();
+		ito_offload_fall_back(in, flow);
+	}
+	ito_hw_reap(in);
+	mutex_unlock(&in->lock);
+}
+
 /* @pkts over the jiffies from @first to @last; 0 below two packets. */
 u32 ito_rate(u64 pkts, unsigned long first, unsigned long last)
 {

@@ -444,6 +444,7 @@ void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason);
 void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 			  u32 verdict, u8 by);
 void ito_flow_apply_default(struct ito_net *in);
+void ito_flow_standby(struct ito_net *in);
 u32 ito_rate(u64 pkts, unsigned long first, unsigned long last);
 u32 ito_flow_rate(const struct ito_flow *flow);
 u32 ito_flow_live_rate(struct ito_flow *flow);
@@ -462,6 +463,7 @@ void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);
 bool ito_offload_token(struct ito_net *in);
 void ito_offload_forget(struct ito_net *in, struct ito_flow *flow);
+void ito_offload_fall_back(struct ito_net *in, struct ito_flow *flow);
 struct ito_flow_dir *ito_offload_lookup(struct ito_net *in,
 					const struct ito_ft_key *key);
 int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,

@@ -42,6 +42,7 @@ static const struct nla_policy ito_config_policy[ITO_A_CONFIG_MAX + 1] = {
 	[ITO_A_CONFIG_CTLABEL_OFFLOADED] = { .type = NLA_U32 },
 	[ITO_A_CONFIG_CTLABEL_INSPECTED] = { .type = NLA_U32 },
 	[ITO_A_CONFIG_CTLABEL_BLOCKED]	= { .type = NLA_U32 },
+	[ITO_A_CONFIG_HA_ROLE]		= { .type = NLA_U32 },
 };
 
 static const struct nla_policy ito_port_policy[ITO_A_PORT_MAX + 1] = {
@@ -185,6 +186,7 @@ static int ito_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ito_net *in = ito_net(genl_info_net(info));
 	struct nlattr *tb[ITO_A_CONFIG_MAX + 1];
+	bool passive;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, ITO_A_CONFIG)) {
@@ -195,11 +197,17 @@ static int ito_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			       ito_config_policy, info->extack);
 	if (err)
 		return err;
+	passive = ito_config_get(in, ITO_A_CONFIG_HA_ROLE) == ITO_HA_ROLE_PASSIVE;
 	err = ito_config_set(in, tb, netlink_capable(skb, CAP_NET_ADMIN),
 			     info->extack);
-	if (!err)	/* room, budget or enabled may have grown */
-		ito_offload_kick(in);
-	return err;
+	if (err)
+		return err;
+	if (!passive && ito_config_get(in, ITO_A_CONFIG_HA_ROLE) ==
+			ITO_HA_ROLE_PASSIVE)
+		ito_flow_standby(in);
+	/* room, budget, enabled or the role may have changed */
+	ito_offload_kick(in);
+	return 0;
 }
 
 static int ito_nl_counters_get_doit(struct sk_buff *skb, struct genl_info *info)

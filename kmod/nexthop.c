@@ -250,28 +250,6 @@ static struct ito_nh_user *ito_nh_users(struct ito_net *in, struct ito_nh *nh,
 	return u;
 }
 
-/* Back to the slow path, to be offloaded again later. Holds in->lock. */
-static void ito_nh_fall_back(struct ito_net *in, struct ito_flow *flow)
-{
-	int dir;
-
-	if (!ito_offload_teardown(in, flow))
-		return;
-	spin_lock_bh(&flow->lock);
-	if (flow->state == ITO_FLOW_STATE_SLOWPATH &&
-	    flow->verdict == ITO_VERDICT_OFFLOAD) {
-		flow->state = ITO_FLOW_STATE_OFFLOAD_PENDING;
-		/* learn the routes again from the next packets */
-		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-			flow->dirs[dir].out_ifindex = 0;
-			flow->dirs[dir].mtu = 0;
-			memset(&flow->dirs[dir].nexthop, 0,
-			       sizeof(flow->dirs[dir].nexthop));
-		}
-	}
-	spin_unlock_bh(&flow->lock);
-}
-
 /* Has this direction a rule in hardware? */
 static bool ito_nh_in_hw(struct ito_flow *flow, int dir)
 {
@@ -309,7 +287,7 @@ static void ito_nh_refresh(struct ito_net *in, struct ito_nh *nh)
 	if (err) {
 		/* unreachable now: every session using it goes back */
 		for (i = 0; i < n; i++)
-			ito_nh_fall_back(in, u[i].flow);
+			ito_offload_fall_back(in, u[i].flow);
 		ito_hw_reap(in);
 		kvfree(u);
 		return;
@@ -327,7 +305,7 @@ static void ito_nh_refresh(struct ito_net *in, struct ito_nh *nh)
 			continue;
 		}
 		if (ito_update_add(in, u[i].flow, u[i].dir, ITO_UPDATE_MAC))
-			ito_nh_fall_back(in, u[i].flow);
+			ito_offload_fall_back(in, u[i].flow);
 	}
 	ito_hw_reap(in);
 	kvfree(u);
@@ -520,14 +498,14 @@ int ito_nh_update(struct ito_net *in, struct ito_flow *flow, int dir, u8 what)
 	if ((what & ITO_UPDATE_ROUTE) && !READ_ONCE(flow->vwire) &&
 	    ito_nh_route_check(in, flow, dir, &port, &gw, &mtu)) {
 		if (!port) {
-			ito_nh_fall_back(in, flow);
+			ito_offload_fall_back(in, flow);
 			return 0;
 		}
 		if (!ito_offload_token(in))
 			return -EAGAIN;
 		/* the move replaces the hardware rule too, MAC included */
 		if (ito_offload_move(in, flow, dir, port, &gw, mtu))
-			ito_nh_fall_back(in, flow);
+			ito_offload_fall_back(in, flow);
 		return 0;
 	}
 	if (!(what & ITO_UPDATE_MAC) || !ito_nh_in_hw(flow, dir))
@@ -536,7 +514,7 @@ int ito_nh_update(struct ito_net *in, struct ito_flow *flow, int dir, u8 what)
 		return -EAGAIN;
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
 	if (ito_hw_update(in, flow, dir))
-		ito_nh_fall_back(in, flow);
+		ito_offload_fall_back(in, flow);
 	return 0;
 }
 
@@ -569,7 +547,7 @@ static void ito_nh_route_work(struct work_struct *work)
 						continue;
 					if (ito_update_add(in, flow, dir,
 							   ITO_UPDATE_ROUTE))
-						ito_nh_fall_back(in, flow);
+						ito_offload_fall_back(in, flow);
 				}
 			}
 			if (++n == ITO_NH_SCAN_SLICE)

@@ -473,7 +473,8 @@ static void ito_offload_work(struct work_struct *work)
 	while (list_empty(&batch)) {
 		/* nothing to sort while no flow can go in */
 		if (!ito_config_get(in, ITO_A_CONFIG_ENABLED) ||
-		    !ito_offload_room(in)) {
+		    ito_config_get(in, ITO_A_CONFIG_HA_ROLE) ==
+		    ITO_HA_ROLE_PASSIVE || !ito_offload_room(in)) {
 			stopped = true;
 			break;
 		}
@@ -650,6 +651,34 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 	/* a waiting flow may fit now */
 	ito_offload_kick(in);
 	return true;
+}
+
+/**
+ * ito_offload_fall_back - back to the slow path, to be offloaded again
+ * @in: the instance; caller holds @in->lock
+ * @flow: the flow
+ *
+ * An offloaded flow with the offload verdict waits again, and learns its
+ * routes anew from its next packets.
+ */
+void ito_offload_fall_back(struct ito_net *in, struct ito_flow *flow)
+{
+	int dir;
+
+	if (!ito_offload_teardown(in, flow))
+		return;
+	spin_lock_bh(&flow->lock);
+	if (flow->state == ITO_FLOW_STATE_SLOWPATH &&
+	    flow->verdict == ITO_VERDICT_OFFLOAD) {
+		flow->state = ITO_FLOW_STATE_OFFLOAD_PENDING;
+		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+			flow->dirs[dir].out_ifindex = 0;
+			flow->dirs[dir].mtu = 0;
+			memset(&flow->dirs[dir].nexthop, 0,
+			       sizeof(flow->dirs[dir].nexthop));
+		}
+	}
+	spin_unlock_bh(&flow->lock);
 }
 
 /**

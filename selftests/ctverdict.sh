@@ -35,7 +35,7 @@ refused()
 	grep -qF -- "$msg" <<<"$out" && [ "$(settings)" = "$before" ]
 }
 
-plan 41
+plan 46
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -205,5 +205,20 @@ rc=$?
 echo "# $out"
 check "agent verdicts refused when the agent is no source" \
 	test "$rc" != 0 -a -n "$(grep 'not a verdict source' <<<"$out")"
+
+# --- the standby role of a firewall pair ---------------------------------
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7001 1751 400 0.02 >"$tmp/c7051" &
+c1=$!
+check "HA: offloaded while active" wait_for 6 is '.sport==1751' "offloaded offload ctmark"
+fwctl set ha-role passive
+check "HA: passive hands the session back, its verdict kept" \
+	is '.sport==1751' "offload-pending offload ctmark"
+sleep 1
+check "HA: no install while passive" \
+	test "$(state_of '.sport==1751')" = "offload-pending offload ctmark" -a "$(fwctl -j show | jq -r .ha_role)" = passive
+fwctl set ha-role active
+check "HA: active again, offloaded again" wait_for 6 is '.sport==1751' "offloaded offload ctmark"
+wait $c1
+check "HA: nothing lost: 400 echoed" test "$(cat "$tmp/c7051")" = 400
 
 finish

@@ -120,6 +120,10 @@ enum ito_a {
  *	%ITO_VERDICT_SOURCE_CTLABEL, these bits found on the entry of a flow
  *	that has no verdict yet (e.g. replicated from another firewall) are
  *	that flow's verdict.
+ * @ITO_A_CONFIG_HA_ROLE: enum ito_ha_role, default ITO_HA_ROLE_ACTIVE. A
+ *	passive instance (the standby firewall of a pair) installs no
+ *	session; turning passive hands the offloaded sessions back to the
+ *	slow path, where they wait with their verdict for the active role.
  */
 enum ito_a_config {
 	ITO_A_CONFIG_UNSPEC,
@@ -141,6 +145,7 @@ enum ito_a_config {
 	ITO_A_CONFIG_CTLABEL_OFFLOADED,
 	ITO_A_CONFIG_CTLABEL_INSPECTED,
 	ITO_A_CONFIG_CTLABEL_BLOCKED,
+	ITO_A_CONFIG_HA_ROLE,
 
 	__ITO_A_CONFIG_MAX,
 	ITO_A_CONFIG_MAX = __ITO_A_CONFIG_MAX - 1
@@ -152,6 +157,12 @@ enum ito_verdict_source {
 	ITO_VERDICT_SOURCE_CTMARK	= 2,	/* the conntrack mark */
 	ITO_VERDICT_SOURCE_CTLABEL	= 4,	/* ito's conntrack labels */
 	ITO_VERDICT_SOURCE_ALL		= 7,
+};
+
+/* %ITO_A_CONFIG_HA_ROLE */
+enum ito_ha_role {
+	ITO_HA_ROLE_ACTIVE,	/* carries traffic: offloads */
+	ITO_HA_ROLE_PASSIVE,	/* standby: offloads nothing */
 };
 
 /* An %ITO_A_CONFIG_CTLABEL_* knob that names no bit */

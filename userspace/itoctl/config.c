@@ -58,6 +58,8 @@ static const struct config_knob knobs[] = {
 	  .kind = KNOB_CTLABEL },
 	{ .keyword = "ctlabel-blocked", .attr = ITO_A_CONFIG_CTLABEL_BLOCKED,
 	  .kind = KNOB_CTLABEL },
+	{ .keyword = "ha-role", .attr = ITO_A_CONFIG_HA_ROLE,
+	  .kind = KNOB_WORD, .words = ha_role_names, .names = ha_role_names },
 };
 
 #define N_KNOBS		(sizeof(knobs) / sizeof(knobs[0]))

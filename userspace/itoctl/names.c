@@ -33,6 +33,12 @@ const struct choice default_verdict_choices[] = {
 	{ NULL, 0 }
 };
 
+const struct choice ha_role_names[] = {
+	{ "active",		ITO_HA_ROLE_ACTIVE },
+	{ "passive",		ITO_HA_ROLE_PASSIVE },
+	{ NULL, 0 }
+};
+
 /* The bits of the verdict-source knob, in the order they are shown. */
 const struct choice verdict_source_names[] = {
 	{ "agent",		ITO_VERDICT_SOURCE_AGENT },

@@ -16,6 +16,8 @@ extern const struct choice flow_verdict_choices[];
 extern const struct choice default_verdict_choices[];
 /* ITO_VERDICT_SOURCE_* bits: "set verdict-source agent,ctmark". */
 extern const struct choice verdict_source_names[];
+/* enum ito_ha_role: "set ha-role passive" */
+extern const struct choice ha_role_names[];
 extern const struct choice verdict_by_names[];	/* enum ito_verdict_by */
 extern const struct choice flow_state_names[];	/* enum ito_flow_state */
 extern const struct choice port_mode_names[];	/* enum ito_port_mode */

@@ -25,7 +25,7 @@ void usage(FILE *fp)
 	      "             ctmark-mask MARK | ctmark-offload MARK |\n"
 	      "             ctmark-inspect MARK | ctmark-block MARK |\n"
 	      "             ctlabel-offloaded BIT | ctlabel-inspected BIT |\n"
-	      "             ctlabel-blocked BIT }\n"
+	      "             ctlabel-blocked BIT | ha-role { active | passive } }\n"
 	      "SOURCES := SOURCE[,SOURCE]...\n"
 	      "SOURCE := { agent | ctmark | ctlabel }\n"
 	      "MARK := { N | 0xHEX }\n"

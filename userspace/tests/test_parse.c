@@ -213,6 +213,26 @@ static void test_set_args_new_knobs(void **state)
 	assert_string_equal(capture_text(&reported), "");
 }
 
+static void test_set_args_ha_role(void **state)
+{
+	char *passive[] = { "ha-role", "passive" };
+	char *active[] = { "ha-role", "active" };
+	char *bad[] = { "ha-role", "backup" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(2, passive, &cfg), EXIT_OK);
+	assert_int_equal(cfg.present, 1u << ITO_A_CONFIG_HA_ROLE);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_HA_ROLE], ITO_HA_ROLE_PASSIVE);
+	assert_int_equal(config_parse_args(2, active, &cfg), EXIT_OK);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_HA_ROLE], ITO_HA_ROLE_ACTIVE);
+	assert_string_equal(capture_text(&reported), "");
+	assert_int_equal(config_parse_args(2, bad, &cfg), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"ha-role\" must be \"active\" or "
+		"\"passive\", not \"backup\"\n");
+}
+
 static void test_set_args_default_verdict_words(void **state)
 {
 	/* inspect-all is a flow's verdict, not a default; none is no verdict. */
@@ -619,6 +639,7 @@ int main(void)
 		cmocka_unit_test_setup(test_set_args_unknown_keyword, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_usage_errors, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_new_knobs, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_ha_role, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_default_verdict_words, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_snaplen_max_flows_numbers, fresh_capture),
 		cmocka_unit_test_setup(test_u16_u64, fresh_capture),
