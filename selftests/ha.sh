@@ -1,0 +1,397 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Active/passive failover (issue 14): two ito firewalls, fw-a active and
+# fw-b passive, with Debian's keepalived (VRRP, a sync group moving the
+# gateway address of each side) and conntrackd (FTFW over a link of their
+# own), each firewall with its own configuration, socket, lock and pid
+# files (selftests/ha/*.in), the notify script scripts/ito-ha-notify.
+#
+#              ha-sw: bridge brc                    ha-sw: bridge brs
+#   [ha-cli] c0 --+-- a0 [ha-fwa: ito] a1 --+-- s0 [ha-srv]
+#   10.1.1.2/24   |  .11       | sa     .11 |         10.1.2.2/24
+#                 |            | 10.1.9.0/24 (sync)  |
+#                 +-- b0 [ha-fwb: ito] b1 --+
+#                    .12       sb       .12
+#   gateways (VRRP): 10.1.1.1 on the client side, 10.1.2.1 on the server
+#   side; connections to 10.1.2.2:5000 leave SNATed to 10.1.2.1.
+#
+# ito on both: verdicts from the agent and from ct labels (4 offloaded,
+# 5 blocked, 6 inspected). fw-a's agent offloads everything; fw-b's agent
+# says inspect, so a flow fw-b offloads got its verdict from the label.
+# Traffic: iperf3 TCP streams, a UDP stream, a NATed TCP stream. fw-a
+# dies (links down, keepalived and conntrackd killed); fw-b takes over.
+# Runs inside the test VM.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+for b in keepalived conntrackd iperf3; do
+	if ! command -v $b >/dev/null && [ ! -x /usr/sbin/$b ]; then
+		echo "1..0 # SKIP $b is not installed (scripts/deps.sh installs it)"
+		exit 0
+	fi
+done
+PATH=$PATH:/usr/sbin
+
+HA=$here/ha
+NOTIFY=$TOP/scripts/ito-ha-notify
+NS="ha-sw ha-cli ha-srv ha-fwa ha-fwb"
+# iperf3: streams and seconds (under TCG 20 streams of 1 Mbit/s each)
+NSTREAMS=${ITO_HA_STREAMS:-20}
+IPERF_T=${ITO_HA_SECONDS:-100}
+
+topo_down()
+{
+	local ns
+	for ns in $NS; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}
+. "$here/flowlib.sh"
+
+cli() { ip netns exec ha-cli "$@"; }
+srv() { ip netns exec ha-srv "$@"; }
+on() { local ns=ha-$1; shift; ip netns exec "$ns" "$@"; }
+ctl() { local ns=ha-$1; shift; ip netns exec "$ns" "$ITOCTL" "$@"; }
+# fcount FW COUNTER; fflow FW FILTER: as counter and flow, on one firewall
+fcount() { ctl "$1" -j counters | jq ".$2"; }
+fflow() { ctl "$1" -j flow show | jq -c "[.[]|select($2)][0]"; }
+fnflows() { ctl "$1" -j flow show | jq "[.[]|select($2)]|length"; }
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# until_t SECS CMD...: poll CMD until it succeeds, for SECS (times
+# ITO_TIME_SCALE) seconds of wall clock: under iperf3's load one poll of
+# itoctl and jq takes seconds, so wait_for's count of polls is no clock
+until_t()
+{
+	local end=$(( $(date +%s) + $1 * ${ITO_TIME_SCALE:-1} ))
+	shift
+	while :; do
+		"$@" && return 0
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# --- daemons ---------------------------------------------------------------
+declare -A itod_pids=()
+
+cleanup_extra()
+{
+	local fw p
+	for fw in fwa fwb; do
+		for p in keepalived.pid vrrp.pid conntrackd.pid; do
+			[ -s "$tmp/$fw/$p" ] && kill -9 "$(cat "$tmp/$fw/$p")" 2>/dev/null
+		done
+	done
+	for p in "${itod_pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+}
+
+# start_itod FW VERDICT: the agent in FW, every flow gets VERDICT
+ha_itod()
+{
+	echo "default $2" >"$tmp/$1/itod.conf"
+	ip netns exec "ha-$1" "$ITOD" -f -c "$tmp/$1/itod.conf" >"$tmp/$1/itod.log" 2>&1 &
+	itod_pids[$1]=$!
+	wait_for 15 grep -q 'registered as the ito agent' "$tmp/$1/itod.log"
+}
+
+# fill TEMPLATE OUT KEY=VALUE...: the template with its @KEY@ fields set
+fill()
+{
+	local in=$1 out=$2 kv sed=()
+	shift 2
+	for kv in "$@"; do
+		sed+=(-e "s|@${kv%%=*}@|${kv#*=}|g")
+	done
+	sed "${sed[@]}" "$in" >"$out"
+	! grep -q '@[A-Z_]*@' "$out"
+}
+
+# conntrackd_up FW: its daemon (in the foreground, in the background) answers
+conntrackd_start()
+{
+	ip netns exec "ha-$1" conntrackd -C "$tmp/$1/conntrackd.conf" >"$tmp/$1/conntrackd.out" 2>&1 &
+	echo $! >"$tmp/$1/conntrackd.pid"
+	wait_for 15 ctd "$1" -s
+}
+ctd() { local fw=$1; shift; ip netns exec "ha-$fw" conntrackd -C "$tmp/$fw/conntrackd.conf" "$@" >/dev/null 2>&1; }
+
+keepalived_start()
+{
+	ip netns exec "ha-$1" keepalived -n -P -l -D -G -f "$tmp/$1/keepalived.conf" \
+		-p "$tmp/$1/keepalived.pid" -r "$tmp/$1/vrrp.pid" >"$tmp/$1/keepalived.log" 2>&1 &
+}
+
+# notified FW STATE: the notify script ran to its end for STATE
+notified() { grep -q "$2: done" "$tmp/$1/notify.log" 2>/dev/null; }
+# notify_ok FW STATE: and each of its steps worked
+notify_ok() { grep "$2: " "$tmp/$1/notify.log" | tail -n 1 | grep -q "$2: done, status 0"; }
+# has_vips FW: both gateway addresses on FW
+has_vips()
+{
+	on "$1" ip -4 -o addr show | grep -q ' 10\.1\.1\.1/' &&
+		on "$1" ip -4 -o addr show | grep -q ' 10\.1\.2\.1/'
+}
+no_vips() { ! on "$1" ip -4 -o addr show | grep -qE ' 10\.1\.[12]\.1/'; }
+
+ha_topo_up()
+{
+	local ns
+	for ns in $NS; do
+		ip netns add "$ns" && ip -n "$ns" link set lo up || return 1
+	done
+	on sw ip link add brc type bridge
+	on sw ip link add brs type bridge
+	on sw ip link set brc up
+	on sw ip link set brs up
+	# plug NS DEV SWITCHPORT BRIDGE ADDR
+	plug()
+	{
+		ip link add "$2" netns "ha-$1" type veth peer name "$3" netns ha-sw &&
+			on sw ip link set "$3" master "$4" up &&
+			on "$1" ip addr add "$5" dev "$2" &&
+			on "$1" ip link set "$2" up
+	}
+	plug cli c0 cli brc 10.1.1.2/24 &&
+		plug fwa a0 fwa-c brc 10.1.1.11/24 &&
+		plug fwb b0 fwb-c brc 10.1.1.12/24 &&
+		plug srv s0 srv brs 10.1.2.2/24 &&
+		plug fwa a1 fwa-s brs 10.1.2.11/24 &&
+		plug fwb b1 fwb-s brs 10.1.2.12/24 || return 1
+	ip link add sa netns ha-fwa type veth peer name sb netns ha-fwb || return 1
+	on fwa ip addr add 10.1.9.1/24 dev sa
+	on fwb ip addr add 10.1.9.2/24 dev sb
+	on fwa ip link set sa up
+	on fwb ip link set sb up
+	cli ip route add default via 10.1.1.1
+	srv ip route add default via 10.1.2.1
+	for ns in fwa fwb; do
+		on $ns sysctl -qw net.ipv4.ip_forward=1
+		on $ns sysctl -qw net.netfilter.nf_conntrack_acct=1
+	done
+}
+
+# the firewalls' ruleset: TCP that conntrack does not know and that is no
+# SYN is dropped, forwarded or addressed to the firewall (between the
+# takeover and the commit of the replicated entries, a mid-stream packet
+# would otherwise start an entry of its own, or reach the gateway
+# address's local stack and be answered with a RST); a mark on the NATed connection (to see it
+# replicated), SNAT to the server side's gateway address (the address that
+# moves: a masquerade would take the firewall's own address, which the
+# peer does not have), a counter of what passes labelled offloaded
+RULESET='
+table inet ha {
+	chain c_fwd {
+		type filter hook forward priority 0;
+		ct state invalid counter drop comment "invalid"
+		ct state new tcp flags & (syn | ack | fin | rst) != syn counter drop comment "midstream"
+		ct state new ip daddr 10.1.2.2 tcp dport 5000 ct mark set 0x10
+		ct label 4 counter comment "offloaded"
+	}
+	chain c_in {
+		type filter hook input priority 0;
+		ct state new tcp flags & (syn | ack | fin | rst) != syn counter drop comment "midstream"
+	}
+}
+table ip ha_nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		ip daddr 10.1.2.2 tcp dport 5000 snat to 10.1.2.1
+	}
+}'
+
+plan 29
+
+modprobe nf_conntrack
+modprobe nf_conntrack_netlink
+rmmod ito 2>/dev/null
+insmod "$ITO_KO" || exit 1
+check "topology: client, server, two firewalls on two bridged segments, a sync link" ha_topo_up
+for fw in fwa fwb; do
+	mkdir "$tmp/$fw"
+	on $fw nft -f - <<<"$RULESET" || exit 1
+done
+on fwa ip -4 -o addr show | sed 's/^/# /'
+
+ok=0
+for fw in fwa fwb; do
+	if [ $fw = fwa ]; then
+		ports="a0 a1" local=10.1.9.1 peer=10.1.9.2 sif=sa ifc=a0 ifs=a1 prio=150
+	else
+		ports="b0 b1" local=10.1.9.2 peer=10.1.9.1 sif=sb ifc=b0 ifs=b1 prio=100
+	fi
+	for p in $ports; do
+		ctl $fw port add $p || ok=1
+	done
+	ctl $fw set verdict-source agent,ctlabel ctlabel-offloaded 4 ctlabel-blocked 5 \
+		ctlabel-inspected 6 min-rate 0 udp-ageing 30 || ok=1
+	fill "$HA/conntrackd.conf.in" "$tmp/$fw/conntrackd.conf" DIR="$tmp/$fw" \
+		SYNC_LOCAL=$local SYNC_PEER=$peer SYNC_IF=$sif || ok=1
+	fill "$HA/keepalived.conf.in" "$tmp/$fw/keepalived.conf" NAME=$fw PRIO=$prio \
+		IF_C=$ifc IF_S=$ifs \
+		NOTIFY="$NOTIFY -C $tmp/$fw/conntrackd.conf -i $ITOCTL -l $tmp/$fw/notify.log -s $tmp/$fw" || ok=1
+done
+check "ito on both: ports, verdicts from the agent and ct labels 4/5/6; configs written" test $ok = 0
+
+ha_role=1
+if ctl fwb set ha-role passive 2>"$tmp/ha-role.err"; then
+	ha_role=0
+else
+	echo "# itoctl set ha-role: $(cat "$tmp/ha-role.err")"
+fi
+
+check "fw-a's agent: offload everything" ha_itod fwa offload
+check "fw-b's agent: inspect everything" ha_itod fwb inspect
+
+# --- conntrackd and keepalived ---------------------------------------------
+section "daemons"
+check "conntrackd runs on fw-a" conntrackd_start fwa
+check "conntrackd runs on fw-b" conntrackd_start fwb
+t0=$(now_ms)
+keepalived_start fwa
+check "keepalived: fw-a becomes master, has both gateway addresses" wait_for 20 has_vips fwa
+echo "# fw-a master after $(( $(now_ms) - t0 )) ms"
+check "fw-a's notify script ran for MASTER" wait_for 20 notified fwa MASTER
+keepalived_start fwb
+check "fw-b's notify script ran for BACKUP" wait_for 20 notified fwb BACKUP
+sed 's/^/# fwa notify: /' "$tmp/fwa/notify.log"
+sed 's/^/# fwb notify: /' "$tmp/fwb/notify.log"
+check "fw-b stays backup, without the gateway addresses" no_vips fwb
+if [ $ha_role = 0 ]; then
+	check "the notify scripts' steps all worked (ha-role included)" \
+		bash -c "grep -q 'MASTER: done, status 0' '$tmp/fwa/notify.log' && grep -q 'BACKUP: done, status 0' '$tmp/fwb/notify.log'"
+else
+	skip "the notify scripts' steps all worked (ha-role included)" "itoctl has no ha-role"
+fi
+
+# --- traffic through fw-a --------------------------------------------------
+section "traffic through fw-a"
+srv iperf3 -s -1 >/dev/null 2>&1 &
+listening ha-srv tcp 5201
+ip netns exec ha-srv python3 "$ECHO" server 7000 "$tmp/echo7000" &
+listening ha-srv udp 7000
+ip netns exec ha-srv python3 "$PEERS" server 5000 &
+listening ha-srv tcp 5000
+
+ip netns exec ha-cli python3 "$PEERS" udp 10.1.2.2 7000 1500 0.02 >"$tmp/u1500" &
+udp=$!
+ip netns exec ha-cli python3 "$PEERS" stream 10.1.2.2 5000 0.02 >"$tmp/nat" 2>"$tmp/nat.err" &
+nat=$!
+t_iperf=$SECONDS
+ip netns exec ha-cli iperf3 -c 10.1.2.2 -P "$NSTREAMS" -t "$IPERF_T" -b 500K -J \
+	>"$tmp/iperf.json" 2>"$tmp/iperf.err" &
+iperf=$!
+
+IPERF_OFF='.dport==5201 and .state=="offloaded"'
+all_offloaded()
+{
+	[ "$(fnflows "$1" ".sport==1500 and .state==\"offloaded\"")" = 1 ] &&
+		[ "$(fnflows "$1" ".dport==5000 and .state==\"offloaded\"")" = 1 ] &&
+		[ "$(fnflows "$1" "$IPERF_OFF")" -ge "$NSTREAMS" ]
+}
+check "fw-a offloads the UDP, the NATed and the $NSTREAMS iperf3 streams" until_t 60 all_offloaded fwa
+echo "# fw-a: $(fnflows fwa "$IPERF_OFF") iperf3 flows offloaded after $((SECONDS - t_iperf)) s"
+nat_peer()
+{
+	srv ss -Htn state established '( sport = :5000 )' | awk '{print $4}' |
+		sed 's/^\[::ffff:\(.*\)\]/\1/'
+}
+peer0=$(nat_peer)
+echo "# the server sees the NATed connection from $peer0"
+check "the NATed connection reaches the server from the gateway address" \
+	bash -c "[[ '$peer0' == 10.1.2.1:* ]]"
+
+# what fw-b's conntrackd holds for the peer (its external cache)
+ext() { ip netns exec ha-fwb conntrackd -C "$tmp/fwb/conntrackd.conf" -e 2>/dev/null; }
+synced()
+{
+	local e
+	e=$(ext)
+	[ "$(grep -c 'dport=5201' <<<"$e")" -ge "$NSTREAMS" ] &&
+		grep -q 'sport=1500' <<<"$e" && grep -q 'dport=5000' <<<"$e"
+}
+check "fw-b's conntrackd holds the sessions in its external cache" until_t 30 synced
+ext | grep -E 'sport=1500|dport=5000' | sed 's/^/# fwb external: /'
+check "fw-b's kernel table holds none of them yet" \
+	bash -c "! ip netns exec ha-fwb conntrack -L 2>/dev/null | grep -qE 'dport=(5201|5000|7000)'"
+
+# --- fw-a dies -------------------------------------------------------------
+section "failover"
+c_b0=$(fcount fwb copies_sent)
+t_kill=$(now_ms)
+for d in a0 a1 sa; do
+	on fwa ip link set $d down
+done
+for p in keepalived.pid vrrp.pid conntrackd.pid; do
+	kill -9 "$(cat "$tmp/fwa/$p")"
+done
+check "the failover happens while iperf3 runs ($((SECONDS - t_iperf)) s of $IPERF_T)" \
+	test $((SECONDS - t_iperf)) -lt $((IPERF_T - 40))
+check "fw-b takes both gateway addresses" until_t 30 has_vips fwb
+t_vip=$(now_ms)
+check "fw-b's notify script ran for MASTER" until_t 30 notified fwb MASTER
+t_notified=$(now_ms)
+ct_nat=$(on fwb conntrack -L -p tcp --dport 5000 2>/dev/null)
+sed 's/^/# fwb notify: /' "$tmp/fwb/notify.log"
+# the notify script's clock is the test's: when it began, when it committed
+nt() { awk -v s="$1" '$0 ~ s {printf "%.0f\n", $1 * 1000; exit}' "$tmp/fwb/notify.log"; }
+t_begin=$(nt "MASTER: begin")
+t_commit=$(nt "MASTER: ok conntrackd -c")
+t_active=$(nt "MASTER: ok itoctl set ha-role active")
+grep -i -E 'commit|error' "$tmp/fwb/conntrackd.log" | sed 's/^/# fwb conntrackd: /'
+BYLABEL='.state=="offloaded" and .verdict_by=="ctlabel"'
+fwb_offloaded()
+{
+	ctl fwb -j flow show | jq -e "([.[]|select(.sport==1500 and $BYLABEL)]|length) == 1 and
+		([.[]|select(.dport==5000 and $BYLABEL)]|length) == 1 and
+		([.[]|select(.dport==5201 and $BYLABEL)]|length) >= $NSTREAMS" >/dev/null
+}
+r=0
+until_t 60 fwb_offloaded || r=$?
+t_off=$(now_ms)
+ctl fwb -j flow show | jq -c '.[]|{sport,dport,state,verdict,verdict_by,copies,offload_pkts}' | head -n 30 | sed 's/^/# fwb flow: /'
+echo "# after the kill: notify MASTER began at $((t_begin - t_kill)) ms, gateway addresses seen at $((t_vip - t_kill)) ms, conntrackd -c done at $((t_commit - t_kill)) ms, ha-role active at $((t_active - t_kill)) ms, notify done at $((t_notified - t_kill)) ms, all offloaded at $((t_off - t_kill)) ms ($((t_off - t_begin)) ms after the takeover, $((t_off - t_active)) ms after ha-role active)"
+check "fw-b offloads the replicated sessions, by their label" test $r = 0
+ctl fwb -j flow show | jq -c '.[]|select(.copies > 0)' | sed 's/^/# fwb flow with copies: /'
+check "the agent on fw-b got no copy of them" \
+	test "$(ctl fwb -j flow show | jq '[.[]|select(.dport==5201 or .dport==5000 or .sport==1500)|.copies]|add')" = 0
+echo "# fwb conntrack: $ct_nat"
+check "the NAT binding was replicated: fw-b's entry replies to ${peer0}" \
+	bash -c "grep -q 'dst=10.1.2.1 sport=5000 dport=${peer0#*:}' <<<'$ct_nat'"
+check "the ct mark was replicated (0x10)" bash -c "grep -q 'mark=16' <<<'$ct_nat'"
+check "fw-b's ruleset saw the offloaded label on the committed entries" \
+	test "$(nft_count ha-fwb inet ha c_fwd offloaded)" -gt 0
+echo "# fwb dropped: mid-stream forwarded $(nft_count ha-fwb inet ha c_fwd midstream), to itself $(nft_count ha-fwb inet ha c_in midstream), invalid $(nft_count ha-fwb inet ha c_fwd invalid)"
+
+# --- the traffic's verdict ---------------------------------------------------
+section "after the failover"
+wait $iperf
+rc=$?
+t_end=$SECONDS
+echo "# iperf3 exit $rc after $((t_end - t_iperf)) s; $(jq -c '{error, sent: .end.sum_sent.bytes, rcvd: .end.sum_received.bytes, retransmits: .end.sum_sent.retransmits}' "$tmp/iperf.json")"
+check "iperf3: all $NSTREAMS streams completed, no error" \
+	test "$rc" = 0 -a "$(jq -r '.error // "none"' "$tmp/iperf.json")" = none
+check "iperf3: every stream moved data to the end" \
+	test "$(jq '[.end.streams[]|select(.receiver.bytes > 0)]|length' "$tmp/iperf.json")" = "$NSTREAMS"
+peer1=$(nat_peer)
+stop_client $nat
+rc=$?
+echo "# NATed stream: $(cat "$tmp/nat") round trips; $(cat "$tmp/nat.err")"
+check "the NATed stream: unbroken, every echo right" test $rc = 0
+check "the server sees it from the same public ip:port ($peer0)" \
+	test "$peer1" = "$peer0"
+stop_client $udp >/dev/null
+read -r sent echoed <"$tmp/u1500"
+lost=$((sent - echoed))
+window=$((t_commit - t_kill))
+echo "# UDP: $sent sent, $echoed echoed, $lost lost (a datagram every 20 ms; $window ms between the kill and the commit)"
+check "UDP: losses only in the takeover window ($lost lost, at most $((window / 20 + 25)))" \
+	test "$lost" -le $((window / 20 + 25))
+check "fw-b's agent: no copies of the replicated sessions ($c_b0 -> $(fcount fwb copies_sent))" \
+	test "$(fcount fwb copies_sent)" = "$c_b0"
+
+finish
