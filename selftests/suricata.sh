@@ -103,7 +103,7 @@ check "both representors enrolled, offload in hardware" \
 		ip netns exec ito-fw '$ITOCTL' port add simrep1 offload hw"
 check "verdicts from the conntrack mark, decisions into labels 1 and 2" \
 	fwctl set verdict-source ctmark ctmark-mask 0x3 ctmark-offload 0x1 ctmark-block 0x2 \
-	ctlabel-offloaded 1 ctlabel-blocked 2 min-rate 0
+	ctlabel-offloaded 1 ctlabel-blocked 2 min-rate 0 udp-ageing $(slow 30)
 check "the firewall's ruleset loads" fw nft -f "$S/ruleset.nft"
 
 # --- Suricata ----------------------------------------------------------
@@ -249,7 +249,10 @@ st=$(jq -c 'select(.event_type == "stats") | .stats' "$eve" | tail -n 1)
 echo "# $(jq -c '{decoder: .decoder.pkts, ips, stream_depth_reached: .tcp.stream_depth_reached, flow_bypassed}' <<<"$st")"
 check "Suricata's stats: the stream depth was reached" \
 	test "$(jq .tcp.stream_depth_reached <<<"$st")" -ge 1
-check "Suricata's stats: it dropped nothing itself" test "$(jq .ips.blocked <<<"$st")" = 0
+# (a debug kernel's delays may make its stream engine drop a segment as a
+# stream error; none of its rules drops anything: ito blocks)
+check "Suricata's stats: none of its rules dropped a packet" \
+	test "$(jq .ips.drop_reason.rules <<<"$st")" = 0
 
 # --- ito's counters ------------------------------------------------------------
 section "ito's counters"
