@@ -63,12 +63,15 @@ slow() { echo $(($1 * ${ITO_TIME_SCALE:-1})); }
 slowf() { awk -v s="$1" -v k="${ITO_TIME_SCALE:-1}" 'BEGIN { print s * k }'; }
 
 # wait_for SECONDS CMD...: poll CMD every 0.2 s until it succeeds, for
-# SECONDS (times ITO_TIME_SCALE) worth of polls
+# SECONDS (times ITO_TIME_SCALE) worth of polls, and at most three times
+# that long: on a debug kernel one poll of itoctl takes seconds, and a
+# condition that never comes must not hold the suite for most of an hour
 wait_for()
 {
 	local n=$(($1 * 5 * ${ITO_TIME_SCALE:-1}))
+	local end=$((SECONDS + 3 * $1 * ${ITO_TIME_SCALE:-1} + 1))
 	shift
-	while [ $n -gt 0 ]; do
+	while [ $n -gt 0 ] && [ $SECONDS -le $end ]; do
 		"$@" && return 0
 		sleep 0.2
 		n=$((n - 1))
