@@ -38,7 +38,7 @@ NOTIFY=$TOP/scripts/ito-ha-notify
 NS="ha-sw ha-cli ha-srv ha-fwa ha-fwb"
 # iperf3: streams and seconds (under TCG 20 streams of 1 Mbit/s each)
 NSTREAMS=${ITO_HA_STREAMS:-20}
-IPERF_T=${ITO_HA_SECONDS:-100}
+IPERF_T=${ITO_HA_SECONDS:-150}
 
 topo_down()
 {
@@ -90,7 +90,8 @@ cleanup_extra()
 	wait 2>/dev/null
 }
 
-# start_itod FW VERDICT: the agent in FW, every flow gets VERDICT
+# ha_itod FW VERDICT: the agent in FW, every flow gets VERDICT (not in
+# check: its subshell would lose the pid)
 ha_itod()
 {
 	echo "default $2" >"$tmp/$1/itod.conf"
@@ -126,8 +127,8 @@ keepalived_start()
 		-p "$tmp/$1/keepalived.pid" -r "$tmp/$1/vrrp.pid" >"$tmp/$1/keepalived.log" 2>&1 &
 }
 
-# notified FW STATE: the notify script ran to its end for STATE
-notified() { grep -q "$2: done" "$tmp/$1/notify.log" 2>/dev/null; }
+# notified FW STATE [N]: the notify script ran to its end for STATE (N times)
+notified() { [ "$(grep -c "$2: done" "$tmp/$1/notify.log" 2>/dev/null)" -ge "${3:-1}" ]; }
 # notify_ok FW STATE: and each of its steps worked
 notify_ok() { grep "$2: " "$tmp/$1/notify.log" | tail -n 1 | grep -q "$2: done, status 0"; }
 # has_vips FW: both gateway addresses on FW
@@ -204,7 +205,7 @@ table ip ha_nat {
 	}
 }'
 
-plan 29
+plan 41
 
 modprobe nf_conntrack
 modprobe nf_conntrack_netlink
@@ -231,7 +232,7 @@ for fw in fwa fwb; do
 		ctlabel-inspected 6 min-rate 0 udp-ageing 30 || ok=1
 	fill "$HA/conntrackd.conf.in" "$tmp/$fw/conntrackd.conf" DIR="$tmp/$fw" \
 		SYNC_LOCAL=$local SYNC_PEER=$peer SYNC_IF=$sif || ok=1
-	fill "$HA/keepalived.conf.in" "$tmp/$fw/keepalived.conf" NAME=$fw PRIO=$prio \
+	fill "$HA/keepalived.conf.in" "$tmp/$fw/keepalived.conf" NAME=$fw PRIO=$prio PREEMPT_DELAY=15 \
 		IF_C=$ifc IF_S=$ifs \
 		NOTIFY="$NOTIFY -C $tmp/$fw/conntrackd.conf -i $ITOCTL -l $tmp/$fw/notify.log -s $tmp/$fw" || ok=1
 done
@@ -244,8 +245,15 @@ else
 	echo "# itoctl set ha-role: $(cat "$tmp/ha-role.err")"
 fi
 
-check "fw-a's agent: offload everything" ha_itod fwa offload
-check "fw-b's agent: inspect everything" ha_itod fwb inspect
+r=0
+ha_itod fwa offload || r=$?
+check "fw-a's agent: offload everything" test $r = 0
+r=0
+ha_itod fwb inspect || r=$?
+check "fw-b's agent: inspect everything" test $r = 0
+
+# fw-b's flow events, for the flows its agent was shown
+ip netns exec ha-fwb "$ITOCTL" -j monitor >"$tmp/fwb/events" &
 
 # --- conntrackd and keepalived ---------------------------------------------
 section "daemons"
@@ -305,17 +313,17 @@ echo "# the server sees the NATed connection from $peer0"
 check "the NATed connection reaches the server from the gateway address" \
 	bash -c "[[ '$peer0' == 10.1.2.1:* ]]"
 
-# what fw-b's conntrackd holds for the peer (its external cache)
-ext() { ip netns exec ha-fwb conntrackd -C "$tmp/fwb/conntrackd.conf" -e 2>/dev/null; }
+# what FW's conntrackd holds for the peer (its external cache)
+ext() { ip netns exec "ha-$1" conntrackd -C "$tmp/$1/conntrackd.conf" -e 2>/dev/null; }
 synced()
 {
 	local e
-	e=$(ext)
+	e=$(ext "${1:-fwb}")
 	[ "$(grep -c 'dport=5201' <<<"$e")" -ge "$NSTREAMS" ] &&
 		grep -q 'sport=1500' <<<"$e" && grep -q 'dport=5000' <<<"$e"
 }
 check "fw-b's conntrackd holds the sessions in its external cache" until_t 30 synced
-ext | grep -E 'sport=1500|dport=5000' | sed 's/^/# fwb external: /'
+ext fwb | grep -E 'sport=1500|dport=5000' | sed 's/^/# fwb external: /'
 check "fw-b's kernel table holds none of them yet" \
 	bash -c "! ip netns exec ha-fwb conntrack -L 2>/dev/null | grep -qE 'dport=(5201|5000|7000)'"
 
@@ -344,21 +352,23 @@ t_commit=$(nt "MASTER: ok conntrackd -c")
 t_active=$(nt "MASTER: ok itoctl set ha-role active")
 grep -i -E 'commit|error' "$tmp/fwb/conntrackd.log" | sed 's/^/# fwb conntrackd: /'
 BYLABEL='.state=="offloaded" and .verdict_by=="ctlabel"'
-fwb_offloaded()
+by_label()
 {
-	ctl fwb -j flow show | jq -e "([.[]|select(.sport==1500 and $BYLABEL)]|length) == 1 and
+	ctl "$1" -j flow show | jq -e "([.[]|select(.sport==1500 and $BYLABEL)]|length) == 1 and
 		([.[]|select(.dport==5000 and $BYLABEL)]|length) == 1 and
 		([.[]|select(.dport==5201 and $BYLABEL)]|length) >= $NSTREAMS" >/dev/null
 }
 r=0
-until_t 60 fwb_offloaded || r=$?
+until_t 60 by_label fwb || r=$?
 t_off=$(now_ms)
 ctl fwb -j flow show | jq -c '.[]|{sport,dport,state,verdict,verdict_by,copies,offload_pkts}' | head -n 30 | sed 's/^/# fwb flow: /'
 echo "# after the kill: notify MASTER began at $((t_begin - t_kill)) ms, gateway addresses seen at $((t_vip - t_kill)) ms, conntrackd -c done at $((t_commit - t_kill)) ms, ha-role active at $((t_active - t_kill)) ms, notify done at $((t_notified - t_kill)) ms, all offloaded at $((t_off - t_kill)) ms ($((t_off - t_begin)) ms after the takeover, $((t_off - t_active)) ms after ha-role active)"
 check "fw-b offloads the replicated sessions, by their label" test $r = 0
 ctl fwb -j flow show | jq -c '.[]|select(.copies > 0)' | sed 's/^/# fwb flow with copies: /'
+SYNCED='.dport==5201 or .dport==5000 or .sport==1500'
+echo "# fw-b copies_sent: $(fcount fwb copies_sent)"
 check "the agent on fw-b got no copy of them" \
-	test "$(ctl fwb -j flow show | jq '[.[]|select(.dport==5201 or .dport==5000 or .sport==1500)|.copies]|add')" = 0
+	test "$(ctl fwb -j flow show | jq "[.[]|select($SYNCED)|.copies]|add")" = 0
 echo "# fwb conntrack: $ct_nat"
 check "the NAT binding was replicated: fw-b's entry replies to ${peer0}" \
 	bash -c "grep -q 'dst=10.1.2.1 sport=5000 dport=${peer0#*:}' <<<'$ct_nat'"
@@ -367,16 +377,68 @@ check "fw-b's ruleset saw the offloaded label on the committed entries" \
 	test "$(nft_count ha-fwb inet ha c_fwd offloaded)" -gt 0
 echo "# fwb dropped: mid-stream forwarded $(nft_count ha-fwb inet ha c_fwd midstream), to itself $(nft_count ha-fwb inet ha c_in midstream), invalid $(nft_count ha-fwb inet ha c_fwd invalid)"
 
+# --- fw-a comes back -----------------------------------------------------------
+# As after a reboot: its conntrack table and ito's flows empty, ito
+# passive, its agent now one that says inspect (a flow it offloads got its
+# verdict from the replicated label); then conntrackd and keepalived,
+# which preempts after preempt_delay.
+section "failback"
+kill "${itod_pids[fwa]}"
+wait "${itod_pids[fwa]}" 2>/dev/null
+ctl fwa set ha-role passive
+on fwa conntrack -F 2>/dev/null
+ctl fwa flow flush
+r=0
+ha_itod fwa inspect || r=$?
+check "fw-a's agent restarted: inspect everything" test $r = 0
+for d in a0 a1 sa; do
+	on fwa ip link set $d up
+done
+rm -f "$tmp/fwa/conntrackd.lock"
+check "conntrackd runs on fw-a again" conntrackd_start fwa
+nb_a=$(grep -c "BACKUP: done" "$tmp/fwa/notify.log")
+nm_a=$(grep -c "MASTER: done" "$tmp/fwa/notify.log")
+nb_b=$(grep -c "BACKUP: done" "$tmp/fwb/notify.log")
+c_a0=$(fcount fwa copies_sent)
+t_start=$(now_ms)
+keepalived_start fwa
+check "fw-a comes back as backup (notify BACKUP)" until_t 30 notified fwa BACKUP $((nb_a + 1))
+check "fw-a's conntrackd receives fw-b's sessions" until_t 30 synced fwa
+check "fw-a takes the gateway addresses back" until_t 60 has_vips fwa
+t_back=$(now_ms)
+nta() { awk -v s="$1" '$0 ~ s {t = $1} END {printf "%.0f\n", t * 1000}' "$tmp/fwa/notify.log"; }
+check "the failback happens while iperf3 runs ($((SECONDS - t_iperf)) s of $IPERF_T)" \
+	test $((SECONDS - t_iperf)) -lt $((IPERF_T - 30))
+check "fw-a's notify script ran for MASTER" until_t 30 notified fwa MASTER $((nm_a + 1))
+check "fw-b's notify script ran for BACKUP" until_t 30 notified fwb BACKUP $((nb_b + 1))
+check "fw-b gave the addresses up" no_vips fwb
+tail -n 12 "$tmp/fwa/notify.log" | sed 's/^/# fwa notify: /'
+grep -i -E 'commit|error' "$tmp/fwa/conntrackd.log" | tail -n 5 | sed 's/^/# fwa conntrackd: /'
+t_master_a=$(nta "MASTER: begin")
+t_commit_a=$(nta "MASTER: ok conntrackd -c")
+r=0
+until_t 60 by_label fwa || r=$?
+t_off=$(now_ms)
+echo "# failback: keepalived started at 0, fw-a master at $((t_master_a - t_start)) ms (addresses seen at $((t_back - t_start)) ms), conntrackd -c done at $((t_commit_a - t_start)) ms, ha-role active at $(( $(nta "MASTER: ok itoctl set ha-role active") - t_start)) ms, all offloaded at $((t_off - t_start)) ms"
+ctl fwa -j flow show | jq -c '.[]|select(.copies > 0 or .verdict_by != "ctlabel")|{sport,dport,state,verdict,verdict_by,copies}' | sed 's/^/# fwa flow: /'
+check "fw-a offloads the sessions again, by their label" test $r = 0
+check "fw-a's agent got no copy of them ($c_a0 -> $(fcount fwa copies_sent))" \
+	test "$(ctl fwa -j flow show | jq "[.[]|select($SYNCED)|.copies]|add")" = 0
+echo "# fw-b copies_sent: $(fcount fwb copies_sent)"
+check "fw-b, passive, handed its sessions back: none left" \
+	until_t 10 test "$(fcount fwb flow_offload_active_session)" = 0
+
 # --- the traffic's verdict ---------------------------------------------------
-section "after the failover"
+section "the traffic"
 wait $iperf
 rc=$?
 t_end=$SECONDS
 echo "# iperf3 exit $rc after $((t_end - t_iperf)) s; $(jq -c '{error, sent: .end.sum_sent.bytes, rcvd: .end.sum_received.bytes, retransmits: .end.sum_sent.retransmits}' "$tmp/iperf.json")"
 check "iperf3: all $NSTREAMS streams completed, no error" \
 	test "$rc" = 0 -a "$(jq -r '.error // "none"' "$tmp/iperf.json")" = none
-check "iperf3: every stream moved data to the end" \
-	test "$(jq '[.end.streams[]|select(.receiver.bytes > 0)]|length' "$tmp/iperf.json")" = "$NSTREAMS"
+# the last interval may last a few ms: the last 5 s
+check "iperf3: every stream still moved data in its last 5 s" \
+	test "$(jq '[.intervals[-5:][].streams[]]|group_by(.socket)|map(select(map(.bytes)|add > 0))|length' "$tmp/iperf.json")" = "$NSTREAMS"
 peer1=$(nat_peer)
 stop_client $nat
 rc=$?
@@ -387,11 +449,13 @@ check "the server sees it from the same public ip:port ($peer0)" \
 stop_client $udp >/dev/null
 read -r sent echoed <"$tmp/u1500"
 lost=$((sent - echoed))
-window=$((t_commit - t_kill))
-echo "# UDP: $sent sent, $echoed echoed, $lost lost (a datagram every 20 ms; $window ms between the kill and the commit)"
+window=$((t_commit - t_kill + t_commit_a - t_master_a))
+echo "# UDP: $sent sent, $echoed echoed, $lost lost (a datagram every 20 ms; $((t_commit - t_kill)) ms between the kill and the commit on fw-b, $((t_commit_a - t_master_a)) ms between fw-a's takeover and its commit)"
 check "UDP: losses only in the takeover window ($lost lost, at most $((window / 20 + 25)))" \
 	test "$lost" -le $((window / 20 + 25))
-check "fw-b's agent: no copies of the replicated sessions ($c_b0 -> $(fcount fwb copies_sent))" \
+jq -c "select(.event == \"new\" and ((.dport==5201 or .dport==5000 or .sport==1500)|not))" "$tmp/fwb/events" |
+	head -n 10 | sed 's/^/# fwb new flow: /'
+check "fw-b's agent: no copies at all ($c_b0 -> $(fcount fwb copies_sent))" \
 	test "$(fcount fwb copies_sent)" = "$c_b0"
 
 finish
