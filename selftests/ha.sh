@@ -36,9 +36,10 @@ PATH=$PATH:/usr/sbin
 HA=$here/ha
 NOTIFY=$TOP/scripts/ito-ha-notify
 NS="ha-sw ha-cli ha-srv ha-fwa ha-fwb"
-# iperf3: streams and seconds (under TCG 20 streams of 1 Mbit/s each)
+# iperf3: streams, of 500 kbit/s each, and seconds: long enough for the
+# failover and the failback (about 130 s under TCG)
 NSTREAMS=${ITO_HA_STREAMS:-20}
-IPERF_T=${ITO_HA_SECONDS:-150}
+IPERF_T=${ITO_HA_SECONDS:-$(slow 200)}
 
 topo_down()
 {
@@ -287,7 +288,10 @@ listening ha-srv tcp 5000
 
 ip netns exec ha-cli python3 "$PEERS" udp 10.1.2.2 7000 1500 0.02 >"$tmp/u1500" &
 udp=$!
-ip netns exec ha-cli python3 "$PEERS" stream 10.1.2.2 5000 0.02 >"$tmp/nat" 2>"$tmp/nat.err" &
+# its socket times out after 30 s without an echo (not 10): a takeover on
+# a loaded emulator took up to 10 s to commit
+ITO_TIME_SCALE=$((${ITO_TIME_SCALE:-1} * 3)) ip netns exec ha-cli python3 "$PEERS" stream \
+	10.1.2.2 5000 0.02 >"$tmp/nat" 2>"$tmp/nat.err" &
 nat=$!
 t_iperf=$SECONDS
 ip netns exec ha-cli iperf3 -c 10.1.2.2 -P "$NSTREAMS" -t "$IPERF_T" -b 500K -J \
@@ -453,9 +457,15 @@ window=$((t_commit - t_kill + t_commit_a - t_master_a))
 echo "# UDP: $sent sent, $echoed echoed, $lost lost (a datagram every 20 ms; $((t_commit - t_kill)) ms between the kill and the commit on fw-b, $((t_commit_a - t_master_a)) ms between fw-a's takeover and its commit)"
 check "UDP: losses only in the takeover window ($lost lost, at most $((window / 20 + 25)))" \
 	test "$lost" -le $((window / 20 + 25))
-jq -c "select(.event == \"new\" and ((.dport==5201 or .dport==5000 or .sport==1500)|not))" "$tmp/fwb/events" |
-	head -n 10 | sed 's/^/# fwb new flow: /'
-check "fw-b's agent: no copies at all ($c_b0 -> $(fcount fwb copies_sent))" \
-	test "$(fcount fwb copies_sent)" = "$c_b0"
+jq -c "select((.copies // 0) > 0 or .sport==1500 or ((.dport==5201 or .dport==5000 or .sport==1500)|not))" "$tmp/fwb/events" |
+	head -n 20 | sed 's/^/# fwb event: /'
+# A datagram that reaches fw-b between the takeover and the commit starts
+# an entry without a label: the agent gets that one copy; conntrackd's
+# commit then replaces the entry (the flow ends) with the replicated one,
+# offloaded by its label. TCP has no such window: the ruleset drops it.
+copied=$(jq -sc '[.[]|select(.event == "end" and .copies > 0)|"\(.proto) \(.sport)"]|unique' "$tmp/fwb/events")
+check "fw-b's agent: a copy at most of the UDP stream's first datagram before the commit ($c_b0 -> $(fcount fwb copies_sent), ended flows copied: $copied)" \
+	test "$(fcount fwb copies_sent)" -le 1 -a "$copied" != null -a \
+		"$(jq 'map(select(. != "udp 1500"))|length' <<<"$copied")" = 0
 
 finish
