@@ -46,8 +46,21 @@ wait_for() {
 }
 flows() { fwctl -j flow show; }
 # the flow to dport $1 that carried the most traffic (iperf3 also has a
-# small control connection to 5201)
-flow_of() { flows | jq -c "[.[]|select(.dport==$1)]|max_by(.pkts_orig + .pkts_reply) // empty"; }
+# small control connection to 5201); through "flow get", which asks the
+# device for a hardware session's counters (a dump has them as of the last
+# poll, once per ageing period)
+flow_of()
+{
+	local f g id
+
+	f=$(flows | jq -c "[.[]|select(.dport==$1)]|max_by(.pkts_orig + .pkts_reply) // empty")
+	id=$(jq -r '.id // empty' <<<"${f:-null}")
+	if [ -n "$id" ] && g=$(fwctl -j flow get "$id" 2>/dev/null) && [ -n "$g" ]; then
+		jq -c 'del(.paths)' <<<"$g"
+	else
+		echo "$f"
+	fi
+}
 field() { jq -r ".$2" <<<"$1"; }
 counter() { fwctl -j counters | jq ".$1"; }
 sim_stat() { awk -v k="$1" '$1 == k {print $2}' "$SIM/stats"; }
