@@ -221,13 +221,12 @@ bool ito_ctv_change(const struct ito_flow *flow, u8 verdict, u8 by, u8 *to)
 /**
  * ito_ctv_admits - may the agent's verdict replace the flow's
  * @flow: the flow; caller holds the instance lock
- * @verdict: the agent's (or the default) verdict
- * @by: ITO_VERDICT_BY_AGENT or ITO_VERDICT_BY_DEFAULT
+ * @verdict: the agent's verdict
  *
  * Return: false when a conntrack verdict takes precedence (counted by the
  * caller).
  */
-bool ito_ctv_admits(const struct ito_flow *flow, u8 verdict, u8 by)
+bool ito_ctv_admits(const struct ito_flow *flow, u8 verdict)
 {
 	return verdict == ITO_VERDICT_BLOCK ||
 	       !ito_ctv_by_conntrack(flow->verdict_by);

@@ -521,7 +521,7 @@ int ito_ctv_config_check(struct ito_net *in, const u32 *next,
 			 struct nlattr *const *tb, struct netlink_ext_ack *extack);
 u8 ito_ctv_read(const struct ito_net *in, const struct nf_conn *ct, u8 *by);
 bool ito_ctv_change(const struct ito_flow *flow, u8 verdict, u8 by, u8 *to);
-bool ito_ctv_admits(const struct ito_flow *flow, u8 verdict, u8 by);
+bool ito_ctv_admits(const struct ito_flow *flow, u8 verdict);
 void ito_ctv_queue(struct ito_net *in, struct ito_flow *flow);
 void ito_ctv_apply(struct ito_net *in, struct ito_flow *flow);
 void ito_ctv_write(struct ito_net *in, struct ito_flow *flow);

@@ -777,7 +777,7 @@ static int ito_nl_flow_verdict_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 		verdict = nla_get_u32(tb[ITO_A_FLOW_VERDICT]);
 		/* not an error: the agent's batch goes on */
-		if (ito_ctv_admits(flow, verdict, ITO_VERDICT_BY_AGENT))
+		if (ito_ctv_admits(flow, verdict))
 			ito_flow_set_verdict(in, flow, verdict,
 					     ITO_VERDICT_BY_AGENT);
 		else if (verdict != flow->verdict)
