@@ -65,6 +65,8 @@ static const struct ito_knob ito_knobs[__ITO_A_CONFIG_MAX] = {
 	[ITO_A_CONFIG_CTLABEL_BLOCKED]	= KNOB("ctlabel_blocked", 0, 128, 128),
 	/* ITO_HA_ROLE_ACTIVE or ITO_HA_ROLE_PASSIVE */
 	[ITO_A_CONFIG_HA_ROLE]		= KNOB("ha_role", 0, 1, 0),
+	/* milliseconds */
+	[ITO_A_CONFIG_HA_HOLD]		= KNOB("ha_hold", 0, 60000, 3000),
 };
 
 static_assert(ITO_VERDICT_SOURCE_ALL == 7 && ITO_CTLABEL_NONE == 128 &&

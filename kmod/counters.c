@@ -55,6 +55,7 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_VERDICT_REVOKED]		= "verdict_revoked",
 	[ITO_CNT_CTLABEL_MISSING]		= "ctlabel_missing",
 	[ITO_CNT_CTVERDICT_QUEUE_FULL]		= "ctverdict_queue_full",
+	[ITO_CNT_HA_COPIES_HELD]		= "ha_copies_held",
 };
 
 /* Charged to whoever creates the namespace (process context). */

@@ -268,12 +268,23 @@ void ito_flow_apply_default(struct ito_net *in)
 void ito_flow_standby(struct ito_net *in)
 {
 	struct ito_flow *flow;
+	unsigned int n = 0;
 	unsigned long id;
 
+	/*
+	 * In slices, so that verdicts and ports get the lock between them;
+	 * nothing is admitted meanwhile, the role being passive. The walk
+	 * goes on from the id it left, not from the flow it held.
+	 */
 	mutex_lock(&in->lock);
 	xa_for_each(&in->flow_ids, id, flow) {
-		cond_resched();
 		ito_offload_fall_back(in, flow);
+		if (++n % ITO_GC_SLICE)
+			continue;
+		ito_hw_reap(in);
+		mutex_unlock(&in->lock);
+		cond_resched();
+		mutex_lock(&in->lock);
 	}
 	ito_hw_reap(in);
 	mutex_unlock(&in->lock);

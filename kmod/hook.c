@@ -50,8 +50,12 @@ static bool ito_flow_wants_copy(struct ito_net *in, struct ito_flow *flow,
 		   flow->verdict_by == ITO_VERDICT_BY_CTMARK ||
 		   flow->verdict_by == ITO_VERDICT_BY_CTLABEL))
 		return false;
-	return flow->copies < ito_config_get(in, ITO_A_CONFIG_MIN_PKTS) ||
-	       flow->verdict == ITO_VERDICT_INSPECT_ALL;
+	if (flow->copies >= ito_config_get(in, ITO_A_CONFIG_MIN_PKTS) &&
+	    flow->verdict != ITO_VERDICT_INSPECT_ALL)
+		return false;
+	/* a peer's verdict for it may be on its way (ha.c) */
+	return !(ct && flow->verdict == ITO_VERDICT_NONE &&
+		 ito_ha_holds_copy(in));
 }
 
 static unsigned int ito_flow_account(struct ito_net *in, struct ito_flow *flow,

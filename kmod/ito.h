@@ -324,6 +324,8 @@ static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
  * @ct_work: applies their new verdicts
  * @ct_labels: ito holds conntrack's label extension on (some label knob
  *	names a bit); under @config_lock
+ * @ha_hold_until: jiffies until which copies of flows without a verdict
+ *	are held back, after turning active (ha.c)
  */
 struct ito_net {
 	struct net *net;
@@ -375,6 +377,7 @@ struct ito_net {
 	DECLARE_KFIFO(ct_ids, u64, 256);
 	struct work_struct ct_work;
 	bool ct_labels;
+	unsigned long ha_hold_until;
 };
 
 extern unsigned int ito_net_id;
@@ -532,6 +535,12 @@ static inline bool ito_ctv_on(const struct ito_net *in)
 	return ito_config_get(in, ITO_A_CONFIG_VERDICT_SOURCE) &
 	       (ITO_VERDICT_SOURCE_CTMARK | ITO_VERDICT_SOURCE_CTLABEL);
 }
+
+/* ha.c */
+void ito_ha_net_init(struct ito_net *in);
+void ito_ha_configured(struct ito_net *in, bool was_passive, bool role_set,
+		       struct netlink_ext_ack *extack);
+bool ito_ha_holds_copy(struct ito_net *in);
 
 /* agent.c */
 int ito_agent_register(struct ito_net *in, u32 portid,

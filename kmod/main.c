@@ -20,6 +20,7 @@ static int __net_init ito_net_init(struct net *net)
 	in->net = net;
 	ito_config_init(in);
 	ito_ctv_net_init(in);
+	ito_ha_net_init(in);
 	mutex_init(&in->lock);
 	xa_init(&in->ports);
 	err = ito_counters_init(in);

@@ -43,6 +43,7 @@ static const struct nla_policy ito_config_policy[ITO_A_CONFIG_MAX + 1] = {
 	[ITO_A_CONFIG_CTLABEL_INSPECTED] = { .type = NLA_U32 },
 	[ITO_A_CONFIG_CTLABEL_BLOCKED]	= { .type = NLA_U32 },
 	[ITO_A_CONFIG_HA_ROLE]		= { .type = NLA_U32 },
+	[ITO_A_CONFIG_HA_HOLD]		= { .type = NLA_U32 },
 };
 
 static const struct nla_policy ito_port_policy[ITO_A_PORT_MAX + 1] = {
@@ -202,9 +203,8 @@ static int ito_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			     info->extack);
 	if (err)
 		return err;
-	if (!passive && ito_config_get(in, ITO_A_CONFIG_HA_ROLE) ==
-			ITO_HA_ROLE_PASSIVE)
-		ito_flow_standby(in);
+	ito_ha_configured(in, passive, tb[ITO_A_CONFIG_HA_ROLE],
+			  info->extack);
 	/* room, budget, enabled or the role may have changed */
 	ito_offload_kick(in);
 	return 0;

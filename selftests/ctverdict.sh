@@ -37,7 +37,7 @@ refused()
 	grep -qF -- "$msg" <<<"$out" && [ "$(settings)" = "$before" ]
 }
 
-plan 46
+plan 50
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -205,6 +205,19 @@ fw conntrack -U $(untuple 1722 7001) --mark 1 >/dev/null
 sleep 2
 check "and stays: a mark cannot lift an agent's block" is '.sport==1722' "blocked block agent"
 wait $c1
+# passive: the peer's verdict may be on its way, copies are held
+fwctl set ha-role passive ha-hold 0
+h0=$(counter ha_copies_held)
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7003 1723 300 "$(slowf 0.02)" >"$tmp/c7023" &
+c1=$!
+check "HA passive: copies of a flow without a verdict are held, counted" \
+	wait_for 4 bash -c "[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq .ha_copies_held) -gt $h0 ]"
+check "and the agent got none" test "$(flow '.sport==1723' | jq .copies)" = 0
+fwctl set ha-role active
+check "active (ha-hold 0): copied at once, the agent's offload applies" \
+	wait_for 6 is '.sport==1723' "offloaded offload agent"
+wait $c1
+check "all 300 echoed" test "$(cat "$tmp/c7023")" = 300
 stop_itod
 fwctl set verdict-source ctmark
 out=$(fwctl flow verdict "$id" inspect 2>&1)

@@ -124,6 +124,16 @@ enum ito_a {
  *	passive instance (the standby firewall of a pair) installs no
  *	session; turning passive hands the offloaded sessions back to the
  *	slow path, where they wait with their verdict for the active role.
+ *	Setting it on an instance whose verdicts do not travel with the
+ *	conntrack entry (no ct label bit for the offload verdict as a
+ *	source, no ct mark) succeeds with a warning in the extended ack.
+ * @ITO_A_CONFIG_HA_HOLD: milliseconds [0, 60000], default 3000. While
+ *	passive, and for this long after turning active, a flow that has no
+ *	verdict yet gets no copies for the agent when conntrack is a verdict
+ *	source: its entry may be one the peer decided, whose replicated copy
+ *	(with the verdict) is still being committed. Held copies are counted
+ *	(%ITO_CNT_HA_COPIES_HELD); a flow still without a verdict after the
+ *	hold is copied from its next packet on.
  */
 enum ito_a_config {
 	ITO_A_CONFIG_UNSPEC,
@@ -146,6 +156,7 @@ enum ito_a_config {
 	ITO_A_CONFIG_CTLABEL_INSPECTED,
 	ITO_A_CONFIG_CTLABEL_BLOCKED,
 	ITO_A_CONFIG_HA_ROLE,
+	ITO_A_CONFIG_HA_HOLD,
 
 	__ITO_A_CONFIG_MAX,
 	ITO_A_CONFIG_MAX = __ITO_A_CONFIG_MAX - 1
@@ -257,6 +268,9 @@ enum ito_counter {
 					 */
 	ITO_CNT_CTVERDICT_QUEUE_FULL,	/* conntrack verdict changes left to
 					 * the next GC pass
+					 */
+	ITO_CNT_HA_COPIES_HELD,		/* copies not sent: passive, or just
+					 * turned active (%ITO_A_CONFIG_HA_HOLD)
 					 */
 
 	__ITO_CNT_MAX

@@ -60,6 +60,7 @@ static const struct config_knob knobs[] = {
 	  .kind = KNOB_CTLABEL },
 	{ .keyword = "ha-role", .attr = ITO_A_CONFIG_HA_ROLE,
 	  .kind = KNOB_WORD, .words = ha_role_names, .names = ha_role_names },
+	{ .keyword = "ha-hold", .attr = ITO_A_CONFIG_HA_HOLD, .unit = "ms" },
 };
 
 #define N_KNOBS		(sizeof(knobs) / sizeof(knobs[0]))

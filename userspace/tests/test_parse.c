@@ -233,6 +233,22 @@ static void test_set_args_ha_role(void **state)
 		"\"passive\", not \"backup\"\n");
 }
 
+static void test_set_args_ha_hold(void **state)
+{
+	char *both[] = { "ha-role", "active", "ha-hold", "6000" };
+	char *bad[] = { "ha-hold", "3s" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(4, both, &cfg), EXIT_OK);
+	assert_int_equal(cfg.present, 1u << ITO_A_CONFIG_HA_ROLE |
+				      1u << ITO_A_CONFIG_HA_HOLD);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_HA_HOLD], 6000);
+	assert_string_equal(capture_text(&reported), "");
+	assert_int_equal(config_parse_args(2, bad, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "\"ha-hold\""));
+}
+
 static void test_set_args_default_verdict_words(void **state)
 {
 	/* inspect-all is a flow's verdict, not a default; none is no verdict. */
@@ -640,6 +656,7 @@ int main(void)
 		cmocka_unit_test_setup(test_set_args_usage_errors, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_new_knobs, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_ha_role, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_ha_hold, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_default_verdict_words, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_snaplen_max_flows_numbers, fresh_capture),
 		cmocka_unit_test_setup(test_u16_u64, fresh_capture),
