@@ -60,7 +60,7 @@ ip netns exec ito-fw "$ITOCTL" -j monitor >"$tmp/events" &
 echo_server 7000 "$tmp/echo.log"
 
 # --- UDP: offload, bypass, exact counters at ageing --------------------
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 0.02 100 >"$tmp/c1500" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 "$(slowf 0.02)" 100 >"$tmp/c1500" &
 client=$!
 check "UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
 check "conntrack shows [OFFLOAD]" bash -c "ip netns exec ito-fw conntrack -L -p udp --sport 1500 2>/dev/null | grep -q OFFLOAD"
@@ -86,7 +86,7 @@ check "counted: insert, delete, aged, active back to 0" \
 
 # --- UDP through DNAT + masquerade ---------------------------------------
 : >"$tmp/echo.log"
-ip netns exec ito-cli python3 "$ECHO" client 10.0.1.1 8000 1600 200 0.02 100 >"$tmp/c1600" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.1.1 8000 1600 200 "$(slowf 0.02)" 100 >"$tmp/c1600" &
 client=$!
 check "NATed UDP flow offloaded" wait_for 4 is_state '.sport==1600' offloaded
 wait $client
@@ -160,14 +160,14 @@ check "conntrack state after RST is CLOSE" wait_for 5 \
 kill $server 2>/dev/null
 
 # --- IPv6 -----------------------------------------------------------------
-ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1700 100 0.02 100 >"$tmp/c1700" &
+ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1700 100 "$(slowf 0.02)" 100 >"$tmp/c1700" &
 client=$!
 check "IPv6 UDP flow offloaded" wait_for 4 is_state '.sport==1700' offloaded
 wait $client
 check "IPv6: all 100 echoed" test "$(cat "$tmp/c1700")" = 100
 
 # --- Fragments go the slow way, and still arrive ---------------------------
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1800 100 0.02 100 >"$tmp/c1800" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1800 100 "$(slowf 0.02)" 100 >"$tmp/c1800" &
 client=$!
 check "a flow for the fragment test is offloaded" wait_for 4 is_state '.sport==1800' offloaded
 wait $client
@@ -184,9 +184,9 @@ fwctl set max-sessions 2
 # The first two run for 5 s, long enough to be seen offloaded together on
 # a loaded host; the third runs on after they end and age.
 for p in 2001 2002; do
-	ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 $p 250 0.02 100 >"$tmp/c$p" &
+	ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 $p 250 "$(slowf 0.02)" 100 >"$tmp/c$p" &
 done
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2003 750 0.02 100 >"$tmp/c2003" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2003 750 "$(slowf 0.02)" 100 >"$tmp/c2003" &
 client=$!
 check "with max-sessions 2, two of three offloaded" wait_for 4 bash -c \
 	"[ \$(ip netns exec ito-fw '$ITOCTL' -j flow show | jq '[.[]|select(.state==\"offloaded\")]|length') = 2 ]"
@@ -232,13 +232,13 @@ fwctl set min-rate 0
 # they must then go in order of their observed rates.
 wait_for 10 no_sessions
 fwctl set offload no max-update-rate 1
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2201 400 0.04 64 >/dev/null &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2201 400 "$(slowf 0.04)" 64 >/dev/null &
 slow=$!
 sleep 1
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2202 800 0.02 64 >/dev/null &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2202 800 "$(slowf 0.02)" 64 >/dev/null &
 mid=$!
 sleep 1
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2203 1600 0.01 64 >/dev/null &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 2203 1600 "$(slowf 0.01)" 64 >/dev/null &
 fast=$!
 sleep 2
 order=
@@ -303,8 +303,8 @@ fwctl port add f0.100
 fwctl port add f1.200
 ip netns exec ito-srv timeout "$(slow 30)" tcpdump -i s0 -e -nn -l udp >"$tmp/wire" 2>"$tmp/wire.err" &
 wait_for 10 grep -q "listening on" "$tmp/wire.err"
-ip netns exec ito-cli python3 "$ECHO" client 10.0.12.2 7001 4000 150 0.02 100 >"$tmp/c4000" &
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7002 4001 150 0.02 100 >"$tmp/c4001" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.12.2 7001 4000 150 "$(slowf 0.02)" 100 >"$tmp/c4000" &
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7002 4001 150 "$(slowf 0.02)" 100 >"$tmp/c4001" &
 check "VLAN 100 -> 200 flow offloaded" wait_for 4 is_state '.sport==4000' offloaded
 check "VLAN 100 -> untagged flow offloaded" wait_for 4 is_state '.sport==4001' offloaded
 wait_for 10 bash -c "[ -s '$tmp/c4000' ] && [ -s '$tmp/c4001' ]"
