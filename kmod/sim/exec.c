@@ -365,12 +365,8 @@ static void sim_output(struct sim_port *port, struct sk_buff *skb, bool last)
 
 static void sim_rule_count(struct sim_rule *r, unsigned int len)
 {
-	struct sim_rule_pcpu *pc = this_cpu_ptr(r->pcpu);
-
-	u64_stats_update_begin(&pc->syncp);
-	pc->packets++;
-	pc->bytes += len;
-	u64_stats_update_end(&pc->syncp);
+	atomic64_inc(&r->packets);
+	atomic64_add(len, &r->bytes);
 	/* one store a tick: the cache line stays shared between cpus */
 	if (time_after(jiffies, READ_ONCE(r->lastused)))
 		WRITE_ONCE(r->lastused, jiffies);

@@ -25,7 +25,6 @@
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
 #include <linux/seq_file.h>
-#include <linux/u64_stats_sync.h>
 #include <net/flow_offload.h>
 
 #define SIM_MAX_PORTS		1024
@@ -135,12 +134,6 @@ struct sim_fop {
 	u32 val;
 };
 
-struct sim_rule_pcpu {
-	u64 packets;
-	u64 bytes;
-	struct u64_stats_sync syncp;
-};
-
 struct sim_group;
 
 /* a rule is known to its driver by (ingress port, cookie) */
@@ -177,7 +170,13 @@ struct sim_rule {
 	u32 redirect;			/* bit i: out[i] came from a redirect */
 	struct sim_port *out[SIM_MAX_OUT];
 
-	struct sim_rule_pcpu __percpu *pcpu;
+	/*
+	 * One counter pair per rule, as a device keeps them: no per-cpu
+	 * allocation per install (the global per-cpu allocator's mutex held
+	 * installs to a third of the software path's rate).
+	 */
+	atomic64_t packets;
+	atomic64_t bytes;
 	u64 reported_packets;
 	u64 reported_bytes;
 	unsigned long lastused;		/* jiffies */

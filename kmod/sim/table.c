@@ -16,7 +16,6 @@
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
-#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <net/flow_offload.h>
@@ -76,25 +75,11 @@ static void sim_key_and(struct sim_key *dst, const struct sim_key *k,
 
 struct sim_rule *sim_rule_alloc(void)
 {
-	struct sim_rule *r;
-	int cpu;
-
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return NULL;
-	r->pcpu = alloc_percpu(struct sim_rule_pcpu);
-	if (!r->pcpu) {
-		kfree(r);
-		return NULL;
-	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(r->pcpu, cpu)->syncp);
-	return r;
+	return kzalloc(sizeof(struct sim_rule), GFP_KERNEL);
 }
 
 void sim_rule_free(struct sim_rule *r)
 {
-	free_percpu(r->pcpu);
 	kfree(r);
 }
 
@@ -105,23 +90,8 @@ static void sim_rule_free_rcu(struct rcu_head *head)
 
 void sim_rule_read(struct sim_rule *r, u64 *packets, u64 *bytes)
 {
-	int cpu;
-
-	*packets = 0;
-	*bytes = 0;
-	for_each_possible_cpu(cpu) {
-		struct sim_rule_pcpu *pc = per_cpu_ptr(r->pcpu, cpu);
-		unsigned int start;
-		u64 p, b;
-
-		do {
-			start = u64_stats_fetch_begin(&pc->syncp);
-			p = pc->packets;
-			b = pc->bytes;
-		} while (u64_stats_fetch_retry(&pc->syncp, start));
-		*packets += p;
-		*bytes += b;
-	}
+	*packets = atomic64_read(&r->packets);
+	*bytes = atomic64_read(&r->bytes);
 }
 
 static struct sim_rule *sim_table_find(struct sim_port *port,
