@@ -203,7 +203,7 @@ table ip ha_nat {
 	}
 }'
 
-plan 45
+plan 46
 
 modprobe nf_conntrack
 modprobe nf_conntrack_netlink
@@ -361,6 +361,20 @@ done
 for p in keepalived.pid vrrp.pid conntrackd.pid; do
 	kill -9 "$(cat "$tmp/fwa/$p")"
 done
+# when fw-b has all the sessions in: a counter, read as often as the
+# emulator allows (the notify script goes on for seconds after ha-role
+# active, and the checks below wait for it)
+(
+	end=$(( $(date +%s) + 120 * ${ITO_TIME_SCALE:-1} ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		if [ "$(fcount fwb flow_offload_active_session)" -ge $((NSTREAMS + 2)) ]; then
+			now_ms >"$tmp/t_all_in"
+			break
+		fi
+		sleep 0.05
+	done
+) &
+sampler=$!
 check "the failover happens while iperf3 runs ($((SECONDS - t_iperf)) s of $IPERF_T)" \
 	test $((SECONDS - t_iperf)) -lt $((IPERF_T - 40))
 check "fw-b takes both gateway addresses" until_t 30 has_vips fwb
@@ -388,6 +402,11 @@ t_off=$(now_ms)
 ctl fwb -j flow show | jq -c '.[]|{sport,dport,state,verdict,verdict_by,copies,offload_pkts}' | head -n 30 | sed 's/^/# fwb flow: /'
 echo "# after the kill: notify MASTER began at $((t_begin - t_kill)) ms, gateway addresses seen at $((t_vip - t_kill)) ms, conntrackd -c done at $((t_commit - t_kill)) ms, ha-role active at $((t_active - t_kill)) ms, notify done at $((t_notified - t_kill)) ms, all offloaded at $((t_off - t_kill)) ms ($((t_off - t_begin)) ms after the takeover, $((t_off - t_active)) ms after ha-role active)"
 check "fw-b offloads the replicated sessions, by their label" test $r = 0
+wait $sampler
+t_in=$(cat "$tmp/t_all_in" 2>/dev/null || echo 0)
+echo "# fw-b had all $((NSTREAMS + 2)) sessions offloaded $((t_in - t_active)) ms after ha-role active, $((t_in - t_vip)) ms after the gateway addresses were seen to move"
+check "fw-b offloaded them within 2 s of ha-role active, plus a counter poll ($((t_in - t_active)) ms)" \
+	test "$t_in" -gt 0 -a $((t_in - t_active)) -le $((2000 * ${ITO_TIME_SCALE:-1} + 1500))
 ctl fwb -j flow show | jq -c '.[]|select(.copies > 0)' | sed 's/^/# fwb flow with copies: /'
 SYNCED='.dport==5201 or .dport==5000 or .sport==1500'
 echo "# fw-b copies_sent: $(fcount fwb copies_sent)"
