@@ -429,6 +429,9 @@ int agent_next_timeout(const struct agent *a, uint64_t now, int max)
 		next = a->ack_deadline;
 	if (a->state == AGENT_UP && a->check_at < next)
 		next = a->check_at;
+	if (declog_due(&a->decider->log) &&
+	    declog_due(&a->decider->log) * 1000ULL < next)
+		next = declog_due(&a->decider->log) * 1000ULL;
 	if (next <= now)
 		return 0;
 	return next - now < (uint64_t)max ? (int)(next - now) : max;
@@ -440,6 +443,7 @@ void agent_timer(struct agent *a, uint64_t now)
 		a->expire_at = now + AGENT_EXPIRE_MS;
 		decide_expire(a->decider, secs(now));
 	}
+	declog_tick(&a->decider->log, secs(now));
 	switch (a->state) {
 	case AGENT_DOWN:
 		if (now >= a->retry_at)
