@@ -480,6 +480,7 @@ static int send_verdicts(struct agent *a, const struct msg_verdict *v,
 {
 	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
 
+	a->stats.verdict_requests++;
 	return ito_nl_talk(&a->req,
 			   msg_build_verdicts(buf, a->family_id, v, n),
 			   NULL, NULL, extack, extack_len);
@@ -590,10 +591,12 @@ void agent_fini(struct agent *a)
 			log_info("unregistered");
 	}
 	log_info("copies %" PRIu64 ", verdicts %" PRIu64 " (sent %" PRIu64
-		 ", flow gone %" PRIu64 ", refused %" PRIu64 "), overruns %" PRIu64,
+		 " in %" PRIu64 " requests, flow gone %" PRIu64 ", refused %"
+		 PRIu64 "), overruns %" PRIu64,
 		 a->decider->stats.copies, a->decider->stats.decided,
-		 a->stats.verdicts_sent, a->stats.verdicts_gone,
-		 a->stats.verdicts_failed, a->stats.copies_overruns);
+		 a->stats.verdicts_sent, a->stats.verdict_requests,
+		 a->stats.verdicts_gone, a->stats.verdicts_failed,
+		 a->stats.copies_overruns);
 	close_ito_sockets(a);
 	ito_nl_close(&a->ctrl);
 	free(a->queue);

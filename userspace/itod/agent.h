@@ -61,6 +61,7 @@ struct agent_stats {
 	uint64_t copies_overruns;	/* ENOBUFS on the copies socket */
 	uint64_t events_overruns;
 	uint64_t verdicts_sent;
+	uint64_t verdict_requests;	/* messages that carried them */
 	uint64_t verdicts_gone;		/* -ENOENT: the flow ended first */
 	uint64_t verdicts_failed;
 	uint64_t bad_messages;
