@@ -305,6 +305,8 @@ phase_cps()
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
 	itod_pid=
+	# its work: copies read, verdicts and the requests carrying them
+	log "cps: $(grep -E '^itod: copies [0-9]+' "$tmp/itod.log" | tail -n 1)"
 	rmmod ito
 	fw conntrack -F 2>/dev/null || true
 }
