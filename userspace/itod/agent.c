@@ -37,6 +37,7 @@ static void close_ito_sockets(struct agent *a)
 	ito_nl_close(&a->copies);
 	ito_nl_close(&a->req);
 	ito_nl_close(&a->events);
+	a->holding = false;
 }
 
 /* Log why we are down, once per cause; then retry with a growing delay. */
@@ -315,6 +316,8 @@ int agent_fd(const struct agent *a, enum agent_fd which)
 {
 	const struct ito_nl *nl = socket_of((struct agent *)a, which);
 
+	if (which == AGENT_FD_COPIES && a->holding)
+		return -1;
 	return nl && nl->sock ? mnl_socket_get_fd(nl->sock) : -1;
 }
 
@@ -337,12 +340,21 @@ static void overrun(struct agent *a, enum agent_fd which, uint64_t now)
 		 a->stats.copies_overruns);
 }
 
+/* Copies were read: let the next ones gather (see agent.h). */
+static void hold_copies(struct agent *a, uint64_t now)
+{
+	if (a->state == AGENT_DOWN)
+		return;
+	a->holding = true;
+	a->hold_until = now + AGENT_HOLD_MS;
+}
+
 /* Read what is there, a bounded number of datagrams so signals get a turn. */
 void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 {
 	int i;
 
-	for (i = 0; i < 256; i++) {
+	for (i = 0; i < AGENT_INPUT_MAX; i++) {
 		struct ito_nl *nl = socket_of(a, which);
 		ssize_t n;
 
@@ -353,8 +365,12 @@ void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				/* Drained: more now would come one by one. */
+				if (which == AGENT_FD_COPIES && i)
+					hold_copies(a, now);
 				return;
+			}
 			if (errno == ENOBUFS) {
 				overrun(a, which, now);
 				continue;
@@ -429,6 +445,8 @@ int agent_next_timeout(const struct agent *a, uint64_t now, int max)
 		next = a->ack_deadline;
 	if (a->state == AGENT_UP && a->check_at < next)
 		next = a->check_at;
+	if (a->holding && a->hold_until < next)
+		next = a->hold_until;
 	if (declog_due(&a->decider->log) &&
 	    declog_due(&a->decider->log) * 1000ULL < next)
 		next = declog_due(&a->decider->log) * 1000ULL;
@@ -444,6 +462,8 @@ void agent_timer(struct agent *a, uint64_t now)
 		decide_expire(a->decider, secs(now));
 	}
 	declog_tick(&a->decider->log, secs(now));
+	if (a->holding && now >= a->hold_until)
+		a->holding = false;
 	switch (a->state) {
 	case AGENT_DOWN:
 		if (now >= a->retry_at)
