@@ -612,11 +612,11 @@ void agent_fini(struct agent *a)
 	}
 	log_info("copies %" PRIu64 ", verdicts %" PRIu64 " (sent %" PRIu64
 		 " in %" PRIu64 " requests, flow gone %" PRIu64 ", refused %"
-		 PRIu64 "), overruns %" PRIu64,
+		 PRIu64 "), overruns %" PRIu64 " (events %" PRIu64 ")",
 		 a->decider->stats.copies, a->decider->stats.decided,
 		 a->stats.verdicts_sent, a->stats.verdict_requests,
 		 a->stats.verdicts_gone, a->stats.verdicts_failed,
-		 a->stats.copies_overruns);
+		 a->stats.copies_overruns, a->stats.events_overruns);
 	close_ito_sockets(a);
 	ito_nl_close(&a->ctrl);
 	free(a->queue);
