@@ -301,6 +301,8 @@ phase_cps()
 	local n
 	n=$(counter flows_new)
 	[ "$n" -ge "$N" ] || fail "cps: ito tracked $n of $N new flows"
+	# itod's CPU time in the phase (user, system; clock ticks)
+	log "cps: itod cpu $(cut -d' ' -f14,15 /proc/$itod_pid/stat) ticks of $(getconf CLK_TCK)/s"
 	log "cps: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod ($n flows tracked)"
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
