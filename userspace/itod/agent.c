@@ -316,7 +316,8 @@ int agent_fd(const struct agent *a, enum agent_fd which)
 {
 	const struct ito_nl *nl = socket_of((struct agent *)a, which);
 
-	if (which == AGENT_FD_COPIES && a->holding)
+	if ((which == AGENT_FD_COPIES || which == AGENT_FD_EVENTS) &&
+	    a->holding)
 		return -1;
 	return nl && nl->sock ? mnl_socket_get_fd(nl->sock) : -1;
 }
@@ -340,8 +341,8 @@ static void overrun(struct agent *a, enum agent_fd which, uint64_t now)
 		 a->stats.copies_overruns);
 }
 
-/* Copies were read: let the next ones gather (see agent.h). */
-static void hold_copies(struct agent *a, uint64_t now)
+/* Copies or events were read: let the next ones gather (see agent.h). */
+static void hold_input(struct agent *a, uint64_t now)
 {
 	if (a->state == AGENT_DOWN)
 		return;
@@ -367,8 +368,8 @@ void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				/* Drained: more now would come one by one. */
-				if (which == AGENT_FD_COPIES && i)
-					hold_copies(a, now);
+				if (which != AGENT_FD_CTRL && i)
+					hold_input(a, now);
 				return;
 			}
 			if (errno == ENOBUFS) {

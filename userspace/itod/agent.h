@@ -24,12 +24,13 @@
  * agent_flush() after each round, which sends the verdicts decided in it.
  * Single-threaded. Times are milliseconds of CLOCK_MONOTONIC.
  *
- * Batches: after a round that read copies, agent_fd() hides the copies
- * socket for AGENT_HOLD_MS. A copy after a quiet spell is answered at
- * once; while copies keep coming they are read (and their verdicts sent,
- * MSG_VERDICT_BATCH to a request) every AGENT_HOLD_MS, not one wakeup,
- * read and request per copy. The receive buffer holds the copies
- * meanwhile: at ~1 KiB a copy, AGENT_RCVBUF is thousands of them.
+ * Batches: after a round that read copies or events, agent_fd() hides
+ * both sockets for AGENT_HOLD_MS. A copy after a quiet spell is answered
+ * at once; while copies keep coming they are read (and their verdicts
+ * sent, MSG_VERDICT_BATCH to a request) every AGENT_HOLD_MS, not one
+ * wakeup, read and request per copy; events (two a flow: new, verdict)
+ * likewise. The receive buffers hold them meanwhile: AGENT_RCVBUF is
+ * thousands of copies (~1 KiB each) and hundreds of events (~8 KiB).
  */
 #ifndef ITOD_AGENT_H
 #define ITOD_AGENT_H
