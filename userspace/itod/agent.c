@@ -271,10 +271,10 @@ static void handle_ctrl(struct agent *a, const struct nlmsghdr *nlh,
 }
 
 /* Walk every message of one datagram. */
-static void dispatch(struct agent *a, enum agent_fd which, size_t len,
-		     uint64_t now)
+static void dispatch(struct agent *a, enum agent_fd which, const void *buf,
+		     size_t len, uint64_t now)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)a->rx;
+	const struct nlmsghdr *nlh = buf;
 	int rest = (int)len;
 
 	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
@@ -350,28 +350,43 @@ static void hold_input(struct agent *a, uint64_t now)
 	a->hold_until = now + AGENT_HOLD_MS;
 }
 
-/* Read what is there, a bounded number of datagrams so signals get a turn. */
-void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
+/* Slot by slot: a copy may be as large as a slot. */
+static void rx_slots(struct agent *a, struct mmsghdr *msgs,
+		     struct iovec *iov)
 {
 	int i;
 
-	for (i = 0; i < AGENT_INPUT_MAX; i++) {
+	for (i = 0; i < AGENT_RX_SLOTS; i++) {
+		iov[i] = (struct iovec){ a->rx[i], sizeof(a->rx[i]) };
+		msgs[i] = (struct mmsghdr){
+			.msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 },
+		};
+	}
+}
+
+/*
+ * Read what is there, a bounded number of datagrams so signals get a turn;
+ * AGENT_RX_SLOTS to a syscall, since a burst is many small datagrams.
+ */
+void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
+{
+	struct mmsghdr msgs[AGENT_RX_SLOTS];
+	struct iovec iov[AGENT_RX_SLOTS];
+	int done = 0, i, n;
+
+	while (done < AGENT_INPUT_MAX) {
 		struct ito_nl *nl = socket_of(a, which);
-		ssize_t n;
 
 		if (!nl || !nl->sock)
 			return;
-		n = recv(mnl_socket_get_fd(nl->sock), a->rx, sizeof(a->rx),
-			 MSG_DONTWAIT);
+		rx_slots(a, msgs, iov);
+		n = recvmmsg(mnl_socket_get_fd(nl->sock), msgs, AGENT_RX_SLOTS,
+			     MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				/* Drained: more now would come one by one. */
-				if (which != AGENT_FD_CTRL && i)
-					hold_input(a, now);
-				return;
-			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
 			if (errno == ENOBUFS) {
 				overrun(a, which, now);
 				continue;
@@ -383,8 +398,19 @@ void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 				instance_gone(a, now, "socket error");
 			return;
 		}
-		dispatch(a, which, (size_t)n, now);
+		for (i = 0; i < n; i++) {
+			dispatch(a, which, a->rx[i], msgs[i].msg_len, now);
+			if (!nl->sock)
+				return;	/* closed by what it read */
+		}
+		done += n;
+		/* Fewer than asked: drained (or an error, told next call). */
+		if (n < AGENT_RX_SLOTS)
+			break;
 	}
+	/* Busy: more now would come one by one. */
+	if (which != AGENT_FD_CTRL && done)
+		hold_input(a, now);
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
@@ -569,13 +595,13 @@ static int wait_ack(struct agent *a, uint32_t seq, char *extack,
 	int tries;
 
 	for (tries = 0; tries < 1000; tries++) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)a->rx;
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)a->rx[0];
 		ssize_t n;
 		int rest;
 
 		if (poll(&pfd, 1, 1000) <= 0)
 			return -ETIMEDOUT;
-		n = recv(pfd.fd, a->rx, sizeof(a->rx), MSG_DONTWAIT);
+		n = recv(pfd.fd, a->rx[0], sizeof(a->rx[0]), MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN ||
 			    errno == ENOBUFS)

@@ -46,6 +46,7 @@
 #define AGENT_RCVBUF		(4 << 20)	/* copies arrive in bursts */
 #define AGENT_HOLD_MS		5		/* between reads of busy copies */
 #define AGENT_INPUT_MAX		1024		/* datagrams read in a round */
+#define AGENT_RX_SLOTS		32		/* datagrams read in a syscall */
 #define AGENT_RETRY_MIN_MS	1000
 #define AGENT_RETRY_MAX_MS	30000
 #define AGENT_ACK_TIMEOUT_MS	5000
@@ -93,8 +94,11 @@ struct agent {
 	struct msg_verdict *queue;
 	size_t n_queued, queue_cap;
 	struct agent_stats stats;
-	/* A copy may be up to 64 KiB of packet plus its attributes. */
-	uint32_t rx[(128 << 10) / sizeof(uint32_t)];
+	/*
+	 * A copy may be up to 64 KiB of packet plus its attributes; only
+	 * the pages that datagrams reach are ever touched.
+	 */
+	uint32_t rx[AGENT_RX_SLOTS][(128 << 10) / sizeof(uint32_t)];
 };
 
 /* Open the ctrl socket and schedule the first connection attempt. */
