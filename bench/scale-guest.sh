@@ -301,10 +301,14 @@ phase_cps()
 	local n
 	n=$(counter flows_new)
 	[ "$n" -ge "$N" ] || fail "cps: ito tracked $n of $N new flows"
+	# itod's CPU time in the phase (user, system; clock ticks)
+	log "cps: itod cpu $(cut -d' ' -f14,15 /proc/$itod_pid/stat) ticks of $(getconf CLK_TCK)/s"
 	log "cps: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod ($n flows tracked)"
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
 	itod_pid=
+	# its work: copies read, verdicts and the requests carrying them
+	log "cps: $(grep -E '^itod: copies [0-9]+' "$tmp/itod.log" | tail -n 1)"
 	rmmod ito
 	fw conntrack -F 2>/dev/null || true
 }

@@ -37,6 +37,7 @@ static void close_ito_sockets(struct agent *a)
 	ito_nl_close(&a->copies);
 	ito_nl_close(&a->req);
 	ito_nl_close(&a->events);
+	a->holding = false;
 }
 
 /* Log why we are down, once per cause; then retry with a growing delay. */
@@ -270,10 +271,10 @@ static void handle_ctrl(struct agent *a, const struct nlmsghdr *nlh,
 }
 
 /* Walk every message of one datagram. */
-static void dispatch(struct agent *a, enum agent_fd which, size_t len,
-		     uint64_t now)
+static void dispatch(struct agent *a, enum agent_fd which, const void *buf,
+		     size_t len, uint64_t now)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)a->rx;
+	const struct nlmsghdr *nlh = buf;
 	int rest = (int)len;
 
 	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
@@ -315,6 +316,9 @@ int agent_fd(const struct agent *a, enum agent_fd which)
 {
 	const struct ito_nl *nl = socket_of((struct agent *)a, which);
 
+	if ((which == AGENT_FD_COPIES || which == AGENT_FD_EVENTS) &&
+	    a->holding)
+		return -1;
 	return nl && nl->sock ? mnl_socket_get_fd(nl->sock) : -1;
 }
 
@@ -337,24 +341,52 @@ static void overrun(struct agent *a, enum agent_fd which, uint64_t now)
 		 a->stats.copies_overruns);
 }
 
-/* Read what is there, a bounded number of datagrams so signals get a turn. */
-void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
+/* Copies or events were read: let the next ones gather (see agent.h). */
+static void hold_input(struct agent *a, uint64_t now)
+{
+	if (a->state == AGENT_DOWN)
+		return;
+	a->holding = true;
+	a->hold_until = now + AGENT_HOLD_MS;
+}
+
+/* Slot by slot: a copy may be as large as a slot. */
+static void rx_slots(struct agent *a, struct mmsghdr *msgs,
+		     struct iovec *iov)
 {
 	int i;
 
-	for (i = 0; i < 256; i++) {
+	for (i = 0; i < AGENT_RX_SLOTS; i++) {
+		iov[i] = (struct iovec){ a->rx[i], sizeof(a->rx[i]) };
+		msgs[i] = (struct mmsghdr){
+			.msg_hdr = { .msg_iov = &iov[i], .msg_iovlen = 1 },
+		};
+	}
+}
+
+/*
+ * Read what is there, a bounded number of datagrams so signals get a turn;
+ * AGENT_RX_SLOTS to a syscall, since a burst is many small datagrams.
+ */
+void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
+{
+	struct mmsghdr msgs[AGENT_RX_SLOTS];
+	struct iovec iov[AGENT_RX_SLOTS];
+	int done = 0, i, n;
+
+	while (done < AGENT_INPUT_MAX) {
 		struct ito_nl *nl = socket_of(a, which);
-		ssize_t n;
 
 		if (!nl || !nl->sock)
 			return;
-		n = recv(mnl_socket_get_fd(nl->sock), a->rx, sizeof(a->rx),
-			 MSG_DONTWAIT);
+		rx_slots(a, msgs, iov);
+		n = recvmmsg(mnl_socket_get_fd(nl->sock), msgs, AGENT_RX_SLOTS,
+			     MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
+				break;
 			if (errno == ENOBUFS) {
 				overrun(a, which, now);
 				continue;
@@ -366,8 +398,19 @@ void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 				instance_gone(a, now, "socket error");
 			return;
 		}
-		dispatch(a, which, (size_t)n, now);
+		for (i = 0; i < n; i++) {
+			dispatch(a, which, a->rx[i], msgs[i].msg_len, now);
+			if (!nl->sock)
+				return;	/* closed by what it read */
+		}
+		done += n;
+		/* Fewer than asked: drained (or an error, told next call). */
+		if (n < AGENT_RX_SLOTS)
+			break;
 	}
+	/* Busy: more now would come one by one. */
+	if (which != AGENT_FD_CTRL && done)
+		hold_input(a, now);
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
@@ -429,6 +472,11 @@ int agent_next_timeout(const struct agent *a, uint64_t now, int max)
 		next = a->ack_deadline;
 	if (a->state == AGENT_UP && a->check_at < next)
 		next = a->check_at;
+	if (a->holding && a->hold_until < next)
+		next = a->hold_until;
+	if (declog_due(&a->decider->log) &&
+	    declog_due(&a->decider->log) * 1000ULL < next)
+		next = declog_due(&a->decider->log) * 1000ULL;
 	if (next <= now)
 		return 0;
 	return next - now < (uint64_t)max ? (int)(next - now) : max;
@@ -440,6 +488,9 @@ void agent_timer(struct agent *a, uint64_t now)
 		a->expire_at = now + AGENT_EXPIRE_MS;
 		decide_expire(a->decider, secs(now));
 	}
+	declog_tick(&a->decider->log, secs(now));
+	if (a->holding && now >= a->hold_until)
+		a->holding = false;
 	switch (a->state) {
 	case AGENT_DOWN:
 		if (now >= a->retry_at)
@@ -476,6 +527,7 @@ static int send_verdicts(struct agent *a, const struct msg_verdict *v,
 {
 	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
 
+	a->stats.verdict_requests++;
 	return ito_nl_talk(&a->req,
 			   msg_build_verdicts(buf, a->family_id, v, n),
 			   NULL, NULL, extack, extack_len);
@@ -543,13 +595,13 @@ static int wait_ack(struct agent *a, uint32_t seq, char *extack,
 	int tries;
 
 	for (tries = 0; tries < 1000; tries++) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)a->rx;
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)a->rx[0];
 		ssize_t n;
 		int rest;
 
 		if (poll(&pfd, 1, 1000) <= 0)
 			return -ETIMEDOUT;
-		n = recv(pfd.fd, a->rx, sizeof(a->rx), MSG_DONTWAIT);
+		n = recv(pfd.fd, a->rx[0], sizeof(a->rx[0]), MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN ||
 			    errno == ENOBUFS)
@@ -586,10 +638,12 @@ void agent_fini(struct agent *a)
 			log_info("unregistered");
 	}
 	log_info("copies %" PRIu64 ", verdicts %" PRIu64 " (sent %" PRIu64
-		 ", flow gone %" PRIu64 ", refused %" PRIu64 "), overruns %" PRIu64,
+		 " in %" PRIu64 " requests, flow gone %" PRIu64 ", refused %"
+		 PRIu64 "), overruns %" PRIu64 " (events %" PRIu64 ")",
 		 a->decider->stats.copies, a->decider->stats.decided,
-		 a->stats.verdicts_sent, a->stats.verdicts_gone,
-		 a->stats.verdicts_failed, a->stats.copies_overruns);
+		 a->stats.verdicts_sent, a->stats.verdict_requests,
+		 a->stats.verdicts_gone, a->stats.verdicts_failed,
+		 a->stats.copies_overruns, a->stats.events_overruns);
 	close_ito_sockets(a);
 	ito_nl_close(&a->ctrl);
 	free(a->queue);

@@ -23,6 +23,14 @@
  * is readable, agent_timer() when agent_next_timeout() has passed and
  * agent_flush() after each round, which sends the verdicts decided in it.
  * Single-threaded. Times are milliseconds of CLOCK_MONOTONIC.
+ *
+ * Batches: after a round that read copies or events, agent_fd() hides
+ * both sockets for AGENT_HOLD_MS. A copy after a quiet spell is answered
+ * at once; while copies keep coming they are read (and their verdicts
+ * sent, MSG_VERDICT_BATCH to a request) every AGENT_HOLD_MS, not one
+ * wakeup, read and request per copy; events (two a flow: new, verdict)
+ * likewise. The receive buffers hold them meanwhile: AGENT_RCVBUF is
+ * thousands of copies (~1 KiB each) and hundreds of events (~8 KiB).
  */
 #ifndef ITOD_AGENT_H
 #define ITOD_AGENT_H
@@ -36,6 +44,9 @@
 #include "message.h"
 
 #define AGENT_RCVBUF		(4 << 20)	/* copies arrive in bursts */
+#define AGENT_HOLD_MS		5		/* between reads of busy copies */
+#define AGENT_INPUT_MAX		1024		/* datagrams read in a round */
+#define AGENT_RX_SLOTS		32		/* datagrams read in a syscall */
 #define AGENT_RETRY_MIN_MS	1000
 #define AGENT_RETRY_MAX_MS	30000
 #define AGENT_ACK_TIMEOUT_MS	5000
@@ -61,6 +72,7 @@ struct agent_stats {
 	uint64_t copies_overruns;	/* ENOBUFS on the copies socket */
 	uint64_t events_overruns;
 	uint64_t verdicts_sent;
+	uint64_t verdict_requests;	/* messages that carried them */
 	uint64_t verdicts_gone;		/* -ENOENT: the flow ended first */
 	uint64_t verdicts_failed;
 	uint64_t bad_messages;
@@ -74,14 +86,19 @@ struct agent {
 	uint32_t register_seq;
 	uint64_t retry_at, retry_delay;
 	uint64_t ack_deadline, check_at, expire_at, overrun_warned_at;
+	uint64_t hold_until;		/* copies socket not polled before */
+	bool holding;
 	uint64_t dump_now;
 	int down_err;			/* why down, logged once */
 	bool stopping;
 	struct msg_verdict *queue;
 	size_t n_queued, queue_cap;
 	struct agent_stats stats;
-	/* A copy may be up to 64 KiB of packet plus its attributes. */
-	uint32_t rx[(128 << 10) / sizeof(uint32_t)];
+	/*
+	 * A copy may be up to 64 KiB of packet plus its attributes; only
+	 * the pages that datagrams reach are ever touched.
+	 */
+	uint32_t rx[AGENT_RX_SLOTS][(128 << 10) / sizeof(uint32_t)];
 };
 
 /* Open the ctrl socket and schedule the first connection attempt. */
@@ -90,7 +107,7 @@ int agent_init(struct agent *a, struct decider *d, uint64_t now);
 /* Send pending verdicts, unregister if registered, close everything. */
 void agent_fini(struct agent *a);
 
-/* The socket to poll for @which, or -1 when closed. */
+/* The socket to poll for @which, or -1 when closed or held back. */
 int agent_fd(const struct agent *a, enum agent_fd which);
 
 void agent_input(struct agent *a, enum agent_fd which, uint64_t now);

@@ -15,6 +15,7 @@ int decide_init(struct decider *d, const struct policy *policy,
 {
 	d->policy = policy;
 	d->stats = (struct decide_stats){ 0 };
+	declog_init(&d->log, 0);
 	return flowtab_init(&d->flows, max_flows);
 }
 
@@ -70,6 +71,9 @@ static void decide(struct decider *d, uint64_t flow_id,
 	if (flowtab_put(&d->flows, flow_id, v->verdict, now))
 		d->stats.untracked++;	/* later copies may ask again */
 
+	/* Formatting costs too (if_indextoname() is three syscalls). */
+	if (!declog_admit(&d->log, v->verdict, now))
+		return;
 	decide_format(line, sizeof(line), flow_id, t, v->verdict,
 		      r ? policy_rule_number(d->policy, r) : 0);
 	log_info("%s", line);

@@ -2,7 +2,8 @@
 /*
  * decide - turn packet copies and dumped flows into verdicts: match the
  * policy, remember the decision in the flow table (later copies of a
- * decided flow are ignored), and log one line per decision:
+ * decided flow are ignored), and log a line per decision (as many as
+ * declog.h lets through):
  *
  *   flow ID PROTO SRC:SPORT -> DST:DPORT iif IFNAME: VERDICT (rule N|default)
  *
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "declog.h"
 #include "flowtab.h"
 #include "message.h"
 #include "policy.h"
@@ -33,6 +35,7 @@ struct decider {
 	const struct policy *policy;	/* owned by the caller, may change */
 	struct flowtab flows;
 	struct decide_stats stats;
+	struct declog log;
 };
 
 int decide_init(struct decider *d, const struct policy *policy,

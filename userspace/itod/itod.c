@@ -258,6 +258,7 @@ static int run(struct agent *a, int sfd, struct policy *policy,
 			pfd[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
 		}
 		timeout = agent_next_timeout(a, now, 60000);
+		log_flush();	/* the round's lines, before we may sleep */
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			return EXIT_FAIL;

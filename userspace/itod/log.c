@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* log - stderr or syslog. */
 #include <stdarg.h>
+#include <stdio.h>
 
 #include "log.h"
 
 static bool to_syslog;
 static bool debug_on;
 static FILE *stream;
+/* stderr is unbuffered: a line would cost a write per piece of it. */
+static char stderr_buf[64 << 10];
+static bool stderr_buffered;
 
 void log_open(bool use_syslog, bool debug)
 {
@@ -14,13 +18,22 @@ void log_open(bool use_syslog, bool debug)
 	debug_on = debug;
 	if (to_syslog)
 		openlog("itod", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	else if (!stderr_buffered)
+		stderr_buffered = !setvbuf(stderr, stderr_buf, _IOFBF,
+					   sizeof(stderr_buf));
 }
 
 void log_close(void)
 {
+	log_flush();
 	if (to_syslog)
 		closelog();
 	to_syslog = false;
+}
+
+void log_flush(void)
+{
+	fflush(stream ? stream : stderr);
 }
 
 void log_set_stream(FILE *fp)
@@ -64,7 +77,9 @@ void log_msg(int level, const char *fmt, ...)
 		fprintf(fp, "itod: %s", prefix(level));
 		vfprintf(fp, fmt, ap);
 		fputc('\n', fp);
-		fflush(fp);
+		/* Trouble is told at once; the rest waits for log_flush(). */
+		if (level <= LOG_WARNING)
+			fflush(fp);
 	}
 	va_end(ap);
 }

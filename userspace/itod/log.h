@@ -2,6 +2,10 @@
 /*
  * log - itod's messages, to stderr (foreground) or syslog (daemon), with
  * syslog's levels. Debug messages are dropped unless enabled.
+ *
+ * On stderr, warnings and errors are written at once; other lines are
+ * buffered until log_flush(), which the main loop calls once a round, so a
+ * busy round costs one write rather than one per line.
  */
 #ifndef ITOD_LOG_H
 #define ITOD_LOG_H
@@ -11,7 +15,8 @@
 #include <syslog.h>
 
 void log_open(bool use_syslog, bool debug);
-void log_close(void);
+void log_close(void);	/* flushes */
+void log_flush(void);
 
 /* Tests catch stderr output in memory; NULL restores stderr. */
 void log_set_stream(FILE *fp);

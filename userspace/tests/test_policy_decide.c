@@ -77,9 +77,13 @@ static int teardown(void **state)
 static const char *logged(struct fixture *f)
 {
 	static char text[4096];
+	long len;
 
 	fflush(f->log);
-	snprintf(text, sizeof(text), "%s", f->log_text ? f->log_text : "");
+	/* Up to the position: after rewind() a longer past text is still there. */
+	len = ftell(f->log);
+	snprintf(text, sizeof(text), "%.*s", (int)len,
+		 f->log_text ? f->log_text : "");
 	rewind(f->log);
 	fflush(f->log);
 	if (f->log_text)
@@ -200,6 +204,60 @@ static void test_after_n(void **state)
 	p = copy4(21, 17, "192.0.2.1", 5, "198.51.100.1", 53, 4);
 	assert_true(decide_packet(&f->d, &p, 1, &v));
 	assert_int_equal(v.flow_id, 21);
+}
+
+/* Lines beyond DECLOG_LINES_PER_S a second are counted, then summed up. */
+static void test_log_rate_limit(void **state)
+{
+	struct fixture *f = *state;
+	struct msg_packet p;
+	struct msg_verdict v;
+	const char *text;
+	uint64_t id;
+	int lines = 0;
+
+	for (id = 100; id < 100 + DECLOG_LINES_PER_S + 5; id++) {
+		p = copy4(id, 6, "192.0.2.1", 1, "10.0.2.1", 5201, 1);
+		assert_true(decide_packet(&f->d, &p, 50, &v));
+	}
+	p = copy4(id, 17, "192.0.2.1", 5, "198.51.100.1", 9999, 1);
+	assert_true(decide_packet(&f->d, &p, 50, &v));	/* block, unlogged */
+	for (text = logged(f); (text = strstr(text, ": offload (rule 1)\n")); text++)
+		lines++;
+	assert_int_equal(lines, DECLOG_LINES_PER_S);
+	assert_int_equal(declog_due(&f->d.log), 50 + DECLOG_SUMMARY_S);
+
+	/* A new second: lines again. */
+	p = copy4(id + 1, 6, "192.0.2.1", 2, "10.0.2.1", 5201, 1);
+	assert_true(decide_packet(&f->d, &p, 51, &v));
+	assert_non_null(strstr(logged(f), "flow 126 tcp"));
+
+	declog_tick(&f->d.log, 50 + DECLOG_SUMMARY_S - 1);
+	assert_string_equal(logged(f), "");
+	declog_tick(&f->d.log, 50 + DECLOG_SUMMARY_S);
+	assert_string_equal(logged(f),
+		"itod: 27 decisions in the last 10 s: 26 offload, 0 inspect, 0 inspect-all, 1 block; 6 not logged\n");
+	assert_int_equal(declog_due(&f->d.log), 0);
+	declog_tick(&f->d.log, 50 + 3 * DECLOG_SUMMARY_S);
+	assert_string_equal(logged(f), "");
+}
+
+/* With -v every decision has its line, and no summary is needed. */
+static void test_log_debug_all(void **state)
+{
+	struct fixture *f = *state;
+	struct msg_packet p;
+	struct msg_verdict v;
+	uint64_t id;
+
+	log_open(false, true);
+	for (id = 1; id <= 2 * DECLOG_LINES_PER_S; id++) {
+		p = copy4(id, 6, "192.0.2.1", 1, "10.0.2.1", 5201, 1);
+		assert_true(decide_packet(&f->d, &p, 7, &v));
+	}
+	log_open(false, false);
+	assert_non_null(strstr(logged(f), "flow 40 tcp"));
+	assert_int_equal(declog_due(&f->d.log), 0);
 }
 
 static void test_forget_and_reset(void **state)
@@ -409,6 +467,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_line, setup, teardown),
 		cmocka_unit_test(test_lo_name),
 		cmocka_unit_test_setup_teardown(test_after_n, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_rate_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_debug_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forget_and_reset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_keeps_decisions, setup, teardown),
