@@ -556,6 +556,27 @@ int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_flow *flow,
 	return 0;
 }
 
+/*
+ * The most a flow event takes: an IPv6 tuple, every state attribute and
+ * an end reason. Sized, not NLMSG_GOODSIZE: with a listener there are two
+ * events per flow (new and verdict), and at thousands of new flows a
+ * second a page each was most of what the listener cost.
+ */
+static size_t ito_flow_event_size(void)
+{
+	return nla_total_size(0) +			/* ITO_A_FLOW */
+	       nla_total_size_64bit(sizeof(u64)) +	/* ID */
+	       2 * nla_total_size(sizeof(u8)) +		/* FAMILY, PROTO */
+	       2 * nla_total_size(16) +			/* SADDR, DADDR */
+	       2 * nla_total_size(sizeof(u16)) +	/* SPORT, DPORT */
+	       nla_total_size(sizeof(u32)) +		/* CT_STATE */
+	       nla_total_size(sizeof(u32)) +		/* IIF */
+	       3 * nla_total_size(sizeof(u32)) +	/* STATE, VERDICT, _BY */
+	       8 * nla_total_size_64bit(sizeof(u64)) +	/* counters, age, idle */
+	       2 * nla_total_size(sizeof(u32)) +	/* RATE, COPIES */
+	       2 * nla_total_size(sizeof(u32));		/* EVENT, END_REASON */
+}
+
 /* Send @event about @flow to the events group, if anyone listens. */
 void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 		       u32 reason, gfp_t gfp)
@@ -566,14 +587,17 @@ void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 
 	if (!genl_has_listeners(&ito_family, in->net, ITO_MCGRP_EVENTS_ID))
 		return;
-	msg = ito_msg_new(NLMSG_GOODSIZE, gfp, 0, 0, ITO_CMD_FLOW_NTF, &hdr);
+	msg = ito_msg_new(ito_flow_event_size(), gfp, 0, 0, ITO_CMD_FLOW_NTF,
+			  &hdr);
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, ITO_A_FLOW);
 	if (!nest || ito_put_flow_attrs(msg, flow, true) ||
 	    nla_put_u32(msg, ITO_A_FLOW_EVENT, event) ||
-	    (reason && nla_put_u32(msg, ITO_A_FLOW_END_REASON, reason)))
+	    (reason && nla_put_u32(msg, ITO_A_FLOW_END_REASON, reason))) {
+		WARN_ON_ONCE(1);	/* ito_flow_event_size() is short */
 		goto free;
+	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast_netns(&ito_family, in->net, msg, 0,
