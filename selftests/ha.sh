@@ -75,6 +75,7 @@ until_t()
 
 # --- daemons ---------------------------------------------------------------
 declare -A itod_pids=()
+ct_events=
 
 cleanup_extra()
 {
@@ -84,7 +85,7 @@ cleanup_extra()
 			[ -s "$tmp/$fw/$p" ] && kill -9 "$(cat "$tmp/$fw/$p")" 2>/dev/null
 		done
 	done
-	for p in "${itod_pids[@]}"; do
+	for p in "${itod_pids[@]}" $ct_events; do
 		kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
@@ -275,6 +276,9 @@ check "fw-b's agent: inspect everything" test $r = 0
 
 # fw-b's flow events, for the flows its agent was shown
 ip netns exec ha-fwb "$ITOCTL" -j monitor >"$tmp/fwb/events" &
+# and conntrack's destroy events there, with their counters
+ip netns exec ha-fwb stdbuf -oL conntrack -E -e DESTROY -o extended >"$tmp/fwb/ct-destroy" 2>/dev/null &
+ct_events=$!
 
 # --- conntrackd and keepalived ---------------------------------------------
 section "daemons"
@@ -487,14 +491,24 @@ check "fw-b, passive, handed its sessions back: none left" \
 
 # conntrackd does not replicate counters: fw-b's entries count from the
 # commit. Handed back to them (fw-b went passive), they hold all that fw-b
-# forwarded, offloaded or not: the sum of its flow's counts.
+# forwarded, offloaded or not: the sum of its flow's counts (which include
+# the offloaded packets). Read live; or, once conntrackd -t on fw-b has
+# timed the entry out (the debug kernel gets there first), from the
+# flow's end event and conntrack's destroy event.
 udp_counts_match()
 {
 	local ct f
-	ct=$(ip netns exec ha-fwb conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
-	f=$(ctl fwb -j flow show | jq -c '[.[]|select(.sport==1500)][0] // {}')
+	f=$(ctl fwb -j flow show | jq -c '[.[]|select(.sport==1500 and .verdict_by=="ctlabel")][0] // empty')
+	if [ -n "$f" ]; then
+		ct=$(ip netns exec ha-fwb conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
+		udp_from=live
+	else
+		f=$(jq -sc '[.[]|select(.event=="end" and .sport==1500 and .verdict_by=="ctlabel")][-1] // empty' "$tmp/fwb/events")
+		ct=$(grep 'sport=1500 ' "$tmp/fwb/ct-destroy" | tail -n 1)
+		udp_from="end and destroy events"
+	fi
+	[ -n "$f" ] || f={}
 	ct_pkts=$(grep -o 'packets=[0-9]*' <<<"$ct" | awk -F= '{ s += $2 } END { print s + 0 }')
-	# the flow's counts include what it forwarded offloaded
 	fl_pkts=$(jq '(.pkts_orig // 0) + (.pkts_reply // 0)' <<<"$f")
 	fl_off=$(jq '.offload_pkts // 0' <<<"$f")
 	[ "$fl_off" -gt 0 ] && [ "$ct_pkts" = "$fl_pkts" ]
@@ -502,7 +516,8 @@ udp_counts_match()
 check "fw-b's conntrack counters of the UDP stream: all it forwarded, offloaded included" \
 	until_t 10 udp_counts_match
 udp_counts_match
-echo "# fw-b's UDP entry: $ct_pkts packets; its flow: $fl_pkts, $fl_off of them offloaded"
+echo "# fw-b's UDP entry ($udp_from): $ct_pkts packets; its flow: $fl_pkts, $fl_off of them offloaded"
+grep 'sport=1500 ' "$tmp/fwb/ct-destroy" | head -n 3 | sed 's/^/# fw-b destroyed: /'
 
 # --- the traffic's verdict ---------------------------------------------------
 section "the traffic"
