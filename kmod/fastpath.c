@@ -308,6 +308,14 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 			ito_counter_inc(in, ITO_CNT_FASTPATH_TEARDOWN_FIN_RST);
 		return NF_ACCEPT;
 	}
+	if (unlikely(nf_ct_is_dying(flow->ct))) {
+		/*
+		 * Deleted from conntrack (conntrack -D, -F): the stack makes a
+		 * new entry; the GC ends this flow when it next looks.
+		 */
+		ito_offload_teardown(in, flow);
+		return NF_ACCEPT;
+	}
 	if (unlikely(ito_ctv_on(in)) && ito_fastpath_revoked(in, flow)) {
 		/* the slow path applies conntrack's new verdict */
 		ito_offload_teardown(in, flow);

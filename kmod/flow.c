@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ito - the flow table: one flow per conntrack entry seen from an enrolled
- * port, its verdict state machine, and the garbage collector that ends
- * flows whose conntrack entry died.
+ * port, and its verdict state machine. The GC that ends flows is gc.c.
  *
  * A flow is created in the packet path and ended only in process context
  * (GC, netlink, port removal, namespace exit). Ending is decided by whoever
@@ -17,13 +16,8 @@
 
 #include "ito.h"
 
-#define ITO_GC_INTERVAL		HZ
-/* flows the GC checks per hold of the instance mutex */
-#define ITO_GC_SLICE		256
-/* A conntrack entry never confirmed (its first packet was dropped later
- * in the stack) is forgotten after this long.
- */
-#define ITO_UNCONFIRMED_TTL	(10 * HZ)
+/* flows ito_flow_standby() hands back per hold of the instance mutex */
+#define ITO_STANDBY_SLICE	256
 
 /*
  * Flows, offloaded or not, are objects of their exact size: bench/scale.sh
@@ -279,7 +273,7 @@ void ito_flow_standby(struct ito_net *in)
 	mutex_lock(&in->lock);
 	xa_for_each(&in->flow_ids, id, flow) {
 		ito_offload_fall_back(in, flow);
-		if (++n % ITO_GC_SLICE)
+		if (++n % ITO_STANDBY_SLICE)
 			continue;
 		ito_hw_reap(in);
 		mutex_unlock(&in->lock);
@@ -352,73 +346,6 @@ u32 ito_flow_live_rate(struct ito_flow *flow)
 	return min_t(u64, div64_ul(pkts * HZ, span), U32_MAX);
 }
 
-static u32 ito_flow_death_reason(const struct nf_conn *ct)
-{
-	if (nf_ct_protonum(ct) != IPPROTO_TCP)
-		return ITO_END_REASON_TIMEOUT;
-	switch (READ_ONCE(ct->proto.tcp.state)) {
-	case TCP_CONNTRACK_FIN_WAIT:
-	case TCP_CONNTRACK_CLOSE_WAIT:
-	case TCP_CONNTRACK_LAST_ACK:
-	case TCP_CONNTRACK_TIME_WAIT:
-		return ITO_END_REASON_FIN;
-	case TCP_CONNTRACK_CLOSE:
-		return ITO_END_REASON_RST;
-	default:
-		return ITO_END_REASON_TIMEOUT;
-	}
-}
-
-/* One flow's check: ended by conntrack, never confirmed, or idle. */
-static void ito_flow_gc_one(struct ito_net *in, struct ito_flow *flow)
-{
-	struct nf_conn *ct = flow->ct;
-
-	/* an unconfirmed entry's timeout is still relative */
-	if (nf_ct_is_dying(ct) ||
-	    (nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct))) {
-		ito_flow_end(in, flow, ito_flow_death_reason(ct));
-		return;
-	}
-	if (!nf_ct_is_confirmed(ct) &&
-	    time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL)) {
-		ito_flow_end(in, flow, ITO_END_REASON_TIMEOUT);
-		return;
-	}
-	/* sessions in hardware show no packet that would notice a change */
-	if (ito_ctv_on(in))
-		ito_ctv_apply(in, flow);
-	ito_offload_age(in, flow);
-}
-
-/*
- * Every flow, a slice at a time: the instance mutex is dropped between
- * slices, so that a verdict, a port change or a dump waits for one slice
- * at most, not for the whole table.
- */
-static void ito_flow_gc(struct work_struct *work)
-{
-	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
-					  gc_work);
-	unsigned long id = 0;
-	struct ito_flow *flow;
-	unsigned int n;
-
-	do {
-		n = 0;
-		mutex_lock(&in->lock);
-		xa_for_each_start(&in->flow_ids, id, flow, id) {
-			ito_flow_gc_one(in, flow);
-			if (++n == ITO_GC_SLICE)
-				break;
-		}
-		mutex_unlock(&in->lock);
-		cond_resched();
-	} while (n == ITO_GC_SLICE && ++id);
-	queue_delayed_work(system_power_efficient_wq, &in->gc_work,
-			   ITO_GC_INTERVAL);
-}
-
 int ito_flow_init(void)
 {
 	ito_flow_cache = KMEM_CACHE(ito_flow, 0);
@@ -445,16 +372,14 @@ int ito_flow_net_init(struct ito_net *in)
 	xa_init_flags(&in->flow_ids, XA_FLAGS_LOCK_BH);
 	atomic_set(&in->nflows, 0);
 	atomic64_set(&in->next_id, 0);
-	INIT_DELAYED_WORK(&in->gc_work, ito_flow_gc);
-	queue_delayed_work(system_power_efficient_wq, &in->gc_work,
-			   ITO_GC_INTERVAL);
+	ito_gc_net_init(in);
 	return 0;
 }
 
 /* The hooks are gone: no flow can be created any more. */
 void ito_flow_net_uninit(struct ito_net *in)
 {
-	cancel_delayed_work_sync(&in->gc_work);
+	ito_gc_net_uninit(in);
 	mutex_lock(&in->lock);
 	ito_flow_end_all(in, 0, ITO_END_REASON_FLUSHED);
 	mutex_unlock(&in->lock);

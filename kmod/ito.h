@@ -268,6 +268,28 @@ static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
 	return container_of(d - d->dir, struct ito_flow, dirs[0]);
 }
 
+/* the GC's wheel reaches this many seconds ahead, less one */
+#define ITO_GC_SLOTS		64
+
+struct ito_gc_chunk;
+
+/**
+ * struct ito_gc - when the flows are looked at next (gc.c); only its work
+ *	touches it
+ * @work: runs once a second
+ * @slot: ids of the flows due in each second, by second modulo the slots
+ * @done: the last second whose slot was looked at
+ * @newest: flows up to this id have joined the wheel
+ * @sweep_from: the id where the sweep goes on
+ */
+struct ito_gc {
+	struct delayed_work work;
+	struct ito_gc_chunk *slot[ITO_GC_SLOTS];
+	unsigned long done;
+	unsigned long newest;
+	unsigned long sweep_from;
+};
+
 /**
  * struct ito_net - one ito instance, per network namespace
  * @net: the namespace (not referenced: it owns us)
@@ -288,7 +310,7 @@ static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
  * @flow_ids: flows by id (netlink lookups and dumps in id order)
  * @nflows: flows tracked now, against max_flows
  * @next_id: last flow id handed out
- * @gc_work: ends flows whose conntrack entry died, ages offloaded ones
+ * @gc: ends flows whose conntrack entry died, ages offloaded ones (gc.c)
  * @fastpath: offloaded directions by struct ito_ft_key (packet path)
  * @pending_lock: guards @pending, ito_flow.queued, @nsessions, @tokens and
  *	@refill
@@ -344,7 +366,7 @@ struct ito_net {
 	struct xarray flow_ids;
 	atomic_t nflows;
 	atomic64_t next_id;
-	struct delayed_work gc_work;
+	struct ito_gc gc;
 
 	struct rhashtable fastpath;
 	spinlock_t pending_lock;	/* see above */
@@ -439,6 +461,10 @@ int ito_flow_init(void);
 void ito_flow_uninit(void);
 int ito_flow_net_init(struct ito_net *in);
 void ito_flow_net_uninit(struct ito_net *in);
+
+/* gc.c */
+void ito_gc_net_init(struct ito_net *in);
+void ito_gc_net_uninit(struct ito_net *in);
 struct ito_flow *ito_flow_lookup(struct ito_net *in, const struct nf_conn *ct);
 struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct);
 struct ito_flow *ito_flow_get_by_id(struct ito_net *in, u64 id);
@@ -460,7 +486,8 @@ void ito_offload_net_uninit(struct ito_net *in);
 void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 			  struct sk_buff *skb, int dir);
 bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow);
-void ito_offload_age(struct ito_net *in, struct ito_flow *flow);
+bool ito_offload_age(struct ito_net *in, struct ito_flow *flow,
+		     unsigned long *next);
 void ito_offload_refresh(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);

@@ -797,16 +797,37 @@ static unsigned long ito_offload_last_used(struct ito_flow *flow)
 	return last;
 }
 
-/*
- * GC: end an offloaded flow idle beyond its protocol's ageing. Caller
- * holds @in->lock.
+/* When a software session on a hardware port is next tried there. */
+static unsigned long ito_offload_retry_at(const struct ito_flow *flow,
+					  unsigned long deadline)
+{
+	u32 retry = READ_ONCE(flow->hw_retry);
+	unsigned long now = jiffies;
+
+	if (!retry)
+		return deadline;
+	if (!time_after32(retry, (u32)now))
+		return now;
+	return min(deadline, now + (retry - (u32)now));
+}
+
+/**
+ * ito_offload_age - GC: end an offloaded flow idle beyond its protocol's
+ *	ageing
+ * @in: the instance; caller holds @in->lock
+ * @flow: the flow
+ * @next: out: when the session needs the next look (jiffies), if still
+ *	offloaded
  *
  * A session in hardware is asked for its counters only when it may have
  * aged: its last use as of the last poll is an ageing period old. A busy
- * session costs the device one poll per ageing period, not one a second
- * (flow get asks on demand for the one flow it shows).
+ * session costs the device one poll per ageing period (flow get asks on
+ * demand for the one flow it shows).
+ *
+ * Return: true if this ended the flow.
  */
-void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
+bool ito_offload_age(struct ito_net *in, struct ito_flow *flow,
+		     unsigned long *next)
 {
 	unsigned long last, ageing;
 	struct ito_hw_session *hs;
@@ -816,7 +837,7 @@ void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
 	spin_lock_bh(&flow->lock);
 	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
 		spin_unlock_bh(&flow->lock);
-		return;
+		return false;
 	}
 	hs = flow->hw;
 	last = ito_offload_last_used(flow);
@@ -831,16 +852,23 @@ void ito_offload_age(struct ito_net *in, struct ito_flow *flow)
 			last = ito_offload_last_used(flow);
 		spin_unlock_bh(&flow->lock);
 	}
-	if (time_before(jiffies, last + ageing))
-		return;
+	if (time_before(jiffies, last + ageing)) {
+		*next = last + ageing;
+		spin_lock_bh(&flow->lock);
+		if (!flow->hw)
+			*next = ito_offload_retry_at(flow, *next);
+		spin_unlock_bh(&flow->lock);
+		return false;
+	}
 	spin_lock_bh(&flow->lock);
 	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
 		spin_unlock_bh(&flow->lock);
-		return;
+		return false;
 	}
 	spin_unlock_bh(&flow->lock);
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_AGED_SESSION);
 	ito_flow_end(in, flow, ITO_END_REASON_AGED);
+	return true;
 }
 
 /**
