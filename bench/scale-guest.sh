@@ -333,7 +333,7 @@ probes()
 {
 	probes_off
 	probe admit ito:ito_offload_work
-	probe gc ito:ito_flow_gc
+	probe gc ito:ito_gc_work
 	probe verdict ito:ito_nl_flow_verdict_doit
 	# a flow queued for admission, once eligible, and its first rule built
 	# (x86-64: 2nd and 3rd arguments in rsi, rdx); one flow in 16, by its

@@ -56,6 +56,7 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_CTLABEL_MISSING]		= "ctlabel_missing",
 	[ITO_CNT_CTVERDICT_QUEUE_FULL]		= "ctverdict_queue_full",
 	[ITO_CNT_HA_COPIES_HELD]		= "ha_copies_held",
+	[ITO_CNT_GC_LOOKS]			= "gc_looks",
 };
 
 /* Charged to whoever creates the namespace (process context). */

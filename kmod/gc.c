@@ -20,7 +20,8 @@
  *   -F), a timeout shortened by a packet, a mark change on a session in
  *   hardware, a verdict arriving earlier than the flow's slot. Small tables
  *   are swept every second; a large one at ITO_GC_SWEEP_RATE flows a
- *   second at least, and in ITO_GC_SWEEP_PERIOD seconds at most.
+ *   second at least, and in ITO_GC_SWEEP_PERIOD seconds at most. A shorter
+ *   ageing has every flow swept at once.
  *
  * Only this work touches the wheel; flows are looked at under the instance
  * mutex, ITO_GC_SLICE at a time, so that verdicts and ports wait for one
@@ -120,6 +121,7 @@ static unsigned long ito_gc_one(struct ito_net *in, struct ito_flow *flow)
 	unsigned long now = jiffies, next;
 	u8 state;
 
+	ito_counter_inc(in, ITO_CNT_GC_LOOKS);
 	/* an unconfirmed entry's timeout is still relative */
 	if (nf_ct_is_dying(ct) ||
 	    (nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct))) {
@@ -230,7 +232,7 @@ static void ito_gc_slot(struct ito_net *in, unsigned int slot)
  * round at the newest, never twice over one flow in a run. Their wheel
  * entries stay as they are.
  */
-static void ito_gc_sweep(struct ito_net *in)
+static void ito_gc_sweep(struct ito_net *in, bool all)
 {
 	unsigned int budget = max_t(unsigned int, ITO_GC_SWEEP_RATE,
 				    atomic_read(&in->nflows) /
@@ -240,6 +242,8 @@ static void ito_gc_sweep(struct ito_net *in)
 	struct ito_flow *flow;
 	unsigned int n;
 
+	if (all)
+		budget = UINT_MAX;
 	while (budget) {
 		n = 0;
 		mutex_lock(&in->lock);
@@ -265,12 +269,29 @@ static void ito_gc_sweep(struct ito_net *in)
 	gc->sweep_from = id;
 }
 
+/*
+ * Sessions were filed by the ageing of their time: when it shrinks, the
+ * next sweep looks at every flow, so that the new ageing applies at once.
+ */
+static bool ito_gc_ageing_shrank(struct ito_net *in)
+{
+	u32 tcp = ito_config_get(in, ITO_A_CONFIG_TCP_AGEING);
+	u32 udp = ito_config_get(in, ITO_A_CONFIG_UDP_AGEING);
+	struct ito_gc *gc = &in->gc;
+	bool shrank = tcp < gc->tcp_ageing || udp < gc->udp_ageing;
+
+	gc->tcp_ageing = tcp;
+	gc->udp_ageing = udp;
+	return shrank;
+}
+
 static void ito_gc_work(struct work_struct *work)
 {
 	struct ito_net *in = container_of(to_delayed_work(work), struct ito_net,
 					  gc.work);
 	struct ito_gc *gc = &in->gc;
 	unsigned long now = ito_gc_second(jiffies);
+	bool all = ito_gc_ageing_shrank(in);
 
 	ito_gc_new_flows(in);
 	/* late by more than the wheel's reach: every slot once */
@@ -278,7 +299,7 @@ static void ito_gc_work(struct work_struct *work)
 		gc->done = now - ITO_GC_SLOTS;
 	while (gc->done != now)
 		ito_gc_slot(in, ++gc->done % ITO_GC_SLOTS);
-	ito_gc_sweep(in);
+	ito_gc_sweep(in, all);
 	queue_delayed_work(system_power_efficient_wq, &gc->work, HZ);
 }
 
@@ -290,6 +311,8 @@ void ito_gc_net_init(struct ito_net *in)
 	gc->done = ito_gc_second(jiffies);
 	gc->newest = 0;
 	gc->sweep_from = 0;
+	gc->tcp_ageing = ito_config_get(in, ITO_A_CONFIG_TCP_AGEING);
+	gc->udp_ageing = ito_config_get(in, ITO_A_CONFIG_UDP_AGEING);
 	INIT_DELAYED_WORK(&gc->work, ito_gc_work);
 	queue_delayed_work(system_power_efficient_wq, &gc->work, HZ);
 }

@@ -281,6 +281,8 @@ struct ito_gc_chunk;
  * @done: the last second whose slot was looked at
  * @newest: flows up to this id have joined the wheel
  * @sweep_from: the id where the sweep goes on
+ * @tcp_ageing: the ageing knobs as of the last run
+ * @udp_ageing: see above
  */
 struct ito_gc {
 	struct delayed_work work;
@@ -288,6 +290,8 @@ struct ito_gc {
 	unsigned long done;
 	unsigned long newest;
 	unsigned long sweep_from;
+	u32 tcp_ageing;
+	u32 udp_ageing;
 };
 
 /**

@@ -272,6 +272,9 @@ enum ito_counter {
 	ITO_CNT_HA_COPIES_HELD,		/* copies not sent: passive, or just
 					 * turned active (%ITO_A_CONFIG_HA_HOLD)
 					 */
+	ITO_CNT_GC_LOOKS,		/* flows the GC looked at: deadlines
+					 * due and its sweep
+					 */
 
 	__ITO_CNT_MAX
 };
