@@ -18,7 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 plan 20
 
 # 20 source addresses x 2001 source ports: coprime, so that pktgen's two
-# counters, stepping together, walk all 40,020 pairs
+# counters, stepping together, walk all 40,020 pairs (its address range
+# includes the maximum, its port range does not)
 NADDR=20 NPORT=2001
 NF=$((NADDR * NPORT))
 
@@ -27,7 +28,7 @@ modprobe pktgen
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up
-fw sysctl -qw net.netfilter.nf_conntrack_max=$((NF * 2))
+sysctl -qw net.netfilter.nf_conntrack_max=$((NF * 2))
 fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600
 fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=3600
 sysctl -qw net.core.netdev_max_backlog=$((NF + 1000))
@@ -56,7 +57,7 @@ flood()
 		"dst_mac $(mac ito-fw f0)" 'src_min 10.0.1.10' \
 		"src_max 10.0.1.$((10 + NADDR - 1))" 'dst_min 10.0.2.2' \
 		'dst_max 10.0.2.2' 'udp_src_min 10000' \
-		"udp_src_max $((10000 + NPORT - 1))" 'udp_dst_min 9' 'udp_dst_max 9'; do
+		"udp_src_max $((10000 + NPORT))" 'udp_dst_min 9' 'udp_dst_max 9'; do
 		cli bash -c "echo '$c' >$pg/c0"
 	done
 	cli bash -c "echo start >$pg/pgctrl"
