@@ -140,10 +140,10 @@ static unsigned long ito_gc_one(struct ito_net *in, struct ito_flow *flow)
 		ito_ctv_apply(in, flow);
 	if (ito_offload_age(in, flow, &next))
 		return 0;
+	if (next)		/* offloaded */
+		return next;
 
 	state = READ_ONCE(flow->state);
-	if (state == ITO_FLOW_STATE_OFFLOADED)
-		return next;
 	/* conntrack refreshes the timeout with every packet it sees */
 	next = now + nf_ct_expires(ct);
 	/* about to be offloaded: its session's ageing starts soon */

@@ -816,8 +816,8 @@ static unsigned long ito_offload_retry_at(const struct ito_flow *flow,
  *	ageing
  * @in: the instance; caller holds @in->lock
  * @flow: the flow
- * @next: out: when the session needs the next look (jiffies), if still
- *	offloaded
+ * @next: out: when the session needs the next look (jiffies); 0 if it is
+ *	not offloaded (any more)
  *
  * A session in hardware is asked for its counters only when it may have
  * aged: its last use as of the last poll is an ageing period old. A busy
@@ -832,6 +832,7 @@ bool ito_offload_age(struct ito_net *in, struct ito_flow *flow,
 	unsigned long last, ageing;
 	struct ito_hw_session *hs;
 
+	*next = 0;
 	ageing = ito_config_get(in, nf_ct_protonum(flow->ct) == IPPROTO_TCP ?
 				ITO_A_CONFIG_TCP_AGEING : ITO_A_CONFIG_UDP_AGEING) * HZ;
 	spin_lock_bh(&flow->lock);
