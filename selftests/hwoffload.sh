@@ -139,7 +139,9 @@ echo_server 7000 "$tmp/echo.log"
 echo_server 7001 "$tmp/echo7001" 10.0.4.2
 
 # --- UDP in hardware: bypass, rules, exact counters at ageing -------------
-ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 $(slowf 0.02) 100 >"$tmp/c1500" &
+# The checks below run while the client sends (8 s): each itoctl or jq
+# takes a second or more in a loaded guest, and the session ages 3 s after.
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 $(slowf 0.04) 100 >"$tmp/c1500" &
 client=$!
 check "UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
 id=$(flow_id '.sport==1500')
@@ -188,7 +190,7 @@ check "counted: hw insert 1, hw active 0, device polled" \
 
 # --- IPv6 UDP in hardware: address match, hop limit, exact counters ------
 capture ito-srv simwire1 "$tmp/wire6" -v ip6 and udp src port 1600
-ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1600 200 $(slowf 0.02) 100 >"$tmp/c1600" &
+ip netns exec ito-cli python3 "$ECHO" client fd00:2::2 7000 1600 200 $(slowf 0.04) 100 >"$tmp/c1600" &
 client=$!
 check "IPv6 UDP flow offloaded" wait_for 4 is_state '.sport==1600' offloaded
 id=$(flow_id '.sport==1600')
