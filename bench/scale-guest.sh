@@ -481,7 +481,8 @@ lookup_flow_up()
 }
 
 # lookup_pps SECS: packets/s that f1 sends while pktgen floods the lookup
-# flow (1 s warm-up first); checks that the fast path carried them
+# flow (1 s warm-up first), into $tmp/pps; fails unless the fast path
+# carried them. Not in $(...): fail() must count in this shell.
 lookup_pps()
 {
 	local fmac tx0 tx1 t0 t1 fp0 fp1 pid
@@ -505,7 +506,7 @@ lookup_pps()
 	# the forward hook saw none of it: all went by the fast path
 	[ $((fp1 - fp0)) -ge $(( (tx1 - tx0) * 9 / 10 )) ] ||
 		fail "lookup: $((tx1 - tx0)) packets sent, the fast path counted $((fp1 - fp0))"
-	awk -v n=$((tx1 - tx0)) -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }'
+	awk -v n=$((tx1 - tx0)) -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }' >"$tmp/pps"
 }
 
 phase_age()
@@ -548,7 +549,8 @@ phase_memory()
 	[ "$lat" -gt 0 ] || fail "memory: no install latency sampled"
 	n=$(counter flow_offload_active_session)
 	[ "$n" -gt "$N" ] || fail "memory: $n of $((N + 1)) sessions"
-	res[pps_among_n]=$(lookup_pps 5)
+	lookup_pps 5
+	res[pps_among_n]=$(cat "$tmp/pps")
 	log "lookup: one flow among $n sessions: ${res[pps_among_n]} packets/s"
 	freed=$(bytes_freed_by_unload)
 	res[bytes_per_session]=$((freed / n))
@@ -561,7 +563,8 @@ phase_lookup_alone()
 	fw conntrack -F 2>/dev/null || true
 	ito_up offload
 	lookup_flow_up
-	res[pps_alone]=$(lookup_pps 5)
+	lookup_pps 5
+	res[pps_alone]=$(cat "$tmp/pps")
 	log "lookup: the flow alone: ${res[pps_alone]} packets/s"
 	res[lookup_ratio]=$(awk -v a="${res[pps_among_n]:-0}" -v b="${res[pps_alone]}" \
 		'BEGIN { if (b > 0) printf "%.2f", a / b }')
