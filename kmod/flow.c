@@ -169,7 +169,7 @@ static bool ito_flow_uses_port(struct ito_flow *flow, int ifindex)
 	int dir;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
-		if (READ_ONCE(flow->dirs[dir].iif) == ifindex ||
+		if (READ_ONCE(flow->iif[dir]) == ifindex ||
 		    READ_ONCE(flow->dirs[dir].out_ifindex) == ifindex)
 			return true;
 	return false;

@@ -147,16 +147,18 @@ struct ito_nh {
  *	an offload) and @iif, its NAT from the other direction's tuple.
  * @nh: routed and offloaded: the next hop, shared, with its device and MAC
  * @out_dev: vWire and offloaded: the peer port
- * @out_ifindex: where the slow path sent it (the route, learnt by packets)
- * @mtu: the route's MTU; the fast path's limit
  * @nexthop: the route's next hop, while not @linked
  * @nh_node: while @linked: in @nh's entries (the next hop's address is in
  *	@nh's key meanwhile)
- * @iif: the port it entered by; set once
+ * @out_ifindex: where the slow path sent it (the route, learnt by packets)
+ * @mtu: the route's MTU, at most 65535 (ito_mtu16()); the fast path's limit
  * @dir: which of the flow's two this is
  * @nat: ITO_NAT_*, while offloaded
  * @vwire: offloaded as vWire: which member of the first union is valid
- * @linked: which member of the second; changes under the flow's lock
+ * @linked: which member of the second; changes under the flow's lock (a
+ *	byte of its own: @nat and @vwire are written without that lock)
+ *
+ * 40 bytes: the port it entered by is the flow's (ito_flow.iif).
  */
 struct ito_flow_dir {
 	struct rhash_head node;
@@ -164,18 +166,28 @@ struct ito_flow_dir {
 		struct ito_nh *nh;
 		struct net_device *out_dev;
 	};
-	int out_ifindex;
-	u32 mtu;
 	union {
 		union nf_inet_addr nexthop;
 		struct list_head nh_node;
 	};
-	int iif;
-	u8 dir;
-	u8 nat;
-	bool vwire;
+	int out_ifindex;
+	u16 mtu;
+	u8 dir:1;
+	u8 nat:2;
+	u8 vwire:1;
 	bool linked;
 };
+
+/*
+ * A route's MTU as a direction keeps it. No IPv4 packet, and no IPv6 one
+ * without a jumbo option, exceeds 65575 bytes (65535 and a 40-byte
+ * header): 65535 for a larger MTU only leaves IPv6 packets of 65536 to
+ * 65575 bytes to the slow path, which forwards them as before.
+ */
+static inline u16 ito_mtu16(unsigned int mtu)
+{
+	return min_t(unsigned int, mtu, U16_MAX);
+}
 
 /*
  * Everything a rule of one direction does, spelt out: what ito_hw.c and
@@ -220,6 +232,7 @@ struct ito_hw_session {
  * @ct: the conntrack entry; we hold a reference until the flow ends
  * @id: stable for the flow's life; the key of ito_net.flow_ids
  * @lock: guards everything below it (packets of both directions race)
+ * @iif: the port each direction entered by; set once
  * @first_seen: jiffies of the first packet
  * @last_seen: jiffies of the latest packet
  */
@@ -247,6 +260,7 @@ struct ito_flow {
 	 * hardware again (jiffies, low 32 bits; 0: never).
 	 */
 	u32 hw_retry;
+	int iif[IP_CT_DIR_MAX];
 	u64 pkts[IP_CT_DIR_MAX];
 	u64 bytes[IP_CT_DIR_MAX];
 	unsigned long first_seen;
@@ -262,6 +276,14 @@ struct ito_flow {
 	atomic64_t ft_bytes[IP_CT_DIR_MAX];
 	struct ito_flow_dir dirs[IP_CT_DIR_MAX];
 };
+
+/*
+ * One per flow, whatever it becomes: the module's memory per session
+ * (Documentation/design.rst, "Memory per flow and per session"). It may
+ * not grow unnoticed.
+ */
+static_assert(sizeof(struct ito_flow_dir) <= 40);
+static_assert(sizeof(struct ito_flow) <= 248);
 
 static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
 {

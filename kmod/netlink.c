@@ -444,7 +444,7 @@ static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_flow *flow,
 {
 	if (nla_put_u64_64bit(msg, ITO_A_FLOW_ID, flow->id, ITO_A_FLOW_PAD) ||
 	    ito_put_tuple(msg, flow->ct) ||
-	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->dirs[IP_CT_DIR_ORIGINAL].iif)))
+	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL])))
 		return -EMSGSIZE;
 	return full ? ito_put_flow_state(msg, flow) : 0;
 }

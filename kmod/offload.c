@@ -93,7 +93,7 @@ static void ito_route_capture(struct ito_flow *flow, struct sk_buff *skb,
 
 	if (!dst || !dst->dev || d->linked)
 		return;
-	d->mtu = dst_mtu(dst);
+	d->mtu = ito_mtu16(dst_mtu(dst));
 	if (skb->protocol == htons(ETH_P_IP))
 		d->nexthop.ip = rt_nexthop(skb_rtable(skb), ip_hdr(skb)->daddr);
 	else
@@ -724,7 +724,7 @@ int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
 	ito_nh_unlink(in, &flow->dirs[dir]);
 	ito_nh_link(in, &flow->dirs[dir], nh);	/* @gw is in its key */
 	flow->dirs[dir].out_ifindex = port->dev->ifindex;
-	WRITE_ONCE(flow->dirs[dir].mtu, mtu);
+	WRITE_ONCE(flow->dirs[dir].mtu, ito_mtu16(mtu));
 	spin_unlock_bh(&flow->lock);
 	ito_nh_put(in, nh);	/* the direction holds its own use */
 
