@@ -68,7 +68,7 @@ static unsigned int ito_flow_account(struct ito_net *in, struct ito_flow *flow,
 	spin_lock(&flow->lock);
 	flow->pkts[dir]++;
 	flow->bytes[dir] += len;
-	flow->last_seen = jiffies;
+	flow->last_seen = (u32)jiffies;
 	if (unlikely(!flow->iif[dir]))
 		flow->iif[dir] = ifindex;
 

@@ -233,8 +233,12 @@ struct ito_hw_session {
  * @id: stable for the flow's life; the key of ito_net.flow_ids
  * @lock: guards everything below it (packets of both directions race)
  * @iif: the port each direction entered by; set once
- * @first_seen: jiffies of the first packet
- * @last_seen: jiffies of the latest packet
+ * @first_seen: jiffies of the first packet, low 32 bits
+ * @last_seen: jiffies of the latest packet, low 32 bits
+ *
+ * The times read back (ito_flow_first_seen(), ito_flow_last_seen()) are
+ * exact for up to 2^32 jiffies (49.7 days at HZ=1000, 198.8 at HZ=250):
+ * an older first or latest packet reads as that much younger.
  */
 struct ito_flow {
 	struct rhash_head node;
@@ -263,8 +267,8 @@ struct ito_flow {
 	int iif[IP_CT_DIR_MAX];
 	u64 pkts[IP_CT_DIR_MAX];
 	u64 bytes[IP_CT_DIR_MAX];
-	unsigned long first_seen;
-	unsigned long last_seen;	/* also written by the fast path */
+	u32 first_seen;
+	u32 last_seen;			/* also written by the fast path */
 	struct ito_hw_session *hw;	/* while offloaded to hardware */
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
@@ -283,7 +287,25 @@ struct ito_flow {
  * not grow unnoticed.
  */
 static_assert(sizeof(struct ito_flow_dir) <= 40);
-static_assert(sizeof(struct ito_flow) <= 248);
+static_assert(sizeof(struct ito_flow) <= 240);
+
+/* jiffies of a time kept in 32 bits: the latest to have those low bits */
+static inline unsigned long ito_jiffies32(u32 then)
+{
+	unsigned long now = jiffies;
+
+	return now - (u32)((u32)now - then);
+}
+
+static inline unsigned long ito_flow_first_seen(const struct ito_flow *flow)
+{
+	return ito_jiffies32(flow->first_seen);
+}
+
+static inline unsigned long ito_flow_last_seen(const struct ito_flow *flow)
+{
+	return ito_jiffies32(READ_ONCE(flow->last_seen));
+}
 
 static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
 {

@@ -787,7 +787,7 @@ static void ito_offload_promote(struct ito_net *in, struct ito_flow *flow)
  */
 static unsigned long ito_offload_last_used(struct ito_flow *flow)
 {
-	unsigned long last = READ_ONCE(flow->last_seen);
+	unsigned long last = ito_flow_last_seen(flow);
 	int dir;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
