@@ -324,7 +324,7 @@ void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
 {
 	*pkts = atomic64_read(&flow->ft_pkts[dir]);
 	*bytes = atomic64_read(&flow->ft_bytes[dir]);
-	if (flow->hw) {
+	if (flow->state == ITO_FLOW_STATE_OFFLOADED && flow->hw) {
 		*pkts += flow->hw->rule[dir].pkts;
 		*bytes += flow->hw->rule[dir].bytes;
 	}

@@ -231,6 +231,13 @@ struct ito_hw_session {
  * @node: in ito_net.flows, keyed by @ct
  * @ct: the conntrack entry; we hold a reference until the flow ends
  * @id: stable for the flow's life; the key of ito_net.flow_ids
+ * @pending: in ito_net.pending (or an admission round's batch) while
+ *	@queued, which it never is while offloaded
+ * @rcu: frees it once ended
+ * @hw: while offloaded: the session in hardware, or NULL; read only by
+ *	those who saw the flow offloaded under its lock
+ * @hw_retry: offloaded in software on ports bound to hardware: when to try
+ *	the hardware again (jiffies, low 32 bits; 0: never)
  * @lock: guards everything below it (packets of both directions race)
  * @iif: the port each direction entered by; set once
  * @first_seen: jiffies of the first packet, low 32 bits
@@ -244,9 +251,14 @@ struct ito_flow {
 	struct rhash_head node;
 	struct nf_conn *ct;
 	u64 id;
+	/* one of three, by the flow's state: see ito_offload_install() */
 	union {
 		struct list_head pending;	/* under ito_net.pending_lock */
 		struct rcu_head rcu;		/* ended: off the list for good */
+		struct {			/* offloaded; under @lock */
+			struct ito_hw_session *hw;
+			u32 hw_retry;
+		};
 	};
 
 	spinlock_t lock;		/* see above */
@@ -259,17 +271,11 @@ struct ito_flow {
 	u8 ct_queued:1;			/* in ito_net.ct_ids; under pending_lock */
 	bool vwire;			/* bridged between a vwire pair */
 	u32 copies;
-	/*
-	 * Offloaded in software on ports bound to hardware: when to try the
-	 * hardware again (jiffies, low 32 bits; 0: never).
-	 */
-	u32 hw_retry;
+	u32 first_seen;
+	u32 last_seen;			/* also written by the fast path */
 	int iif[IP_CT_DIR_MAX];
 	u64 pkts[IP_CT_DIR_MAX];
 	u64 bytes[IP_CT_DIR_MAX];
-	u32 first_seen;
-	u32 last_seen;			/* also written by the fast path */
-	struct ito_hw_session *hw;	/* while offloaded to hardware */
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
 	/*
@@ -287,7 +293,7 @@ struct ito_flow {
  * not grow unnoticed.
  */
 static_assert(sizeof(struct ito_flow_dir) <= 40);
-static_assert(sizeof(struct ito_flow) <= 240);
+static_assert(sizeof(struct ito_flow) <= 232);
 
 /* jiffies of a time kept in 32 bits: the latest to have those low bits */
 static inline unsigned long ito_jiffies32(u32 then)
