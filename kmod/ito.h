@@ -290,10 +290,11 @@ struct ito_flow {
 /*
  * One per flow, whatever it becomes: the module's memory per session
  * (Documentation/design.rst, "Memory per flow and per session"). It may
- * not grow unnoticed.
+ * not grow unnoticed. The lock is 4 bytes unless lock debugging makes it
+ * larger.
  */
 static_assert(sizeof(struct ito_flow_dir) <= 40);
-static_assert(sizeof(struct ito_flow) <= 232);
+static_assert(sizeof(struct ito_flow) <= 232 + sizeof(spinlock_t) - 4);
 
 /* jiffies of a time kept in 32 bits: the latest to have those low bits */
 static inline unsigned long ito_jiffies32(u32 then)
