@@ -94,8 +94,8 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	flow->id = atomic64_inc_return(&in->next_id);
 	flow->state = ITO_FLOW_STATE_INSPECTING;
 	flow->verdict = ITO_VERDICT_NONE;
-	flow->first_seen = (u32)jiffies;
-	flow->last_seen = flow->first_seen;
+	flow->first_seen = jiffies;
+	flow->last_seen = (u32)flow->first_seen;
 	flow->dirs[IP_CT_DIR_REPLY].dir = IP_CT_DIR_REPLY;
 
 	/*
@@ -307,7 +307,7 @@ u32 ito_rate(u64 pkts, unsigned long first, unsigned long last)
  */
 u32 ito_flow_rate(const struct ito_flow *flow)
 {
-	return ito_rate(flow->pkts[0] + flow->pkts[1], ito_flow_first_seen(flow),
+	return ito_rate(flow->pkts[0] + flow->pkts[1], flow->first_seen,
 			ito_flow_last_seen(flow));
 }
 
@@ -336,7 +336,7 @@ void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
  */
 u32 ito_flow_live_rate(struct ito_flow *flow)
 {
-	unsigned long span = jiffies - ito_flow_first_seen(flow);
+	unsigned long span = jiffies - flow->first_seen;
 	u64 pkts, p, b;
 	int dir;
 
@@ -381,7 +381,7 @@ static void ito_flow_gc_one(struct ito_net *in, struct ito_flow *flow)
 		return;
 	}
 	if (!nf_ct_is_confirmed(ct) &&
-	    time_after(jiffies, ito_flow_first_seen(flow) + ITO_UNCONFIRMED_TTL)) {
+	    time_after(jiffies, flow->first_seen + ITO_UNCONFIRMED_TTL)) {
 		ito_flow_end(in, flow, ITO_END_REASON_TIMEOUT);
 		return;
 	}

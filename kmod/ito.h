@@ -240,12 +240,10 @@ struct ito_hw_session {
  *	the hardware again (jiffies, low 32 bits; 0: never)
  * @lock: guards everything below it (packets of both directions race)
  * @iif: the port each direction entered by; set once
- * @first_seen: jiffies of the first packet, low 32 bits
- * @last_seen: jiffies of the latest packet, low 32 bits
- *
- * The times read back (ito_flow_first_seen(), ito_flow_last_seen()) are
- * exact for up to 2^32 jiffies (49.7 days at HZ=1000, 198.8 at HZ=250):
- * an older first or latest packet reads as that much younger.
+ * @first_seen: jiffies of the first packet
+ * @last_seen: jiffies of the latest packet, low 32 bits: read back by
+ *	ito_flow_last_seen(), exact for up to 2^32 jiffies (49.7 days at
+ *	HZ=1000, 198.8 at HZ=250); an older one reads as that much younger
  */
 struct ito_flow {
 	struct rhash_head node;
@@ -271,9 +269,9 @@ struct ito_flow {
 	u8 ct_queued:1;			/* in ito_net.ct_ids; under pending_lock */
 	bool vwire;			/* bridged between a vwire pair */
 	u32 copies;
-	u32 first_seen;
 	u32 last_seen;			/* also written by the fast path */
 	int iif[IP_CT_DIR_MAX];
+	unsigned long first_seen;
 	u64 pkts[IP_CT_DIR_MAX];
 	u64 bytes[IP_CT_DIR_MAX];
 	u64 offload_pkts;		/* collected from ended sessions */
@@ -291,10 +289,10 @@ struct ito_flow {
  * One per flow, whatever it becomes: the module's memory per session
  * (Documentation/design.rst, "Memory per flow and per session"). It may
  * not grow unnoticed. The lock is 4 bytes unless lock debugging makes it
- * larger.
+ * larger; the size being a multiple of 8, the limit is 232 then.
  */
 static_assert(sizeof(struct ito_flow_dir) <= 40);
-static_assert(sizeof(struct ito_flow) <= 232 + sizeof(spinlock_t) - 4);
+static_assert(sizeof(struct ito_flow) <= 232 + sizeof(spinlock_t));
 
 /* jiffies of a time kept in 32 bits: the latest to have those low bits */
 static inline unsigned long ito_jiffies32(u32 then)
@@ -302,11 +300,6 @@ static inline unsigned long ito_jiffies32(u32 then)
 	unsigned long now = jiffies;
 
 	return now - (u32)((u32)now - then);
-}
-
-static inline unsigned long ito_flow_first_seen(const struct ito_flow *flow)
-{
-	return ito_jiffies32(flow->first_seen);
 }
 
 static inline unsigned long ito_flow_last_seen(const struct ito_flow *flow)

@@ -393,7 +393,7 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	memcpy(s->bytes, flow->bytes, sizeof(s->bytes));
 	s->offload_pkts = flow->offload_pkts;
 	s->offload_bytes = flow->offload_bytes;
-	s->first_seen = ito_flow_first_seen(flow);
+	s->first_seen = flow->first_seen;
 	s->last_seen = ito_flow_last_seen(flow);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		if (flow->state != ITO_FLOW_STATE_OFFLOADED)
