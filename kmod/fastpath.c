@@ -136,7 +136,7 @@ static bool ito_fits_mtu(const struct sk_buff *skb, u32 mtu)
 static void ito_fastpath_count(struct ito_net *in, struct ito_flow *flow,
 			       int dir, const struct sk_buff *skb)
 {
-	unsigned long now = jiffies;
+	u32 now = (u32)jiffies;
 
 	atomic64_inc(&flow->ft_pkts[dir]);
 	atomic64_add(skb->len, &flow->ft_bytes[dir]);

@@ -89,7 +89,7 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	flow->state = ITO_FLOW_STATE_INSPECTING;
 	flow->verdict = ITO_VERDICT_NONE;
 	flow->first_seen = jiffies;
-	flow->last_seen = flow->first_seen;
+	flow->last_seen = (u32)flow->first_seen;
 	flow->dirs[IP_CT_DIR_REPLY].dir = IP_CT_DIR_REPLY;
 
 	/*
@@ -163,7 +163,7 @@ static bool ito_flow_uses_port(struct ito_flow *flow, int ifindex)
 	int dir;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++)
-		if (READ_ONCE(flow->dirs[dir].iif) == ifindex ||
+		if (READ_ONCE(flow->iif[dir]) == ifindex ||
 		    READ_ONCE(flow->dirs[dir].out_ifindex) == ifindex)
 			return true;
 	return false;
@@ -302,7 +302,7 @@ u32 ito_rate(u64 pkts, unsigned long first, unsigned long last)
 u32 ito_flow_rate(const struct ito_flow *flow)
 {
 	return ito_rate(flow->pkts[0] + flow->pkts[1], flow->first_seen,
-			READ_ONCE(flow->last_seen));
+			ito_flow_last_seen(flow));
 }
 
 /**
@@ -318,7 +318,7 @@ void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
 {
 	*pkts = atomic64_read(&flow->ft_pkts[dir]);
 	*bytes = atomic64_read(&flow->ft_bytes[dir]);
-	if (flow->hw) {
+	if (flow->state == ITO_FLOW_STATE_OFFLOADED && flow->hw) {
 		*pkts += flow->hw->rule[dir].pkts;
 		*bytes += flow->hw->rule[dir].bytes;
 	}

@@ -68,9 +68,9 @@ static unsigned int ito_flow_account(struct ito_net *in, struct ito_flow *flow,
 	spin_lock(&flow->lock);
 	flow->pkts[dir]++;
 	flow->bytes[dir] += len;
-	flow->last_seen = jiffies;
-	if (unlikely(!flow->dirs[dir].iif))
-		flow->dirs[dir].iif = ifindex;
+	flow->last_seen = (u32)jiffies;
+	if (unlikely(!flow->iif[dir]))
+		flow->iif[dir] = ifindex;
 
 	if (unlikely(ct) && ito_ctv_change(flow, ct->verdict, ct->by, &to)) {
 		/* applied by a work; a block starts with this packet */
@@ -111,7 +111,7 @@ static void ito_vwire_learn(struct ito_flow *flow, int dir,
 	spin_lock(&flow->lock);
 	flow->vwire = true;
 	flow->dirs[dir].out_ifindex = out->ifindex;
-	flow->dirs[dir].mtu = READ_ONCE(out->mtu);
+	flow->dirs[dir].mtu = ito_mtu16(READ_ONCE(out->mtu));
 	spin_unlock(&flow->lock);
 }
 

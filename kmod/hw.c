@@ -531,8 +531,8 @@ static void ito_hw_handback(struct ito_hw_session *hs)
 		flow->bytes[dir] += r->bytes;
 		flow->offload_pkts += r->pkts;
 		flow->offload_bytes += r->bytes;
-		if (r->pkts && time_after(r->last_used, flow->last_seen))
-			flow->last_seen = r->last_used;
+		if (r->pkts && time_after(r->last_used, ito_flow_last_seen(flow)))
+			flow->last_seen = (u32)r->last_used;
 		if (acct) {
 			atomic64_add(r->pkts, &acct->counter[dir].packets);
 			atomic64_add(r->bytes, &acct->counter[dir].bytes);

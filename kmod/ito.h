@@ -147,16 +147,18 @@ struct ito_nh {
  *	an offload) and @iif, its NAT from the other direction's tuple.
  * @nh: routed and offloaded: the next hop, shared, with its device and MAC
  * @out_dev: vWire and offloaded: the peer port
- * @out_ifindex: where the slow path sent it (the route, learnt by packets)
- * @mtu: the route's MTU; the fast path's limit
  * @nexthop: the route's next hop, while not @linked
  * @nh_node: while @linked: in @nh's entries (the next hop's address is in
  *	@nh's key meanwhile)
- * @iif: the port it entered by; set once
+ * @out_ifindex: where the slow path sent it (the route, learnt by packets)
+ * @mtu: the route's MTU, at most 65535 (ito_mtu16()); the fast path's limit
  * @dir: which of the flow's two this is
  * @nat: ITO_NAT_*, while offloaded
  * @vwire: offloaded as vWire: which member of the first union is valid
- * @linked: which member of the second; changes under the flow's lock
+ * @linked: which member of the second; changes under the flow's lock (a
+ *	byte of its own: @nat and @vwire are written without that lock)
+ *
+ * 40 bytes: the port it entered by is the flow's (ito_flow.iif).
  */
 struct ito_flow_dir {
 	struct rhash_head node;
@@ -164,18 +166,28 @@ struct ito_flow_dir {
 		struct ito_nh *nh;
 		struct net_device *out_dev;
 	};
-	int out_ifindex;
-	u32 mtu;
 	union {
 		union nf_inet_addr nexthop;
 		struct list_head nh_node;
 	};
-	int iif;
-	u8 dir;
-	u8 nat;
-	bool vwire;
+	int out_ifindex;
+	u16 mtu;
+	u8 dir:1;
+	u8 nat:2;
+	u8 vwire:1;
 	bool linked;
 };
+
+/*
+ * A route's MTU as a direction keeps it. No IPv4 packet, and no IPv6 one
+ * without a jumbo option, exceeds 65575 bytes (65535 and a 40-byte
+ * header): 65535 for a larger MTU only leaves IPv6 packets of 65536 to
+ * 65575 bytes to the slow path, which forwards them as before.
+ */
+static inline u16 ito_mtu16(unsigned int mtu)
+{
+	return min_t(unsigned int, mtu, U16_MAX);
+}
 
 /*
  * Everything a rule of one direction does, spelt out: what ito_hw.c and
@@ -219,17 +231,32 @@ struct ito_hw_session {
  * @node: in ito_net.flows, keyed by @ct
  * @ct: the conntrack entry; we hold a reference until the flow ends
  * @id: stable for the flow's life; the key of ito_net.flow_ids
+ * @pending: in ito_net.pending (or an admission round's batch) while
+ *	@queued, which it never is while offloaded
+ * @rcu: frees it once ended
+ * @hw: while offloaded: the session in hardware, or NULL; read only by
+ *	those who saw the flow offloaded under its lock
+ * @hw_retry: offloaded in software on ports bound to hardware: when to try
+ *	the hardware again (jiffies, low 32 bits; 0: never)
  * @lock: guards everything below it (packets of both directions race)
+ * @iif: the port each direction entered by; set once
  * @first_seen: jiffies of the first packet
- * @last_seen: jiffies of the latest packet
+ * @last_seen: jiffies of the latest packet, low 32 bits: read back by
+ *	ito_flow_last_seen(), exact for up to 2^32 jiffies (49.7 days at
+ *	HZ=1000, 198.8 at HZ=250); an older one reads as that much younger
  */
 struct ito_flow {
 	struct rhash_head node;
 	struct nf_conn *ct;
 	u64 id;
+	/* one of three, by the flow's state: see ito_offload_install() */
 	union {
 		struct list_head pending;	/* under ito_net.pending_lock */
 		struct rcu_head rcu;		/* ended: off the list for good */
+		struct {			/* offloaded; under @lock */
+			struct ito_hw_session *hw;
+			u32 hw_retry;
+		};
 	};
 
 	spinlock_t lock;		/* see above */
@@ -242,16 +269,11 @@ struct ito_flow {
 	u8 ct_queued:1;			/* in ito_net.ct_ids; under pending_lock */
 	bool vwire;			/* bridged between a vwire pair */
 	u32 copies;
-	/*
-	 * Offloaded in software on ports bound to hardware: when to try the
-	 * hardware again (jiffies, low 32 bits; 0: never).
-	 */
-	u32 hw_retry;
+	u32 last_seen;			/* also written by the fast path */
+	int iif[IP_CT_DIR_MAX];
+	unsigned long first_seen;
 	u64 pkts[IP_CT_DIR_MAX];
 	u64 bytes[IP_CT_DIR_MAX];
-	unsigned long first_seen;
-	unsigned long last_seen;	/* also written by the fast path */
-	struct ito_hw_session *hw;	/* while offloaded to hardware */
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
 	/*
@@ -262,6 +284,28 @@ struct ito_flow {
 	atomic64_t ft_bytes[IP_CT_DIR_MAX];
 	struct ito_flow_dir dirs[IP_CT_DIR_MAX];
 };
+
+/*
+ * One per flow, whatever it becomes: the module's memory per session
+ * (Documentation/design.rst, "Memory per flow and per session"). It may
+ * not grow unnoticed. The lock is 4 bytes unless lock debugging makes it
+ * larger; the size being a multiple of 8, the limit is 232 then.
+ */
+static_assert(sizeof(struct ito_flow_dir) <= 40);
+static_assert(sizeof(struct ito_flow) <= 232 + sizeof(spinlock_t));
+
+/* jiffies of a time kept in 32 bits: the latest to have those low bits */
+static inline unsigned long ito_jiffies32(u32 then)
+{
+	unsigned long now = jiffies;
+
+	return now - (u32)((u32)now - then);
+}
+
+static inline unsigned long ito_flow_last_seen(const struct ito_flow *flow)
+{
+	return ito_jiffies32(READ_ONCE(flow->last_seen));
+}
 
 static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
 {

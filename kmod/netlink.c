@@ -394,7 +394,7 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	s->offload_pkts = flow->offload_pkts;
 	s->offload_bytes = flow->offload_bytes;
 	s->first_seen = flow->first_seen;
-	s->last_seen = flow->last_seen;
+	s->last_seen = ito_flow_last_seen(flow);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		if (flow->state != ITO_FLOW_STATE_OFFLOADED)
 			continue;
@@ -444,7 +444,7 @@ static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_flow *flow,
 {
 	if (nla_put_u64_64bit(msg, ITO_A_FLOW_ID, flow->id, ITO_A_FLOW_PAD) ||
 	    ito_put_tuple(msg, flow->ct) ||
-	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->dirs[IP_CT_DIR_ORIGINAL].iif)))
+	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL])))
 		return -EMSGSIZE;
 	return full ? ito_put_flow_state(msg, flow) : 0;
 }

@@ -93,7 +93,7 @@ static void ito_route_capture(struct ito_flow *flow, struct sk_buff *skb,
 
 	if (!dst || !dst->dev || d->linked)
 		return;
-	d->mtu = dst_mtu(dst);
+	d->mtu = ito_mtu16(dst_mtu(dst));
 	if (skb->protocol == htons(ETH_P_IP))
 		d->nexthop.ip = rt_nexthop(skb_rtable(skb), ip_hdr(skb)->daddr);
 	else
@@ -127,7 +127,13 @@ static noinline void ito_offload_queue(struct ito_net *in,
 	 * queueing it again would hand admission a freed flow.
 	 */
 	spin_lock(&in->pending_lock);
-	if (!flow->queued && !flow->ended) {
+	/*
+	 * Nor one offloaded since the packet saw it waiting: its session's
+	 * fields share the list's bytes (admission took it off under this
+	 * lock, after the state changed).
+	 */
+	if (!flow->queued && !flow->ended &&
+	    READ_ONCE(flow->state) == ITO_FLOW_STATE_OFFLOAD_PENDING) {
 		flow->queued = true;
 		list_add_tail(&flow->pending, &in->pending);
 	}
@@ -284,6 +290,7 @@ static void ito_ct_tcp_liberal(struct nf_conn *ct)
 /*
  * Install both directions. Caller holds @in->lock, has checked the room and
  * taken an update token, which comes back unless the device was asked.
+ * The flow is the first of the caller's batch, and leaves it once offloaded.
  * Returns 0, -EAGAIN to retry later (counted), or another error to give up
  * on the flow.
  */
@@ -292,6 +299,7 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	struct ito_rule r[IP_CT_DIR_MAX];
 	struct ito_hw_session *hs;
 	bool asked = false;
+	u32 hw_retry = 0;
 	int dir, err;
 
 	/*
@@ -299,7 +307,6 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	 * once: a reader still on one in its old chain notices the move and
 	 * looks again (rhashtable), and the flow is the same.
 	 */
-	flow->hw_retry = 0;
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		err = ito_rule_build(in, flow, dir);
 		if (err)
@@ -333,7 +340,7 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 			goto err_unclaim;
 		}
 		ito_counter_inc(in, ITO_CNT_HW_FALLBACK_SW);
-		flow->hw_retry = (u32)jiffies + ITO_HW_RETRY;
+		hw_retry = (u32)jiffies + ITO_HW_RETRY;
 	} else if (!hs && ito_offload_hw_only(in, r)) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
 		err = -EOPNOTSUPP;
@@ -360,16 +367,23 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	if (!err) {
 		/* conntrack's GC leaves offloaded entries alone */
 		nf_ct_offload_timeout(flow->ct);
-		flow->hw = hs;
 		if (hs) {
 			set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
 			ito_counter_inc(in, ITO_CNT_HW_SESSION_INSERT);
 			ito_counter_inc(in, ITO_CNT_HW_ACTIVE_SESSION);
 		}
 		flow->state = ITO_FLOW_STATE_OFFLOADED;
+		/*
+		 * Off the round's batch before the session's fields take the
+		 * list's bytes; not queued again while offloaded.
+		 */
 		spin_lock(&in->pending_lock);
+		list_del(&flow->pending);
+		flow->queued = false;
 		in->nsessions++;
 		spin_unlock(&in->pending_lock);
+		flow->hw = hs;
+		flow->hw_retry = hw_retry;
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_INSERT);
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION);
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION);
@@ -500,20 +514,18 @@ static void ito_offload_work(struct work_struct *work)
 				again = DIV_ROUND_UP(HZ, rate);
 				break;
 			}
+			/* installed, it has left the batch */
 			err = ito_offload_install(in, flow);
 			if (err == -EAGAIN) {
 				list_move_tail(&flow->pending, &retry);
-			} else {
+			} else if (err) {
 				ito_offload_unqueue(in, flow);
-				if (err) {
-					/* cannot be offloaded (or taken by
-					 * another offloader): it stays on the
-					 * slow path
-					 */
-					spin_lock_bh(&flow->lock);
-					flow->state = ITO_FLOW_STATE_SLOWPATH;
-					spin_unlock_bh(&flow->lock);
-				}
+				/* cannot be offloaded (or taken by another
+				 * offloader): it stays on the slow path
+				 */
+				spin_lock_bh(&flow->lock);
+				flow->state = ITO_FLOW_STATE_SLOWPATH;
+				spin_unlock_bh(&flow->lock);
 			}
 			if (++n % ITO_ADMIT_SLICE == 0) {
 				mutex_unlock(&in->lock);
@@ -724,7 +736,7 @@ int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
 	ito_nh_unlink(in, &flow->dirs[dir]);
 	ito_nh_link(in, &flow->dirs[dir], nh);	/* @gw is in its key */
 	flow->dirs[dir].out_ifindex = port->dev->ifindex;
-	WRITE_ONCE(flow->dirs[dir].mtu, mtu);
+	WRITE_ONCE(flow->dirs[dir].mtu, ito_mtu16(mtu));
 	spin_unlock_bh(&flow->lock);
 	ito_nh_put(in, nh);	/* the direction holds its own use */
 
@@ -787,7 +799,7 @@ static void ito_offload_promote(struct ito_net *in, struct ito_flow *flow)
  */
 static unsigned long ito_offload_last_used(struct ito_flow *flow)
 {
-	unsigned long last = READ_ONCE(flow->last_seen);
+	unsigned long last = ito_flow_last_seen(flow);
 	int dir;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {

@@ -35,7 +35,7 @@ void ito_rule_key(const struct ito_flow *flow, int dir, struct ito_ft_key *key)
 	key->daddr = t->dst.u3;
 	key->sport = t->src.u.all;
 	key->dport = t->dst.u.all;
-	key->iif = READ_ONCE(flow->dirs[dir].iif);
+	key->iif = READ_ONCE(flow->iif[dir]);
 }
 
 /* What a packet of @dir looks like once NATed: the inverse of the other
@@ -130,7 +130,7 @@ int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir)
 	spin_lock_bh(&flow->lock);
 	out = d->out_ifindex;
 	nexthop = d->nexthop;
-	iif = d->iif;
+	iif = flow->iif[dir];
 	vwire = flow->vwire;
 	spin_unlock_bh(&flow->lock);
 
