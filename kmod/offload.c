@@ -867,8 +867,9 @@ bool ito_offload_age(struct ito_net *in, struct ito_flow *flow,
 	}
 	if (time_before(jiffies, last + ageing)) {
 		*next = last + ageing;
+		/* hw and hw_retry mean something only while offloaded */
 		spin_lock_bh(&flow->lock);
-		if (!flow->hw)
+		if (flow->state == ITO_FLOW_STATE_OFFLOADED && !flow->hw)
 			*next = ito_offload_retry_at(flow, *next);
 		spin_unlock_bh(&flow->lock);
 		return false;
