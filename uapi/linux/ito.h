@@ -14,6 +14,12 @@
 
 /* Multicast group of flow lifecycle events (CAP_NET_ADMIN to join). */
 #define ITO_MCGRP_EVENTS	"events"
+/*
+ * Multicast group of END events only, the same messages as on "events"
+ * (CAP_NET_ADMIN to join): for a listener that only forgets ended flows.
+ * Join one of the two groups: a socket in both gets each end twice.
+ */
+#define ITO_MCGRP_ENDS		"ends"
 
 /**
  * enum ito_cmd - generic netlink commands of the "ito" family
@@ -40,7 +46,7 @@
  *	several %ITO_A_FLOW nests in one request form a batch, applied until
  *	the first bad one
  * @ITO_CMD_FLOW_NTF: event on %ITO_MCGRP_EVENTS: %ITO_A_FLOW with
- *	ITO_A_FLOW_EVENT set
+ *	ITO_A_FLOW_EVENT set; END events also on %ITO_MCGRP_ENDS
  */
 enum ito_cmd {
 	ITO_CMD_UNSPEC,
