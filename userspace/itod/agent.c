@@ -111,10 +111,13 @@ static void connect_agent(struct agent *a, uint64_t now)
 
 	if (ito_nl_open(&a->events, ITO_FAMILY_NAME, NULL, 0) == 0) {
 		set_rcvbuf(&a->events);
-		err = ito_nl_join_group(&a->events, ITO_MCGRP_EVENTS);
+		/* only ends matter; a module without that group sends all */
+		err = ito_nl_join_group(&a->events, ITO_MCGRP_ENDS);
+		if (err == -ENOENT)
+			err = ito_nl_join_group(&a->events, ITO_MCGRP_EVENTS);
 		if (err) {
 			log_warn("cannot join the \"%s\" group (%s): ended flows will be forgotten by age",
-				 ITO_MCGRP_EVENTS, strerror(-err));
+				 ITO_MCGRP_ENDS, strerror(-err));
 			ito_nl_close(&a->events);
 		}
 	}

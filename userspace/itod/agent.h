@@ -16,8 +16,9 @@
  *           for a verdict's ack never has to wade through (or drop) packet
  *           copies arriving in between, and a burst of copies can never
  *           delay or reorder the acks: no deadlock, no lost copy.
- *   events  ITO_MCGRP_EVENTS, to forget flows when they end (optional: if
- *           it cannot be joined, decided flows simply age out).
+ *   events  ITO_MCGRP_ENDS (ITO_MCGRP_EVENTS from a module without it),
+ *           to forget flows when they end (optional: if it cannot be
+ *           joined, decided flows simply age out).
  *
  * The owner polls agent_fd() for each socket, calls agent_input() when one
  * is readable, agent_timer() when agent_next_timeout() has passed and
@@ -28,8 +29,7 @@
  * both sockets for AGENT_HOLD_MS. A copy after a quiet spell is answered
  * at once; while copies keep coming they are read (and their verdicts
  * sent, MSG_VERDICT_BATCH to a request) every AGENT_HOLD_MS, not one
- * wakeup, read and request per copy; events (two a flow: new, verdict)
- * likewise. The receive buffers hold them meanwhile: AGENT_RCVBUF is
+ * wakeup, read and request per copy; end events likewise. The receive buffers hold them meanwhile: AGENT_RCVBUF is
  * thousands of copies (~1 KiB each) and hundreds of events (~8 KiB).
  */
 #ifndef ITOD_AGENT_H
