@@ -29,7 +29,9 @@
 # vmalloc (/proc/meminfo), with N flows or sessions, less the same once
 # ito is unloaded and its RCU callbacks ran (conntrack's entries stay).
 #
-# env: ITO_KO (required), N (20000)
+# env: ITO_KO (required), N (20000); PHASES: "all" (default) or "cps",
+# cps alone; CPS_POLICY: itod's default in the cps phase (offload);
+# CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
@@ -37,6 +39,9 @@ ITO_SIM_KO=${ITO_SIM_KO:?ITO_SIM_KO must name ito_sim.ko}
 ITOCTL=$top/userspace/itoctl/itoctl
 ITOD=$top/userspace/itod/itod
 N=${N:-20000}
+PHASES=${PHASES:-all}
+CPS_POLICY=${CPS_POLICY:-offload}
+CPS_ROUNDS=${CPS_ROUNDS:-1}
 PG=/proc/net/pktgen
 # the devices: client, server, the router's two ports (the veth topology;
 # hw_setup switches to ito_sim's)
@@ -277,33 +282,42 @@ new_flows_per_s()
 	awk -v n="$cur" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }' >"$tmp/cps"
 }
 
-# new connections per second forwarded: conntrack alone, then with ito
-# and itod (which gets the first packet of each), same traffic
-phase_cps()
+# cpu_ticks: the guest's user, system and softirq clock ticks so far
+cpu_ticks() { awk '/^cpu / { print $2 + $3, $4, $8 }' /proc/stat; }
+
+# median of the numbers on stdin
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+# cps_round: one of each measurement, appended to $tmp/cps_*
+cps_round()
 {
+	local n c0 c1
 	log "cps: $N new flows, conntrack alone"
 	fw conntrack -F 2>/dev/null || true
 	new_flows_per_s
-	res[cps_plain]=$(cat "$tmp/cps")
+	cat "$tmp/cps" >>"$tmp/cps_plain"; echo >>"$tmp/cps_plain"
 	fw conntrack -F 2>/dev/null || true
 	# ito's own share, apart from the agent's (itod shares the guest's
 	# CPUs with the router here; on a real host it has cores of its own)
 	log "cps: $N new flows, ito without an agent"
 	ito_up offload noagent
 	new_flows_per_s
-	res[cps_ito_no_agent]=$(cat "$tmp/cps")
+	cat "$tmp/cps" >>"$tmp/cps_ito_no_agent"; echo >>"$tmp/cps_ito_no_agent"
 	rmmod ito
 	fw conntrack -F 2>/dev/null || true
-	log "cps: $N new flows, ito and itod"
-	ito_up offload
+	log "cps: $N new flows, ito and itod (default $CPS_POLICY)"
+	ito_up "$CPS_POLICY"
+	c0=$(cpu_ticks)
 	new_flows_per_s
-	res[cps_ito]=$(cat "$tmp/cps")
-	local n
+	c1=$(cpu_ticks)
+	cat "$tmp/cps" >>"$tmp/cps_ito"; echo >>"$tmp/cps_ito"
 	n=$(counter flows_new)
 	[ "$n" -ge "$N" ] || fail "cps: ito tracked $n of $N new flows"
-	# itod's CPU time in the phase (user, system; clock ticks)
-	log "cps: itod cpu $(cut -d' ' -f14,15 /proc/$itod_pid/stat) ticks of $(getconf CLK_TCK)/s"
-	log "cps: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod ($n flows tracked)"
+	# where the guest's CPU went: all user, system and softirq time, and
+	# itod's own (clock ticks)
+	log "cps: guest cpu user/sys/softirq $(echo "$c0 $c1" |
+		awk '{ print $4 - $1 "/" $5 - $2 "/" $6 - $3 }'), itod user/sys $(cut -d' ' -f14,15 /proc/$itod_pid/stat | tr ' ' /) ticks of $(getconf CLK_TCK)/s"
+	log "cps: $(tail -n 1 "$tmp/cps_plain")/s plain, $(tail -n 1 "$tmp/cps_ito_no_agent")/s with ito alone, $(tail -n 1 "$tmp/cps_ito")/s with ito and itod ($n flows tracked)"
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
 	itod_pid=
@@ -311,6 +325,22 @@ phase_cps()
 	log "cps: $(grep -E '^itod: copies [0-9]+' "$tmp/itod.log" | tail -n 1)"
 	rmmod ito
 	fw conntrack -F 2>/dev/null || true
+}
+
+# new connections per second forwarded: conntrack alone, then with ito
+# and itod (which gets the first packet of each), same traffic; the
+# median of CPS_ROUNDS rounds
+phase_cps()
+{
+	local r k
+	rm -f "$tmp"/cps_*
+	for r in $(seq "$CPS_ROUNDS"); do
+		cps_round
+	done
+	for k in cps_plain cps_ito_no_agent cps_ito; do
+		res[$k]=$(median <"$tmp/$k")
+	done
+	log "cps: median of $CPS_ROUNDS: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod, ratio $(awk -v a="${res[cps_ito]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f", a / b }')"
 }
 
 phase_inspect()
@@ -570,6 +600,7 @@ phase_lookup_alone()
 
 net_setup
 phase_cps
+[ "$PHASES" = cps ] || {
 phase_inspect
 phase_offload
 phase_idle
@@ -582,6 +613,7 @@ hw_setup
 phase_offload
 phase_idle
 phase_age
+}
 
 json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson bps "${res[bytes_per_session]:-null}" \
