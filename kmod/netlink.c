@@ -623,9 +623,10 @@ free:
 	nlmsg_free(msg);
 }
 
-struct sk_buff *ito_nl_packet_new(size_t payload, void **hdr)
+/* Start a packet copy message in @msg; NULL when it has no room. */
+void *ito_nl_packet_put(struct sk_buff *msg)
 {
-	return ito_msg_new(payload, GFP_ATOMIC, 0, 0, ITO_CMD_PACKET, hdr);
+	return genlmsg_put(msg, 0, 0, &ito_family, 0, ITO_CMD_PACKET);
 }
 
 /* Non-blocking: a full receiver costs the message (freed), not a wait. */

@@ -37,7 +37,8 @@
  * @ITO_CMD_AGENT_UNREGISTER: the agent steps down (closing its socket does
  *	the same)
  * @ITO_CMD_PACKET: kernel to agent, unicast: a copy of one packet of a
- *	flow under inspection, %ITO_A_PACKET
+ *	flow under inspection, %ITO_A_PACKET; a datagram may carry several
+ *	such messages (read it message by message)
  * @ITO_CMD_FLOW_GET: one flow by ITO_A_FLOW_ID, or a dump of all flows
  *	(optionally only those in ITO_A_FLOW_STATE)
  * @ITO_CMD_FLOW_DEL: end one flow by ITO_A_FLOW_ID (reason DELETED)
