@@ -31,7 +31,9 @@
 #
 # env: ITO_KO (required), N (20000); PHASES: "all" (default) or "cps",
 # cps alone; CPS_POLICY: itod's default in the cps phase (offload);
-# CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1)
+# CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1);
+# CPS_ALT_KO, CPS_ALT_ITOD: another build's ito.ko and itod, measured with
+# ito in each round too (cps_ito_alt), for a comparison on equal terms
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
@@ -42,6 +44,8 @@ N=${N:-20000}
 PHASES=${PHASES:-all}
 CPS_POLICY=${CPS_POLICY:-offload}
 CPS_ROUNDS=${CPS_ROUNDS:-1}
+CPS_ALT_KO=${CPS_ALT_KO:-}
+CPS_ALT_ITOD=${CPS_ALT_ITOD:-$ITOD}
 PG=/proc/net/pktgen
 # the devices: client, server, the router's two ports (the veth topology;
 # hw_setup switches to ito_sim's)
@@ -212,14 +216,14 @@ hw_setup()
 # POLICY (none with noagent)
 ito_up()
 {
-	insmod "$ITO_KO"
+	insmod "${UP_KO:-$ITO_KO}"
 	fwctl port add $P0 $PORT_OPTS
 	fwctl port add $P1 $PORT_OPTS
 	fwctl set min-pkts 2 min-rate 0 udp-ageing 3600 max-update-rate 1000000 \
 		max-sessions 4000000 max-flows $((N * 2 + 10000))
 	[ "${2:-}" != noagent ] || return 0
 	echo "default $1" >"$tmp/itod.conf"
-	ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
+	ip netns exec ito-fw "${UP_ITOD:-$ITOD}" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
 	itod_pid=$!
 	local i
 	for i in $(seq 100); do
@@ -288,10 +292,9 @@ cpu_ticks() { awk '/^cpu / { print $2 + $3, $4, $8 }' /proc/stat; }
 # median of the numbers on stdin
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
-# cps_round: one of each measurement, appended to $tmp/cps_*
+# cps_round R: one of each measurement, appended to $tmp/cps_*
 cps_round()
 {
-	local n c0 c1
 	log "cps: $N new flows, conntrack alone"
 	fw conntrack -F 2>/dev/null || true
 	new_flows_per_s
@@ -305,19 +308,35 @@ cps_round()
 	cat "$tmp/cps" >>"$tmp/cps_ito_no_agent"; echo >>"$tmp/cps_ito_no_agent"
 	rmmod ito
 	fw conntrack -F 2>/dev/null || true
-	log "cps: $N new flows, ito and itod (default $CPS_POLICY)"
-	ito_up "$CPS_POLICY"
+	if [ -z "$CPS_ALT_KO" ]; then
+		cps_itod cps_ito "$ITO_KO" "$ITOD"
+	elif [ $(($1 % 2)) = 1 ]; then
+		# the other build goes first every other round
+		cps_itod cps_ito "$ITO_KO" "$ITOD"
+		cps_itod cps_ito_alt "$CPS_ALT_KO" "$CPS_ALT_ITOD"
+	else
+		cps_itod cps_ito_alt "$CPS_ALT_KO" "$CPS_ALT_ITOD"
+		cps_itod cps_ito "$ITO_KO" "$ITOD"
+	fi
+}
+
+# cps_itod KEY KO ITOD: new flows/s with that ito.ko and itod, to $tmp/KEY
+cps_itod()
+{
+	local n c0 c1
+	log "cps: $N new flows, ito and itod (default $CPS_POLICY; $1)"
+	UP_KO=$2 UP_ITOD=$3 ito_up "$CPS_POLICY"
 	c0=$(cpu_ticks)
 	new_flows_per_s
 	c1=$(cpu_ticks)
-	cat "$tmp/cps" >>"$tmp/cps_ito"; echo >>"$tmp/cps_ito"
+	cat "$tmp/cps" >>"$tmp/$1"; echo >>"$tmp/$1"
 	n=$(counter flows_new)
 	[ "$n" -ge "$N" ] || fail "cps: ito tracked $n of $N new flows"
 	# where the guest's CPU went: all user, system and softirq time, and
 	# itod's own (clock ticks)
 	log "cps: guest cpu user/sys/softirq $(echo "$c0 $c1" |
 		awk '{ print $4 - $1 "/" $5 - $2 "/" $6 - $3 }'), itod user/sys $(cut -d' ' -f14,15 /proc/$itod_pid/stat | tr ' ' /) ticks of $(getconf CLK_TCK)/s"
-	log "cps: $(tail -n 1 "$tmp/cps_plain")/s plain, $(tail -n 1 "$tmp/cps_ito_no_agent")/s with ito alone, $(tail -n 1 "$tmp/cps_ito")/s with ito and itod ($n flows tracked)"
+	log "cps: $(cat "$tmp/cps")/s with ito and itod ($1, $n flows tracked), $(tail -n 1 "$tmp/cps_plain")/s plain, $(tail -n 1 "$tmp/cps_ito_no_agent")/s with ito alone"
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
 	itod_pid=
@@ -335,12 +354,14 @@ phase_cps()
 	local r k
 	rm -f "$tmp"/cps_*
 	for r in $(seq "$CPS_ROUNDS"); do
-		cps_round
+		cps_round "$r"
 	done
-	for k in cps_plain cps_ito_no_agent cps_ito; do
-		res[$k]=$(median <"$tmp/$k")
+	for k in cps_plain cps_ito_no_agent cps_ito cps_ito_alt; do
+		[ -s "$tmp/$k" ] && res[$k]=$(median <"$tmp/$k")
 	done
 	log "cps: median of $CPS_ROUNDS: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod, ratio $(awk -v a="${res[cps_ito]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f", a / b }')"
+	[ -z "${res[cps_ito_alt]:-}" ] ||
+		log "cps: the other build: ${res[cps_ito_alt]}/s with ito and itod, ratio $(awk -v a="${res[cps_ito_alt]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f", a / b }')"
 }
 
 phase_inspect()
@@ -623,6 +644,7 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson age "${res[age_out_all_s]:-null}" \
 	--argjson ci "${res[cps_ito]:-null}" --argjson cp "${res[cps_plain]:-null}" \
 	--argjson cn "${res[cps_ito_no_agent]:-null}" \
+	--argjson calt "${res[cps_ito_alt]:-null}" \
 	--argjson lr "${res[lookup_ratio]:-null}" \
 	--argjson v50 "${res[verdict_p50_us]:-null}" \
 	--argjson v99 "${res[verdict_p99_us]:-null}" \
@@ -638,7 +660,7 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: $ghw,
 	  verdict_p50_us: $v50, verdict_p99_us: $v99,
 	  verdict_max_us_during_gc: $vgc, age_out_all_s: $age,
-	  cps_ito_no_agent: $cn, verdict_max_us: $vmax,
+	  cps_ito_no_agent: $cn, cps_ito_alt: $calt, verdict_max_us: $vmax,
 	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1,
 	  age_out_all_s_hw: $ahw}')
 echo
