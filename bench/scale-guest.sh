@@ -271,7 +271,8 @@ new_flows_per_s()
 	# one poller in the router's namespace, reading with a shell builtin:
 	# an "ip netns exec" and a cat every 100 ms took as much of the
 	# guest's CPU as the forwarding it measures
-	read -r cur t1 < <(ip netns exec ito-fw bash -c '
+	local out
+	out=$(ip netns exec ito-fw bash -c '
 		f=/sys/class/net/'"$P1"'/statistics/tx_packets
 		last=-1 same=0
 		while :; do
@@ -289,6 +290,7 @@ new_flows_per_s()
 			sleep 0.1
 		done
 		echo "$cur $t1"')
+	cur=${out% *} t1=${out#* }
 	log "cps: f1 sent $cur of $N new flows' packets"
 	[ "$cur" -ge "$N" ] || fail "cps: f1 forwarded $cur of $N"
 	awk -v n="$cur" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }' >"$tmp/cps"
