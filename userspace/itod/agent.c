@@ -417,8 +417,10 @@ void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 			break;
 	}
 	/*
-	 * Busy: more now would come one by one. A few copies are a light
-	 * load, answered as they come, without the hold's delay.
+	 * Busy: more now would come one by one. A lone copy is a light load,
+	 * answered at once, without the hold's delay. Not a higher
+	 * bar: the kernel's batches are small when its softirq is slow, and
+	 * reads of a few copies each cost a verdict request each.
 	 */
 	if (which != AGENT_FD_CTRL &&
 	    (messages >= AGENT_HOLD_AFTER || done >= AGENT_INPUT_MAX))

@@ -27,10 +27,11 @@
  *
  * Batches: after a round that read AGENT_HOLD_AFTER messages or more
  * (copies or events; the kernel puts several copies in a datagram),
- * agent_fd() hides both sockets for AGENT_HOLD_MS. Copies at a light load
- * are answered as they come; while many keep coming they are read (and
- * their verdicts sent, MSG_VERDICT_BATCH to a request) every AGENT_HOLD_MS,
- * not one wakeup, read and request per datagram; end events likewise. The
+ * agent_fd() hides both sockets for AGENT_HOLD_MS. Copies that come one
+ * at a time are answered as they come; while more keep coming they are
+ * read (and their verdicts sent, MSG_VERDICT_BATCH to a request) every
+ * AGENT_HOLD_MS, not one wakeup, read and request per datagram; end events
+ * likewise. The
  * receive buffers hold them meanwhile: AGENT_RCVBUF is thousands of copies
  * (~1 KiB each) and of end events (~300 bytes).
  */
@@ -47,7 +48,7 @@
 
 #define AGENT_RCVBUF		(4 << 20)	/* copies arrive in bursts */
 #define AGENT_HOLD_MS		5		/* between reads of busy copies */
-#define AGENT_HOLD_AFTER	32		/* messages in a read that is busy */
+#define AGENT_HOLD_AFTER	2		/* messages in a read that is busy */
 #define AGENT_INPUT_MAX		1024		/* datagrams read in a round */
 #define AGENT_RX_SLOTS		32		/* datagrams read in a syscall */
 #define AGENT_RETRY_MIN_MS	1000
