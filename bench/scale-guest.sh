@@ -29,7 +29,11 @@
 # vmalloc (/proc/meminfo), with N flows or sessions, less the same once
 # ito is unloaded and its RCU callbacks ran (conntrack's entries stay).
 #
-# env: ITO_KO (required), N (20000)
+# env: ITO_KO (required), N (20000); PHASES: "all" (default) or "cps",
+# cps alone; CPS_POLICY: itod's default in the cps phase (offload);
+# CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1);
+# CPS_ALT_KO, CPS_ALT_ITOD: another build's ito.ko and itod, measured with
+# ito in each round too (cps_ito_alt), for a comparison on equal terms
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
@@ -37,6 +41,11 @@ ITO_SIM_KO=${ITO_SIM_KO:?ITO_SIM_KO must name ito_sim.ko}
 ITOCTL=$top/userspace/itoctl/itoctl
 ITOD=$top/userspace/itod/itod
 N=${N:-20000}
+PHASES=${PHASES:-all}
+CPS_POLICY=${CPS_POLICY:-offload}
+CPS_ROUNDS=${CPS_ROUNDS:-1}
+CPS_ALT_KO=${CPS_ALT_KO:-}
+CPS_ALT_ITOD=${CPS_ALT_ITOD:-$ITOD}
 PG=/proc/net/pktgen
 # the devices: client, server, the router's two ports (the veth topology;
 # hw_setup switches to ito_sim's)
@@ -207,14 +216,14 @@ hw_setup()
 # POLICY (none with noagent)
 ito_up()
 {
-	insmod "$ITO_KO"
+	insmod "${UP_KO:-$ITO_KO}"
 	fwctl port add $P0 $PORT_OPTS
 	fwctl port add $P1 $PORT_OPTS
 	fwctl set min-pkts 2 min-rate 0 udp-ageing 3600 max-update-rate 1000000 \
 		max-sessions 4000000 max-flows $((N * 2 + 10000))
 	[ "${2:-}" != noagent ] || return 0
 	echo "default $1" >"$tmp/itod.conf"
-	ip netns exec ito-fw "$ITOD" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
+	ip netns exec ito-fw "${UP_ITOD:-$ITOD}" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
 	itod_pid=$!
 	local i
 	for i in $(seq 100); do
@@ -250,7 +259,7 @@ f1_tx() { fw cat /sys/class/net/$P1/statistics/tx_packets; }
 # $tmp/cps
 new_flows_per_s()
 {
-	local fmac tx0 t0 t1 last=-1 same=0 cur
+	local fmac tx0 t0 t1 cur
 	fmac=$(ip -n ito-fw -j link show $P0 | jq -r '.[0].address')
 	pg_setup ito-cli $CDEV "$fmac" "src_min $CLI_MIN" "src_max $CLI_MAX" \
 		'dst_min 10.0.2.2' 'dst_max 10.0.2.2' \
@@ -259,51 +268,85 @@ new_flows_per_s()
 	tx0=$(f1_tx)
 	t0=$EPOCHREALTIME
 	ip netns exec ito-cli bash -c "echo start >$PG/pgctrl"
-	while :; do
-		cur=$(( $(f1_tx) - tx0 ))
-		t1=$EPOCHREALTIME
-		[ "$cur" -ge "$N" ] && break
-		if [ "$cur" = "$last" ]; then
-			same=$((same + 1))
-			[ "$same" -ge 20 ] && break
-		else
-			same=0
-		fi
-		last=$cur
-		sleep 0.1
-	done
+	# one poller in the router's namespace, reading with a shell builtin:
+	# an "ip netns exec" and a cat every 100 ms took as much of the
+	# guest's CPU as the forwarding it measures
+	local out
+	out=$(ip netns exec ito-fw bash -c '
+		f=/sys/class/net/'"$P1"'/statistics/tx_packets
+		last=-1 same=0
+		while :; do
+			read -r v <"$f"
+			cur=$((v - '"$tx0"'))
+			t1=$EPOCHREALTIME
+			[ "$cur" -ge '"$N"' ] && break
+			if [ "$cur" = "$last" ]; then
+				same=$((same + 1))
+				[ "$same" -ge 20 ] && break
+			else
+				same=0
+			fi
+			last=$cur
+			sleep 0.1
+		done
+		echo "$cur $t1"')
+	cur=${out% *} t1=${out#* }
 	log "cps: f1 sent $cur of $N new flows' packets"
 	[ "$cur" -ge "$N" ] || fail "cps: f1 forwarded $cur of $N"
 	awk -v n="$cur" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }' >"$tmp/cps"
 }
 
-# new connections per second forwarded: conntrack alone, then with ito
-# and itod (which gets the first packet of each), same traffic
-phase_cps()
+# cpu_ticks: the guest's user, system and softirq clock ticks so far
+cpu_ticks() { awk '/^cpu / { print $2 + $3, $4, $8 }' /proc/stat; }
+
+# median of the numbers on stdin
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+
+# cps_round R: one of each measurement, appended to $tmp/cps_*
+cps_round()
 {
 	log "cps: $N new flows, conntrack alone"
 	fw conntrack -F 2>/dev/null || true
 	new_flows_per_s
-	res[cps_plain]=$(cat "$tmp/cps")
+	cat "$tmp/cps" >>"$tmp/cps_plain"; echo >>"$tmp/cps_plain"
 	fw conntrack -F 2>/dev/null || true
 	# ito's own share, apart from the agent's (itod shares the guest's
 	# CPUs with the router here; on a real host it has cores of its own)
 	log "cps: $N new flows, ito without an agent"
 	ito_up offload noagent
 	new_flows_per_s
-	res[cps_ito_no_agent]=$(cat "$tmp/cps")
+	cat "$tmp/cps" >>"$tmp/cps_ito_no_agent"; echo >>"$tmp/cps_ito_no_agent"
 	rmmod ito
 	fw conntrack -F 2>/dev/null || true
-	log "cps: $N new flows, ito and itod"
-	ito_up offload
+	if [ -z "$CPS_ALT_KO" ]; then
+		cps_itod cps_ito "$ITO_KO" "$ITOD"
+	elif [ $(($1 % 2)) = 1 ]; then
+		# the other build goes first every other round
+		cps_itod cps_ito "$ITO_KO" "$ITOD"
+		cps_itod cps_ito_alt "$CPS_ALT_KO" "$CPS_ALT_ITOD"
+	else
+		cps_itod cps_ito_alt "$CPS_ALT_KO" "$CPS_ALT_ITOD"
+		cps_itod cps_ito "$ITO_KO" "$ITOD"
+	fi
+}
+
+# cps_itod KEY KO ITOD: new flows/s with that ito.ko and itod, to $tmp/KEY
+cps_itod()
+{
+	local n c0 c1
+	log "cps: $N new flows, ito and itod (default $CPS_POLICY; $1)"
+	UP_KO=$2 UP_ITOD=$3 ito_up "$CPS_POLICY"
+	c0=$(cpu_ticks)
 	new_flows_per_s
-	res[cps_ito]=$(cat "$tmp/cps")
-	local n
+	c1=$(cpu_ticks)
+	cat "$tmp/cps" >>"$tmp/$1"; echo >>"$tmp/$1"
 	n=$(counter flows_new)
 	[ "$n" -ge "$N" ] || fail "cps: ito tracked $n of $N new flows"
-	# itod's CPU time in the phase (user, system; clock ticks)
-	log "cps: itod cpu $(cut -d' ' -f14,15 /proc/$itod_pid/stat) ticks of $(getconf CLK_TCK)/s"
-	log "cps: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod ($n flows tracked)"
+	# where the guest's CPU went: all user, system and softirq time, and
+	# itod's own (clock ticks)
+	log "cps: guest cpu user/sys/softirq $(echo "$c0 $c1" |
+		awk '{ print $4 - $1 "/" $5 - $2 "/" $6 - $3 }'), itod user/sys $(cut -d' ' -f14,15 /proc/$itod_pid/stat | tr ' ' /) ticks of $(getconf CLK_TCK)/s"
+	log "cps: $(cat "$tmp/cps")/s with ito and itod ($1, $n flows tracked), $(tail -n 1 "$tmp/cps_plain")/s plain, $(tail -n 1 "$tmp/cps_ito_no_agent")/s with ito alone"
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
 	itod_pid=
@@ -311,6 +354,24 @@ phase_cps()
 	log "cps: $(grep -E '^itod: copies [0-9]+' "$tmp/itod.log" | tail -n 1)"
 	rmmod ito
 	fw conntrack -F 2>/dev/null || true
+}
+
+# new connections per second forwarded: conntrack alone, then with ito
+# and itod (which gets the first packet of each), same traffic; the
+# median of CPS_ROUNDS rounds
+phase_cps()
+{
+	local r k
+	rm -f "$tmp"/cps_*
+	for r in $(seq "$CPS_ROUNDS"); do
+		cps_round "$r"
+	done
+	for k in cps_plain cps_ito_no_agent cps_ito cps_ito_alt; do
+		[ -s "$tmp/$k" ] && res[$k]=$(median <"$tmp/$k")
+	done
+	log "cps: median of $CPS_ROUNDS: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod, ratio $(awk -v a="${res[cps_ito]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f", a / b }')"
+	[ -z "${res[cps_ito_alt]:-}" ] ||
+		log "cps: the other build: ${res[cps_ito_alt]}/s with ito and itod, ratio $(awk -v a="${res[cps_ito_alt]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f", a / b }')"
 }
 
 phase_inspect()
@@ -573,6 +634,7 @@ phase_lookup_alone()
 
 net_setup
 phase_cps
+[ "$PHASES" = cps ] || {
 phase_inspect
 phase_offload
 phase_idle
@@ -585,6 +647,7 @@ hw_setup
 phase_offload
 phase_idle
 phase_age
+}
 
 json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson bps "${res[bytes_per_session]:-null}" \
@@ -594,6 +657,7 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson age "${res[age_out_all_s]:-null}" \
 	--argjson ci "${res[cps_ito]:-null}" --argjson cp "${res[cps_plain]:-null}" \
 	--argjson cn "${res[cps_ito_no_agent]:-null}" \
+	--argjson calt "${res[cps_ito_alt]:-null}" \
 	--argjson lr "${res[lookup_ratio]:-null}" \
 	--argjson v50 "${res[verdict_p50_us]:-null}" \
 	--argjson v99 "${res[verdict_p99_us]:-null}" \
@@ -609,7 +673,7 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: $ghw,
 	  verdict_p50_us: $v50, verdict_p99_us: $v99,
 	  verdict_max_us_during_gc: $vgc, age_out_all_s: $age,
-	  cps_ito_no_agent: $cn, verdict_max_us: $vmax,
+	  cps_ito_no_agent: $cn, cps_ito_alt: $calt, verdict_max_us: $vmax,
 	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1,
 	  age_out_all_s_hw: $ahw}')
 echo

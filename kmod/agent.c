@@ -5,10 +5,18 @@
  * it by unicast, never blocking: a full socket costs the copy, not the
  * packet. When the agent's socket closes, flows still waiting for a verdict
  * get the configured default.
+ *
+ * Copies go out in batches: each cpu appends them to one datagram, sent
+ * when the next copy would not fit or when a short timer fires. The timer
+ * is a softirq one, and its softirq runs after the network's: a burst of
+ * packets handled in one round leaves in a datagram or a few, with one
+ * allocation and one wakeup of the agent for each, not one per copy.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/hrtimer.h>
 #include <linux/netlink.h>
+#include <linux/percpu.h>
 #include <linux/skbuff.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -54,6 +62,92 @@ int ito_agent_unregister(struct ito_net *in, u32 portid,
 	return err;
 }
 
+/* How long a copy may wait for others to share its datagram. */
+#define ITO_COPY_BATCH_NS	(100 * NSEC_PER_USEC)
+
+/**
+ * struct ito_copy_batch - one cpu's datagram of copies, not sent yet
+ * @lock: guards the rest; the packet path and the timer take it on the
+ *	cpu they run on, so it is contended only if a cpu goes away while its
+ *	timer is armed (the timer moves)
+ * @skb: the datagram, NULL if none
+ * @portid: the agent it is for
+ * @n: copies in it
+ * @timer: sends it, %ITO_COPY_BATCH_NS after its first copy
+ * @in: the instance
+ */
+struct ito_copy_batch {
+	spinlock_t lock;		/* see above */
+	struct sk_buff *skb;
+	u32 portid;
+	u32 n;
+	struct hrtimer timer;
+	struct ito_net *in;
+};
+
+/* Send @b's datagram, if any. Softirq context or BHs off. */
+static void ito_copy_flush(struct ito_copy_batch *b)
+{
+	struct ito_net *in = b->in;
+	struct sk_buff *skb;
+	u32 portid, n;
+
+	spin_lock(&b->lock);
+	skb = b->skb;
+	portid = b->portid;
+	n = b->n;
+	b->skb = NULL;
+	b->n = 0;
+	spin_unlock(&b->lock);
+	if (!skb)
+		return;
+	/* copies for an agent that left are not for its successor */
+	if (portid != READ_ONCE(in->agent_portid)) {
+		nlmsg_free(skb);
+		ito_counter_add(in, ITO_CNT_COPIES_DROPPED, n);
+	} else if (ito_nl_unicast(in, skb, portid)) {
+		ito_counter_add(in, ITO_CNT_COPIES_DROPPED, n);
+	} else {
+		ito_counter_add(in, ITO_CNT_COPIES_SENT, n);
+	}
+}
+
+static enum hrtimer_restart ito_copy_timer(struct hrtimer *timer)
+{
+	ito_copy_flush(container_of(timer, struct ito_copy_batch, timer));
+	return HRTIMER_NORESTART;
+}
+
+/* Append the copy's message to @skb: 0, or -EMSGSIZE with @skb unchanged. */
+static int ito_copy_put(struct sk_buff *msg, struct ito_flow *flow,
+			struct sk_buff *skb, int dir, int ifindex, u32 seq,
+			unsigned int snap)
+{
+	struct nlattr *nest, *data;
+	void *hdr;
+
+	hdr = ito_nl_packet_put(msg);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, ITO_A_PACKET);
+	if (!nest || ito_nl_put_flow(msg, ITO_A_PACKET_FLOW, flow, false) ||
+	    nla_put_u8(msg, ITO_A_PACKET_DIR, dir) ||
+	    nla_put_u32(msg, ITO_A_PACKET_IFINDEX, ifindex) ||
+	    nla_put_u32(msg, ITO_A_PACKET_SEQ, seq) ||
+	    nla_put_u32(msg, ITO_A_PACKET_LEN, skb->len))
+		goto cancel;
+	data = nla_reserve(msg, ITO_A_PACKET_DATA, snap);
+	if (!data || skb_copy_bits(skb, 0, nla_data(data), snap))
+		goto cancel;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
 /**
  * ito_agent_send_copy - copy the start of a packet to the agent
  * @in: the instance
@@ -65,44 +159,94 @@ int ito_agent_unregister(struct ito_net *in, u32 portid,
  * @seq: the copy's number within the flow, from 1
  *
  * Packet path (softirq). Failures are counted, the packet is unaffected.
+ * The copy joins this cpu's batch; counted as sent once that is.
  */
 void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
 			 struct sk_buff *skb, int dir, int ifindex, u32 seq)
 {
 	u32 portid = READ_ONCE(in->agent_portid);
+	struct ito_copy_batch *b;
 	unsigned int snap;
-	struct sk_buff *msg;
-	struct nlattr *nest, *data;
-	void *hdr;
+	size_t need;
+	bool first;
 
+	if (!portid)
+		goto drop;
 	snap = min_t(unsigned int, skb->len,
 		     ito_config_get(in, ITO_A_CONFIG_SNAPLEN));
-	msg = ito_nl_packet_new(snap + 256, &hdr);
-	if (!msg)
-		goto drop;
+	/* the message: its headers, the flow and packet attributes, the data */
+	need = nlmsg_total_size(GENL_HDRLEN + snap + 256);
+	b = this_cpu_ptr(in->copies);
 
-	nest = nla_nest_start(msg, ITO_A_PACKET);
-	if (!nest || ito_nl_put_flow(msg, ITO_A_PACKET_FLOW, flow, false) ||
-	    nla_put_u8(msg, ITO_A_PACKET_DIR, dir) ||
-	    nla_put_u32(msg, ITO_A_PACKET_IFINDEX, ifindex) ||
-	    nla_put_u32(msg, ITO_A_PACKET_SEQ, seq) ||
-	    nla_put_u32(msg, ITO_A_PACKET_LEN, skb->len))
-		goto free;
-	data = nla_reserve(msg, ITO_A_PACKET_DATA, snap);
-	if (!data || skb_copy_bits(skb, 0, nla_data(data), snap))
-		goto free;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-
-	if (!portid || ito_nl_unicast(in, msg, portid))
+	spin_lock(&b->lock);
+	if (b->skb && (b->portid != portid || skb_tailroom(b->skb) < need)) {
+		spin_unlock(&b->lock);
+		ito_copy_flush(b);
+		spin_lock(&b->lock);
+	}
+	if (!b->skb) {
+		b->skb = alloc_skb(max_t(size_t, need, NLMSG_GOODSIZE),
+				   GFP_ATOMIC);
+		if (!b->skb) {
+			spin_unlock(&b->lock);
+			goto drop;
+		}
+		b->portid = portid;
+	}
+	if (ito_copy_put(b->skb, flow, skb, dir, ifindex, seq, snap)) {
+		spin_unlock(&b->lock);
 		goto drop;
-	ito_counter_inc(in, ITO_CNT_COPIES_SENT);
+	}
+	first = !b->n++;
+	/* full: the next would not fit, send it now */
+	if (skb_tailroom(b->skb) < need) {
+		spin_unlock(&b->lock);
+		ito_copy_flush(b);	/* an armed timer finds nothing, or more */
+		return;
+	}
+	spin_unlock(&b->lock);
+	if (first)
+		hrtimer_start(&b->timer, ns_to_ktime(ITO_COPY_BATCH_NS),
+			      HRTIMER_MODE_REL_PINNED_SOFT);
 	return;
 
-free:
-	nlmsg_free(msg);
 drop:
 	ito_counter_inc(in, ITO_CNT_COPIES_DROPPED);
+}
+
+/* Process context, before the instance is used. */
+int ito_agent_net_init(struct ito_net *in)
+{
+	int cpu;
+
+	in->copies = alloc_percpu_gfp(struct ito_copy_batch, GFP_KERNEL_ACCOUNT);
+	if (!in->copies)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct ito_copy_batch *b = per_cpu_ptr(in->copies, cpu);
+
+		spin_lock_init(&b->lock);
+		hrtimer_init(&b->timer, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL_PINNED_SOFT);
+		b->timer.function = ito_copy_timer;
+		b->in = in;
+	}
+	return 0;
+}
+
+/* Process context, once the instance is off the packet path. */
+void ito_agent_net_uninit(struct ito_net *in)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ito_copy_batch *b = per_cpu_ptr(in->copies, cpu);
+
+		hrtimer_cancel(&b->timer);
+		nlmsg_free(b->skb);	/* NULL or copies nobody can read now */
+	}
+	free_percpu(in->copies);
+	in->copies = NULL;
 }
 
 static int ito_agent_netlink_event(struct notifier_block *nb,

@@ -354,6 +354,7 @@ struct ito_gc {
  * @hooks_on: netfilter hooks and conntrack are enabled (some port enrolled)
  * @hook_ops: the registered hooks (IPv4 and IPv6 forward)
  * @agent_portid: netlink port id of the agent, 0 if none
+ * @copies: per cpu, the packet copies not sent to the agent yet (agent.c)
  * @flows: flows by conntrack entry (the packet path's lookup)
  * @flow_ids: flows by id (netlink lookups and dumps in id order)
  * @nflows: flows tracked now, against max_flows
@@ -409,6 +410,7 @@ struct ito_net {
 	bool hooks_on;
 	struct nf_hook_ops hook_ops[2];
 	u32 agent_portid;
+	struct ito_copy_batch __percpu *copies;
 
 	struct rhashtable flows;
 	struct xarray flow_ids;
@@ -624,6 +626,8 @@ int ito_agent_unregister(struct ito_net *in, u32 portid,
 			 struct netlink_ext_ack *extack);
 void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
 			 struct sk_buff *skb, int dir, int ifindex, u32 seq);
+int ito_agent_net_init(struct ito_net *in);
+void ito_agent_net_uninit(struct ito_net *in);
 int ito_agent_init(void);
 void ito_agent_uninit(void);
 
@@ -634,7 +638,7 @@ int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_flow *flow,
 		    bool full);
 void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 		       u32 reason, gfp_t gfp);
-struct sk_buff *ito_nl_packet_new(size_t payload, void **hdr);
+void *ito_nl_packet_put(struct sk_buff *msg);
 int ito_nl_unicast(struct ito_net *in, struct sk_buff *msg, u32 portid);
 
 #endif /* _ITO_H */

@@ -26,9 +26,12 @@ static int __net_init ito_net_init(struct net *net)
 	err = ito_counters_init(in);
 	if (err)
 		return err;
-	err = ito_flow_net_init(in);
+	err = ito_agent_net_init(in);
 	if (err)
 		goto err_counters;
+	err = ito_flow_net_init(in);
+	if (err)
+		goto err_agent;
 	/* last: from here on, devices going away take their ports along */
 	err = ito_port_net_init(in);
 	if (err)
@@ -37,6 +40,8 @@ static int __net_init ito_net_init(struct net *net)
 
 err_flow:
 	ito_flow_net_uninit(in);
+err_agent:
+	ito_agent_net_uninit(in);
 err_counters:
 	ito_counters_uninit(in);
 	return err;
@@ -52,6 +57,7 @@ static void __net_exit ito_net_exit(struct net *net)
 
 	ito_port_net_uninit(in);
 	WRITE_ONCE(in->agent_portid, 0);
+	ito_agent_net_uninit(in);
 	ito_flow_net_uninit(in);
 	ito_ctv_net_uninit(in);
 	WARN_ON(!xa_empty(&in->ports));

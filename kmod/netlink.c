@@ -15,12 +15,15 @@
 
 enum ito_mcgrp {
 	ITO_MCGRP_EVENTS_ID,
+	ITO_MCGRP_ENDS_ID,
 };
 
 static const struct genl_multicast_group ito_mcgrps[] = {
 	/* flow tuples are not for unprivileged eyes */
 	[ITO_MCGRP_EVENTS_ID] = { .name = ITO_MCGRP_EVENTS,
 				  .flags = GENL_MCAST_CAP_NET_ADMIN },
+	[ITO_MCGRP_ENDS_ID] = { .name = ITO_MCGRP_ENDS,
+				.flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static const struct nla_policy ito_config_policy[ITO_A_CONFIG_MAX + 1] = {
@@ -577,15 +580,23 @@ static size_t ito_flow_event_size(void)
 	       2 * nla_total_size(sizeof(u32));		/* EVENT, END_REASON */
 }
 
-/* Send @event about @flow to the events group, if anyone listens. */
+/*
+ * Send @event about @flow to the events group, and an end also to the ends
+ * group, to those that listen. An agent that only forgets ended flows
+ * listens to ends: the packet path then builds no event for it.
+ */
 void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 		       u32 reason, gfp_t gfp)
 {
+	bool all, ends;
 	struct sk_buff *msg;
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!genl_has_listeners(&ito_family, in->net, ITO_MCGRP_EVENTS_ID))
+	all = genl_has_listeners(&ito_family, in->net, ITO_MCGRP_EVENTS_ID);
+	ends = event == ITO_FLOW_EVENT_END &&
+	       genl_has_listeners(&ito_family, in->net, ITO_MCGRP_ENDS_ID);
+	if (!all && !ends)
 		return;
 	msg = ito_msg_new(ito_flow_event_size(), gfp, 0, 0, ITO_CMD_FLOW_NTF,
 			  &hdr);
@@ -600,16 +611,22 @@ void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
+	/* one message for both groups: a shared skb is cloned per listener */
+	if (all && ends)
+		genlmsg_multicast_netns(&ito_family, in->net, skb_get(msg), 0,
+					ITO_MCGRP_EVENTS_ID, gfp);
 	genlmsg_multicast_netns(&ito_family, in->net, msg, 0,
-				ITO_MCGRP_EVENTS_ID, gfp);
+				ends ? ITO_MCGRP_ENDS_ID : ITO_MCGRP_EVENTS_ID,
+				gfp);
 	return;
 free:
 	nlmsg_free(msg);
 }
 
-struct sk_buff *ito_nl_packet_new(size_t payload, void **hdr)
+/* Start a packet copy message in @msg; NULL when it has no room. */
+void *ito_nl_packet_put(struct sk_buff *msg)
 {
-	return ito_msg_new(payload, GFP_ATOMIC, 0, 0, ITO_CMD_PACKET, hdr);
+	return genlmsg_put(msg, 0, 0, &ito_family, 0, ITO_CMD_PACKET);
 }
 
 /* Non-blocking: a full receiver costs the message (freed), not a wait. */

@@ -14,6 +14,12 @@
 
 /* Multicast group of flow lifecycle events (CAP_NET_ADMIN to join). */
 #define ITO_MCGRP_EVENTS	"events"
+/*
+ * Multicast group of END events only, the same messages as on "events"
+ * (CAP_NET_ADMIN to join): for a listener that only forgets ended flows.
+ * Join one of the two groups: a socket in both gets each end twice.
+ */
+#define ITO_MCGRP_ENDS		"ends"
 
 /**
  * enum ito_cmd - generic netlink commands of the "ito" family
@@ -31,7 +37,8 @@
  * @ITO_CMD_AGENT_UNREGISTER: the agent steps down (closing its socket does
  *	the same)
  * @ITO_CMD_PACKET: kernel to agent, unicast: a copy of one packet of a
- *	flow under inspection, %ITO_A_PACKET
+ *	flow under inspection, %ITO_A_PACKET; a datagram may carry several
+ *	such messages (read it message by message)
  * @ITO_CMD_FLOW_GET: one flow by ITO_A_FLOW_ID, or a dump of all flows
  *	(optionally only those in ITO_A_FLOW_STATE)
  * @ITO_CMD_FLOW_DEL: end one flow by ITO_A_FLOW_ID (reason DELETED)
@@ -40,7 +47,7 @@
  *	several %ITO_A_FLOW nests in one request form a batch, applied until
  *	the first bad one
  * @ITO_CMD_FLOW_NTF: event on %ITO_MCGRP_EVENTS: %ITO_A_FLOW with
- *	ITO_A_FLOW_EVENT set
+ *	ITO_A_FLOW_EVENT set; END events also on %ITO_MCGRP_ENDS
  */
 enum ito_cmd {
 	ITO_CMD_UNSPEC,

@@ -111,10 +111,13 @@ static void connect_agent(struct agent *a, uint64_t now)
 
 	if (ito_nl_open(&a->events, ITO_FAMILY_NAME, NULL, 0) == 0) {
 		set_rcvbuf(&a->events);
-		err = ito_nl_join_group(&a->events, ITO_MCGRP_EVENTS);
+		/* only ends matter; a module without that group sends all */
+		err = ito_nl_join_group(&a->events, ITO_MCGRP_ENDS);
+		if (err == -ENOENT)
+			err = ito_nl_join_group(&a->events, ITO_MCGRP_EVENTS);
 		if (err) {
 			log_warn("cannot join the \"%s\" group (%s): ended flows will be forgotten by age",
-				 ITO_MCGRP_EVENTS, strerror(-err));
+				 ITO_MCGRP_ENDS, strerror(-err));
 			ito_nl_close(&a->events);
 		}
 	}
@@ -270,14 +273,16 @@ static void handle_ctrl(struct agent *a, const struct nlmsghdr *nlh,
 	}
 }
 
-/* Walk every message of one datagram. */
-static void dispatch(struct agent *a, enum agent_fd which, const void *buf,
-		     size_t len, uint64_t now)
+/* Walk every message of one datagram; returns how many there were. */
+static unsigned int dispatch(struct agent *a, enum agent_fd which,
+			     const void *buf, size_t len, uint64_t now)
 {
 	const struct nlmsghdr *nlh = buf;
 	int rest = (int)len;
+	unsigned int n = 0;
 
 	for (; mnl_nlmsg_ok(nlh, rest); nlh = mnl_nlmsg_next(nlh, &rest)) {
+		n++;
 		if (which == AGENT_FD_CTRL)
 			handle_ctrl(a, nlh, now);
 		else if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -294,8 +299,9 @@ static void dispatch(struct agent *a, enum agent_fd which, const void *buf,
 				handle_event(a, nlh);
 		}
 		if (a->state == AGENT_DOWN && which != AGENT_FD_CTRL)
-			return;	/* its socket is closed now */
+			break;	/* its socket is closed now */
 	}
+	return n;
 }
 
 static struct ito_nl *socket_of(struct agent *a, enum agent_fd which)
@@ -341,7 +347,7 @@ static void overrun(struct agent *a, enum agent_fd which, uint64_t now)
 		 a->stats.copies_overruns);
 }
 
-/* Copies or events were read: let the next ones gather (see agent.h). */
+/* Many copies or events were read: let the next ones gather (agent.h). */
 static void hold_input(struct agent *a, uint64_t now)
 {
 	if (a->state == AGENT_DOWN)
@@ -372,6 +378,7 @@ void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 {
 	struct mmsghdr msgs[AGENT_RX_SLOTS];
 	struct iovec iov[AGENT_RX_SLOTS];
+	unsigned int messages = 0;
 	int done = 0, i, n;
 
 	while (done < AGENT_INPUT_MAX) {
@@ -399,7 +406,8 @@ void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 			return;
 		}
 		for (i = 0; i < n; i++) {
-			dispatch(a, which, a->rx[i], msgs[i].msg_len, now);
+			messages += dispatch(a, which, a->rx[i],
+					     msgs[i].msg_len, now);
 			if (!nl->sock)
 				return;	/* closed by what it read */
 		}
@@ -408,8 +416,14 @@ void agent_input(struct agent *a, enum agent_fd which, uint64_t now)
 		if (n < AGENT_RX_SLOTS)
 			break;
 	}
-	/* Busy: more now would come one by one. */
-	if (which != AGENT_FD_CTRL && done)
+	/*
+	 * Busy: more now would come one by one. A lone copy is a light load,
+	 * answered at once, without the hold's delay. Not a higher
+	 * bar: the kernel's batches are small when its softirq is slow, and
+	 * reads of a few copies each cost a verdict request each.
+	 */
+	if (which != AGENT_FD_CTRL &&
+	    (messages >= AGENT_HOLD_AFTER || done >= AGENT_INPUT_MAX))
 		hold_input(a, now);
 }
 

@@ -16,21 +16,24 @@
  *           for a verdict's ack never has to wade through (or drop) packet
  *           copies arriving in between, and a burst of copies can never
  *           delay or reorder the acks: no deadlock, no lost copy.
- *   events  ITO_MCGRP_EVENTS, to forget flows when they end (optional: if
- *           it cannot be joined, decided flows simply age out).
+ *   events  ITO_MCGRP_ENDS (ITO_MCGRP_EVENTS from a module without it),
+ *           to forget flows when they end (optional: if it cannot be
+ *           joined, decided flows simply age out).
  *
  * The owner polls agent_fd() for each socket, calls agent_input() when one
  * is readable, agent_timer() when agent_next_timeout() has passed and
  * agent_flush() after each round, which sends the verdicts decided in it.
  * Single-threaded. Times are milliseconds of CLOCK_MONOTONIC.
  *
- * Batches: after a round that read copies or events, agent_fd() hides
- * both sockets for AGENT_HOLD_MS. A copy after a quiet spell is answered
- * at once; while copies keep coming they are read (and their verdicts
- * sent, MSG_VERDICT_BATCH to a request) every AGENT_HOLD_MS, not one
- * wakeup, read and request per copy; events (two a flow: new, verdict)
- * likewise. The receive buffers hold them meanwhile: AGENT_RCVBUF is
- * thousands of copies (~1 KiB each) and hundreds of events (~8 KiB).
+ * Batches: after a round that read AGENT_HOLD_AFTER messages or more
+ * (copies or events; the kernel puts several copies in a datagram),
+ * agent_fd() hides both sockets for AGENT_HOLD_MS. Copies that come one
+ * at a time are answered as they come; while more keep coming they are
+ * read (and their verdicts sent, MSG_VERDICT_BATCH to a request) every
+ * AGENT_HOLD_MS, not one wakeup, read and request per datagram; end events
+ * likewise. The
+ * receive buffers hold them meanwhile: AGENT_RCVBUF is thousands of copies
+ * (~1 KiB each) and of end events (~300 bytes).
  */
 #ifndef ITOD_AGENT_H
 #define ITOD_AGENT_H
@@ -45,6 +48,7 @@
 
 #define AGENT_RCVBUF		(4 << 20)	/* copies arrive in bursts */
 #define AGENT_HOLD_MS		5		/* between reads of busy copies */
+#define AGENT_HOLD_AFTER	2		/* messages in a read that is busy */
 #define AGENT_INPUT_MAX		1024		/* datagrams read in a round */
 #define AGENT_RX_SLOTS		32		/* datagrams read in a syscall */
 #define AGENT_RETRY_MIN_MS	1000

@@ -173,6 +173,62 @@ static struct nlmsghdr *broken_packet(void *buf, enum breakage b)
 	return nlh;
 }
 
+/* A copy of flow @id with @len bytes of data, as in a kernel batch. */
+static struct nlmsghdr *batched_copy(void *buf, uint64_t id, uint32_t seq,
+				     size_t len)
+{
+	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_PACKET);
+	uint8_t data[64] = { 0x45 };
+	struct nlattr *pkt, *flow;
+
+	pkt = mnl_attr_nest_start(nlh, ITO_A_PACKET);
+	flow = mnl_attr_nest_start(nlh, ITO_A_PACKET_FLOW);
+	put_tuple4(nlh, id, "192.0.2.1", 40000 + seq, "10.0.2.77", 5201);
+	mnl_attr_nest_end(nlh, flow);
+	mnl_attr_put_u32(nlh, ITO_A_PACKET_SEQ, seq);
+	mnl_attr_put_u32(nlh, ITO_A_PACKET_LEN, 60);
+	data[len - 1] = (uint8_t)seq;
+	mnl_attr_put(nlh, ITO_A_PACKET_DATA, len, data);
+	mnl_attr_nest_end(nlh, pkt);
+	return nlh;
+}
+
+/*
+ * The kernel sends several copies in one datagram: walked message by
+ * message as itod's dispatch does, each parses, data lengths that need
+ * padding included.
+ */
+static void test_parse_packet_batch(void **state)
+{
+	static const size_t lens[] = { 46, 1, 63 };
+	const struct nlmsghdr *nlh;
+	struct msg_packet pkt;
+	size_t total = 0;
+	unsigned int i = 0;
+	nlbuf_t buf;
+	int rest;
+
+	(void)state;
+	for (i = 0; i < 3; i++)
+		total += batched_copy((char *)buf + total, 100 + i, i + 1,
+				      lens[i])->nlmsg_len;
+	i = 0;
+	rest = (int)total;
+	for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, rest);
+	     nlh = mnl_nlmsg_next(nlh, &rest), i++) {
+		assert_true(i < 3);
+		assert_int_equal(msg_genl_cmd(nlh), ITO_CMD_PACKET);
+		assert_int_equal(msg_parse_packet(nlh, &pkt), 0);
+		assert_true(pkt.flow_id == 100 + i);
+		assert_int_equal(pkt.seq, i + 1);
+		assert_int_equal(pkt.tuple.sport, 40000 + i + 1);
+		assert_int_equal(pkt.data_len, lens[i]);
+		assert_int_equal(((const uint8_t *)pkt.data)[lens[i] - 1], i + 1);
+	}
+	assert_int_equal(i, 3);
+	assert_int_equal(rest, 0);
+}
+
 static void test_parse_packet_refuses_broken(void **state)
 {
 	enum breakage b;
@@ -360,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_parse_packet_v4),
 		cmocka_unit_test(test_parse_packet_skips_unknown),
 		cmocka_unit_test(test_parse_packet_v6),
+		cmocka_unit_test(test_parse_packet_batch),
 		cmocka_unit_test(test_parse_packet_refuses_broken),
 		cmocka_unit_test(test_build_verdict_batch),
 		cmocka_unit_test(test_build_verdict_batch_limit),
