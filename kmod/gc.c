@@ -99,15 +99,6 @@ static u32 ito_gc_death_reason(const struct nf_conn *ct)
 	}
 }
 
-/* Seconds an offloaded session of @flow's protocol may idle, in jiffies. */
-static unsigned long ito_gc_ageing(struct ito_net *in,
-				   const struct ito_flow *flow)
-{
-	return ito_config_get(in, nf_ct_protonum(flow->ct) == IPPROTO_TCP ?
-			      ITO_A_CONFIG_TCP_AGEING :
-			      ITO_A_CONFIG_UDP_AGEING) * HZ;
-}
-
 /**
  * ito_gc_one - one flow's look: ended by conntrack, never confirmed, idle
  * @in: the instance; caller holds @in->lock
@@ -149,7 +140,7 @@ static unsigned long ito_gc_one(struct ito_net *in, struct ito_flow *flow)
 	/* about to be offloaded: its session's ageing starts soon */
 	if (state == ITO_FLOW_STATE_INSPECTING ||
 	    state == ITO_FLOW_STATE_OFFLOAD_PENDING)
-		next = min(next, now + ito_gc_ageing(in, flow));
+		next = min(next, now + ito_offload_ageing(in, flow));
 	return next;
 }
 

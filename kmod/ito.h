@@ -538,6 +538,8 @@ void ito_offload_consider(struct ito_net *in, struct ito_flow *flow,
 bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow);
 bool ito_offload_age(struct ito_net *in, struct ito_flow *flow,
 		     unsigned long *next);
+unsigned long ito_offload_ageing(struct ito_net *in,
+				 const struct ito_flow *flow);
 void ito_offload_refresh(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);

@@ -809,6 +809,15 @@ static unsigned long ito_offload_last_used(struct ito_flow *flow)
 	return last;
 }
 
+/* How long an offloaded session of @flow's protocol may idle (jiffies). */
+unsigned long ito_offload_ageing(struct ito_net *in,
+				 const struct ito_flow *flow)
+{
+	return ito_config_get(in, nf_ct_protonum(flow->ct) == IPPROTO_TCP ?
+			      ITO_A_CONFIG_TCP_AGEING :
+			      ITO_A_CONFIG_UDP_AGEING) * HZ;
+}
+
 /* When a software session on a hardware port is next tried there. */
 static unsigned long ito_offload_retry_at(const struct ito_flow *flow,
 					  unsigned long deadline)
@@ -845,8 +854,7 @@ bool ito_offload_age(struct ito_net *in, struct ito_flow *flow,
 	struct ito_hw_session *hs;
 
 	*next = 0;
-	ageing = ito_config_get(in, nf_ct_protonum(flow->ct) == IPPROTO_TCP ?
-				ITO_A_CONFIG_TCP_AGEING : ITO_A_CONFIG_UDP_AGEING) * HZ;
+	ageing = ito_offload_ageing(in, flow);
 	spin_lock_bh(&flow->lock);
 	if (flow->state != ITO_FLOW_STATE_OFFLOADED) {
 		spin_unlock_bh(&flow->lock);
