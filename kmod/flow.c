@@ -255,6 +255,22 @@ void ito_flow_apply_default(struct ito_net *in)
 	}
 }
 
+/**
+ * ito_lock_break - let verdicts, ports and dumps have the instance mutex
+ *	between two slices of a long walk
+ * @in: the instance; caller holds @in->lock, and holds it again on return
+ *
+ * Sessions torn down in the slice leave the device first: their flows may
+ * end once the mutex is free.
+ */
+void ito_lock_break(struct ito_net *in)
+{
+	ito_hw_reap(in);
+	mutex_unlock(&in->lock);
+	cond_resched();
+	mutex_lock(&in->lock);
+}
+
 /*
  * The instance turned passive (the standby of a firewall pair): every
  * session goes back to the slow path, and waits there for the active role.
@@ -273,12 +289,8 @@ void ito_flow_standby(struct ito_net *in)
 	mutex_lock(&in->lock);
 	xa_for_each(&in->flow_ids, id, flow) {
 		ito_offload_fall_back(in, flow);
-		if (++n % ITO_STANDBY_SLICE)
-			continue;
-		ito_hw_reap(in);
-		mutex_unlock(&in->lock);
-		cond_resched();
-		mutex_lock(&in->lock);
+		if (++n % ITO_STANDBY_SLICE == 0)
+			ito_lock_break(in);
 	}
 	ito_hw_reap(in);
 	mutex_unlock(&in->lock);

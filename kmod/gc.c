@@ -204,12 +204,8 @@ static void ito_gc_slot(struct ito_net *in, unsigned int slot)
 			flow = xa_load(&in->flow_ids, c->id[i]);
 			if (flow)
 				ito_gc_look(in, flow);
-			if (++n % ITO_GC_SLICE)
-				continue;
-			ito_hw_reap(in);
-			mutex_unlock(&in->lock);
-			cond_resched();
-			mutex_lock(&in->lock);
+			if (++n % ITO_GC_SLICE == 0)
+				ito_lock_break(in);
 		}
 		next = c->next;
 		kfree(c);

@@ -511,6 +511,7 @@ int ito_flow_init(void);
 void ito_flow_uninit(void);
 int ito_flow_net_init(struct ito_net *in);
 void ito_flow_net_uninit(struct ito_net *in);
+void ito_lock_break(struct ito_net *in);
 
 /* gc.c */
 void ito_gc_net_init(struct ito_net *in);
