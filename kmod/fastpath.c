@@ -313,7 +313,8 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 		 * Deleted from conntrack (conntrack -D, -F): the stack makes a
 		 * new entry; the GC ends this flow when it next looks.
 		 */
-		ito_offload_teardown(in, flow);
+		if (ito_offload_teardown(in, flow))
+			ito_counter_inc(in, ITO_CNT_FASTPATH_TEARDOWN_DELETED);
 		return NF_ACCEPT;
 	}
 	if (unlikely(ito_ctv_on(in)) && ito_fastpath_revoked(in, flow)) {

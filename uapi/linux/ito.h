@@ -282,6 +282,9 @@ enum ito_counter {
 	ITO_CNT_GC_LOOKS,		/* flows the GC looked at: deadlines
 					 * due and its sweep
 					 */
+	ITO_CNT_FASTPATH_TEARDOWN_DELETED,	/* sessions handed back: their
+						 * conntrack entry was deleted
+						 */
 
 	__ITO_CNT_MAX
 };
