@@ -11,9 +11,12 @@
  *   next hardware retry. A look either ends the flow or finds the new
  *   deadline and files the id there again. The wheel reaches
  *   ITO_GC_SLOTS - 1 seconds ahead; later deadlines are looked at then.
- *   Ids live outside the flows, in page-sized chunks per slot (8 bytes a
- *   flow), and are resolved through the id index: an id whose flow ended
- *   meanwhile resolves to nothing, as ids are never reused.
+ *   Ids live outside the flows, in page-sized chunks per slot, as their
+ *   low 32 bits (4 bytes a flow): an entry stands for the newest id with
+ *   those bits, resolved through the id index. An id whose flow ended
+ *   meanwhile resolves to nothing, as ids are never reused; a flow that
+ *   outlives 2^32 newer ones loses its entry to the newest such id (a
+ *   flow looked at early, or nothing) and is left to the sweep.
  *
  * - A sweep walks all flows by id at a bounded rate, for what no
  *   deadline announces: an entry deleted from conntrack (conntrack -D or
@@ -46,13 +49,13 @@
 #define ITO_UNCONFIRMED_TTL	(10 * HZ)
 
 #define ITO_GC_CHUNK_IDS \
-	((PAGE_SIZE - 2 * sizeof(void *)) / sizeof(u64))
+	((PAGE_SIZE - 2 * sizeof(void *)) / sizeof(u32))
 
-/* Ids due in one second, newest chunk first. */
+/* Ids due in one second, by their low bits, newest chunk first. */
 struct ito_gc_chunk {
 	struct ito_gc_chunk *next;
 	unsigned long n;
-	u64 id[ITO_GC_CHUNK_IDS];
+	u32 id[ITO_GC_CHUNK_IDS];
 };
 
 static_assert(sizeof(struct ito_gc_chunk) <= PAGE_SIZE);
@@ -79,7 +82,13 @@ static void ito_gc_file(struct ito_gc *gc, u64 id, unsigned long sec)
 		c->next = *slot;
 		*slot = c;
 	}
-	c->id[c->n++] = id;
+	c->id[c->n++] = (u32)id;
+}
+
+/* The newest id the wheel has seen with these low bits. */
+static unsigned long ito_gc_id(const struct ito_gc *gc, u32 low)
+{
+	return gc->newest - (u32)((u32)gc->newest - low);
 }
 
 static u32 ito_gc_death_reason(const struct nf_conn *ct)
@@ -201,7 +210,7 @@ static void ito_gc_slot(struct ito_net *in, unsigned int slot)
 	mutex_lock(&in->lock);
 	for (; c; c = next) {
 		for (i = 0; i < c->n; i++) {
-			flow = xa_load(&in->flow_ids, c->id[i]);
+			flow = xa_load(&in->flow_ids, ito_gc_id(gc, c->id[i]));
 			if (flow)
 				ito_gc_look(in, flow);
 			if (++n % ITO_GC_SLICE == 0)

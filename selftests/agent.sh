@@ -29,7 +29,7 @@ for i in range(1, count + 1):
 ' "$1" "$2" "${3:-10.0.2.2}" "${4:-1500}"
 }
 
-plan 20
+plan 24
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -120,6 +120,40 @@ insmod "$ITO_KO"
 fwctl port add f0
 fwctl port add f1
 check "agent re-registers after a module reload" registered 2
+
+# Copies lost to a full receive buffer may be all a flow had: itod, paused
+# with a small buffer while 300 flows send their first datagrams, reads
+# what was queued, then asks for the flows still inspecting and decides
+# them (without that dump, those whose copies were all lost would wait for
+# a verdict until they ended).
+stop_itod
+start_itod -b 16K
+check "itod with a 16 KiB receive buffer registers" registered
+kill -STOP "$itod_pid"
+dropped0=$(counter copies_dropped)
+cli python3 -c '
+import socket
+socks = []
+for port in range(4000, 4300):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("", port))
+    socks.append(s)
+for i in range(10):
+    for s in socks:
+        s.sendto(b"x" * 200, ("10.0.2.2", 7000))
+'
+lost() { [ "$(n_flows '.sport>=4000 and .sport<4300')" = 300 ] &&
+	[ "$(counter copies_dropped)" -gt "$dropped0" ]; }
+check "300 flows tracked while itod is paused, copies dropped" wait_for 10 lost
+echo "# $(( $(counter copies_dropped) - dropped0 )) copies dropped," \
+	"$(n_flows '.sport>=4000 and .sport<4300 and .state=="inspecting"') flows inspecting"
+kill -CONT "$itod_pid"
+all_decided() { [ "$(n_flows '.sport>=4000 and .sport<4300 and .verdict=="offload"')" = 300 ]; }
+check "after it resumes, all 300 flows get their verdict" wait_for 20 all_decided
+check "itod dumped the waiting flows after the loss" \
+	grep -Eq "flow dump after lost copies: [1-9][0-9]* flows awaiting" "$tmp/itod.log"
+grep "lost\|flow dump" "$tmp/itod.log" | sed 's/^/# /'
 
 # A flood of new flows beyond max-flows: counted, memory bounded.
 # Under a loaded host the flood can outlast some flows (slots free up), so

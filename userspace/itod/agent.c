@@ -21,10 +21,10 @@ static uint32_t secs(uint64_t ms)
 }
 
 /* Large receive buffers: root may exceed rmem_max, others get what they may. */
-static void set_rcvbuf(struct ito_nl *nl)
+static void set_rcvbuf(const struct agent *a, struct ito_nl *nl)
 {
 	int fd = mnl_socket_get_fd(nl->sock);
-	int size = AGENT_RCVBUF;
+	int size = a->rcvbuf;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)))
@@ -46,6 +46,7 @@ static void go_down(struct agent *a, uint64_t now, int err, const char *why)
 	close_ito_sockets(a);
 	a->state = AGENT_DOWN;
 	a->n_queued = 0;	/* verdicts for an instance that is gone */
+	a->redump_at = 0;	/* registering again dumps anyway */
 	if (err != a->down_err) {
 		if (err == -ENOENT)
 			log_warn("ito module not loaded: waiting for it");
@@ -107,10 +108,10 @@ static void connect_agent(struct agent *a, uint64_t now)
 		return;
 	}
 	a->family_id = a->req.family.id;
-	set_rcvbuf(&a->copies);
+	set_rcvbuf(a, &a->copies);
 
 	if (ito_nl_open(&a->events, ITO_FAMILY_NAME, NULL, 0) == 0) {
-		set_rcvbuf(&a->events);
+		set_rcvbuf(a, &a->events);
 		/* only ends matter; a module without that group sends all */
 		err = ito_nl_join_group(&a->events, ITO_MCGRP_ENDS);
 		if (err == -ENOENT)
@@ -167,8 +168,11 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Learn the flows that started before us (or while the module had no agent). */
-static void dump_flows(struct agent *a, uint64_t now)
+/*
+ * Learn the flows that started before us (or while the module had no
+ * agent), or whose copies were lost (@why).
+ */
+static void dump_flows(struct agent *a, uint64_t now, const char *why)
 {
 	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
 	char extack[EXTACK_LEN];
@@ -176,13 +180,15 @@ static void dump_flows(struct agent *a, uint64_t now)
 	int err;
 
 	a->dump_now = now;
+	a->dumped_at = now;
+	a->redump_at = 0;
 	err = ito_nl_talk(&a->req, msg_build_flow_dump(buf, a->family_id),
 			  dump_cb, a, extack, sizeof(extack));
 	if (err)
 		log_warn("flow dump failed: %s%s%s", strerror(-err),
 			 extack[0] ? ": " : "", extack);
 	else
-		log_info("flow dump: %zu flows awaiting a verdict",
+		log_info("flow dump%s: %zu flows awaiting a verdict", why,
 			 a->n_queued - before);
 }
 
@@ -194,7 +200,7 @@ static void registered(struct agent *a, uint64_t now)
 	a->stats.registrations++;
 	a->check_at = now + AGENT_CHECK_MS;
 	log_info("registered as the ito agent (family id %u)", a->family_id);
-	dump_flows(a, now);
+	dump_flows(a, now, "");
 }
 
 static void handle_ack(struct agent *a, const struct nlmsghdr *nlh,
@@ -340,6 +346,12 @@ static void overrun(struct agent *a, enum agent_fd which, uint64_t now)
 		return;
 	}
 	a->stats.copies_overruns++;
+	/* after the copies queued before the loss, and not too often */
+	if (!a->redump_at) {
+		a->redump_at = now + AGENT_REDUMP_DELAY_MS;
+		if (a->dumped_at && a->redump_at < a->dumped_at + AGENT_REDUMP_MS)
+			a->redump_at = a->dumped_at + AGENT_REDUMP_MS;
+	}
 	if (a->overrun_warned_at && now - a->overrun_warned_at < AGENT_WARN_MS)
 		return;
 	a->overrun_warned_at = now;
@@ -454,12 +466,13 @@ static void check_family(struct agent *a, uint64_t now)
 		log_debug("family check: %s", strerror(-err));
 }
 
-int agent_init(struct agent *a, struct decider *d, uint64_t now)
+int agent_init(struct agent *a, struct decider *d, int rcvbuf, uint64_t now)
 {
 	char extack[EXTACK_LEN];
 	int err;
 
 	a->decider = d;
+	a->rcvbuf = rcvbuf ? rcvbuf : AGENT_RCVBUF;
 	a->state = AGENT_DOWN;
 	a->retry_at = now;
 	a->expire_at = now + AGENT_EXPIRE_MS;
@@ -486,6 +499,8 @@ int agent_next_timeout(const struct agent *a, uint64_t now, int max)
 		next = a->ack_deadline;
 	if (a->state == AGENT_UP && a->check_at < next)
 		next = a->check_at;
+	if (a->state == AGENT_UP && a->redump_at && a->redump_at < next)
+		next = a->redump_at;
 	if (a->holding && a->hold_until < next)
 		next = a->hold_until;
 	if (declog_due(&a->decider->log) &&
@@ -518,6 +533,10 @@ void agent_timer(struct agent *a, uint64_t now)
 	case AGENT_UP:
 		if (now >= a->check_at)
 			check_family(a, now);
+		if (a->redump_at && now >= a->redump_at) {
+			a->stats.redumps++;
+			dump_flows(a, now, " after lost copies");
+		}
 		break;
 	}
 }
@@ -653,11 +672,13 @@ void agent_fini(struct agent *a)
 	}
 	log_info("copies %" PRIu64 ", verdicts %" PRIu64 " (sent %" PRIu64
 		 " in %" PRIu64 " requests, flow gone %" PRIu64 ", refused %"
-		 PRIu64 "), overruns %" PRIu64 " (events %" PRIu64 ")",
+		 PRIu64 "), overruns %" PRIu64 " (events %" PRIu64
+		 "), dumps after lost copies %" PRIu64,
 		 a->decider->stats.copies, a->decider->stats.decided,
 		 a->stats.verdicts_sent, a->stats.verdict_requests,
 		 a->stats.verdicts_gone, a->stats.verdicts_failed,
-		 a->stats.copies_overruns, a->stats.events_overruns);
+		 a->stats.copies_overruns, a->stats.events_overruns,
+		 a->stats.redumps);
 	close_ito_sockets(a);
 	ito_nl_close(&a->ctrl);
 	free(a->queue);

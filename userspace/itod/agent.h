@@ -57,6 +57,13 @@
 #define AGENT_CHECK_MS		10000		/* family still the same? */
 #define AGENT_EXPIRE_MS		10000		/* flow table housekeeping */
 #define AGENT_WARN_MS		10000		/* rate limit of repeated warnings */
+/*
+ * Copies lost to a full receive buffer may have been all a flow had: the
+ * agent then asks for the flows still waiting (a dump), once what was
+ * queued has been read, and at most every AGENT_REDUMP_MS.
+ */
+#define AGENT_REDUMP_DELAY_MS	100
+#define AGENT_REDUMP_MS		1000
 
 enum agent_fd {
 	AGENT_FD_CTRL,
@@ -80,6 +87,7 @@ struct agent_stats {
 	uint64_t verdicts_gone;		/* -ENOENT: the flow ended first */
 	uint64_t verdicts_failed;
 	uint64_t bad_messages;
+	uint64_t redumps;		/* dumps after lost copies */
 };
 
 struct agent {
@@ -93,6 +101,9 @@ struct agent {
 	uint64_t hold_until;		/* copies socket not polled before */
 	bool holding;
 	uint64_t dump_now;
+	uint64_t dumped_at;		/* the last dump of waiting flows */
+	uint64_t redump_at;		/* 0, or when to dump after lost copies */
+	int rcvbuf;			/* bytes for each ito socket */
 	int down_err;			/* why down, logged once */
 	bool stopping;
 	struct msg_verdict *queue;
@@ -105,8 +116,11 @@ struct agent {
 	uint32_t rx[AGENT_RX_SLOTS][(128 << 10) / sizeof(uint32_t)];
 };
 
-/* Open the ctrl socket and schedule the first connection attempt. */
-int agent_init(struct agent *a, struct decider *d, uint64_t now);
+/*
+ * Open the ctrl socket and schedule the first connection attempt. The ito
+ * sockets get @rcvbuf bytes of receive buffer (0: AGENT_RCVBUF).
+ */
+int agent_init(struct agent *a, struct decider *d, int rcvbuf, uint64_t now);
 
 /* Send pending verdicts, unregister if registered, close everything. */
 void agent_fini(struct agent *a);

@@ -51,12 +51,13 @@ struct options {
 	bool syslog;
 	bool verbose;
 	bool check;
+	int rcvbuf;
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: itod [ -c FILE ] [ -f ] [ -s ] [ -v ]\n"
+		"Usage: itod [ -c FILE ] [ -f ] [ -s ] [ -v ] [ -b BYTES ]\n"
 		"       itod -n [ -c FILE ]\n"
 		"       itod { -h | -V }\n"
 		"\n"
@@ -64,9 +65,37 @@ static void usage(FILE *fp)
 		"  -f, --foreground   do not daemonize; log to stderr\n"
 		"  -s, --syslog       log to syslog even in the foreground\n"
 		"  -v, --verbose      log debug messages too\n"
+		"  -b, --rcvbuf BYTES receive buffer of the copies and events sockets,\n"
+		"                     K or M suffix allowed (default 4M)\n"
 		"  -n, --check        parse the policy, print its rules and exit\n"
 		"  -h, --help         print this help\n"
 		"  -V, --version      print the version\n");
+}
+
+/* "65536", "64K", "4M": bytes from 4 KiB to 1 GiB, or -1. */
+static int parse_size(const char *arg)
+{
+	unsigned long long n;
+	char *end;
+
+	if (*arg < '0' || *arg > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(arg, &end, 10);
+	if (errno)
+		return -1;
+	if (n > (1ULL << 30))
+		return -1;
+	if (*end == 'K' || *end == 'k') {
+		n <<= 10;
+		end++;
+	} else if (*end == 'M' || *end == 'm') {
+		n <<= 20;
+		end++;
+	}
+	if (*end || n < (4ULL << 10) || n > (1ULL << 30))
+		return -1;
+	return (int)n;
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -76,6 +105,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "foreground",	no_argument,	   NULL, 'f' },
 		{ "syslog",	no_argument,	   NULL, 's' },
 		{ "verbose",	no_argument,	   NULL, 'v' },
+		{ "rcvbuf",	required_argument, NULL, 'b' },
 		{ "check",	no_argument,	   NULL, 'n' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ "version",	no_argument,	   NULL, 'V' },
@@ -84,7 +114,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	o->config = ITOD_CONFIG;
-	while ((c = getopt_long(argc, argv, "c:fsvnhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:fsvb:nhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -97,6 +127,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 'b':
+			o->rcvbuf = parse_size(optarg);
+			if (o->rcvbuf < 0) {
+				fprintf(stderr, "itod: --rcvbuf: \"%s\" is not a size from 4K to 1G\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'n':
 			o->check = true;
@@ -326,7 +364,7 @@ int main(int argc, char **argv)
 	log_info("itod %s started: %zu rules from %s, default %s",
 		 ITOD_VERSION, policy.n_rules, path,
 		 policy_verdict_name(policy.default_verdict));
-	agent_init(&agent, &decider, now_ms());
+	agent_init(&agent, &decider, o.rcvbuf, now_ms());
 
 	ret = run(&agent, sfd, &policy, path);
 

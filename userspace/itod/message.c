@@ -197,6 +197,14 @@ struct nlmsghdr *msg_build_simple(void *buf, uint16_t family_id, uint8_t cmd)
 
 struct nlmsghdr *msg_build_flow_dump(void *buf, uint16_t family_id)
 {
-	return ito_nl_msg_start(buf, family_id, ITO_CMD_FLOW_GET,
-				ITO_FAMILY_VERSION, NLM_F_DUMP);
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+
+	nlh = ito_nl_msg_start(buf, family_id, ITO_CMD_FLOW_GET,
+			       ITO_FAMILY_VERSION, NLM_F_DUMP);
+	/* only the flows still inspecting: a verdict is all they may need */
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, ITO_FLOW_STATE_INSPECTING);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
 }

@@ -75,7 +75,7 @@ struct nlmsghdr *msg_build_verdicts(void *buf, uint16_t family_id,
 /* A bodiless ito request: AGENT_REGISTER, AGENT_UNREGISTER... */
 struct nlmsghdr *msg_build_simple(void *buf, uint16_t family_id, uint8_t cmd);
 
-/* ITO_CMD_FLOW_GET as a dump of every flow. */
+/* ITO_CMD_FLOW_GET as a dump of the flows still inspecting. */
 struct nlmsghdr *msg_build_flow_dump(void *buf, uint16_t family_id);
 
 #endif /* ITOD_MESSAGE_H */

@@ -102,6 +102,16 @@ check "missing file" 1 \
 	"itod: error: $dir/none.conf: No such file or directory" -- -n -c "$dir/none.conf"
 printf '' >"$dir/empty.conf"
 check "empty policy: default inspect" 0 "default (implicit): inspect" -- -n -c "$dir/empty.conf"
+check "a receive buffer with a suffix" 0 "default (implicit): inspect" -- -b 64K -n -c "$dir/empty.conf"
+for size in 1K 2G 12Q -5 x ""; do
+	out=$("$ITOD" --rcvbuf "$size" -n -c "$dir/empty.conf" 2>&1)
+	rc=$?
+	case "$rc $out" in
+	"2 itod: --rcvbuf: \"$size\" is not a size from 4K to 1G"*)
+		ok "receive buffer \"$size\" refused" ;;
+	*)	not_ok "receive buffer \"$size\" refused" "exit $rc, $out" ;;
+	esac
+done
 out=$("$ITOD" -x 2>&1)
 rc=$?
 [ $rc = 2 ] && ok "unknown option: exit 2" || not_ok "unknown option: exit 2" "exit $rc"

@@ -311,6 +311,7 @@ static void test_build_verdict_batch_limit(void **state)
 
 static void test_build_requests(void **state)
 {
+	const struct nlattr *nest, *filter;
 	struct nlmsghdr *nlh;
 	nlbuf_t buf;
 
@@ -318,7 +319,14 @@ static void test_build_requests(void **state)
 	nlh = msg_build_flow_dump(buf, TEST_FAMILY);
 	assert_int_equal(msg_genl_cmd(nlh), ITO_CMD_FLOW_GET);
 	assert_true((nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP);
-	assert_int_equal(mnl_nlmsg_get_payload_len(nlh), sizeof(struct genlmsghdr));
+	/* filtered in the kernel: only the flows still inspecting come back */
+	nest = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	assert_int_equal(mnl_attr_get_type(nest), ITO_A_FLOW);
+	assert_int_equal(mnl_attr_get_payload_len(nest),
+			 MNL_ATTR_HDRLEN + sizeof(uint32_t));
+	filter = mnl_attr_get_payload(nest);
+	assert_int_equal(mnl_attr_get_type(filter), ITO_A_FLOW_STATE);
+	assert_int_equal(mnl_attr_get_u32(filter), ITO_FLOW_STATE_INSPECTING);
 
 	nlh = msg_build_simple(buf, TEST_FAMILY, ITO_CMD_AGENT_REGISTER);
 	assert_int_equal(nlh->nlmsg_type, TEST_FAMILY);
