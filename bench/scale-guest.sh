@@ -29,8 +29,9 @@
 # vmalloc (/proc/meminfo), with N flows or sessions, less the same once
 # ito is unloaded and its RCU callbacks ran (conntrack's entries stay).
 #
-# env: ITO_KO (required), N (20000); PHASES: "all" (default) or "cps",
-# cps alone; CPS_POLICY: itod's default in the cps phase (offload);
+# env: ITO_KO (required), N (20000); PHASES: "all" (default), "cps" (cps
+# alone) or "memory" (inspected flows' and sessions' memory, and the
+# lookup); CPS_POLICY: itod's default in the cps phase (offload);
 # CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1);
 # CPS_ALT_KO, CPS_ALT_ITOD: another build's ito.ko and itod, measured with
 # ito in each round too (cps_ito_alt), for a comparison on equal terms
@@ -219,8 +220,10 @@ ito_up()
 	insmod "${UP_KO:-$ITO_KO}"
 	fwctl port add $P0 $PORT_OPTS
 	fwctl port add $P1 $PORT_OPTS
+	# room for the N sessions and the lookup flow's: the fast path table
+	# is sized for max-sessions, as it would be in production
 	fwctl set min-pkts 2 min-rate 0 udp-ageing 3600 max-update-rate 1000000 \
-		max-sessions 4000000 max-flows $((N * 2 + 10000))
+		max-sessions $((N + 1)) max-flows $((N * 2 + 10000))
 	[ "${2:-}" != noagent ] || return 0
 	echo "default $1" >"$tmp/itod.conf"
 	ip netns exec ito-fw "${UP_ITOD:-$ITOD}" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
@@ -633,21 +636,34 @@ phase_lookup_alone()
 }
 
 net_setup
-phase_cps
-[ "$PHASES" = cps ] || {
-phase_inspect
-phase_offload
-phase_idle
-phase_gc_verdicts
-phase_age
-phase_memory
-phase_lookup_alone
-# hardware: admission and GC against ito_sim with N sessions
-hw_setup
-phase_offload
-phase_idle
-phase_age
-}
+case $PHASES in
+cps)
+	phase_cps
+	;;
+memory)
+	# inspected flows' and sessions' memory, and the lookup
+	phase_inspect
+	ito_up offload
+	probes
+	phase_memory
+	phase_lookup_alone
+	;;
+*)
+	phase_cps
+	phase_inspect
+	phase_offload
+	phase_idle
+	phase_gc_verdicts
+	phase_age
+	phase_memory
+	phase_lookup_alone
+	# hardware: admission and GC against ito_sim with N sessions
+	hw_setup
+	phase_offload
+	phase_idle
+	phase_age
+	;;
+esac
 
 json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson bps "${res[bytes_per_session]:-null}" \

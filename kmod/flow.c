@@ -272,8 +272,9 @@ void ito_lock_break(struct ito_net *in)
 }
 
 /*
- * The instance turned passive (the standby of a firewall pair): every
- * session goes back to the slow path, and waits there for the active role.
+ * The instance turned passive (the standby of a firewall pair), or its fast
+ * path table is being replaced: every session goes back to the slow path,
+ * and waits there until admission runs again.
  */
 void ito_flow_standby(struct ito_net *in)
 {
@@ -283,7 +284,8 @@ void ito_flow_standby(struct ito_net *in)
 
 	/*
 	 * In slices, so that verdicts and ports get the lock between them;
-	 * nothing is admitted meanwhile, the role being passive. The walk
+	 * nothing is admitted meanwhile (the role is passive, or the table
+	 * has no reach). The walk
 	 * goes on from the id it left, not from the flow it held.
 	 */
 	mutex_lock(&in->lock);

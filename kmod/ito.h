@@ -360,7 +360,10 @@ struct ito_gc {
  * @nflows: flows tracked now, against max_flows
  * @next_id: last flow id handed out
  * @gc: ends flows whose conntrack entry died, ages offloaded ones (gc.c)
- * @fastpath: offloaded directions by struct ito_ft_key (packet path)
+ * @fastpath: offloaded directions by struct ito_ft_key (packet path); the
+ *	table is replaced only under @lock with no session offloaded
+ * @ft_reach: sessions @fastpath holds, from max_sessions; 0 while it is
+ *	being replaced (nothing is admitted then); under @lock
  * @pending_lock: guards @pending, ito_flow.queued, @nsessions, @tokens and
  *	@refill
  * @pending: flows with an offload verdict that are eligible, waiting for
@@ -418,7 +421,8 @@ struct ito_net {
 	atomic64_t next_id;
 	struct ito_gc gc;
 
-	struct rhashtable fastpath;
+	struct rhashtable __rcu *fastpath;
+	u32 ft_reach;
 	spinlock_t pending_lock;	/* see above */
 	struct list_head pending;
 	struct delayed_work offload_work;
@@ -544,6 +548,7 @@ unsigned long ito_offload_ageing(struct ito_net *in,
 void ito_offload_refresh(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);
+void ito_offload_resize(struct ito_net *in, struct netlink_ext_ack *extack);
 bool ito_offload_token(struct ito_net *in);
 void ito_offload_forget(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_fall_back(struct ito_net *in, struct ito_flow *flow);

@@ -208,6 +208,8 @@ static int ito_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	ito_ha_configured(in, passive, tb[ITO_A_CONFIG_HA_ROLE],
 			  info->extack);
+	if (tb[ITO_A_CONFIG_MAX_SESSIONS])
+		ito_offload_resize(in, info->extack);
 	/* room, budget, enabled or the role may have changed */
 	ito_offload_kick(in);
 	return 0;

@@ -56,10 +56,17 @@ static u32 ito_ft_obj_hash(const void *data, u32 len, u32 seed)
 static int ito_ft_obj_cmp(struct rhashtable_compare_arg *arg, const void *obj)
 {
 	const struct ito_flow_dir *d = obj;
+	const struct ito_flow *flow = ito_dir_flow(d);
+	const struct ito_ft_key *want = arg->key;
 	struct ito_ft_key key;
 
-	ito_rule_key(ito_dir_flow(d), d->dir, &key);
-	return memcmp(&key, arg->key, sizeof(key));
+	/* chains hold two entries on average when the table is full: the
+	 * ingress port, in the flow, rules out many without its tuples
+	 */
+	if (READ_ONCE(flow->iif[d->dir]) != want->iif)
+		return 1;
+	ito_rule_key(flow, d->dir, &key);
+	return memcmp(&key, want, sizeof(key));
 }
 
 static const struct rhashtable_params ito_ft_params = {
@@ -73,11 +80,57 @@ static const struct rhashtable_params ito_ft_params = {
 
 static_assert(sizeof(struct ito_ft_key) % sizeof(u32) == 0);
 
+/*
+ * The table's reach, in sessions. rhashtable stops doubling the buckets
+ * at max_size and then holds up to twice as many entries: the two
+ * directions of max_size sessions, two to a bucket when full. At the
+ * default 500,000 sessions that is 2^19 buckets (4 MiB), where the table
+ * left to itself grows to 2^21 (16 MiB) past 786,432 directions.
+ */
+static u32 ito_ft_reach(u32 max_sessions)
+{
+	return roundup_pow_of_two(max_sessions);
+}
+
+static struct rhashtable *ito_ft_alloc(u32 reach)
+{
+	struct rhashtable_params params = ito_ft_params;
+	struct rhashtable *ht;
+
+	ht = kzalloc(sizeof(*ht), GFP_KERNEL);
+	if (!ht)
+		return NULL;
+	/* kept by the table; the lookups' constant params need not say it */
+	params.max_size = reach;
+	if (rhashtable_init(ht, &params)) {
+		kfree(ht);
+		return NULL;
+	}
+	return ht;
+}
+
+static void ito_ft_free(struct rhashtable *ht)
+{
+	rhashtable_destroy(ht);
+	kfree(ht);
+}
+
+/*
+ * The table of an offloaded flow, under its lock: the table is replaced
+ * only when no session is offloaded.
+ */
+static struct rhashtable *ito_ft_of(struct ito_net *in, struct ito_flow *flow)
+{
+	return rcu_dereference_check(in->fastpath,
+				     lockdep_is_held(&flow->lock));
+}
+
 /* Packet path (RCU): the offloaded direction a packet belongs to. */
 struct ito_flow_dir *ito_offload_lookup(struct ito_net *in,
 					const struct ito_ft_key *key)
 {
-	return rhashtable_lookup(&in->fastpath, key, ito_ft_params);
+	return rhashtable_lookup(rcu_dereference(in->fastpath), key,
+				 ito_ft_params);
 }
 
 /*
@@ -298,6 +351,7 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 {
 	struct ito_rule r[IP_CT_DIR_MAX];
 	struct ito_hw_session *hs;
+	struct rhashtable *ft;
 	bool asked = false;
 	u32 hw_retry = 0;
 	int dir, err;
@@ -354,14 +408,16 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 	 * it.
 	 */
 	spin_lock_bh(&flow->lock);
-	err = rhashtable_lookup_insert_key(&in->fastpath, &r[0].key,
-					   &flow->dirs[0].node, ito_ft_params);
+	ft = rcu_dereference_protected(in->fastpath,
+				       lockdep_is_held(&in->lock));
+	err = rhashtable_lookup_insert_key(ft, &r[0].key, &flow->dirs[0].node,
+					   ito_ft_params);
 	if (!err) {
-		err = rhashtable_lookup_insert_key(&in->fastpath, &r[1].key,
+		err = rhashtable_lookup_insert_key(ft, &r[1].key,
 						   &flow->dirs[1].node,
 						   ito_ft_params);
 		if (err)
-			rhashtable_remove_fast(&in->fastpath, &flow->dirs[0].node,
+			rhashtable_remove_fast(ft, &flow->dirs[0].node,
 					       ito_ft_params);
 	}
 	if (!err) {
@@ -432,7 +488,7 @@ static int ito_rate_cmp(void *priv, const struct list_head *a,
 static bool ito_offload_room(struct ito_net *in)
 {
 	if (READ_ONCE(in->nsessions) <
-	    ito_config_get(in, ITO_A_CONFIG_MAX_SESSIONS))
+	    min(ito_config_get(in, ITO_A_CONFIG_MAX_SESSIONS), in->ft_reach))
 		return true;
 	ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_TABLE_FULL);
 	return false;
@@ -631,8 +687,8 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 	if (hs)
 		clear_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		rhashtable_remove_fast(&in->fastpath, &flow->dirs[dir].node,
-				       ito_ft_params);
+		rhashtable_remove_fast(ito_ft_of(in, flow),
+				       &flow->dirs[dir].node, ito_ft_params);
 		/* readers that found the entry may use its next hop: RCU */
 		ito_nh_unlink(in, &flow->dirs[dir]);
 		ito_ft_take(flow, dir, &pkts[dir], &bytes[dir]);
@@ -913,6 +969,7 @@ void ito_offload_refresh(struct ito_net *in, struct ito_flow *flow)
 
 int ito_offload_net_init(struct ito_net *in)
 {
+	struct rhashtable *ft;
 	int err;
 
 	spin_lock_init(&in->pending_lock);
@@ -922,12 +979,15 @@ int ito_offload_net_init(struct ito_net *in)
 	in->tokens = ito_config_get(in, ITO_A_CONFIG_MAX_UPDATE_RATE);
 	in->refill = jiffies;
 	ito_hw_net_init(in);
-	err = rhashtable_init(&in->fastpath, &ito_ft_params);
-	if (err)
-		return err;
+	in->ft_reach = ito_ft_reach(ito_config_get(in,
+						   ITO_A_CONFIG_MAX_SESSIONS));
+	ft = ito_ft_alloc(in->ft_reach);
+	if (!ft)
+		return -ENOMEM;
+	RCU_INIT_POINTER(in->fastpath, ft);
 	err = ito_nh_net_init(in);
 	if (err)
-		rhashtable_destroy(&in->fastpath);
+		ito_ft_free(ft);
 	return err;
 }
 
@@ -938,5 +998,66 @@ void ito_offload_net_uninit(struct ito_net *in)
 	ito_nh_net_uninit(in);
 	ito_hw_net_uninit(in);
 	WARN_ON(in->nsessions || !list_empty(&in->pending));
-	rhashtable_destroy(&in->fastpath);
+	ito_ft_free(rcu_dereference_protected(in->fastpath, true));
+}
+
+/**
+ * ito_offload_resize - give the fast path table the reach of max_sessions
+ * @in: the instance; caller holds no lock
+ * @extack: told when sessions were handed back
+ *
+ * Process context, after the knobs changed. A table that reaches fewer
+ * sessions than max_sessions is replaced (a smaller max_sessions keeps
+ * the table). Entries cannot move between tables: the sessions go back
+ * to the slow path first, keeping their verdict as for a standby, and
+ * admission offloads them again in the new table, within the budget.
+ * Nothing is admitted meanwhile. A resize already running takes a later
+ * change along.
+ */
+void ito_offload_resize(struct ito_net *in, struct netlink_ext_ack *extack)
+{
+	struct rhashtable *ft, *old;
+	u32 reach, was;
+
+	mutex_lock(&in->lock);
+	was = in->ft_reach;
+	reach = ito_ft_reach(ito_config_get(in, ITO_A_CONFIG_MAX_SESSIONS));
+	if (!was || reach <= was) {
+		mutex_unlock(&in->lock);
+		return;
+	}
+	in->ft_reach = 0;
+	mutex_unlock(&in->lock);
+
+again:
+	ft = ito_ft_alloc(reach);
+	if (READ_ONCE(in->nsessions) && ft) {
+		ito_flow_standby(in);
+		NL_SET_ERR_MSG(extack,
+			       "max_sessions: the fast path table grew, its sessions were handed back to be offloaded again");
+	}
+	mutex_lock(&in->lock);
+	/* no install since ft_reach went to 0, and the standby ended all */
+	if (!ft || WARN_ON_ONCE(READ_ONCE(in->nsessions))) {
+		if (ft)
+			ito_ft_free(ft);
+		in->ft_reach = was;
+		mutex_unlock(&in->lock);
+		NL_SET_ERR_MSG(extack,
+			       "max_sessions: no memory for a larger fast path table, the table keeps its reach");
+		ito_offload_kick(in);
+		return;
+	}
+	old = rcu_replace_pointer(in->fastpath, ft, lockdep_is_held(&in->lock));
+	was = reach;
+	reach = ito_ft_reach(ito_config_get(in, ITO_A_CONFIG_MAX_SESSIONS));
+	if (reach <= was)
+		in->ft_reach = was;
+	mutex_unlock(&in->lock);
+	/* readers still in the old table find nothing there */
+	synchronize_rcu();
+	ito_ft_free(old);
+	if (reach > was)
+		goto again;
+	ito_offload_kick(in);
 }

@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fwd_pkts() { nft_count ito-fw inet t c_fwd fwd; }
 invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
-plan 56
+plan 62
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -228,6 +228,30 @@ check "offload yes: the waiting flow is offloaded" wait_for 3 is_state '.sport==
 wait $client $client2
 check "nothing lost meanwhile" test "$(cat "$tmp/c2100") $(cat "$tmp/c2101")" = "$n2100 $n2101"
 fwctl set min-rate 0
+
+# --- A larger max-sessions grows the fast path table -----------------------
+# The table reaches 524,288 sessions (500,000 rounded up to a power of
+# two); 600,000 needs a larger one. Entries cannot move between tables:
+# the sessions go back to the slow path, keep their verdict and are
+# offloaded again, and the flows lose nothing.
+wait_for 10 no_sessions
+for p in 2011 2012; do
+	ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 $p 300 "$(slowf 0.02)" 100 >"$tmp/c$p" &
+	growers="${growers:-} $!"
+done
+both_offloaded() { [ "$(n_flows '(.sport==2011 or .sport==2012) and .state=="offloaded"')" = 2 ]; }
+check "two sessions offloaded (max-sessions 500000)" wait_for 4 both_offloaded
+ins0=$(counter flow_offload_session_insert)
+fwctl set max-sessions 600000 >"$tmp/grow" 2>&1
+check "max-sessions 600000: itoctl warns that the sessions were handed back" \
+	grep -q "table grew, its sessions were handed back" "$tmp/grow"
+check "both offloaded again, in the new table" wait_for 4 both_offloaded
+check "two installs more" test $(( $(counter flow_offload_session_insert) - ins0 )) -ge 2
+fwctl set max-sessions 500000 >"$tmp/shrink" 2>&1
+check "back to 500000: the table keeps its reach, nothing handed back" \
+	test ! -s "$tmp/shrink" -a "$(n_flows '(.sport==2011 or .sport==2012) and .state=="offloaded"')" = 2
+wait $growers
+check "neither lost a datagram" test "$(cat "$tmp/c2011") $(cat "$tmp/c2012")" = "300 300"
 
 # --- Admission order: fastest first ----------------------------------------
 # Three flows become eligible while offload is off, slowest first (so a

@@ -95,7 +95,9 @@ enum ito_a {
  *	be offloaded; 0 disables the check [0, 10000000]
  * @ITO_A_CONFIG_TCP_AGEING: seconds an offloaded TCP flow may idle [1, 86400]
  * @ITO_A_CONFIG_UDP_AGEING: seconds an offloaded UDP flow may idle [1, 86400]
- * @ITO_A_CONFIG_MAX_SESSIONS: offloaded sessions at most [1, 4000000]
+ * @ITO_A_CONFIG_MAX_SESSIONS: offloaded sessions at most [1, 4000000]; a
+ *	raise past the fast path table's reach (a power of two) hands the
+ *	sessions back to be offloaded again in a larger table (extack warns)
  * @ITO_A_CONFIG_MAX_UPDATE_RATE: session installs plus removals per second;
  *	installs wait for budget, removals spend it but are never refused
  *	[1, 1000000]
