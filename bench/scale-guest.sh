@@ -34,7 +34,8 @@
 # lookup); CPS_POLICY: itod's default in the cps phase (offload);
 # CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1);
 # CPS_ALT_KO, CPS_ALT_ITOD: another build's ito.ko and itod, measured with
-# ito in each round too (cps_ito_alt), for a comparison on equal terms
+# ito in each round too (cps_ito_alt), for a comparison on equal terms;
+# CPS_PERF=1: a profile of each cps round (perf), its top symbols logged
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
@@ -47,6 +48,7 @@ CPS_POLICY=${CPS_POLICY:-offload}
 CPS_ROUNDS=${CPS_ROUNDS:-1}
 CPS_ALT_KO=${CPS_ALT_KO:-}
 CPS_ALT_ITOD=${CPS_ALT_ITOD:-$ITOD}
+CPS_PERF=${CPS_PERF:-}
 PG=/proc/net/pktgen
 # the devices: client, server, the router's two ports (the veth topology;
 # hw_setup switches to ito_sim's)
@@ -305,19 +307,44 @@ cpu_ticks() { awk '/^cpu / { print $2 + $3, $4, $8 }' /proc/stat; }
 # median of the numbers on stdin
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
+# perf_on NAME, perf_off NAME: with CPS_PERF=1, a system-wide profile of
+# what runs between them (perf's cpu-clock samples, as TCG has no PMU);
+# the symbols with the most samples go to the log
+perf_on()
+{
+	[ "$CPS_PERF" = 1 ] || return 0
+	perf record -a -F 997 -q -o "$tmp/perf-$1.data" >/dev/null 2>&1 &
+	perf_pid=$!
+	sleep 1
+}
+
+perf_off()
+{
+	[ "$CPS_PERF" = 1 ] || return 0
+	kill -INT "$perf_pid" 2>/dev/null || true
+	wait "$perf_pid" 2>/dev/null || true
+	perf report -i "$tmp/perf-$1.data" --stdio --no-children \
+		--sort dso,sym 2>/dev/null | grep -v '^#' | grep . | head -n 30 |
+		while read -r line; do log "perf $1: $line"; done
+}
+
 # cps_round R: one of each measurement, appended to $tmp/cps_*
 cps_round()
 {
 	log "cps: $N new flows, conntrack alone"
 	fw conntrack -F 2>/dev/null || true
+	perf_on plain
 	new_flows_per_s
+	perf_off plain
 	cat "$tmp/cps" >>"$tmp/cps_plain"; echo >>"$tmp/cps_plain"
 	fw conntrack -F 2>/dev/null || true
 	# ito's own share, apart from the agent's (itod shares the guest's
 	# CPUs with the router here; on a real host it has cores of its own)
 	log "cps: $N new flows, ito without an agent"
 	ito_up offload noagent
+	perf_on ito
 	new_flows_per_s
+	perf_off ito
 	cat "$tmp/cps" >>"$tmp/cps_ito_no_agent"; echo >>"$tmp/cps_ito_no_agent"
 	rmmod ito
 	fw conntrack -F 2>/dev/null || true
@@ -340,7 +367,9 @@ cps_itod()
 	log "cps: $N new flows, ito and itod (default $CPS_POLICY; $1)"
 	UP_KO=$2 UP_ITOD=$3 ito_up "$CPS_POLICY"
 	c0=$(cpu_ticks)
+	perf_on "$1"
 	new_flows_per_s
+	perf_off "$1"
 	c1=$(cpu_ticks)
 	cat "$tmp/cps" >>"$tmp/$1"; echo >>"$tmp/$1"
 	n=$(counter flows_new)

@@ -138,7 +138,7 @@ static void ito_fastpath_count(struct ito_net *in, struct ito_flow *flow,
 {
 	u32 now = (u32)jiffies;
 
-	atomic64_inc(&flow->ft_pkts[dir]);
+	atomic_inc(&flow->ft_pkts[dir]);
 	atomic64_add(skb->len, &flow->ft_bytes[dir]);
 	/* racing the slow path's write under the lock: both write "now" */
 	if (READ_ONCE(flow->last_seen) != now)

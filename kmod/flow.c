@@ -330,7 +330,7 @@ u32 ito_flow_rate(const struct ito_flow *flow)
 void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
 		       u64 *bytes)
 {
-	*pkts = atomic64_read(&flow->ft_pkts[dir]);
+	*pkts = (u32)atomic_read(&flow->ft_pkts[dir]);
 	*bytes = atomic64_read(&flow->ft_bytes[dir]);
 	if (flow->state == ITO_FLOW_STATE_OFFLOADED && flow->hw) {
 		*pkts += flow->hw->rule[dir].pkts;

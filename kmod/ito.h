@@ -278,9 +278,11 @@ struct ito_flow {
 	u64 offload_bytes;
 	/*
 	 * The fast path's counts of the session by direction, outside the
-	 * lock: no per-CPU allocation per session. The teardown takes them.
+	 * lock: no per-CPU allocation per session. The teardown takes them,
+	 * and the GC's look, at least once a minute, folds them into the
+	 * flow and conntrack: 32 bits of packets are plenty until then.
 	 */
-	atomic64_t ft_pkts[IP_CT_DIR_MAX];
+	atomic_t ft_pkts[IP_CT_DIR_MAX];
 	atomic64_t ft_bytes[IP_CT_DIR_MAX];
 	struct ito_flow_dir dirs[IP_CT_DIR_MAX];
 };
@@ -288,11 +290,12 @@ struct ito_flow {
 /*
  * One per flow, whatever it becomes: the module's memory per session
  * (Documentation/design.rst, "Memory per flow and per session"). It may
- * not grow unnoticed. The lock is 4 bytes unless lock debugging makes it
- * larger; the size being a multiple of 8, the limit is 232 then.
+ * not grow unnoticed: 224 bytes are 18 objects to a page. The lock is 4
+ * bytes unless lock debugging makes it larger; the size being a multiple
+ * of 8, the limit is 224 then.
  */
 static_assert(sizeof(struct ito_flow_dir) <= 40);
-static_assert(sizeof(struct ito_flow) <= 232 + sizeof(spinlock_t));
+static_assert(sizeof(struct ito_flow) <= 224 + sizeof(spinlock_t));
 
 /* jiffies of a time kept in 32 bits: the latest to have those low bits */
 static inline unsigned long ito_jiffies32(u32 then)

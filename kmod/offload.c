@@ -614,7 +614,7 @@ void ito_offload_kick(struct ito_net *in)
 /* The fast path's counts of one direction, taken (and zeroed). */
 static void ito_ft_take(struct ito_flow *flow, int dir, u64 *pkts, u64 *bytes)
 {
-	*pkts = atomic64_xchg(&flow->ft_pkts[dir], 0);
+	*pkts = (u32)atomic_xchg(&flow->ft_pkts[dir], 0);
 	*bytes = atomic64_xchg(&flow->ft_bytes[dir], 0);
 }
 
@@ -623,20 +623,47 @@ static void ito_ft_take(struct ito_flow *flow, int dir, u64 *pkts, u64 *bytes)
  * timeout fitting the state, and (TCP) forget the windows it tracked, so
  * the next packet it sees re-learns them instead of looking invalid.
  */
+static void ito_ct_acct(struct nf_conn *ct, const u64 *pkts, const u64 *bytes)
+{
+	struct nf_conn_acct *acct = nf_conn_acct_find(ct);
+	int dir;
+
+	if (!acct)
+		return;
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		atomic64_add(pkts[dir], &acct->counter[dir].packets);
+		atomic64_add(bytes[dir], &acct->counter[dir].bytes);
+	}
+}
+
+/*
+ * The fast path's counts so far go to the flow and to conntrack, as at a
+ * teardown: conntrack's counters follow a long session, and the 32 bits
+ * of packets never wrap. Caller holds the flow's lock; it is offloaded.
+ */
+static void ito_ft_fold(struct ito_flow *flow)
+{
+	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
+	int dir;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		ito_ft_take(flow, dir, &pkts[dir], &bytes[dir]);
+		flow->pkts[dir] += pkts[dir];
+		flow->bytes[dir] += bytes[dir];
+		flow->offload_pkts += pkts[dir];
+		flow->offload_bytes += bytes[dir];
+	}
+	ito_ct_acct(flow->ct, pkts, bytes);
+}
+
 static void ito_ct_handback(struct nf_conn *ct, const u64 *pkts,
 			    const u64 *bytes)
 {
-	struct nf_conn_acct *acct = nf_conn_acct_find(ct);
 	struct net *net = nf_ct_net(ct);
 	u32 timeout;
 	int dir;
 
-	if (acct) {
-		for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-			atomic64_add(pkts[dir], &acct->counter[dir].packets);
-			atomic64_add(bytes[dir], &acct->counter[dir].bytes);
-		}
-	}
+	ito_ct_acct(ct, pkts, bytes);
 
 	if (nf_ct_protonum(ct) == IPPROTO_TCP) {
 		spin_lock_bh(&ct->lock);
@@ -916,6 +943,7 @@ bool ito_offload_age(struct ito_net *in, struct ito_flow *flow,
 		spin_unlock_bh(&flow->lock);
 		return false;
 	}
+	ito_ft_fold(flow);
 	hs = flow->hw;
 	last = ito_offload_last_used(flow);
 	spin_unlock_bh(&flow->lock);

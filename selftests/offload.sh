@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fwd_pkts() { nft_count ito-fw inet t c_fwd fwd; }
 invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
-plan 62
+plan 63
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -65,6 +65,17 @@ client=$!
 check "UDP flow offloaded" wait_for 4 is_state '.sport==1500' offloaded
 check "conntrack shows [OFFLOAD]" bash -c "ip netns exec ito-fw conntrack -L -p udp --sport 1500 2>/dev/null | grep -q OFFLOAD"
 n1=$(fwd_pkts)
+# the GC folds the fast path's counts into conntrack as it looks at the
+# session (every second for a table this small): they follow it
+ct_orig_pkts() { grep -o 'packets=[0-9]*' <<<"$1" | head -n 1 | cut -d= -f2; }
+p_off=$(ct_orig_pkts "$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)")
+followed()
+{
+	local ct
+	ct=$(fw conntrack -L -p udp --sport 1500 -o extended 2>/dev/null)
+	grep -q OFFLOAD <<<"$ct" && [ "$(ct_orig_pkts "$ct")" -gt "${p_off:-0}" ]
+}
+check "conntrack's counters follow the offloaded session (from $p_off packets)" wait_for 3 followed
 wait $client
 check "idle session ages out (udp-ageing 3 s)" wait_for 10 gone '.sport==1500'
 # the end event's idle time is the kernel's: from the flow's last packet
