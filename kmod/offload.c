@@ -611,11 +611,22 @@ void ito_offload_kick(struct ito_net *in)
 	mod_delayed_work(system_power_efficient_wq, &in->offload_work, 0);
 }
 
-/* The fast path's counts of one direction, taken (and zeroed). */
-static void ito_ft_take(struct ito_flow *flow, int dir, u64 *pkts, u64 *bytes)
+/*
+ * The fast path's counts of both directions, taken (and zeroed) and added
+ * to the flow's. Caller holds the flow's lock.
+ */
+static void ito_ft_collect(struct ito_flow *flow, u64 *pkts, u64 *bytes)
 {
-	*pkts = (u32)atomic_xchg(&flow->ft_pkts[dir], 0);
-	*bytes = atomic64_xchg(&flow->ft_bytes[dir], 0);
+	int dir;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		pkts[dir] = (u32)atomic_xchg(&flow->ft_pkts[dir], 0);
+		bytes[dir] = atomic64_xchg(&flow->ft_bytes[dir], 0);
+		flow->pkts[dir] += pkts[dir];
+		flow->bytes[dir] += bytes[dir];
+		flow->offload_pkts += pkts[dir];
+		flow->offload_bytes += bytes[dir];
+	}
 }
 
 /*
@@ -644,15 +655,8 @@ static void ito_ct_acct(struct nf_conn *ct, const u64 *pkts, const u64 *bytes)
 static void ito_ft_fold(struct ito_flow *flow)
 {
 	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
-	int dir;
 
-	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		ito_ft_take(flow, dir, &pkts[dir], &bytes[dir]);
-		flow->pkts[dir] += pkts[dir];
-		flow->bytes[dir] += bytes[dir];
-		flow->offload_pkts += pkts[dir];
-		flow->offload_bytes += bytes[dir];
-	}
+	ito_ft_collect(flow, pkts, bytes);
 	ito_ct_acct(flow->ct, pkts, bytes);
 }
 
@@ -718,12 +722,8 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 				       &flow->dirs[dir].node, ito_ft_params);
 		/* readers that found the entry may use its next hop: RCU */
 		ito_nh_unlink(in, &flow->dirs[dir]);
-		ito_ft_take(flow, dir, &pkts[dir], &bytes[dir]);
-		flow->pkts[dir] += pkts[dir];
-		flow->bytes[dir] += bytes[dir];
-		flow->offload_pkts += pkts[dir];
-		flow->offload_bytes += bytes[dir];
 	}
+	ito_ft_collect(flow, pkts, bytes);
 	ito_ct_handback(flow->ct, pkts, bytes);
 	/*
 	 * Queued before the lock is dropped: an ender that waited for it
