@@ -497,6 +497,31 @@ phase_idle()
 	us=$(trace_off gc)
 	res[gc_cpu_ms_per_s_$MODE]=$(awk -v u="$us" 'BEGIN { printf "%.1f", u / 10 / 1000 }')
 	log "idle ($MODE): the GC ran ${us} us in 10 s with ${res[sessions]} sessions"
+	user_view
+}
+
+# ms since $1 (date +%s%N)
+ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
+
+# user_view: with the N sessions in, how long a dump of all flows takes
+# (itoctl's text), and adding and removing a port no flow uses (its
+# removal looks at every flow, a slice of the instance lock at a time)
+user_view()
+{
+	local t
+	fw ip link add ito-d0 type dummy
+	fw ip link set ito-d0 up
+	t=$(date +%s%N)
+	fwctl port add ito-d0
+	res[port_add_ms_$MODE]=$(ms_since "$t")
+	t=$(date +%s%N)
+	fwctl port del ito-d0
+	res[port_del_ms_$MODE]=$(ms_since "$t")
+	fw ip link del ito-d0
+	t=$(date +%s%N)
+	fwctl flow show >/dev/null
+	res[flow_show_ms_$MODE]=$(ms_since "$t")
+	log "user ($MODE): port add ${res[port_add_ms_$MODE]} ms, port del ${res[port_del_ms_$MODE]} ms, flow show of all ${res[flow_show_ms_$MODE]} ms"
 }
 
 # client_round COUNT DPORT: COUNT new flows from the client only, to DPORT
@@ -712,6 +737,10 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson ihw "${res[installs_hw_per_s]:-null}" \
 	--argjson ghw "${res[gc_cpu_ms_per_s_hw]:-null}" \
 	--argjson ahw "${res[age_out_all_s_hw]:-null}" \
+	--argjson padd "${res[port_add_ms_sw]:-null}" \
+	--argjson pdel "${res[port_del_ms_sw]:-null}" \
+	--argjson show "${res[flow_show_ms_sw]:-null}" \
+	--argjson pdelhw "${res[port_del_ms_hw]:-null}" \
 	'{sessions: $n, bytes_per_session: $bps, bytes_per_inspected_flow: $bpi,
 	  cps_ito: $ci, cps_plain: $cp, installs_sw_per_s: $isw,
 	  installs_hw_per_s: $ihw, lookup_ratio: $lr,
@@ -720,7 +749,8 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	  verdict_max_us_during_gc: $vgc, age_out_all_s: $age,
 	  cps_ito_no_agent: $cn, cps_ito_alt: $calt, verdict_max_us: $vmax,
 	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1,
-	  age_out_all_s_hw: $ahw}')
+	  age_out_all_s_hw: $ahw, port_add_ms_sw: $padd, port_del_ms_sw: $pdel,
+	  flow_show_ms_sw: $show, port_del_ms_hw: $pdelhw}')
 echo
 jq -r 'to_entries[] | "\(.key)\t\(.value // "-")"' <<<"$json" |
 	awk -F'\t' '{ printf "%-26s %s\n", $1, $2 }'

@@ -16,8 +16,8 @@
 
 #include "ito.h"
 
-/* flows ito_flow_standby() hands back per hold of the instance mutex */
-#define ITO_STANDBY_SLICE	256
+/* flows a walk of all looks at per hold of the instance mutex */
+#define ITO_WALK_SLICE		256
 
 /*
  * Flows, offloaded or not, are objects of their exact size: bench/scale.sh
@@ -169,20 +169,23 @@ static bool ito_flow_uses_port(struct ito_flow *flow, int ifindex)
 	return false;
 }
 
-/* End every flow, or those entering or leaving by @ifindex.
- * Caller holds @in->lock.
+/*
+ * End every flow, or those entering or leaving by @ifindex, a port that
+ * can start no flow any more. Caller holds @in->lock, which verdicts and
+ * dumps get between slices of the walk: half a million flows may be
+ * looked at. The walk goes on from the id it left.
  */
 void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason)
 {
 	struct ito_flow *flow;
+	unsigned int n = 0;
 	unsigned long id;
 
 	xa_for_each(&in->flow_ids, id, flow) {
-		/* half a million flows: let others run (the walk resumes by id) */
-		cond_resched();
-		if (ifindex && !ito_flow_uses_port(flow, ifindex))
-			continue;
-		ito_flow_end(in, flow, reason);
+		if (!ifindex || ito_flow_uses_port(flow, ifindex))
+			ito_flow_end(in, flow, reason);
+		if (++n % ITO_WALK_SLICE == 0)
+			ito_lock_break(in);
 	}
 }
 
@@ -291,7 +294,7 @@ void ito_flow_standby(struct ito_net *in)
 	mutex_lock(&in->lock);
 	xa_for_each(&in->flow_ids, id, flow) {
 		ito_offload_fall_back(in, flow);
-		if (++n % ITO_STANDBY_SLICE == 0)
+		if (++n % ITO_WALK_SLICE == 0)
 			ito_lock_break(in);
 	}
 	ito_hw_reap(in);
