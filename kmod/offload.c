@@ -629,11 +629,7 @@ static void ito_ft_collect(struct ito_flow *flow, u64 *pkts, u64 *bytes)
 	}
 }
 
-/*
- * Conntrack saw none of the offloaded packets: give it their counts, a
- * timeout fitting the state, and (TCP) forget the windows it tracked, so
- * the next packet it sees re-learns them instead of looking invalid.
- */
+/* Conntrack saw none of the offloaded packets: their counts, if it keeps any. */
 static void ito_ct_acct(struct nf_conn *ct, const u64 *pkts, const u64 *bytes)
 {
 	struct nf_conn_acct *acct = nf_conn_acct_find(ct);
@@ -660,6 +656,11 @@ static void ito_ft_fold(struct ito_flow *flow)
 	ito_ct_acct(flow->ct, pkts, bytes);
 }
 
+/*
+ * The session ended: conntrack gets its last counts, a timeout fitting the
+ * state, and (TCP) forgets the windows it tracked, so the next packet it
+ * sees re-learns them instead of looking invalid.
+ */
 static void ito_ct_handback(struct nf_conn *ct, const u64 *pkts,
 			    const u64 *bytes)
 {
