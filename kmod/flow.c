@@ -288,8 +288,8 @@ void ito_flow_standby(struct ito_net *in)
 	/*
 	 * In slices, so that verdicts and ports get the lock between them;
 	 * nothing is admitted meanwhile (the role is passive, or the table
-	 * has no reach). The walk
-	 * goes on from the id it left, not from the flow it held.
+	 * has no reach). The walk goes on from the id it left, not from the
+	 * flow it held.
 	 */
 	mutex_lock(&in->lock);
 	xa_for_each(&in->flow_ids, id, flow) {
