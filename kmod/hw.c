@@ -519,25 +519,24 @@ void ito_hw_release(struct ito_net *in, struct ito_hw_session *hs)
  */
 static void ito_hw_handback(struct ito_hw_session *hs)
 {
+	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
 	struct ito_flow *flow = hs->flow;
-	struct nf_conn_acct *acct = nf_conn_acct_find(flow->ct);
 	int dir;
 
 	spin_lock_bh(&flow->lock);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		const struct ito_hw_rule *r = &hs->rule[dir];
 
+		pkts[dir] = r->pkts;
+		bytes[dir] = r->bytes;
 		flow->pkts[dir] += r->pkts;
 		flow->bytes[dir] += r->bytes;
 		flow->offload_pkts += r->pkts;
 		flow->offload_bytes += r->bytes;
 		if (r->pkts && time_after(r->last_used, ito_flow_last_seen(flow)))
 			flow->last_seen = (u32)r->last_used;
-		if (acct) {
-			atomic64_add(r->pkts, &acct->counter[dir].packets);
-			atomic64_add(r->bytes, &acct->counter[dir].bytes);
-		}
 	}
+	ito_ct_acct(flow->ct, pkts, bytes);
 	spin_unlock_bh(&flow->lock);
 	hs->flow = NULL;
 }

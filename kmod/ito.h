@@ -552,6 +552,7 @@ void ito_offload_refresh(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);
 void ito_offload_resize(struct ito_net *in, struct netlink_ext_ack *extack);
+void ito_ct_acct(struct nf_conn *ct, const u64 *pkts, const u64 *bytes);
 bool ito_offload_token(struct ito_net *in);
 void ito_offload_forget(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_fall_back(struct ito_net *in, struct ito_flow *flow);

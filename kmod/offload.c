@@ -630,7 +630,7 @@ static void ito_ft_collect(struct ito_flow *flow, u64 *pkts, u64 *bytes)
 }
 
 /* Conntrack saw none of the offloaded packets: their counts, if it keeps any. */
-static void ito_ct_acct(struct nf_conn *ct, const u64 *pkts, const u64 *bytes)
+void ito_ct_acct(struct nf_conn *ct, const u64 *pkts, const u64 *bytes)
 {
 	struct nf_conn_acct *acct = nf_conn_acct_find(ct);
 	int dir;
