@@ -58,6 +58,7 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_HA_COPIES_HELD]		= "ha_copies_held",
 	[ITO_CNT_GC_LOOKS]			= "gc_looks",
 	[ITO_CNT_FASTPATH_TEARDOWN_DELETED]	= "fastpath_teardown_deleted",
+	[ITO_CNT_FLOWS_UNTRACKED_MOVING]	= "flows_untracked_moving",
 };
 
 /* Charged to whoever creates the namespace (process context). */

@@ -294,7 +294,7 @@ static void ito_ctv_work(struct work_struct *work)
 
 		mutex_lock(&in->lock);
 		for (i = 0; i < n; i++) {
-			/* ended since: gone from the table, its id never reused */
+			/* ended since: gone, or (ids wrapped) a newer flow */
 			struct ito_flow *flow = xa_load(&in->flow_ids, ids[i]);
 
 			if (!flow)

@@ -137,9 +137,15 @@ static void ito_fastpath_count(struct ito_net *in, struct ito_flow *flow,
 			       int dir, const struct sk_buff *skb)
 {
 	u32 now = (u32)jiffies;
+	u64 ft;
 
-	atomic_inc(&flow->ft_pkts[dir]);
-	atomic64_add(skb->len, &flow->ft_bytes[dir]);
+	ft = atomic64_add_return(ITO_FT_PKT + skb->len, &flow->ft[dir]);
+	if (unlikely(ft & ITO_FT_FULL)) {
+		spin_lock(&flow->lock);
+		if (flow->state == ITO_FLOW_STATE_OFFLOADED)
+			ito_ft_fold(flow);
+		spin_unlock(&flow->lock);
+	}
 	/* racing the slow path's write under the lock: both write "now" */
 	if (READ_ONCE(flow->last_seen) != now)
 		WRITE_ONCE(flow->last_seen, now);

@@ -32,8 +32,57 @@ static const struct rhashtable_params ito_flow_params = {
 	.automatic_shrinking	= true,
 };
 
-/* Flow ids index an xarray: they must fit an unsigned long. */
-static_assert(sizeof(unsigned long) >= sizeof(u64));
+/* the fewest flows a table is made for */
+#define ITO_FLOWS_MIN_REACH	64
+
+/*
+ * Flows a table holds: max_flows rounded up to a power of two. The table
+ * never grows past half as many buckets (rhashtable's max_size, which
+ * lets it hold twice that): at 500,000 flows of the default 1,048,576,
+ * 2^19 buckets and chains of one, where it would otherwise double to 2^20
+ * at three quarters full.
+ */
+static u32 ito_flows_reach(u32 max_flows)
+{
+	return roundup_pow_of_two(max_t(u32, max_flows, ITO_FLOWS_MIN_REACH));
+}
+
+static struct rhashtable *ito_flows_alloc(u32 reach)
+{
+	struct rhashtable_params params = ito_flow_params;
+	struct rhashtable *ht;
+
+	ht = kzalloc(sizeof(*ht), GFP_KERNEL);
+	if (!ht)
+		return NULL;
+	/* kept by the table; the lookups' constant params need not say it */
+	params.max_size = reach / 2;
+	if (rhashtable_init(ht, &params)) {
+		kfree(ht);
+		return NULL;
+	}
+	return ht;
+}
+
+static void ito_flows_free(struct rhashtable *ht)
+{
+	if (!ht)
+		return;
+	rhashtable_destroy(ht);
+	kfree(ht);
+}
+
+/* The tables, as @in->lock keeps them. */
+static struct rhashtable *ito_flows_new(struct ito_net *in)
+{
+	return rcu_dereference_protected(in->flows, lockdep_is_held(&in->lock));
+}
+
+static struct rhashtable *ito_flows_old(struct ito_net *in)
+{
+	return rcu_dereference_protected(in->flows_old,
+					 lockdep_is_held(&in->lock));
+}
 
 /*
  * After RCU, as the fast path reads the conntrack entry's tuples through
@@ -49,7 +98,18 @@ static void ito_flow_free_rcu(struct rcu_head *head)
 
 struct ito_flow *ito_flow_lookup(struct ito_net *in, const struct nf_conn *ct)
 {
-	return rhashtable_lookup(&in->flows, &ct, ito_flow_params);
+	struct ito_flow *flow;
+	struct rhashtable *old;
+
+	flow = rhashtable_lookup(rcu_dereference(in->flows), &ct,
+				 ito_flow_params);
+	if (likely(flow))
+		return flow;
+	/* the old table was published before the new one: see it too */
+	smp_rmb();
+	old = rcu_dereference(in->flows_old);
+	return unlikely(old) ? rhashtable_lookup(old, &ct, ito_flow_params) :
+			       NULL;
 }
 
 /* Caller holds rcu_read_lock(). */
@@ -71,7 +131,8 @@ struct ito_flow *ito_flow_get_by_id(struct ito_net *in, u64 id)
 struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 {
 	struct ito_flow *flow, *old;
-	int err;
+	struct rhashtable *ht;
+	u32 id;
 
 	if (atomic_inc_return(&in->nflows) >
 	    ito_config_get(in, ITO_A_CONFIG_MAX_FLOWS)) {
@@ -79,43 +140,48 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 		ito_counter_inc(in, ITO_CNT_FLOWS_UNTRACKED_FULL);
 		return NULL;
 	}
+	/* the tables are changing: the flow's next packet makes it */
+	if (smp_load_acquire(&in->flows_moving)) {
+		atomic_dec(&in->nflows);
+		ito_counter_inc(in, ITO_CNT_FLOWS_UNTRACKED_MOVING);
+		return NULL;
+	}
 
 	flow = kmem_cache_zalloc(ito_flow_cache, GFP_ATOMIC);
 	if (!flow)
 		goto err_count;
+	/* an id, reserved: its entry reads as none until the flow is in */
+	if (xa_alloc_cyclic(&in->flow_ids, &id, NULL, xa_limit_32b,
+			    &in->next_id, GFP_ATOMIC) < 0) {
+		kmem_cache_free(ito_flow_cache, flow);
+		goto err_count;
+	}
 	spin_lock_init(&flow->lock);
 	flow->ct = ct;
-	flow->id = atomic64_inc_return(&in->next_id);
+	flow->id = id;
 	flow->state = ITO_FLOW_STATE_INSPECTING;
 	flow->verdict = ITO_VERDICT_NONE;
-	flow->first_seen = jiffies;
-	flow->last_seen = (u32)flow->first_seen;
+	flow->first_seen = (u32)jiffies;
+	flow->last_seen = flow->first_seen;
 	flow->dirs[IP_CT_DIR_REPLY].dir = IP_CT_DIR_REPLY;
 
 	/*
 	 * The table decides a race between two cpus; the loser's copy was
 	 * never visible and is freed at once. Only then is the flow published
-	 * by id, where the (process context) enders find it.
+	 * by id, where the (process context) enders find it: the reserved
+	 * entry takes it without allocating.
 	 */
-	old = rhashtable_lookup_get_insert_fast(&in->flows, &flow->node,
+	ht = rcu_dereference(in->flows);
+	old = rhashtable_lookup_get_insert_fast(ht, &flow->node,
 						ito_flow_params);
 	if (old) {
+		xa_erase(&in->flow_ids, id);
 		kmem_cache_free(ito_flow_cache, flow);
 		atomic_dec(&in->nflows);
 		return IS_ERR(old) ? NULL : old;
 	}
 	nf_conntrack_get(&ct->ct_general);
-	err = xa_insert(&in->flow_ids, flow->id, flow, GFP_ATOMIC);
-	if (err) {
-		/*
-		 * Packet path readers may have seen it, even queued it for
-		 * admission: take it back from there, free after RCU.
-		 */
-		rhashtable_remove_fast(&in->flows, &flow->node, ito_flow_params);
-		ito_offload_forget(in, flow);
-		call_rcu(&flow->rcu, ito_flow_free_rcu);
-		goto err_count;
-	}
+	xa_store(&in->flow_ids, id, flow, GFP_ATOMIC);
 
 	ito_counter_inc(in, ITO_CNT_FLOWS_NEW);
 	ito_counter_inc(in, ITO_CNT_FLOWS_ACTIVE);
@@ -140,9 +206,17 @@ err_count:
  */
 bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
 {
+	struct rhashtable *old;
+
 	lockdep_assert_held(&in->lock);
-	if (rhashtable_remove_fast(&in->flows, &flow->node, ito_flow_params))
-		return false;
+	/* the tables change under @in->lock only */
+	if (rhashtable_remove_fast(ito_flows_new(in), &flow->node,
+				   ito_flow_params)) {
+		old = ito_flows_old(in);
+		if (!old || rhashtable_remove_fast(old, &flow->node,
+						   ito_flow_params))
+			return false;
+	}
 	xa_erase_bh(&in->flow_ids, flow->id);
 	/* packets that found it before may still consider it: never again */
 	ito_offload_forget(in, flow);
@@ -318,7 +392,7 @@ u32 ito_rate(u64 pkts, unsigned long first, unsigned long last)
  */
 u32 ito_flow_rate(const struct ito_flow *flow)
 {
-	return ito_rate(flow->pkts[0] + flow->pkts[1], flow->first_seen,
+	return ito_rate(flow->pkts[0] + flow->pkts[1], ito_flow_first_seen(flow),
 			ito_flow_last_seen(flow));
 }
 
@@ -333,8 +407,10 @@ u32 ito_flow_rate(const struct ito_flow *flow)
 void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
 		       u64 *bytes)
 {
-	*pkts = (u32)atomic_read(&flow->ft_pkts[dir]);
-	*bytes = atomic64_read(&flow->ft_bytes[dir]);
+	u64 ft = atomic64_read(&flow->ft[dir]);
+
+	*pkts = ito_ft_pkts(ft);
+	*bytes = ito_ft_bytes(ft);
 	if (flow->state == ITO_FLOW_STATE_OFFLOADED && flow->hw) {
 		*pkts += flow->hw->rule[dir].pkts;
 		*bytes += flow->hw->rule[dir].bytes;
@@ -347,7 +423,7 @@ void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
  */
 u32 ito_flow_live_rate(struct ito_flow *flow)
 {
-	unsigned long span = jiffies - flow->first_seen;
+	unsigned long span = jiffies - ito_flow_first_seen(flow);
 	u64 pkts, p, b;
 	int dir;
 
@@ -374,21 +450,102 @@ void ito_flow_uninit(void)
 	kmem_cache_destroy(ito_flow_cache);
 }
 
+/**
+ * ito_flow_resize - give the flows table the reach of max_flows
+ * @in: the instance; caller holds no lock
+ * @extack: told when the new table waits for the old one to drain
+ *
+ * Process context, after the knobs changed, and from the GC once an old
+ * table has drained. A table that holds fewer flows than max_flows is
+ * replaced (a smaller max_flows keeps the table). Flows cannot move
+ * between tables without a moment when the packet path finds neither:
+ * those in the table stay there until they end, lookups try both tables,
+ * and new flows go to the new one. While the pointers change, no flow is
+ * created (ITO_CNT_FLOWS_UNTRACKED_MOVING: the next packet creates it),
+ * so that two cpus never make one entry's flow in both tables. One old
+ * table at a time: a later raise waits for it to drain.
+ */
+void ito_flow_resize(struct ito_net *in, struct netlink_ext_ack *extack)
+{
+	struct rhashtable *ht;
+	u32 reach;
+
+	mutex_lock(&in->lock);
+	reach = ito_flows_reach(ito_config_get(in, ITO_A_CONFIG_MAX_FLOWS));
+	if (reach <= in->flows_reach) {
+		mutex_unlock(&in->lock);
+		return;
+	}
+	if (ito_flows_old(in)) {
+		mutex_unlock(&in->lock);
+		NL_SET_ERR_MSG(extack,
+			       "max_flows: the flows table is still being replaced; the larger one comes once the flows of the old one have ended");
+		return;
+	}
+	ht = ito_flows_alloc(reach);
+	if (!ht) {
+		mutex_unlock(&in->lock);
+		NL_SET_ERR_MSG(extack,
+			       "max_flows: no memory for a larger flows table, the table keeps its reach");
+		return;
+	}
+	/* creators that may have seen the current table as new are done */
+	smp_store_release(&in->flows_moving, true);
+	synchronize_rcu();
+	rcu_assign_pointer(in->flows_old, ito_flows_new(in));
+	rcu_assign_pointer(in->flows, ht);
+	in->flows_reach = reach;
+	synchronize_rcu();
+	/* pairs with the creators' acquire: they see both tables */
+	smp_store_release(&in->flows_moving, false);
+	mutex_unlock(&in->lock);
+}
+
+/*
+ * GC, each run: an old table whose flows have all ended goes, and a raise
+ * of max_flows that waited for it is applied.
+ */
+void ito_flow_drained(struct ito_net *in)
+{
+	struct rhashtable *old;
+
+	if (!rcu_access_pointer(in->flows_old))
+		return;
+	mutex_lock(&in->lock);
+	old = ito_flows_old(in);
+	if (atomic_read(&old->nelems)) {
+		mutex_unlock(&in->lock);
+		return;
+	}
+	RCU_INIT_POINTER(in->flows_old, NULL);
+	mutex_unlock(&in->lock);
+	/* lookups that missed in the new table may still be in it */
+	synchronize_rcu();
+	ito_flows_free(old);
+	ito_flow_resize(in, NULL);
+}
+
 int ito_flow_net_init(struct ito_net *in)
 {
+	struct rhashtable *ht;
 	int err;
 
-	err = rhashtable_init(&in->flows, &ito_flow_params);
-	if (err)
-		return err;
+	in->flows_reach =
+		ito_flows_reach(ito_config_get(in, ITO_A_CONFIG_MAX_FLOWS));
+	ht = ito_flows_alloc(in->flows_reach);
+	if (!ht)
+		return -ENOMEM;
+	RCU_INIT_POINTER(in->flows, ht);
+	RCU_INIT_POINTER(in->flows_old, NULL);
+	in->flows_moving = false;
 	err = ito_offload_net_init(in);
 	if (err) {
-		rhashtable_destroy(&in->flows);
+		ito_flows_free(ht);
 		return err;
 	}
-	xa_init_flags(&in->flow_ids, XA_FLAGS_LOCK_BH);
+	xa_init_flags(&in->flow_ids, XA_FLAGS_LOCK_BH | XA_FLAGS_ALLOC1);
 	atomic_set(&in->nflows, 0);
-	atomic64_set(&in->next_id, 0);
+	in->next_id = 1;
 	ito_gc_net_init(in);
 	return 0;
 }
@@ -402,6 +559,7 @@ void ito_flow_net_uninit(struct ito_net *in)
 	mutex_unlock(&in->lock);
 	WARN_ON(atomic_read(&in->nflows));
 	ito_offload_net_uninit(in);
-	rhashtable_destroy(&in->flows);
+	ito_flows_free(rcu_dereference_protected(in->flows, true));
+	ito_flows_free(rcu_dereference_protected(in->flows_old, true));
 	xa_destroy(&in->flow_ids);
 }

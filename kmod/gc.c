@@ -11,12 +11,10 @@
  *   next hardware retry. A look either ends the flow or finds the new
  *   deadline and files the id there again. The wheel reaches
  *   ITO_GC_SLOTS - 1 seconds ahead; later deadlines are looked at then.
- *   Ids live outside the flows, in page-sized chunks per slot, as their
- *   low 32 bits (4 bytes a flow): an entry stands for the newest id with
- *   those bits, resolved through the id index. An id whose flow ended
- *   meanwhile resolves to nothing, as ids are never reused; a flow that
- *   outlives 2^32 newer ones loses its entry to the newest such id (a
- *   flow looked at early, or nothing) and is left to the sweep.
+ *   Ids (32 bits, 4 bytes a flow) live outside the flows, in page-sized
+ *   chunks per slot, resolved through the id index. An id whose flow
+ *   ended meanwhile resolves to nothing, or, once the ids have wrapped
+ *   round, to a newer flow, which is looked at early and filed again.
  *
  * - A sweep walks all flows by id at a bounded rate, for what no
  *   deadline announces: an entry deleted from conntrack (conntrack -D or
@@ -51,7 +49,7 @@
 #define ITO_GC_CHUNK_IDS \
 	((PAGE_SIZE - 2 * sizeof(void *)) / sizeof(u32))
 
-/* Ids due in one second, by their low bits, newest chunk first. */
+/* Ids due in one second, newest chunk first. */
 struct ito_gc_chunk {
 	struct ito_gc_chunk *next;
 	unsigned long n;
@@ -69,7 +67,7 @@ static unsigned long ito_gc_second(unsigned long t)
  * File @id at second @sec. Without memory the flow is left to the
  * sweep, which finds it in ITO_GC_SWEEP_PERIOD seconds at most.
  */
-static void ito_gc_file(struct ito_gc *gc, u64 id, unsigned long sec)
+static void ito_gc_file(struct ito_gc *gc, u32 id, unsigned long sec)
 {
 	struct ito_gc_chunk **slot = &gc->slot[sec % ITO_GC_SLOTS];
 	struct ito_gc_chunk *c = *slot;
@@ -82,13 +80,7 @@ static void ito_gc_file(struct ito_gc *gc, u64 id, unsigned long sec)
 		c->next = *slot;
 		*slot = c;
 	}
-	c->id[c->n++] = (u32)id;
-}
-
-/* The newest id the wheel has seen with these low bits. */
-static unsigned long ito_gc_id(const struct ito_gc *gc, u32 low)
-{
-	return gc->newest - (u32)((u32)gc->newest - low);
+	c->id[c->n++] = id;
 }
 
 static u32 ito_gc_death_reason(const struct nf_conn *ct)
@@ -122,6 +114,9 @@ static unsigned long ito_gc_one(struct ito_net *in, struct ito_flow *flow)
 	u8 state;
 
 	ito_counter_inc(in, ITO_CNT_GC_LOOKS);
+	/* an age kept in 32 bits of jiffies stops at ITO_AGE_MAX */
+	if ((u32)now - READ_ONCE(flow->first_seen) > ITO_AGE_MAX)
+		WRITE_ONCE(flow->first_seen, (u32)now - ITO_AGE_MAX);
 	/* an unconfirmed entry's timeout is still relative */
 	if (nf_ct_is_dying(ct) ||
 	    (nf_ct_is_confirmed(ct) && nf_ct_is_expired(ct))) {
@@ -129,7 +124,7 @@ static unsigned long ito_gc_one(struct ito_net *in, struct ito_flow *flow)
 		return 0;
 	}
 	if (!nf_ct_is_confirmed(ct)) {
-		next = flow->first_seen + ITO_UNCONFIRMED_TTL;
+		next = ito_flow_first_seen(flow) + ITO_UNCONFIRMED_TTL;
 		if (!time_after(now, next))
 			return next;
 		ito_flow_end(in, flow, ITO_END_REASON_TIMEOUT);
@@ -167,32 +162,52 @@ static void ito_gc_look(struct ito_net *in, struct ito_flow *flow)
 	ito_gc_file(&in->gc, flow->id, next);
 }
 
-/* Flows made since the last run join the wheel. */
-static void ito_gc_new_flows(struct ito_net *in)
+/* The flows with ids @from to @to join the wheel. */
+static void ito_gc_new_range(struct ito_net *in, unsigned long from,
+			     unsigned long to)
 {
-	struct ito_gc *gc = &in->gc;
 	struct ito_flow *flow;
 	unsigned long id;
 	unsigned int n;
 
-	/*
-	 * A flow whose id was handed out before the newest seen but whose
-	 * index entry came after it is missed here (two cpus creating flows
-	 * at once): the sweep looks after it.
-	 */
 	do {
 		n = 0;
-		id = gc->newest + 1;
+		id = from;
 		mutex_lock(&in->lock);
-		xa_for_each_start(&in->flow_ids, id, flow, id) {
-			gc->newest = id;
+		xa_for_each_range(&in->flow_ids, id, flow, from, to) {
 			ito_gc_look(in, flow);
 			if (++n == ITO_GC_SLICE)
 				break;
 		}
 		mutex_unlock(&in->lock);
 		cond_resched();
-	} while (n == ITO_GC_SLICE);
+		from = id + 1;
+	} while (n == ITO_GC_SLICE && id < to);
+}
+
+/*
+ * Flows made since the last run join the wheel: the ids handed out since,
+ * in the order they were, round the end of the id space if they wrapped.
+ */
+static void ito_gc_new_flows(struct ito_net *in)
+{
+	struct ito_gc *gc = &in->gc;
+	u32 to = READ_ONCE(in->next_id) - 1;
+
+	/*
+	 * A flow whose id was handed out before the last but whose index
+	 * entry came after this run (two cpus creating flows at once) is
+	 * missed here: the sweep looks after it.
+	 */
+	if (to == gc->newest)
+		return;
+	if (to > gc->newest) {
+		ito_gc_new_range(in, gc->newest + 1, to);
+	} else {
+		ito_gc_new_range(in, gc->newest + 1, U32_MAX);
+		ito_gc_new_range(in, 1, to);
+	}
+	gc->newest = to;
 }
 
 /* The flows of one slot whose second has come. */
@@ -210,7 +225,7 @@ static void ito_gc_slot(struct ito_net *in, unsigned int slot)
 	mutex_lock(&in->lock);
 	for (; c; c = next) {
 		for (i = 0; i < c->n; i++) {
-			flow = xa_load(&in->flow_ids, ito_gc_id(gc, c->id[i]));
+			flow = xa_load(&in->flow_ids, c->id[i]);
 			if (flow)
 				ito_gc_look(in, flow);
 			if (++n % ITO_GC_SLICE == 0)
@@ -296,6 +311,7 @@ static void ito_gc_work(struct work_struct *work)
 	while (gc->done != now)
 		ito_gc_slot(in, ++gc->done % ITO_GC_SLOTS);
 	ito_gc_sweep(in, all);
+	ito_flow_drained(in);
 	queue_delayed_work(system_power_efficient_wq, &gc->work, HZ);
 }
 

@@ -230,7 +230,11 @@ struct ito_hw_session {
  * struct ito_flow - one conntrack entry seen from an enrolled port
  * @node: in ito_net.flows, keyed by @ct
  * @ct: the conntrack entry; we hold a reference until the flow ends
- * @id: stable for the flow's life; the key of ito_net.flow_ids
+ * @id: stable for the flow's life; the key of ito_net.flow_ids. Ids are
+ *	handed out in turn and wrap round after 2^32, skipping those in use
+ * @last_seen: jiffies of the latest packet, low 32 bits: read back by
+ *	ito_flow_last_seen(), exact for up to 2^32 jiffies (49.7 days at
+ *	HZ=1000, 198.8 at HZ=250); an older one reads as that much younger
  * @pending: in ito_net.pending (or an admission round's batch) while
  *	@queued, which it never is while offloaded
  * @rcu: frees it once ended
@@ -240,15 +244,15 @@ struct ito_hw_session {
  *	the hardware again (jiffies, low 32 bits; 0: never)
  * @lock: guards everything below it (packets of both directions race)
  * @iif: the port each direction entered by; set once
- * @first_seen: jiffies of the first packet
- * @last_seen: jiffies of the latest packet, low 32 bits: read back by
- *	ito_flow_last_seen(), exact for up to 2^32 jiffies (49.7 days at
- *	HZ=1000, 198.8 at HZ=250); an older one reads as that much younger
+ * @first_seen: jiffies of the first packet, low 32 bits: read back by
+ *	ito_flow_first_seen(). The GC keeps it at most ITO_AGE_MAX ago, so
+ *	an age stops there (24.8 days at HZ=1000, 99.4 at HZ=250)
  */
 struct ito_flow {
 	struct rhash_head node;
 	struct nf_conn *ct;
-	u64 id;
+	u32 id;
+	u32 last_seen;			/* also written by the fast path */
 	/* one of three, by the flow's state: see ito_offload_install() */
 	union {
 		struct list_head pending;	/* under ito_net.pending_lock */
@@ -269,33 +273,51 @@ struct ito_flow {
 	u8 ct_queued:1;			/* in ito_net.ct_ids; under pending_lock */
 	bool vwire;			/* bridged between a vwire pair */
 	u32 copies;
-	u32 last_seen;			/* also written by the fast path */
+	u32 first_seen;
 	int iif[IP_CT_DIR_MAX];
-	unsigned long first_seen;
 	u64 pkts[IP_CT_DIR_MAX];
 	u64 bytes[IP_CT_DIR_MAX];
 	u64 offload_pkts;		/* collected from ended sessions */
 	u64 offload_bytes;
 	/*
 	 * The fast path's counts of the session by direction, outside the
-	 * lock: no per-CPU allocation per session. The teardown takes them,
-	 * and the GC's look, at least once a minute, folds them into the
-	 * flow and conntrack: 32 bits of packets are plenty until then.
+	 * lock and in one word (ITO_FT_*): no per-CPU allocation per session,
+	 * one atomic add a packet. The teardown takes them; the GC's look,
+	 * at least once a minute, and the fast path itself, long before a
+	 * field could overflow, fold them into the flow and conntrack.
 	 */
-	atomic_t ft_pkts[IP_CT_DIR_MAX];
-	atomic64_t ft_bytes[IP_CT_DIR_MAX];
+	atomic64_t ft[IP_CT_DIR_MAX];
 	struct ito_flow_dir dirs[IP_CT_DIR_MAX];
 };
 
 /*
+ * A fast path count: packets in the top 24 bits, bytes in the low 40. A
+ * count with ITO_FT_FULL set (2^23 packets or 2^39 bytes) is folded by
+ * the packet that made it so, with as much again to spare meanwhile.
+ */
+#define ITO_FT_BYTES_BITS	40
+#define ITO_FT_PKT		BIT_ULL(ITO_FT_BYTES_BITS)
+#define ITO_FT_FULL		(BIT_ULL(63) | BIT_ULL(ITO_FT_BYTES_BITS - 1))
+
+static inline u64 ito_ft_pkts(u64 ft)
+{
+	return ft >> ITO_FT_BYTES_BITS;
+}
+
+static inline u64 ito_ft_bytes(u64 ft)
+{
+	return ft & (ITO_FT_PKT - 1);
+}
+
+/*
  * One per flow, whatever it becomes: the module's memory per session
  * (Documentation/design.rst, "Memory per flow and per session"). It may
- * not grow unnoticed: 224 bytes are 18 objects to a page. The lock is 4
- * bytes unless lock debugging makes it larger; the size being a multiple
- * of 8, the limit is 224 then.
+ * not grow unnoticed: 208 bytes are 19 objects to a page, 216 only 18.
+ * The lock is 4 bytes unless lock debugging makes it larger; the size
+ * being a multiple of 8, the limit is 208 then.
  */
 static_assert(sizeof(struct ito_flow_dir) <= 40);
-static_assert(sizeof(struct ito_flow) <= 224 + sizeof(spinlock_t));
+static_assert(sizeof(struct ito_flow) <= 208 + sizeof(spinlock_t));
 
 /* jiffies of a time kept in 32 bits: the latest to have those low bits */
 static inline unsigned long ito_jiffies32(u32 then)
@@ -308,6 +330,14 @@ static inline unsigned long ito_jiffies32(u32 then)
 static inline unsigned long ito_flow_last_seen(const struct ito_flow *flow)
 {
 	return ito_jiffies32(READ_ONCE(flow->last_seen));
+}
+
+/* the oldest a flow's first_seen may be, in jiffies: see ito_gc_one() */
+#define ITO_AGE_MAX		((u32)S32_MAX)
+
+static inline unsigned long ito_flow_first_seen(const struct ito_flow *flow)
+{
+	return ito_jiffies32(READ_ONCE(flow->first_seen));
 }
 
 static inline struct ito_flow *ito_dir_flow(const struct ito_flow_dir *d)
@@ -335,7 +365,7 @@ struct ito_gc {
 	struct delayed_work work;
 	struct ito_gc_chunk *slot[ITO_GC_SLOTS];
 	unsigned long done;
-	unsigned long newest;
+	u32 newest;
 	unsigned long sweep_from;
 	u32 tcp_ageing;
 	u32 udp_ageing;
@@ -358,10 +388,16 @@ struct ito_gc {
  * @hook_ops: the registered hooks (IPv4 and IPv6 forward)
  * @agent_portid: netlink port id of the agent, 0 if none
  * @copies: per cpu, the packet copies not sent to the agent yet (agent.c)
- * @flows: flows by conntrack entry (the packet path's lookup)
+ * @flows: flows by conntrack entry (the packet path's lookup); new flows
+ *	go here. Replaced under @lock only (ito_flow_resize())
+ * @flows_old: after a raise of max_flows, the previous table, until its
+ *	flows have ended; lookups try it after @flows
+ * @flows_moving: the pointers are changing: no flow is created
+ * @flows_reach: flows @flows holds; under @lock
  * @flow_ids: flows by id (netlink lookups and dumps in id order)
  * @nflows: flows tracked now, against max_flows
- * @next_id: last flow id handed out
+ * @next_id: where the search for the next free flow id starts; under
+ *	@flow_ids' lock
  * @gc: ends flows whose conntrack entry died, ages offloaded ones (gc.c)
  * @fastpath: offloaded directions by struct ito_ft_key (packet path); the
  *	table is replaced only under @lock with no session offloaded
@@ -418,10 +454,13 @@ struct ito_net {
 	u32 agent_portid;
 	struct ito_copy_batch __percpu *copies;
 
-	struct rhashtable flows;
+	struct rhashtable __rcu *flows;
+	struct rhashtable __rcu *flows_old;
+	bool flows_moving;
+	u32 flows_reach;
 	struct xarray flow_ids;
 	atomic_t nflows;
-	atomic64_t next_id;
+	u32 next_id;
 	struct ito_gc gc;
 
 	struct rhashtable __rcu *fastpath;
@@ -526,6 +565,8 @@ void ito_gc_net_uninit(struct ito_net *in);
 struct ito_flow *ito_flow_lookup(struct ito_net *in, const struct nf_conn *ct);
 struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct);
 struct ito_flow *ito_flow_get_by_id(struct ito_net *in, u64 id);
+void ito_flow_resize(struct ito_net *in, struct netlink_ext_ack *extack);
+void ito_flow_drained(struct ito_net *in);
 bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason);
 void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason);
 void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
@@ -553,6 +594,7 @@ void ito_offload_dequeue(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_kick(struct ito_net *in);
 void ito_offload_resize(struct ito_net *in, struct netlink_ext_ack *extack);
 void ito_ct_acct(struct nf_conn *ct, const u64 *pkts, const u64 *bytes);
+void ito_ft_fold(struct ito_flow *flow);
 bool ito_offload_token(struct ito_net *in);
 void ito_offload_forget(struct ito_net *in, struct ito_flow *flow);
 void ito_offload_fall_back(struct ito_net *in, struct ito_flow *flow);

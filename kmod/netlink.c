@@ -210,6 +210,8 @@ static int ito_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 			  info->extack);
 	if (tb[ITO_A_CONFIG_MAX_SESSIONS])
 		ito_offload_resize(in, info->extack);
+	if (tb[ITO_A_CONFIG_MAX_FLOWS])
+		ito_flow_resize(in, info->extack);
 	/* room, budget, enabled or the role may have changed */
 	ito_offload_kick(in);
 	return 0;
@@ -398,7 +400,7 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	memcpy(s->bytes, flow->bytes, sizeof(s->bytes));
 	s->offload_pkts = flow->offload_pkts;
 	s->offload_bytes = flow->offload_bytes;
-	s->first_seen = flow->first_seen;
+	s->first_seen = ito_flow_first_seen(flow);
 	s->last_seen = ito_flow_last_seen(flow);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		if (flow->state != ITO_FLOW_STATE_OFFLOADED)

@@ -619,9 +619,12 @@ static void ito_ft_collect(struct ito_flow *flow, u64 *pkts, u64 *bytes)
 {
 	int dir;
 
+	u64 ft;
+
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
-		pkts[dir] = (u32)atomic_xchg(&flow->ft_pkts[dir], 0);
-		bytes[dir] = atomic64_xchg(&flow->ft_bytes[dir], 0);
+		ft = atomic64_xchg(&flow->ft[dir], 0);
+		pkts[dir] = ito_ft_pkts(ft);
+		bytes[dir] = ito_ft_bytes(ft);
 		flow->pkts[dir] += pkts[dir];
 		flow->bytes[dir] += bytes[dir];
 		flow->offload_pkts += pkts[dir];
@@ -645,10 +648,10 @@ void ito_ct_acct(struct nf_conn *ct, const u64 *pkts, const u64 *bytes)
 
 /*
  * The fast path's counts so far go to the flow and to conntrack, as at a
- * teardown: conntrack's counters follow a long session, and the 32 bits
- * of packets never wrap. Caller holds the flow's lock; it is offloaded.
+ * teardown: conntrack's counters follow a long session, and the fields of
+ * the counts never overflow. Caller holds the flow's lock; it is offloaded.
  */
-static void ito_ft_fold(struct ito_flow *flow)
+void ito_ft_fold(struct ito_flow *flow)
 {
 	u64 pkts[IP_CT_DIR_MAX], bytes[IP_CT_DIR_MAX];
 

@@ -11,7 +11,8 @@
  * until the replacement is in), so nothing is lost while it waits.
  *
  * The backlog names flows by id, not by pointer: a flow may end while its
- * update waits, and ids are never reused.
+ * update waits. An id reused meanwhile (after 2^32 newer flows) costs the
+ * newer flow an update it did not need.
  */
 #include <linux/slab.h>
 #include <linux/sort.h>

@@ -14,7 +14,7 @@ trap 'topo_down; rm -rf "$tmp"' EXIT
 jflows() { fwctl -j flow show | jq -c "$@"; }
 counter() { fwctl -j counters | jq ".$1"; }
 
-plan 32
+plan 41
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -48,6 +48,53 @@ check "counted as no agent" test "$(counter flows_no_agent)" -ge 1
 # table's copy counter instead once an agent exists (itod tests do that).
 fwctl flow flush
 check "flush empties the table" test "$(jflows length)" = 0
+
+# A larger max-flows than the flows table holds (1,048,576 by default)
+# brings a new table. Flows stay in the old one until they end, found
+# there by their packets; new flows go to the new one. One old table at
+# a time: a raise meanwhile waits for it to drain.
+udp_from() {
+	cli python3 -c "
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('', $1))
+for _ in range($2):
+    s.sendto(b'x', ('10.0.2.2', 9100))
+    time.sleep(0.02)
+"
+}
+n_sport() { jflows "[.[]|select(.sport==$1)]|length"; }
+pkts_sport() { jflows "[.[]|select(.sport==$1)][0].pkts_orig"; }
+udp_from 3001 3
+check "a flow before the raise" test "$(n_sport 3001)" = 1
+fwctl set max-flows 2000000 >"$tmp/raise" 2>&1
+check "max-flows 2000000: a new table, no warning" test ! -s "$tmp/raise"
+fwctl set max-flows 4000000 >"$tmp/raise2" 2>&1
+check "a second raise while the old table has a flow: told it waits" \
+	grep -q "flows table is still being replaced" "$tmp/raise2"
+check "the second raise is kept" test "$(fwctl -j show | jq .max_flows)" = 4000000
+udp_from 3001 3
+check "the old flow's packets find it in the old table, no second flow" \
+	test "$(n_sport 3001) $(pkts_sport 3001)" = "1 6"
+udp_from 3002 3
+check "a new flow is tracked, in the new table" test "$(n_sport 3002)" = 1
+fwctl flow flush
+# The GC frees the drained table and applies the waiting raise; the old
+# table is then the empty 2,000,000 one, freed at its next run.
+raise_free() { fwctl set max-flows "$1" >"$tmp/r" 2>&1 && [ ! -s "$tmp/r" ]; }
+check "once the old tables drain, a raise goes through at once" \
+	wait_for 15 raise_free 8000000
+sleep 2
+udp_from 3003 3
+fwctl set max-flows 16000000 >"$tmp/raise4" 2>&1
+check "with the old table gone, the next raise is at once too" \
+	test ! -s "$tmp/raise4"
+udp_from 3003 2
+check "a flow it left in the old table is still found there" \
+	test "$(n_sport 3003) $(pkts_sport 3003)" = "1 5"
+fwctl flow flush
+fwctl set max-flows 1048576
 
 # Events of everything below, as JSON lines. The timeout only bounds a
 # stuck monitor: the test kills it, after five minutes on the debug kernel.

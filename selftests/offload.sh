@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fwd_pkts() { nft_count ito-fw inet t c_fwd fwd; }
 invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
-plan 63
+plan 64
 
 modprobe nf_conntrack
 rmmod ito 2>/dev/null
@@ -267,8 +267,13 @@ check "two installs more" test $(( $(counter flow_offload_session_insert) - ins0
 fwctl set max-sessions 500000 >"$tmp/shrink" 2>&1
 check "back to 500000: the table keeps its reach, nothing handed back" \
 	test ! -s "$tmp/shrink" -a "$(n_flows '(.sport==2011 or .sport==2012) and .state=="offloaded"')" = 2
+# their flows stay in the flows table a larger max-flows leaves behind
+fwctl set max-flows 2000000 >"$tmp/fraise" 2>&1
+check "max-flows 2000000: the sessions stay offloaded, no warning" \
+	test ! -s "$tmp/fraise" -a "$(n_flows '(.sport==2011 or .sport==2012) and .state=="offloaded"')" = 2
 wait $growers
 check "neither lost a datagram" test "$(cat "$tmp/c2011") $(cat "$tmp/c2012")" = "300 300"
+fwctl set max-flows 1048576
 
 # --- Admission order: fastest first ----------------------------------------
 # Three flows become eligible while offload is off, slowest first (so a

@@ -287,6 +287,10 @@ enum ito_counter {
 	ITO_CNT_FASTPATH_TEARDOWN_DELETED,	/* sessions handed back: their
 						 * conntrack entry was deleted
 						 */
+	ITO_CNT_FLOWS_UNTRACKED_MOVING,	/* not tracked yet: the flows
+					 * table was being replaced (a raise
+					 * of max_flows); the next packet
+					 */
 
 	__ITO_CNT_MAX
 };
@@ -395,7 +399,8 @@ enum ito_end_reason {
  * 4 or 16 bytes (network order), ports host order; the tuple is the
  * original direction's as conntrack knows it.
  *
- * @ITO_A_FLOW_ID: u64, unique for the life of the instance
+ * @ITO_A_FLOW_ID: u64 attribute, 32-bit value: ids are handed out in
+ *	turn from 1, skip those in use, and start again after 2^32 - 1
  * @ITO_A_FLOW_STATE: u32, enum ito_flow_state
  * @ITO_A_FLOW_VERDICT: u32, enum ito_verdict
  * @ITO_A_FLOW_FAMILY: u8, AF_INET or AF_INET6
