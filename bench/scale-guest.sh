@@ -35,7 +35,8 @@
 # CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1);
 # CPS_ALT_KO, CPS_ALT_ITOD: another build's ito.ko and itod, measured with
 # ito in each round too (cps_ito_alt), for a comparison on equal terms;
-# CPS_PERF=1: a profile of each cps round (perf), its top symbols logged
+# CPS_PERF=1: a profile of each cps round (perf), its top symbols logged;
+# CPS_PERF=g: with call graphs, each symbol's samples including its callees
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
@@ -49,6 +50,8 @@ CPS_ROUNDS=${CPS_ROUNDS:-1}
 CPS_ALT_KO=${CPS_ALT_KO:-}
 CPS_ALT_ITOD=${CPS_ALT_ITOD:-$ITOD}
 CPS_PERF=${CPS_PERF:-}
+CPS_PERF_G=
+[ "$CPS_PERF" = g ] && CPS_PERF_G=1
 PG=/proc/net/pktgen
 # the devices: client, server, the router's two ports (the veth topology;
 # hw_setup switches to ito_sim's)
@@ -312,19 +315,20 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)
 # the symbols with the most samples go to the log
 perf_on()
 {
-	[ "$CPS_PERF" = 1 ] || return 0
-	perf record -a -F 997 -q -o "$tmp/perf-$1.data" >/dev/null 2>&1 &
+	[ -n "$CPS_PERF" ] || return 0
+	perf record -a -F 997 -q ${CPS_PERF_G:+-g} -o "$tmp/perf-$1.data" >/dev/null 2>&1 &
 	perf_pid=$!
 	sleep 1
 }
 
 perf_off()
 {
-	[ "$CPS_PERF" = 1 ] || return 0
+	[ -n "$CPS_PERF" ] || return 0
 	kill -INT "$perf_pid" 2>/dev/null || true
 	wait "$perf_pid" 2>/dev/null || true
-	perf report -i "$tmp/perf-$1.data" --stdio --no-children \
-		--sort dso,sym 2>/dev/null | grep -v '^#' | grep . | head -n 30 |
+	perf report -i "$tmp/perf-$1.data" --stdio \
+		${CPS_PERF_G:+--children -g none} ${CPS_PERF_G:---no-children} \
+		--sort dso,sym 2>/dev/null | grep -v '^#' | grep . | head -n 40 |
 		while read -r line; do log "perf $1: $line"; done
 }
 
