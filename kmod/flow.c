@@ -47,29 +47,43 @@ static u32 ito_flows_reach(u32 max_flows)
 	return roundup_pow_of_two(max_t(u32, max_flows, ITO_FLOWS_MIN_REACH));
 }
 
-static struct rhashtable *ito_flows_alloc(u32 reach)
+/**
+ * ito_rht_alloc - a table of its own, bounded, for the tables ito replaces
+ *	(flows, fast path)
+ * @params: the lookups' constant parameters
+ * @max_size: the most buckets it grows to
+ *
+ * The table keeps @max_size in its own copy of the parameters: the
+ * lookups' constant ones need not say it. Process context.
+ */
+struct rhashtable *ito_rht_alloc(const struct rhashtable_params *params,
+				 u32 max_size)
 {
-	struct rhashtable_params params = ito_flow_params;
+	struct rhashtable_params p = *params;
 	struct rhashtable *ht;
 
 	ht = kzalloc(sizeof(*ht), GFP_KERNEL);
 	if (!ht)
 		return NULL;
-	/* kept by the table; the lookups' constant params need not say it */
-	params.max_size = reach / 2;
-	if (rhashtable_init(ht, &params)) {
+	p.max_size = max_size;
+	if (rhashtable_init(ht, &p)) {
 		kfree(ht);
 		return NULL;
 	}
 	return ht;
 }
 
-static void ito_flows_free(struct rhashtable *ht)
+void ito_rht_free(struct rhashtable *ht)
 {
 	if (!ht)
 		return;
 	rhashtable_destroy(ht);
 	kfree(ht);
+}
+
+static struct rhashtable *ito_flows_alloc(u32 reach)
+{
+	return ito_rht_alloc(&ito_flow_params, reach / 2);
 }
 
 /* The tables, as @in->lock keeps them. */
@@ -417,6 +431,26 @@ void ito_flow_bypassed(const struct ito_flow *flow, int dir, u64 *pkts,
 	}
 }
 
+/**
+ * ito_flow_add_offloaded - a session's counts, which the slow path never
+ *	saw, join the flow's totals
+ * @flow: the flow; caller holds its lock
+ * @pkts: packets by direction
+ * @bytes: bytes by direction
+ */
+void ito_flow_add_offloaded(struct ito_flow *flow, const u64 *pkts,
+			    const u64 *bytes)
+{
+	int dir;
+
+	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
+		flow->pkts[dir] += pkts[dir];
+		flow->bytes[dir] += bytes[dir];
+		flow->offload_pkts += pkts[dir];
+		flow->offload_bytes += bytes[dir];
+	}
+}
+
 /*
  * Packets/s over the flow's life so far, offloaded packets included: the
  * order in which updates go when the budget is short.
@@ -521,7 +555,7 @@ void ito_flow_drained(struct ito_net *in)
 	mutex_unlock(&in->lock);
 	/* lookups that missed in the new table may still be in it */
 	synchronize_rcu();
-	ito_flows_free(old);
+	ito_rht_free(old);
 	ito_flow_resize(in, NULL);
 }
 
@@ -540,7 +574,7 @@ int ito_flow_net_init(struct ito_net *in)
 	in->flows_moving = false;
 	err = ito_offload_net_init(in);
 	if (err) {
-		ito_flows_free(ht);
+		ito_rht_free(ht);
 		return err;
 	}
 	xa_init_flags(&in->flow_ids, XA_FLAGS_LOCK_BH | XA_FLAGS_ALLOC1);
@@ -559,7 +593,7 @@ void ito_flow_net_uninit(struct ito_net *in)
 	mutex_unlock(&in->lock);
 	WARN_ON(atomic_read(&in->nflows));
 	ito_offload_net_uninit(in);
-	ito_flows_free(rcu_dereference_protected(in->flows, true));
-	ito_flows_free(rcu_dereference_protected(in->flows_old, true));
+	ito_rht_free(rcu_dereference_protected(in->flows, true));
+	ito_rht_free(rcu_dereference_protected(in->flows_old, true));
 	xa_destroy(&in->flow_ids);
 }

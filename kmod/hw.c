@@ -529,13 +529,10 @@ static void ito_hw_handback(struct ito_hw_session *hs)
 
 		pkts[dir] = r->pkts;
 		bytes[dir] = r->bytes;
-		flow->pkts[dir] += r->pkts;
-		flow->bytes[dir] += r->bytes;
-		flow->offload_pkts += r->pkts;
-		flow->offload_bytes += r->bytes;
 		if (r->pkts && time_after(r->last_used, ito_flow_last_seen(flow)))
 			flow->last_seen = (u32)r->last_used;
 	}
+	ito_flow_add_offloaded(flow, pkts, bytes);
 	ito_ct_acct(flow->ct, pkts, bytes);
 	spin_unlock_bh(&flow->lock);
 	hs->flow = NULL;

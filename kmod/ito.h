@@ -566,6 +566,11 @@ struct ito_flow *ito_flow_lookup(struct ito_net *in, const struct nf_conn *ct);
 struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct);
 struct ito_flow *ito_flow_get_by_id(struct ito_net *in, u64 id);
 void ito_flow_resize(struct ito_net *in, struct netlink_ext_ack *extack);
+void ito_flow_add_offloaded(struct ito_flow *flow, const u64 *pkts,
+			    const u64 *bytes);
+struct rhashtable *ito_rht_alloc(const struct rhashtable_params *params,
+				 u32 max_size);
+void ito_rht_free(struct rhashtable *ht);
 void ito_flow_drained(struct ito_net *in);
 bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason);
 void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason);

@@ -94,25 +94,7 @@ static u32 ito_ft_reach(u32 max_sessions)
 
 static struct rhashtable *ito_ft_alloc(u32 reach)
 {
-	struct rhashtable_params params = ito_ft_params;
-	struct rhashtable *ht;
-
-	ht = kzalloc(sizeof(*ht), GFP_KERNEL);
-	if (!ht)
-		return NULL;
-	/* kept by the table; the lookups' constant params need not say it */
-	params.max_size = reach;
-	if (rhashtable_init(ht, &params)) {
-		kfree(ht);
-		return NULL;
-	}
-	return ht;
-}
-
-static void ito_ft_free(struct rhashtable *ht)
-{
-	rhashtable_destroy(ht);
-	kfree(ht);
+	return ito_rht_alloc(&ito_ft_params, reach);
 }
 
 /*
@@ -617,19 +599,15 @@ void ito_offload_kick(struct ito_net *in)
  */
 static void ito_ft_collect(struct ito_flow *flow, u64 *pkts, u64 *bytes)
 {
-	int dir;
-
 	u64 ft;
+	int dir;
 
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		ft = atomic64_xchg(&flow->ft[dir], 0);
 		pkts[dir] = ito_ft_pkts(ft);
 		bytes[dir] = ito_ft_bytes(ft);
-		flow->pkts[dir] += pkts[dir];
-		flow->bytes[dir] += bytes[dir];
-		flow->offload_pkts += pkts[dir];
-		flow->offload_bytes += bytes[dir];
 	}
+	ito_flow_add_offloaded(flow, pkts, bytes);
 }
 
 /* Conntrack saw none of the offloaded packets: their counts, if it keeps any. */
@@ -1019,7 +997,7 @@ int ito_offload_net_init(struct ito_net *in)
 	RCU_INIT_POINTER(in->fastpath, ft);
 	err = ito_nh_net_init(in);
 	if (err)
-		ito_ft_free(ft);
+		ito_rht_free(ft);
 	return err;
 }
 
@@ -1030,7 +1008,7 @@ void ito_offload_net_uninit(struct ito_net *in)
 	ito_nh_net_uninit(in);
 	ito_hw_net_uninit(in);
 	WARN_ON(in->nsessions || !list_empty(&in->pending));
-	ito_ft_free(rcu_dereference_protected(in->fastpath, true));
+	ito_rht_free(rcu_dereference_protected(in->fastpath, true));
 }
 
 /**
@@ -1072,7 +1050,7 @@ again:
 	/* no install since ft_reach went to 0, and the standby ended all */
 	if (!ft || WARN_ON_ONCE(READ_ONCE(in->nsessions))) {
 		if (ft)
-			ito_ft_free(ft);
+			ito_rht_free(ft);
 		in->ft_reach = was;
 		mutex_unlock(&in->lock);
 		NL_SET_ERR_MSG(extack,
@@ -1088,7 +1066,7 @@ again:
 	mutex_unlock(&in->lock);
 	/* readers still in the old table find nothing there */
 	synchronize_rcu();
-	ito_ft_free(old);
+	ito_rht_free(old);
 	if (reach > was)
 		goto again;
 	ito_offload_kick(in);
