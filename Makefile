@@ -11,7 +11,7 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
 
 .PHONY: all modules userspace install modules_install dkms-install \
-	dkms-remove deps check check-debug demo bench bench-installs bench-scale \
+	dkms-remove deps check check-debug demo bench bench-installs bench-scale bench-nat \
 	checkpatch sparse clean
 
 all: modules userspace
@@ -67,6 +67,11 @@ bench-installs:
 # make bench-scale N=500000
 bench-scale:
 	bench/scale.sh $(N)
+
+# the source NAT pools' bindings: memory and new connections per second
+# at N bindings (100000 unless given)
+bench-nat:
+	PHASES=nat bench/scale.sh $(or $(N),100000)
 
 checkpatch:
 	scripts/checkpatch.sh

@@ -346,7 +346,7 @@ main()
 	local r v
 	log "kernel $(uname -r), $(nproc) cpu(s), module $ITO_KO"
 	log "rounds $ROUNDS, warmup $WARMUP s, window $SECS s"
-	modprobe nf_conntrack
+	modprobe nf_nat
 	rmmod ito 2>/dev/null || true
 	setup_topology
 	setup_pktgen

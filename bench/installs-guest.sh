@@ -53,7 +53,7 @@ n_state() { fwctl -j flow show | jq "[.[]|select(.state==\"$1\")]|length"; }
 setup()
 {
 	local ns
-	modprobe nf_conntrack
+	modprobe nf_nat
 	# the echo server takes NFLOWS datagrams at once (udp_echo.py)
 	sysctl -qw net.core.rmem_max=8388608
 	insmod "$ITO_SIM_KO"

@@ -29,9 +29,15 @@
 # vmalloc (/proc/meminfo), with N flows or sessions, less the same once
 # ito is unloaded and its RCU callbacks ran (conntrack's entries stay).
 #
+#   nat       (PHASES=nat only) a source NAT pool (DIPP): N new flows
+#             masqueraded by the ruleset, the same N each making a binding,
+#             then the same again finding theirs (new flows per second of
+#             each); memory per binding is what deleting the pool gives
+#             back, less its slot maps
+#
 # env: ITO_KO (required), N (20000); PHASES: "all" (default), "cps" (cps
-# alone) or "memory" (inspected flows' and sessions' memory, and the
-# lookup); CPS_POLICY: itod's default in the cps phase (offload);
+# alone), "memory" (inspected flows' and sessions' memory, and the
+# lookup) or "nat" (the pool phase alone); CPS_POLICY: itod's default in the cps phase (offload);
 # CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1);
 # CPS_ALT_KO, CPS_ALT_ITOD: another build's ito.ko and itod, measured with
 # ito in each round too (cps_ito_alt), for a comparison on equal terms;
@@ -160,7 +166,7 @@ round()
 net_setup()
 {
 	local i
-	modprobe nf_conntrack
+	modprobe nf_nat
 	modprobe pktgen
 	sysctl -qw net.netfilter.nf_conntrack_max=$((N * 2 + 10000))
 	echo $((N / 2 + 1024)) >/sys/module/nf_conntrack/parameters/hashsize
@@ -300,8 +306,23 @@ new_flows_per_s()
 		echo "$cur $t1"')
 	cur=${out% *} t1=${out#* }
 	log "cps: f1 sent $cur of $N new flows' packets"
-	[ "$cur" -ge "$N" ] || fail "cps: f1 forwarded $cur of $N"
+	[ "$cur" -ge "$N" ] || cps_short "$cur" "$tx0"
 	awk -v n="$cur" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }' >"$tmp/cps"
+}
+
+# cps_short SENT TX0: f1 stopped short of N; a stall (it goes on later) or
+# a loss, and where the drops were counted
+cps_short()
+{
+	local later
+	sleep 10
+	later=$(($(f1_tx) - $2))
+	fail "cps: f1 forwarded $1 of $N (after 10 s more: $later)"
+	log "cps: backlog drops $(awk '{ d += strtonum("0x" $2) } END { print d }' /proc/net/softnet_stat)," \
+		"$P0 rx_dropped $(fw cat /sys/class/net/$P0/statistics/rx_dropped)," \
+		"conntrack $(fw conntrack -S 2>/dev/null | grep -o 'drop=[0-9]*\|insert_failed=[0-9]*\|early_drop=[0-9]*' |
+			awk -F= '{ s[$1] += $2 } END { for (k in s) printf "%s %d ", k, s[k] }')"
+	log "cps: ito $(fwctl -j counters | jq -c '{flows_new, flows_untracked_full, flows_untracked_moving, blocked_pkts, copies_dropped}')"
 }
 
 # cpu_ticks: the guest's user, system and softirq clock ticks so far
@@ -693,10 +714,66 @@ phase_lookup_alone()
 	log "lookup: ratio ${res[lookup_ratio]:-?} (among N / alone)"
 }
 
+# flows_gone: every flow ito tracked has ended (within two minutes)
+flows_gone()
+{
+	local i
+	for i in $(seq 240); do
+		[ "$(counter flows_active)" = 0 ] && return 0
+		sleep 0.5
+	done
+	fail "flows still tracked: $(counter flows_active)"
+	return 1
+}
+
+# new connections per second through the ruleset's masquerade, through a
+# pool making N bindings and through it finding them; bytes per binding
+phase_nat()
+{
+	local before after slots=$((4 * 64512))
+	fw nft add table ip nat
+	fw nft add chain ip nat post "{ type nat hook postrouting priority 100; }"
+	fw nft add rule ip nat post oif $P1 masquerade
+	fw conntrack -F 2>/dev/null || true
+	ito_up offload noagent
+	log "nat: $N new flows, masqueraded by the ruleset"
+	new_flows_per_s
+	res[cps_nat_masquerade]=$(cat "$tmp/cps")
+	fw conntrack -F 2>/dev/null || true
+	flows_gone
+	fwctl nat pool add 1 private 10.0.1.0/24 public 198.51.100.1-198.51.100.4 \
+		ports 1024-65535 dev $P1 hold 3600
+	log "nat: $N new flows, each making a binding"
+	new_flows_per_s
+	res[cps_nat_bind]=$(cat "$tmp/cps")
+	res[nat_bindings]=$(counter nat_bindings_active)
+	[ "${res[nat_bindings]}" = "$N" ] ||
+		fail "nat: ${res[nat_bindings]} bindings for $N flows"
+	fw conntrack -F 2>/dev/null || true
+	flows_gone
+	log "nat: $N new flows, each finding its binding among $N"
+	local s0
+	s0=$(counter nat_sessions)
+	new_flows_per_s
+	res[cps_nat_hit]=$(cat "$tmp/cps")
+	[ "$(counter nat_bindings_new)" = "$N" ] && [ "$(($(counter nat_sessions) - s0))" = "$N" ] ||
+		fail "nat: the second round made bindings or missed some"
+	before=$(mem_bytes)
+	fwctl nat pool del 1
+	sleep 3		# call_rcu() frees, the table's shrinking
+	after=$(mem_bytes)
+	# the pool's two slot maps, a bit per public pair each, go too
+	res[bytes_per_binding]=$(( (before - after - 2 * slots / 8) / N ))
+	log "nat: ${res[cps_nat_masquerade]}/s masqueraded, ${res[cps_nat_bind]}/s binding, ${res[cps_nat_hit]}/s finding a binding; ${res[bytes_per_binding]} bytes per binding"
+}
+
 net_setup
 case $PHASES in
 cps)
 	phase_cps
+	;;
+nat)
+	phase_nat
 	;;
 memory)
 	# inspected flows' and sessions' memory, and the lookup
@@ -745,6 +822,11 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson pdel "${res[port_del_ms_sw]:-null}" \
 	--argjson show "${res[flow_show_ms_sw]:-null}" \
 	--argjson pdelhw "${res[port_del_ms_hw]:-null}" \
+	--argjson nb "${res[nat_bindings]:-null}" \
+	--argjson bpb "${res[bytes_per_binding]:-null}" \
+	--argjson cnm "${res[cps_nat_masquerade]:-null}" \
+	--argjson cnb "${res[cps_nat_bind]:-null}" \
+	--argjson cnh "${res[cps_nat_hit]:-null}" \
 	'{sessions: $n, bytes_per_session: $bps, bytes_per_inspected_flow: $bpi,
 	  cps_ito: $ci, cps_plain: $cp, installs_sw_per_s: $isw,
 	  installs_hw_per_s: $ihw, lookup_ratio: $lr,
@@ -754,7 +836,9 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	  cps_ito_no_agent: $cn, cps_ito_alt: $calt, verdict_max_us: $vmax,
 	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1,
 	  age_out_all_s_hw: $ahw, port_add_ms_sw: $padd, port_del_ms_sw: $pdel,
-	  flow_show_ms_sw: $show, port_del_ms_hw: $pdelhw}')
+	  flow_show_ms_sw: $show, port_del_ms_hw: $pdelhw,
+	  nat_bindings: $nb, bytes_per_binding: $bpb,
+	  cps_nat_masquerade: $cnm, cps_nat_bind: $cnb, cps_nat_hit: $cnh}')
 echo
 jq -r 'to_entries[] | "\(.key)\t\(.value // "-")"' <<<"$json" |
 	awk -F'\t' '{ printf "%-26s %s\n", $1, $2 }'

@@ -23,7 +23,7 @@ mem=$((1024 + n * 4 / 1024))
 timeout=$((1200 + n / 25))
 echo "bench: $n sessions, guest with $mem MB, timeout $timeout s"
 rc=0
-ITO_KVER=$kver selftests/vm/run.sh --mem "$mem" --timeout "$timeout" \
+ITO_KVER=$kver selftests/vm/run.sh --mem "$mem" --smp "${SMP:-2}" --timeout "$timeout" \
 	--log build/bench/scale.log -- \
 	env ITO_KO="$top/build/kmod-$kver/kmod/ito.ko" \
 	ITO_SIM_KO="$top/build/kmod-$kver/kmod/sim/ito_sim.ko" N="$n" \

@@ -59,6 +59,12 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_GC_LOOKS]			= "gc_looks",
 	[ITO_CNT_FASTPATH_TEARDOWN_DELETED]	= "fastpath_teardown_deleted",
 	[ITO_CNT_FLOWS_UNTRACKED_MOVING]	= "flows_untracked_moving",
+	[ITO_CNT_NAT_BINDINGS_NEW]	= "nat_bindings_new",
+	[ITO_CNT_NAT_BINDINGS_ACTIVE]	= "nat_bindings_active",
+	[ITO_CNT_NAT_BINDINGS_EXPIRED]	= "nat_bindings_expired",
+	[ITO_CNT_NAT_SESSIONS]		= "nat_sessions",
+	[ITO_CNT_NAT_POOL_EXHAUSTED]	= "nat_pool_exhausted",
+	[ITO_CNT_NAT_UNTRACKED]		= "nat_untracked",
 };
 
 /* Charged to whoever creates the namespace (process context). */

@@ -234,6 +234,7 @@ bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
 	xa_erase_bh(&in->flow_ids, flow->id);
 	/* packets that found it before may still consider it: never again */
 	ito_offload_forget(in, flow);
+	ito_nat_flow_end(in, flow);
 	ito_offload_teardown(in, flow);
 	ito_hw_reap(in);	/* its hardware counters, before the event */
 

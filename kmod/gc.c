@@ -312,6 +312,7 @@ static void ito_gc_work(struct work_struct *work)
 		ito_gc_slot(in, ++gc->done % ITO_GC_SLOTS);
 	ito_gc_sweep(in, all);
 	ito_flow_drained(in);
+	ito_nat_expire(in);
 	queue_delayed_work(system_power_efficient_wq, &gc->work, HZ);
 }
 

@@ -271,6 +271,9 @@ struct ito_flow {
 	u8 queued:1;			/* on ito_net.pending; under pending_lock */
 	u8 ended:1;			/* never queued again; under pending_lock */
 	u8 ct_queued:1;			/* in ito_net.ct_ids; under pending_lock */
+	u8 nat_bound:1;			/* holds a DIPP binding (nat.c); set
+					 * under pending_lock, never once ended
+					 */
 	bool vwire;			/* bridged between a vwire pair */
 	u32 copies;
 	u32 first_seen;
@@ -372,6 +375,31 @@ struct ito_gc {
 };
 
 /**
+ * struct ito_nat - the source NAT pools of an instance and their bindings
+ *	(nat.c)
+ * @lock: guards the bindings, their ids and the pools' slot maps
+ * @pools: in the order added; changed under ito_net.lock and @lock, read
+ *	under RCU by the NAT hook
+ * @npools: pools in @pools; under ito_net.lock
+ * @gen: the last pool's generation: bindings are keyed by it, so that a
+ *	pool made again is not taken for the one it replaces
+ * @bindings: by private address, port, protocol and pool
+ * @ids: bindings by id, for dumps that resume and for pool removal
+ * @next_id: where the search for a free binding id starts
+ * @ops: the NAT hook, registered while there are pools
+ */
+struct ito_nat {
+	spinlock_t lock;		/* see above */
+	struct list_head pools;
+	unsigned int npools;
+	u32 gen;
+	struct rhashtable bindings;
+	struct xarray ids;
+	u32 next_id;
+	struct nf_hook_ops ops;
+};
+
+/**
  * struct ito_net - one ito instance, per network namespace
  * @net: the namespace (not referenced: it owns us)
  * @config_lock: serialises configuration writers
@@ -439,6 +467,7 @@ struct ito_gc {
  *	names a bit); under @config_lock
  * @ha_hold_until: jiffies until which copies of flows without a verdict
  *	are held back, after turning active (ha.c)
+ * @nat: source NAT pools and their bindings
  */
 struct ito_net {
 	struct net *net;
@@ -496,6 +525,7 @@ struct ito_net {
 	struct work_struct ct_work;
 	bool ct_labels;
 	unsigned long ha_hold_until;
+	struct ito_nat nat;
 };
 
 extern unsigned int ito_net_id;
@@ -678,6 +708,22 @@ void ito_ha_configured(struct ito_net *in, bool was_passive, bool role_set,
 		       struct netlink_ext_ack *extack);
 bool ito_ha_holds_copy(struct ito_net *in);
 
+/* nat.c */
+int ito_nat_net_init(struct ito_net *in);
+void ito_nat_net_uninit(struct ito_net *in);
+int ito_nat_init(void);
+void ito_nat_uninit(void);
+int ito_nat_pool_add(struct ito_net *in, struct nlattr *const *tb,
+		     struct netlink_ext_ack *extack);
+int ito_nat_pool_del(struct ito_net *in, u32 id,
+		     struct netlink_ext_ack *extack);
+int ito_nat_pool_dump(struct ito_net *in, struct sk_buff *skb,
+		      struct netlink_callback *cb, u32 id);
+int ito_nat_binding_dump(struct ito_net *in, struct sk_buff *skb,
+			 struct netlink_callback *cb);
+void ito_nat_flow_end(struct ito_net *in, struct ito_flow *flow);
+void ito_nat_expire(struct ito_net *in);
+
 /* agent.c */
 int ito_agent_register(struct ito_net *in, u32 portid,
 		       struct netlink_ext_ack *extack);
@@ -698,6 +744,8 @@ int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_flow *flow,
 void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 		       u32 reason, gfp_t gfp);
 void *ito_nl_packet_put(struct sk_buff *msg);
+void *ito_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+		      u8 cmd);
 int ito_nl_unicast(struct ito_net *in, struct sk_buff *msg, u32 portid);
 
 #endif /* _ITO_H */

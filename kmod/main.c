@@ -32,12 +32,17 @@ static int __net_init ito_net_init(struct net *net)
 	err = ito_flow_net_init(in);
 	if (err)
 		goto err_agent;
+	err = ito_nat_net_init(in);
+	if (err)
+		goto err_flow;
 	/* last: from here on, devices going away take their ports along */
 	err = ito_port_net_init(in);
 	if (err)
-		goto err_flow;
+		goto err_nat;
 	return 0;
 
+err_nat:
+	ito_nat_net_uninit(in);
 err_flow:
 	ito_flow_net_uninit(in);
 err_agent:
@@ -59,6 +64,7 @@ static void __net_exit ito_net_exit(struct net *net)
 	WRITE_ONCE(in->agent_portid, 0);
 	ito_agent_net_uninit(in);
 	ito_flow_net_uninit(in);
+	ito_nat_net_uninit(in);
 	ito_ctv_net_uninit(in);
 	WARN_ON(!xa_empty(&in->ports));
 	ito_counters_uninit(in);
@@ -87,16 +93,21 @@ static int __init ito_init(void)
 	err = ito_nh_init();
 	if (err)
 		goto err_agent;
+	err = ito_nat_init();
+	if (err)
+		goto err_nh_only;
 
 	/* Last: once the family is visible, requests may arrive. */
 	err = ito_netlink_init();
 	if (err)
-		goto err_nh;
+		goto err_nat;
 
 	pr_info("version %s loaded\n", ITO_VERSION);
 	return 0;
 
-err_nh:
+err_nat:
+	ito_nat_uninit();
+err_nh_only:
 	ito_nh_uninit();
 err_agent:
 	ito_agent_uninit();
@@ -122,6 +133,7 @@ static void __exit ito_exit(void)
 	ito_agent_uninit();
 	unregister_pernet_subsys(&ito_net_ops);
 	rcu_barrier();
+	ito_nat_uninit();
 	ito_flow_uninit();
 }
 

@@ -65,6 +65,23 @@ static const struct nla_policy ito_flow_policy[ITO_A_FLOW_MAX + 1] = {
 						   ITO_VERDICT_MAX),
 };
 
+/* What a request may say about a pool; the rest is only in replies. */
+static const struct nla_policy ito_nat_pool_policy[ITO_A_NAT_POOL_MAX + 1] = {
+	[ITO_A_NAT_POOL_ID]		= NLA_POLICY_MIN(NLA_U32, 1),
+	/* IPv6 gets a message of its own (ito_nat_addr()) */
+	[ITO_A_NAT_POOL_PRIVATE]	= { .type = NLA_BINARY, .len = 16 },
+	[ITO_A_NAT_POOL_PRIVATE_LEN]	= NLA_POLICY_MAX(NLA_U8, 32),
+	[ITO_A_NAT_POOL_OIF]		= { .type = NLA_U32 },
+	[ITO_A_NAT_POOL_PUBLIC_MIN]	= { .type = NLA_BINARY, .len = 16 },
+	[ITO_A_NAT_POOL_PUBLIC_MAX]	= { .type = NLA_BINARY, .len = 16 },
+	[ITO_A_NAT_POOL_PORT_MIN]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[ITO_A_NAT_POOL_PORT_MAX]	= NLA_POLICY_MIN(NLA_U16, 1),
+	[ITO_A_NAT_POOL_HOLD]		= { .type = NLA_U32 },	/* nat.c */
+	[ITO_A_NAT_POOL_BINDINGS]	= { .type = NLA_REJECT },
+	[ITO_A_NAT_POOL_SLOTS]		= { .type = NLA_REJECT },
+	[ITO_A_NAT_POOL_EXHAUSTED]	= { .type = NLA_REJECT },
+};
+
 /* Requests carry no counters: the attribute is accepted only in replies. */
 static const struct nla_policy ito_policy[ITO_A_MAX + 1] = {
 	[ITO_A_CONFIG]		= NLA_POLICY_NESTED(ito_config_policy),
@@ -72,6 +89,8 @@ static const struct nla_policy ito_policy[ITO_A_MAX + 1] = {
 	[ITO_A_PORT]		= NLA_POLICY_NESTED(ito_port_policy),
 	[ITO_A_FLOW]		= NLA_POLICY_NESTED(ito_flow_policy),
 	[ITO_A_PACKET]		= { .type = NLA_REJECT },
+	[ITO_A_NAT_POOL]	= NLA_POLICY_NESTED(ito_nat_pool_policy),
+	[ITO_A_NAT_BINDING]	= { .type = NLA_REJECT },
 };
 
 static struct genl_family ito_family;
@@ -852,6 +871,76 @@ static int ito_nl_agent_unregister_doit(struct sk_buff *skb,
 				    info->snd_portid, info->extack);
 }
 
+/* NAT pools and bindings (nat.c) */
+
+void *ito_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &ito_family, NLM_F_MULTI, cmd);
+}
+
+static int ito_parse_nat_pool(struct genl_info *info, struct nlattr **tb)
+{
+	if (GENL_REQ_ATTR_CHECK(info, ITO_A_NAT_POOL)) {
+		NL_SET_ERR_MSG(info->extack, "missing the pool nest");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, ITO_A_NAT_POOL_MAX,
+				info->attrs[ITO_A_NAT_POOL],
+				ito_nat_pool_policy, info->extack);
+}
+
+static int ito_nl_nat_pool_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[ITO_A_NAT_POOL_MAX + 1];
+	int err;
+
+	err = ito_parse_nat_pool(info, tb);
+	if (err)
+		return err;
+	return ito_nat_pool_add(ito_net(genl_info_net(info)), tb, info->extack);
+}
+
+static int ito_nl_nat_pool_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[ITO_A_NAT_POOL_MAX + 1];
+	int err;
+
+	err = ito_parse_nat_pool(info, tb);
+	if (err)
+		return err;
+	if (!tb[ITO_A_NAT_POOL_ID]) {
+		NL_SET_ERR_MSG(info->extack, "missing the pool's id");
+		return -EINVAL;
+	}
+	return ito_nat_pool_del(ito_net(genl_info_net(info)),
+				nla_get_u32(tb[ITO_A_NAT_POOL_ID]),
+				info->extack);
+}
+
+static int ito_nl_nat_pool_get_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
+{
+	struct nlattr *tb[ITO_A_NAT_POOL_MAX + 1];
+	struct nlattr *nest = ito_dump_attrs(cb)[ITO_A_NAT_POOL];
+	u32 id = 0;
+
+	if (nest) {
+		if (nla_parse_nested(tb, ITO_A_NAT_POOL_MAX, nest,
+				     ito_nat_pool_policy, cb->extack))
+			return -EINVAL;
+		if (tb[ITO_A_NAT_POOL_ID])
+			id = nla_get_u32(tb[ITO_A_NAT_POOL_ID]);
+	}
+	return ito_nat_pool_dump(ito_net(sock_net(skb->sk)), skb, cb, id);
+}
+
+static int ito_nl_nat_binding_get_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb)
+{
+	return ito_nat_binding_dump(ito_net(sock_net(skb->sk)), skb, cb);
+}
+
 static const struct genl_ops ito_ops[] = {
 	{
 		.cmd	= ITO_CMD_CONFIG_GET,
@@ -913,6 +1002,26 @@ static const struct genl_ops ito_ops[] = {
 	{
 		.cmd	= ITO_CMD_FLOW_VERDICT,
 		.doit	= ito_nl_flow_verdict_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_NAT_POOL_ADD,
+		.doit	= ito_nl_nat_pool_add_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_NAT_POOL_DEL,
+		.doit	= ito_nl_nat_pool_del_doit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_NAT_POOL_GET,
+		.dumpit	= ito_nl_nat_pool_get_dumpit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_NAT_BINDING_GET,
+		.dumpit	= ito_nl_nat_binding_get_dumpit,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

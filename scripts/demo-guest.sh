@@ -79,7 +79,7 @@ in_hw() {
 running() { kill -0 "$1" 2>/dev/null; }
 
 say "Loading ito and the DPU simulator; client -- firewall -- server"
-modprobe nf_conntrack
+modprobe nf_nat
 insmod "$ITO_SIM_KO"
 insmod "$ITO_KO"
 netns_up

@@ -31,7 +31,7 @@ for i in range(1, count + 1):
 
 plan 24
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up

@@ -39,7 +39,7 @@ refused()
 
 plan 50
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 rmmod ito_sim 2>/dev/null
 insmod "$ITO_SIM_KO" || exit 1

@@ -64,7 +64,7 @@ kernel_at_least()
 
 plan 28
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up

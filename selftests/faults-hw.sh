@@ -93,7 +93,7 @@ reps_home() { ip link show simrep0 >/dev/null 2>&1 && ip link show simrep1 >/dev
 plan 70
 
 dmesg0=$(dmesg | wc -l)
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 rmmod ito_sim 2>/dev/null
 check "ito_sim loads" insmod "$ITO_SIM_KO"

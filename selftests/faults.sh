@@ -49,7 +49,7 @@ servers()
 plan 69
 
 dmesg0=$(dmesg | wc -l)
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up

@@ -16,7 +16,7 @@ counter() { fwctl -j counters | jq ".$1"; }
 
 plan 41
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up

@@ -23,7 +23,7 @@ plan 24
 NADDR=20 NPORT=2001
 NF=$((NADDR * NPORT))
 
-modprobe nf_conntrack
+modprobe nf_nat
 modprobe pktgen
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1

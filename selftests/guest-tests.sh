@@ -36,7 +36,7 @@ c.close()
 ' || status=1
 
 # ito.ko uses conntrack's symbols; insmod does not resolve dependencies.
-modprobe nf_conntrack || status=1
+modprobe nf_nat || status=1
 
 # fresh_ito: ito loaded, whatever the test before left
 fresh_ito()
@@ -87,7 +87,7 @@ run_test()
 
 # Last: a long fuzz run must not keep the traffic tests from reporting.
 # ITO_TESTS replaces the list (a rerun of some files on the debug kernel).
-tests=${ITO_TESTS:-"netlink_test itoctl.sh flows.sh agent.sh sim.sh offload.sh gc.sh ctverdict.sh
+tests=${ITO_TESTS:-"netlink_test itoctl.sh flows.sh agent.sh sim.sh offload.sh nat.sh gc.sh ctverdict.sh
 	suricata.sh ha.sh hwoffload.sh hwfault.sh nexthop.sh vwire.sh fastpath.sh lifetime.sh
 	faults.sh faults-hw.sh ${ITO_EXTRA_TESTS:-} fuzz_test"}
 

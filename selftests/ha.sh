@@ -206,7 +206,7 @@ table ip ha_nat {
 
 plan 46
 
-modprobe nf_conntrack
+modprobe nf_nat
 modprobe nf_conntrack_netlink
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1

@@ -43,7 +43,7 @@ hwf_topo_up()
 
 plan 35
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 rmmod ito_sim 2>/dev/null
 check "ito_sim loads" insmod "$ITO_SIM_KO"

@@ -69,9 +69,9 @@ sim_topo_up()
 	srv ip route add default via fd00:2::1
 }
 
-plan 82
+plan 84
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 rmmod ito_sim 2>/dev/null
 check "ito_sim loads" insmod "$ITO_SIM_KO"
@@ -89,6 +89,7 @@ table ip nat {
 	chain pre {
 		type nat hook prerouting priority -100;
 		iif "simrep0" udp dport 8000 dnat to 10.0.2.2:7000
+		iif "simrep0" tcp dport 8080 dnat to 10.0.2.2:5001
 	}
 	chain post {
 		type nat hook postrouting priority 100;
@@ -261,6 +262,33 @@ ttl_probes 10.0.2.2 1700 "1 2" 1 "ttl 1" "ttl (0|255),"
 ttl_probes fd00:2::2 1800 "1 0 2" 2 "hlim 1" "hlim (0|255),"
 
 # --- UDP through DNAT + masquerade: pedit of addresses and ports, csum -----
+# pcap_start NS DEV FILE COUNT FILTER: the first COUNT frames matching
+# FILTER, whole, to FILE (tcpdump in the background, listening on return)
+pcap_start()
+{
+	local ns=$1 dev=$2 out=$3 n=$4
+	shift 4
+	ip netns exec "$ns" timeout "$(slow 240)" tcpdump -i "$dev" -nn -U -s 0 -c "$n" -w "$out" "$@" 2>"$out.err" &
+	wait_for 10 grep -q "listening on" "$out.err"
+}
+# csum_good PCAP N: tshark verified the IPv4 and the UDP or TCP checksum
+# of each of the N frames of PCAP, and found each good
+csum_good()
+{
+	local r
+	r=$(tshark -n -r "$1" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+		-o tcp.check_checksum:TRUE -T fields -e ip.checksum.status \
+		-e udp.checksum.status -e tcp.checksum.status 2>/dev/null |
+		awk '{ n++; if ($1 != 1 || $2 != 1) bad++ } END { print n + 0, bad + 0 }')
+	echo "# $1: frames, frames with a checksum not verified good: $r"
+	[ "$r" = "$2 0" ]
+}
+# every frame of the NATed UDP flow and the port-translated TCP transfer
+# below, as the client and the server get and send them
+NAT_FRAMES=2400
+NAT_FILTER="udp port 1600 or tcp port 8080 or tcp port 5001"
+pcap_start ito-cli simwire0 "$tmp/cli.pcap" $NAT_FRAMES $NAT_FILTER
+pcap_start ito-srv simwire1 "$tmp/srv.pcap" $NAT_FRAMES $NAT_FILTER
 : >"$tmp/echo.log"
 ip netns exec ito-cli python3 "$ECHO" client 10.0.1.1 8000 1600 200 $(slowf 0.02) 100 >"$tmp/c1600" &
 client=$!
@@ -274,25 +302,29 @@ check "NAT: the server saw only 10.0.2.1" \
 check "NAT: no checksum errors at the server or the client" \
 	test "$(srv nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}') $(cli nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}')" = "0 0"
 
-# --- TCP: a file through the hardware, FIN back to conntrack ---------------
+# --- TCP: a file through DNAT (8080 -> 5001) and masquerade in hardware ----
 head -c 20000000 /dev/urandom >"$tmp/file"
 ip netns exec ito-srv timeout "$(slow 90)" socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$tmp/recv",creat,trunc &
 server=$!
 listening ito-srv tcp 5001
 r0=$(rx_packets ito-fw simrep0)
-check "TCP transfer completes" cli timeout "$(slow 90)" socat -u OPEN:"$tmp/file" TCP:10.0.2.2:5001
+check "TCP transfer completes" cli timeout "$(slow 90)" socat -u OPEN:"$tmp/file" TCP:10.0.1.1:8080
 wait $server
 r1=$(rx_packets ito-fw simrep0)
 check "file arrives intact (sha256)" test "$(sha256sum <"$tmp/file")" = "$(sha256sum <"$tmp/recv")"
 check "no TCP checksum errors at the server" \
 	test "$(srv nstat -az TcpInCsumErrors | awk '/TcpInCsumErrors/ {print $2}')" = 0
 sleep 1.5
-f=$(flow '.proto=="tcp" and .dport==5001')
+f=$(flow '.proto=="tcp" and .dport==8080')
 echo "# $f; simrep0 received $((r1 - r0))"
 check "the transfer ran in hardware: simrep0 took < 1/10 of it" \
 	test "$(( (r1 - r0) * 10 ))" -lt "$(jq '.offload_pkts // 0' <<<"$f")"
 check "FIN handed the session back" test "$(counter fastpath_teardown_fin_rst)" -ge 1
 check "conntrack saw no invalid packet" test "$(invalid_pkts)" = 0
+check "client side: every frame's IPv4 and UDP/TCP checksums good (tshark)" \
+	wait_for 30 csum_good "$tmp/cli.pcap" $NAT_FRAMES
+check "server side: every frame's IPv4 and UDP/TCP checksums good (tshark)" \
+	wait_for 30 csum_good "$tmp/srv.pcap" $NAT_FRAMES
 
 # --- VLAN: 100 -> 200 rewritten by the device ------------------------------
 capture ito-srv simwire3 "$tmp/wire" udp

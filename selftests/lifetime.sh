@@ -45,7 +45,7 @@ kernel_clean() { ! dmesg | sed -n "/ito-lifetime-start/,\$p" | grep -E 'BUG|KASA
 plan 30
 
 echo ito-lifetime-start >/dev/kmsg
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up

@@ -20,7 +20,7 @@ rtr() { ip netns exec ito-rtr "$@"; }
 
 plan 24
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up

@@ -19,7 +19,7 @@ invalid_pkts() { nft_count ito-fw inet t c_fwd invalid; }
 
 plan 64
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up

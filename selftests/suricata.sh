@@ -92,7 +92,7 @@ in_hw()
 
 plan 44
 
-modprobe nf_conntrack
+modprobe nf_nat
 rmmod ito 2>/dev/null
 rmmod ito_sim 2>/dev/null
 check "ito_sim loads" insmod "$ITO_SIM_KO"

@@ -190,7 +190,7 @@ for _ in range(3):
 
 plan 53
 
-modprobe nf_conntrack
+modprobe nf_nat
 modprobe nf_conntrack_bridge
 rmmod ito 2>/dev/null
 rmmod ito_sim 2>/dev/null

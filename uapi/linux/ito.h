@@ -48,6 +48,13 @@
  *	the first bad one
  * @ITO_CMD_FLOW_NTF: event on %ITO_MCGRP_EVENTS: %ITO_A_FLOW with
  *	ITO_A_FLOW_EVENT set; END events also on %ITO_MCGRP_ENDS
+ * @ITO_CMD_NAT_POOL_ADD: add the source NAT pool of %ITO_A_NAT_POOL (DIPP:
+ *	persistent bindings); refused whole if it overlaps another
+ * @ITO_CMD_NAT_POOL_DEL: remove pool ITO_A_NAT_POOL_ID and its bindings;
+ *	connections already translated keep their translation
+ * @ITO_CMD_NAT_POOL_GET: a dump of the pools (only ITO_A_NAT_POOL_ID if the
+ *	request names one)
+ * @ITO_CMD_NAT_BINDING_GET: dump of the bindings, %ITO_A_NAT_BINDING each
  */
 enum ito_cmd {
 	ITO_CMD_UNSPEC,
@@ -65,6 +72,10 @@ enum ito_cmd {
 	ITO_CMD_FLOW_FLUSH,
 	ITO_CMD_FLOW_VERDICT,
 	ITO_CMD_FLOW_NTF,
+	ITO_CMD_NAT_POOL_ADD,
+	ITO_CMD_NAT_POOL_DEL,
+	ITO_CMD_NAT_POOL_GET,
+	ITO_CMD_NAT_BINDING_GET,
 
 	__ITO_CMD_MAX,
 	ITO_CMD_MAX = __ITO_CMD_MAX - 1
@@ -78,6 +89,8 @@ enum ito_a {
 	ITO_A_PORT,		/* nest, enum ito_a_port */
 	ITO_A_FLOW,		/* nest, enum ito_a_flow; may repeat */
 	ITO_A_PACKET,		/* nest, enum ito_a_packet */
+	ITO_A_NAT_POOL,		/* nest, enum ito_a_nat_pool */
+	ITO_A_NAT_BINDING,	/* nest, enum ito_a_nat_binding */
 
 	__ITO_A_MAX,
 	ITO_A_MAX = __ITO_A_MAX - 1
@@ -290,6 +303,17 @@ enum ito_counter {
 	ITO_CNT_FLOWS_UNTRACKED_MOVING,	/* not tracked yet: the flows
 					 * table was being replaced (a raise
 					 * of max_flows); the next packet
+					 */
+	/* source NAT pools (DIPP) */
+	ITO_CNT_NAT_BINDINGS_NEW,	/* bindings made */
+	ITO_CNT_NAT_BINDINGS_ACTIVE,	/* gauge: bindings now */
+	ITO_CNT_NAT_BINDINGS_EXPIRED,	/* freed after their hold time */
+	ITO_CNT_NAT_SESSIONS,		/* connections translated by a binding */
+	ITO_CNT_NAT_POOL_EXHAUSTED,	/* connections a matching pool had no
+					 * room for: left to the ruleset's NAT
+					 */
+	ITO_CNT_NAT_UNTRACKED,		/* connections a pool matched that ito
+					 * does not track: left to the ruleset
 					 */
 
 	__ITO_CNT_MAX
@@ -537,6 +561,87 @@ enum ito_a_packet {
 
 	__ITO_A_PACKET_MAX,
 	ITO_A_PACKET_MAX = __ITO_A_PACKET_MAX - 1
+};
+
+/*
+ * A source NAT pool with persistent bindings (DIPP). A new connection
+ * leaving by @ITO_A_NAT_POOL_OIF (or any port if 0) from an address in the
+ * private prefix, TCP or UDP, tracked by ito, gets its source translated
+ * to the binding of its private address and port: made on first use from
+ * the public addresses and ports, kept while connections use it and for
+ * @ITO_A_NAT_POOL_HOLD seconds after the last one ends. Every destination
+ * sees the same public address and port (endpoint-independent mapping);
+ * only replies of connections come in (no endpoint-independent filtering).
+ * IPv4 only. The translation is conntrack's: the pool acts at the NAT
+ * hook of postrouting, ahead of the ruleset's source NAT, which sees the
+ * connections a pool leaves (exhausted, not tracked).
+ *
+ * @ITO_A_NAT_POOL_ID: u32, 1 or more: chosen by the adder
+ * @ITO_A_NAT_POOL_PRIVATE: binary, 4 bytes: the private prefix's address
+ * @ITO_A_NAT_POOL_PRIVATE_LEN: u8, its length [0, 32]
+ * @ITO_A_NAT_POOL_OIF: u32, the egress port's ifindex, 0 for any
+ * @ITO_A_NAT_POOL_PUBLIC_MIN: binary, 4 bytes: first public address
+ * @ITO_A_NAT_POOL_PUBLIC_MAX: binary, 4 bytes: last one (MIN if absent)
+ * @ITO_A_NAT_POOL_PORT_MIN: u16, first public port [1, 65535]; 1024 if
+ *	absent
+ * @ITO_A_NAT_POOL_PORT_MAX: u16, last one; 65535 if absent
+ * @ITO_A_NAT_POOL_HOLD: u32, seconds a binding outlives its last
+ *	connection [0, 86400]; 120 if absent
+ * @ITO_A_NAT_POOL_BINDINGS: u32 (replies): bindings now
+ * @ITO_A_NAT_POOL_SLOTS: u32 (replies): public address and port pairs
+ *	per protocol (room for that many bindings of TCP, and of UDP)
+ * @ITO_A_NAT_POOL_EXHAUSTED: u64 (replies): connections refused for
+ *	want of a free pair
+ */
+enum ito_a_nat_pool {
+	ITO_A_NAT_POOL_UNSPEC,
+	ITO_A_NAT_POOL_ID,
+	ITO_A_NAT_POOL_PRIVATE,
+	ITO_A_NAT_POOL_PRIVATE_LEN,
+	ITO_A_NAT_POOL_OIF,
+	ITO_A_NAT_POOL_PUBLIC_MIN,
+	ITO_A_NAT_POOL_PUBLIC_MAX,
+	ITO_A_NAT_POOL_PORT_MIN,
+	ITO_A_NAT_POOL_PORT_MAX,
+	ITO_A_NAT_POOL_HOLD,
+	ITO_A_NAT_POOL_BINDINGS,
+	ITO_A_NAT_POOL_SLOTS,
+	ITO_A_NAT_POOL_EXHAUSTED,
+	ITO_A_NAT_POOL_PAD,
+
+	__ITO_A_NAT_POOL_MAX,
+	ITO_A_NAT_POOL_MAX = __ITO_A_NAT_POOL_MAX - 1
+};
+
+/*
+ * One binding of a pool: a private address and port of one protocol and
+ * the public pair it is translated to. Addresses 4 bytes, network order;
+ * ports host order.
+ *
+ * @ITO_A_NAT_BINDING_POOL: u32, the pool's id
+ * @ITO_A_NAT_BINDING_PROTO: u8, IPPROTO_TCP or IPPROTO_UDP
+ * @ITO_A_NAT_BINDING_PRIVATE, @ITO_A_NAT_BINDING_PRIVATE_PORT: binary, u16
+ * @ITO_A_NAT_BINDING_PUBLIC, @ITO_A_NAT_BINDING_PUBLIC_PORT: binary, u16
+ * @ITO_A_NAT_BINDING_SESSIONS: u32, connections using it now
+ * @ITO_A_NAT_BINDING_IDLE_MS: u64, since its last connection ended (0
+ *	while it has some)
+ * @ITO_A_NAT_BINDING_TOTAL: u64, connections it has translated
+ */
+enum ito_a_nat_binding {
+	ITO_A_NAT_BINDING_UNSPEC,
+	ITO_A_NAT_BINDING_POOL,
+	ITO_A_NAT_BINDING_PROTO,
+	ITO_A_NAT_BINDING_PRIVATE,
+	ITO_A_NAT_BINDING_PRIVATE_PORT,
+	ITO_A_NAT_BINDING_PUBLIC,
+	ITO_A_NAT_BINDING_PUBLIC_PORT,
+	ITO_A_NAT_BINDING_SESSIONS,
+	ITO_A_NAT_BINDING_IDLE_MS,
+	ITO_A_NAT_BINDING_TOTAL,
+	ITO_A_NAT_BINDING_PAD,
+
+	__ITO_A_NAT_BINDING_MAX,
+	ITO_A_NAT_BINDING_MAX = __ITO_A_NAT_BINDING_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_ITO_H */

@@ -190,11 +190,8 @@ int config_parse_args(int argc, char **argv, struct ito_config *cfg)
 		const struct config_knob *knob = knob_by_keyword(argv[0]);
 		uint32_t value;
 
-		if (!knob) {
-			unknown_word(argv[0]);
-			usage(report_stream());
-			return EXIT_USAGE;
-		}
+		if (!knob)
+			return usage_error(argv[0]);
 		if (argc < 2) {
 			missing_argument(knob->keyword);
 			return EXIT_USAGE;
@@ -301,11 +298,8 @@ int cmd_show(struct itoctl *ctl, int argc, char **argv)
 	struct nlmsghdr *nlh;
 	int ret;
 
-	if (argc > 0) {
-		unknown_word(argv[0]);
-		usage(report_stream());
-		return EXIT_USAGE;
-	}
+	if (argc > 0)
+		return usage_error(argv[0]);
 
 	ret = kernel_connect(ctl);
 	if (ret)

@@ -152,11 +152,8 @@ int cmd_counters(struct itoctl *ctl, int argc, char **argv)
 	int ret;
 
 	for (; argc > 0; argc--, argv++) {
-		if (!keyword_is(argv[0], "match")) {
-			unknown_word(argv[0]);
-			usage(report_stream());
-			return EXIT_USAGE;
-		}
+		if (!keyword_is(argv[0], "match"))
+			return usage_error(argv[0]);
 		if (argc < 2) {
 			missing_argument("match");
 			return EXIT_USAGE;

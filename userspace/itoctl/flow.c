@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* "itoctl flow": the flows ito tracks, their verdicts, and their events. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <linux/genetlink.h>
 
+#include "addr.h"
 #include "dev.h"
 #include "flow.h"
 #include "itoctl.h"
@@ -20,13 +21,6 @@
 
 /* Room for "icmpv6 [v6]:port -> [v6]:port type T code C id I". */
 #define TUPLE_LEN	160
-
-static int usage_error(const char *word)
-{
-	unknown_word(word);
-	usage(report_stream());
-	return EXIT_USAGE;
-}
 
 /* "VERB ID": the flow ID of get, del and verdict. */
 static int parse_id(int argc, char **argv, const char *verb, uint64_t *id)
@@ -268,15 +262,6 @@ static bool proto_is_icmp(uint8_t proto)
 	return proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
 }
 
-static const char *addr_str(const uint8_t *addr, uint8_t len,
-			    char buf[INET6_ADDRSTRLEN])
-{
-	if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, addr, buf,
-		       INET6_ADDRSTRLEN))
-		snprintf(buf, INET6_ADDRSTRLEN, "?");
-	return buf;
-}
-
 struct strbuf {
 	char *s;
 	size_t len;
@@ -347,14 +332,6 @@ static void format_tuple(const struct ito_flow *flow, char *buf, size_t len)
 			  flow->dport & 0xff);
 	if (proto_is_icmp(flow->proto) && flow_has(flow, ITO_A_FLOW_SPORT))
 		sb_printf(&sb, " id %u", flow->sport);
-}
-
-/* Milliseconds as seconds with one decimal: "2.1". */
-static const char *format_secs(uint64_t ms, char buf[NUMBER_LEN])
-{
-	snprintf(buf, NUMBER_LEN, "%" PRIu64 ".%" PRIu64, ms / 1000,
-		 ms % 1000 / 100);
-	return buf;
 }
 
 static bool flow_offloaded(const struct ito_flow *flow)
@@ -656,10 +633,7 @@ int cmd_flow(struct itoctl *ctl, int argc, char **argv)
 	print_init(&p, stdout, ctl->json, ctl->pretty);
 
 	if (args.op == FLOW_SHOW) {
-		/* Printed as they come: a table may hold a million flows. */
-		print_open_array(&p, NULL);
-		ret = kernel_request(ctl, nlh, show_reply_cb, &p, what);
-		print_close_array(&p);
+		ret = kernel_request_list(ctl, nlh, show_reply_cb, what);
 	} else if (args.op == FLOW_GET) {
 		ret = kernel_request(ctl, nlh, get_reply_cb, &reply, what);
 		if (!ret && !reply.received)

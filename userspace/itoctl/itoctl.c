@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "counters",	cmd_counters },
 	{ "port",	cmd_port },
 	{ "flow",	cmd_flow },
+	{ "nat",	cmd_nat },
 	{ "monitor",	cmd_monitor },
 };
 
@@ -68,9 +69,7 @@ int main(int argc, char **argv)
 			print_version();
 			return EXIT_OK;
 		} else {
-			unknown_word(opt);
-			usage(report_stream());
-			return EXIT_USAGE;
+			return usage_error(opt);
 		}
 	}
 
@@ -86,7 +85,5 @@ int main(int argc, char **argv)
 		if (keyword_is(argv[0], commands[i].name))
 			return commands[i].run(&ctl, argc - 1, argv + 1);
 
-	unknown_word(argv[0]);
-	usage(report_stream());
-	return EXIT_USAGE;
+	return usage_error(argv[0]);
 }

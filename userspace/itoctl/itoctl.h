@@ -23,6 +23,7 @@ int cmd_set(struct itoctl *ctl, int argc, char **argv);
 int cmd_counters(struct itoctl *ctl, int argc, char **argv);
 int cmd_port(struct itoctl *ctl, int argc, char **argv);
 int cmd_flow(struct itoctl *ctl, int argc, char **argv);
+int cmd_nat(struct itoctl *ctl, int argc, char **argv);
 int cmd_monitor(struct itoctl *ctl, int argc, char **argv);
 
 /* Reach the ito family; EXIT_OK or EXIT_FAIL with the reason printed. */
@@ -34,5 +35,12 @@ void kernel_disconnect(struct itoctl *ctl);
  */
 int kernel_request(struct itoctl *ctl, struct nlmsghdr *req, mnl_cb_t cb,
 		   void *data, const char *what);
+/*
+ * kernel_request() of a list ("show"): @cb prints each reply with the
+ * struct printer it is given, a line each in text, an element of one
+ * array in JSON (empty or of one element too).
+ */
+int kernel_request_list(struct itoctl *ctl, struct nlmsghdr *req, mnl_cb_t cb,
+			const char *what);
 
 #endif /* ITOCTL_H */

@@ -3,6 +3,7 @@
 #include <linux/ito.h>
 
 #include "itoctl.h"
+#include "print.h"
 #include "report.h"
 
 #define EXTACK_LEN	256
@@ -36,4 +37,18 @@ int kernel_request(struct itoctl *ctl, struct nlmsghdr *req, mnl_cb_t cb,
 	if (extack[0])
 		pr_warn("%s", extack);
 	return EXIT_OK;
+}
+
+int kernel_request_list(struct itoctl *ctl, struct nlmsghdr *req, mnl_cb_t cb,
+			const char *what)
+{
+	struct printer p;
+	int ret;
+
+	/* Printed as they come: a table may hold a million entries. */
+	print_init(&p, stdout, ctl->json, ctl->pretty);
+	print_open_array(&p, NULL);
+	ret = kernel_request(ctl, req, cb, &p, what);
+	print_close_array(&p);
+	return ret;
 }

@@ -116,11 +116,8 @@ int cmd_monitor(struct itoctl *ctl, int argc, char **argv)
 	sigset_t old;
 	int sig_fd, ret, err;
 
-	if (argc > 0) {
-		unknown_word(argv[0]);
-		usage(report_stream());
-		return EXIT_USAGE;
-	}
+	if (argc > 0)
+		return usage_error(argv[0]);
 
 	ret = kernel_connect(ctl);
 	if (ret)

@@ -2,6 +2,7 @@
 /* Command line keyword matching and value parsing. */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,46 @@ int parse_u16(const char *keyword, const char *arg, uint16_t *value)
 		return -EINVAL;
 	*value = v;
 	return 0;
+}
+
+bool digits_value(const char *s, size_t len, uint64_t max, uint64_t *value)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!len)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned int d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || d > max || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*value = v;
+	return true;
+}
+
+int parse_u16_range(const char *keyword, const char *arg, uint16_t *min,
+		    uint16_t *max)
+{
+	const char *dash = strchr(arg, '-');
+	size_t len = dash ? (size_t)(dash - arg) : strlen(arg);
+	uint64_t lo, hi;
+
+	if (!digits_value(arg, len, UINT16_MAX, &lo))
+		goto invalid;
+	hi = lo;
+	if (dash && !digits_value(dash + 1, strlen(dash + 1), UINT16_MAX, &hi))
+		goto invalid;
+	*min = lo;
+	*max = hi;
+	return 0;
+
+invalid:
+	pr_err("argument of \"%s\" must be N or MIN-MAX, unsigned integers up to %u, not \"%s\"",
+	       keyword, UINT16_MAX, arg);
+	return -EINVAL;
 }
 
 /* The words of @choices quoted: "a", "b" @last "c". */
@@ -214,6 +255,13 @@ const char *word_or_number(const struct choice *choices, uint32_t value,
 	if (word)
 		return word;
 	snprintf(buf, NUMBER_LEN, "%u", value);
+	return buf;
+}
+
+const char *format_secs(uint64_t ms, char buf[NUMBER_LEN])
+{
+	snprintf(buf, NUMBER_LEN, "%" PRIu64 ".%" PRIu64, ms / 1000,
+		 ms % 1000 / 100);
 	return buf;
 }
 

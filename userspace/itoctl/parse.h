@@ -21,6 +21,14 @@ int parse_uint(const char *keyword, const char *arg, uint64_t max,
 int parse_u32(const char *keyword, const char *arg, uint32_t *value);
 int parse_u16(const char *keyword, const char *arg, uint16_t *value);
 int parse_u64(const char *keyword, const char *arg, uint64_t *value);
+/*
+ * The first @len characters of @s as a decimal number up to @max, without
+ * a message: true if they are one (digits only, at least one).
+ */
+bool digits_value(const char *s, size_t len, uint64_t max, uint64_t *value);
+/* "N" (*@min = *@max = N) or "MIN-MAX", each up to UINT16_MAX. 0 or -EINVAL. */
+int parse_u16_range(const char *keyword, const char *arg, uint16_t *min,
+		    uint16_t *max);
 /* Decimal, or hexadecimal after "0x" (a mark or mask), up to UINT32_MAX. */
 int parse_u32_hex(const char *keyword, const char *arg, uint32_t *value);
 /* "yes" or "no". 0 or -EINVAL. */
@@ -55,6 +63,8 @@ const char *choice_word(const struct choice *choices, uint32_t value);
 /* The word of @value, or its number in @buf for a newer module's value. */
 const char *word_or_number(const struct choice *choices, uint32_t value,
 			   char buf[NUMBER_LEN]);
+/* Milliseconds as seconds with one decimal, "2.1". Returns @buf. */
+const char *format_secs(uint64_t ms, char buf[NUMBER_LEN]);
 
 /* Messages for the usual mistakes; each prints one line. */
 void unknown_word(const char *word);			/* What is "foo"? */

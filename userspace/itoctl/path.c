@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The paths of an offloaded flow ("flow get"): parsed, then printed. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "addr.h"
 #include "dev.h"
 #include "ito_nl.h"
 #include "names.h"
@@ -48,49 +48,13 @@ static const struct ito_nl_slot path_attrs[ITO_A_PATH_MAX + 1] = {
 #define PATH_REQUIRED_ROUTED \
 	(PATH_REQUIRED | (1u << ITO_A_PATH_ETH_DST) | (1u << ITO_A_PATH_ETH_SRC))
 
-static int path_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct ito_path *path = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	uint16_t len = mnl_attr_get_payload_len(attr);
-	char *field;
-
-	if (mnl_attr_type_valid(attr, ITO_A_PATH_MAX) < 0)
-		return MNL_CB_OK;	/* a newer module's */
-	field = (char *)path + path_attrs[type].offset;
-
-	switch (path_attrs[type].kind) {
-	case ITO_NL_SKIP:
-		return MNL_CB_OK;
-	case ITO_NL_ADDR:
-		/* all of a path's addresses are of one family */
-		if ((len != 4 && len != 16) ||
-		    (path->addr_len && len != path->addr_len))
-			return MNL_CB_ERROR;
-		path->addr_len = len;
-		memcpy(field, mnl_attr_get_payload(attr), len);
-		break;
-	case ITO_NL_MAC:
-		if (len != ETH_ADDR_LEN)
-			return MNL_CB_ERROR;
-		memcpy(field, mnl_attr_get_payload(attr), len);
-		break;
-	default:
-		if (ito_nl_store_uint(attr, &path_attrs[type], path))
-			return MNL_CB_ERROR;
-		break;
-	}
-	path->present |= 1u << type;
-	return MNL_CB_OK;
-}
-
 int path_parse_nest(const struct nlattr *nest, struct ito_path *path)
 {
 	uint32_t required;
 
 	memset(path, 0, sizeof(*path));
-	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
-	    mnl_attr_parse_nested(nest, path_attr_cb, path) < 0)
+	if (ito_nl_parse_slots(nest, path_attrs, ITO_A_PATH_MAX, path,
+			       &path->present, &path->addr_len))
 		return -EPROTO;
 	required = path->vwire ? PATH_REQUIRED : PATH_REQUIRED_ROUTED;
 	if ((path->present & required) != required)
@@ -103,9 +67,7 @@ static void print_addr(struct printer *p, const char *key,
 {
 	char a[INET6_ADDRSTRLEN];
 
-	if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, addr, a, sizeof(a)))
-		snprintf(a, sizeof(a), "?");
-	print_field_str(p, PRINT_JSON, key, NULL, a);
+	print_field_str(p, PRINT_JSON, key, NULL, addr_str(addr, len, a));
 }
 
 static void print_mac(struct printer *p, const char *key, const uint8_t *mac)

@@ -14,13 +14,6 @@
 #include "report.h"
 #include "usage.h"
 
-static int usage_error(const char *word)
-{
-	unknown_word(word);
-	usage(report_stream());
-	return EXIT_USAGE;
-}
-
 /* "mode { l3 | vwire peer DEV2 }": consumes its words, returns how many. */
 static int parse_mode(int argc, char **argv, struct port_args *args)
 {
@@ -277,22 +270,15 @@ void port_print(struct printer *p, const struct ito_port *port)
 	print_close_object(p);
 }
 
-struct port_reply {
-	struct printer *p;
-	unsigned int count;
-};
-
 static int port_reply_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct port_reply *reply = data;
 	struct ito_port port;
 
 	if (port_parse_reply(nlh, &port)) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
-	port_print(reply->p, &port);
-	reply->count++;
+	port_print(data, &port);
 	return MNL_CB_OK;
 }
 
@@ -304,10 +290,8 @@ int cmd_port(struct itoctl *ctl, int argc, char **argv)
 		[PORT_DEL] = "removing the port",
 	};
 	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
-	struct port_reply reply = {};
 	struct port_args args;
 	struct nlmsghdr *nlh;
-	struct printer p;
 	int ret;
 
 	ret = port_parse_args(argc, argv, &args);
@@ -327,12 +311,7 @@ int cmd_port(struct itoctl *ctl, int argc, char **argv)
 		return ret;
 	}
 
-	/* Printed as they come: JSON is an array even for one port. */
-	print_init(&p, stdout, ctl->json, ctl->pretty);
-	reply.p = &p;
-	print_open_array(&p, NULL);
-	ret = kernel_request(ctl, nlh, port_reply_cb, &reply, what[args.op]);
-	print_close_array(&p);
+	ret = kernel_request_list(ctl, nlh, port_reply_cb, what[args.op]);
 	kernel_disconnect(ctl);
 	return ret;
 }

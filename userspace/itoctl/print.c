@@ -211,43 +211,62 @@ void print_string(struct printer *p, const char *label, const char *value)
 		fprintf(p->fp, "%s\n", value);
 }
 
+/*
+ * Whether a line style field goes out in this format; in JSON, after its
+ * comma and key.
+ */
+static bool field_begin(struct printer *p, enum print_to to, const char *key)
+{
+	if (!p->json)
+		return to != PRINT_JSON;
+	if (to == PRINT_FP)
+		return false;
+	json_member(p, key);
+	return true;
+}
+
 void print_field_uint(struct printer *p, enum print_to to, const char *key,
 		      const char *fmt, uint64_t value)
 {
-	if (p->json) {
-		if (to == PRINT_FP)
-			return;
-		json_member(p, key);
+	if (!field_begin(p, to, key))
+		return;
+	if (p->json)
 		fprintf(p->fp, "%" PRIu64, value);
-	} else if (to != PRINT_JSON) {
+	else
 		fprintf(p->fp, fmt, value);
-	}
 }
 
 void print_field_str(struct printer *p, enum print_to to, const char *key,
 		     const char *fmt, const char *value)
 {
-	if (p->json) {
-		if (to == PRINT_FP)
-			return;
-		json_member(p, key);
+	if (!field_begin(p, to, key))
+		return;
+	if (p->json)
 		print_json_string(p->fp, value, false);
-	} else if (to != PRINT_JSON) {
+	else
 		fprintf(p->fp, fmt, value);
-	}
 }
 
 void print_field_bool(struct printer *p, enum print_to to, const char *key,
 		      const char *fmt, bool value)
 {
-	if (p->json) {
-		if (to == PRINT_FP)
-			return;
-		json_member(p, key);
+	if (!field_begin(p, to, key))
+		return;
+	if (p->json)
 		fputs(value ? "true" : "false", p->fp);
-	} else if (to != PRINT_JSON) {
+	else
 		fprintf(p->fp, fmt, value ? "yes" : "no");
-	}
+}
+
+void print_field_null(struct printer *p, enum print_to to, const char *key,
+		      const char *fmt, const char *text)
+{
+	if (!field_begin(p, to, key))
+		return;
+	if (p->json)
+		fputs("null", p->fp);
+	else
+		fprintf(p->fp, fmt, text);
 }
 
 void print_text(struct printer *p, const char *fmt, ...)

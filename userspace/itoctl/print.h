@@ -77,6 +77,9 @@ void print_field_str(struct printer *p, enum print_to to, const char *key,
 /* JSON true/false; text @fmt with "yes" or "no". */
 void print_field_bool(struct printer *p, enum print_to to, const char *key,
 		      const char *fmt, bool value);
+/* JSON null; text @fmt with @text (a word such as "any"): a value unset. */
+void print_field_null(struct printer *p, enum print_to to, const char *key,
+		      const char *fmt, const char *text);
 /* Text only, nothing in JSON. */
 void print_text(struct printer *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

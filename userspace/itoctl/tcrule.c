@@ -5,12 +5,12 @@
  * ito_hw_actions_fill()), so "tc filter show" of a hand-made rule and this
  * one compare line by line.
  */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "addr.h"
 #include "tcrule.h"
 
 /* An snprintf() that appends, and counts what did not fit. */
@@ -40,9 +40,7 @@ static void rb_addr(struct rule_buf *rb, const uint8_t *addr, uint8_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, addr, a, sizeof(a)))
-		snprintf(a, sizeof(a), "?");
-	rb_printf(rb, "%s", a);
+	rb_printf(rb, "%s", addr_str(addr, len, a));
 }
 
 static void rb_mac(struct rule_buf *rb, const uint8_t *mac)

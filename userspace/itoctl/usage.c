@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The command line grammar, as shown to the user. */
+#include "parse.h"
+#include "report.h"
 #include "usage.h"
 
 void usage(FILE *fp)
@@ -15,6 +17,12 @@ void usage(FILE *fp)
 	      "       itoctl [ OPTIONS ] flow { get | del } ID\n"
 	      "       itoctl [ OPTIONS ] flow verdict ID VERDICT\n"
 	      "       itoctl [ OPTIONS ] flow flush\n"
+	      "       itoctl [ OPTIONS ] nat pool add ID private PREFIX public ADDR[-ADDR]\n"
+	      "                                       [ ports PORT[-PORT] ] [ dev DEV ]\n"
+	      "                                       [ hold SEC ]\n"
+	      "       itoctl [ OPTIONS ] nat pool del ID\n"
+	      "       itoctl [ OPTIONS ] nat pool [ show [ ID ] ]\n"
+	      "       itoctl [ OPTIONS ] nat [ show ]\n"
 	      "       itoctl [ OPTIONS ] monitor\n"
 	      "       itoctl help\n"
 	      "SETTING := { offload { yes | no } | min-pkts N | min-rate PPS |\n"
@@ -35,6 +43,14 @@ void usage(FILE *fp)
 	      "OFFLOAD := { auto | sw | hw }\n"
 	      "STATE := { inspecting | slowpath | blocked | offload-pending | offloaded }\n"
 	      "VERDICT := { offload | inspect | inspect-all | block }\n"
+	      "PREFIX := ADDR[/LEN]\n"
 	      "OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n",
 	      fp);
+}
+
+int usage_error(const char *word)
+{
+	unknown_word(word);
+	usage(report_stream());
+	return EXIT_USAGE;
 }

@@ -260,6 +260,64 @@ int ito_nl_store_uint(const struct nlattr *attr, const struct ito_nl_slot *slot,
 	return 0;
 }
 
+struct ito_nl_slots {
+	const struct ito_nl_slot *slots;
+	unsigned int max;
+	void *obj;
+	uint32_t *present;
+	uint8_t *addr_len;
+};
+
+static int ito_nl_slot_cb(const struct nlattr *attr, void *data)
+{
+	const struct ito_nl_slots *s = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	uint16_t len = mnl_attr_get_payload_len(attr);
+	const struct ito_nl_slot *slot;
+
+	if (mnl_attr_type_valid(attr, s->max) < 0)
+		return MNL_CB_OK;	/* a newer kernel's */
+	slot = &s->slots[type];
+
+	switch (slot->kind) {
+	case ITO_NL_SKIP:
+		return MNL_CB_OK;
+	case ITO_NL_ADDR:
+		/* the addresses of one object are all of one family */
+		if ((len != 4 && len != 16) ||
+		    (*s->addr_len && len != *s->addr_len))
+			return MNL_CB_ERROR;
+		*s->addr_len = len;
+		memcpy((char *)s->obj + slot->offset,
+		       mnl_attr_get_payload(attr), len);
+		break;
+	case ITO_NL_MAC:
+		if (len != 6)
+			return MNL_CB_ERROR;
+		memcpy((char *)s->obj + slot->offset,
+		       mnl_attr_get_payload(attr), len);
+		break;
+	default:
+		if (ito_nl_store_uint(attr, slot, s->obj))
+			return MNL_CB_ERROR;
+		break;
+	}
+	*s->present |= 1u << type;
+	return MNL_CB_OK;
+}
+
+int ito_nl_parse_slots(const struct nlattr *nest, const struct ito_nl_slot *slots,
+		       unsigned int max, void *obj, uint32_t *present,
+		       uint8_t *addr_len)
+{
+	struct ito_nl_slots s = { slots, max, obj, present, addr_len };
+
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, ito_nl_slot_cb, &s) < 0)
+		return -EPROTO;
+	return 0;
+}
+
 static int parse_family_groups(const struct nlattr *nest,
 			       struct ito_nl_family *fam)
 {

@@ -127,6 +127,19 @@ struct ito_nl_slot {
 int ito_nl_store_uint(const struct nlattr *attr, const struct ito_nl_slot *slot,
 		      void *obj);
 
+/*
+ * Parse @nest into @obj through @slots, which has @max + 1 entries (@max
+ * below 32): integers as ito_nl_store_uint() does, ITO_NL_ADDR of 4 or 16
+ * bytes, all of one length, kept in *@addr_len (0 before the first),
+ * ITO_NL_MAC of 6 bytes. Sets 1 << type in *@present for each attribute
+ * stored; types beyond @max and ITO_NL_SKIP slots are skipped. 0, or
+ * -EPROTO for a malformed nest or attribute, or an ITO_NL_NEST slot (a
+ * nest inside needs a parser of its own).
+ */
+int ito_nl_parse_slots(const struct nlattr *nest, const struct ito_nl_slot *slots,
+		       unsigned int max, void *obj, uint32_t *present,
+		       uint8_t *addr_len);
+
 /* Parse a CTRL_CMD_GETFAMILY reply. Returns 0 or -EPROTO. */
 int ito_nl_parse_family(const struct nlmsghdr *nlh, struct ito_nl_family *fam);
 

@@ -55,4 +55,11 @@ static inline int capture_reports_teardown(void **state)
 	return 0;
 }
 
+/* A cmocka setup: each test starts with nothing reported. */
+static inline int fresh_capture(void **state)
+{
+	capture_reports_teardown(state);
+	return capture_reports_setup(state);
+}
+
 #endif /* ITO_TESTS_CAPTURE_H */

@@ -98,6 +98,21 @@ check "flow verdict bad word" 2 "Error: argument of \"verdict\" must be \"offloa
 check "flow verdict missing" 2 "Error: argument of \"verdict\" is missing" -- flow verdict 3
 check "flow flush extra word" 2 "What is \"now\"?" -- flow flush now
 check "monitor extra word" 2 "What is \"flows\"?" -- monitor flows
+check "nat unknown word" 2 "What is \"bindings\"?" -- nat bindings
+check "nat show extra word" 2 "What is \"all\"?" -- nat show all
+check "nat pool unknown verb" 2 "What is \"create\"?" -- nat pool create 1
+check "nat pool add without ID" 2 "Error: \"nat pool add\" needs a pool ID" -- nat pool add
+check "nat pool add ID 0" 2 "Error: argument of \"add\" must be a pool ID of 1 or more, not \"0\"" -- nat pool add 0 private 10.0.0.0/8 public 192.0.2.1
+check "nat pool add without private" 2 "Error: \"nat pool add\" needs \"private PREFIX\"" -- nat pool add 1 public 192.0.2.1
+check "nat pool add without public" 2 "Error: \"nat pool add\" needs \"public ADDR\"" -- nat pool add 1 private 10.0.0.0/8
+check "nat pool add public twice" 2 "Error: duplicate \"public\": \"192.0.2.2\" is the second value" -- nat pool add 1 private 10.0.0.0/8 public 192.0.2.1 public 192.0.2.2
+check "nat pool add bad prefix" 2 "Error: argument of \"private\" must be a prefix ADDR[/LEN], not \"10.0.0.0/33\"" -- nat pool add 1 private 10.0.0.0/33 public 192.0.2.1
+check "nat pool add bad ports" 2 "Error: argument of \"ports\" must be N or MIN-MAX, unsigned integers up to 65535, not \"1024-70000\"" -- nat pool add 1 private 10.0.0.0/8 public 192.0.2.1 ports 1024-70000
+check "nat pool add no such device" 1 "Error: no such device \"nosuchdev0\"" -- nat pool add 1 private 10.0.0.0/8 public 192.0.2.1 dev nosuchdev0
+check "nat pool del without ID" 2 "Error: \"nat pool del\" needs a pool ID" -- nat pool del
+check "nat pool del extra word" 2 "What is \"now\"?" -- nat pool del 1 now
+check "nat pool show ID 0" 2 "Error: argument of \"show\" must be a pool ID of 1 or more, not \"0\"" -- nat pool show 0
+check_help "help: nat pool add" "       itoctl [ OPTIONS ] nat pool add ID private PREFIX public ADDR[-ADDR]"
 
 # Without the module every command that reaches the kernel says so.
 if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
@@ -113,6 +128,11 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "flow show without module" 1 "$missing" -- flow show state offloaded
 	check "flow verdict without module" 1 "$missing" -- flow verdict 1 block
 	check "monitor without module" 1 "$missing" -- -j monitor
+	check "nat show without module" 1 "$missing" -- -j nat
+	check "nat pool show without module" 1 "$missing" -- nat pool show 1
+	check "nat pool add without module" 1 "$missing" -- nat pool add 1 private 10.0.1.0/24 public 192.0.2.1-192.0.2.2 ports 1024-65535 dev lo hold 120
+	check "nat pool add IPv6 without module" 1 "$missing" -- nat pool add 2 private fd00::/64 public 2001:db8::1
+	check "nat pool del without module" 1 "$missing" -- nat pool del 1
 fi
 
 echo "1..$n"

@@ -45,6 +45,21 @@ static inline struct nlmsghdr *genl_reply_start(void *buf, uint16_t type,
 }
 
 /*
+ * An mnl_attr_parse*() callback appending each attribute to the
+ * NULL-terminated array @data (with room for all of them and the NULL).
+ */
+static inline int collect_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **seen = data;
+	size_t i;
+
+	for (i = 0; seen[i]; i++)
+		;
+	seen[i] = attr;
+	return MNL_CB_OK;
+}
+
+/*
  * An NLMSG_ERROR answering @req: @capped echoes only its header (as with
  * NETLINK_CAP_ACK), otherwise the whole request; @msg (may be NULL) goes in
  * an NLMSGERR_ATTR_MSG TLV.

@@ -21,12 +21,6 @@
 #include "port.h"
 #include "report.h"
 
-static int fresh_capture(void **state)
-{
-	capture_reports_teardown(state);
-	return capture_reports_setup(state);
-}
-
 /* One PORT_GET dump part: @n ports from @first, NLM_F_MULTI. */
 static struct nlmsghdr *put_ports(void *buf, uint32_t first, int n)
 {

@@ -25,12 +25,6 @@
 /* An ifindex no test machine has: printed as its number. */
 #define NO_SUCH_IFINDEX	999999
 
-static int fresh_capture(void **state)
-{
-	capture_reports_teardown(state);
-	return capture_reports_setup(state);
-}
-
 /* ---- grammar ---- */
 
 static int parse(struct flow_args *args, int argc, ...)
@@ -191,17 +185,6 @@ static void test_parse_verdict_words(void **state)
 }
 
 /* ---- requests ---- */
-
-static int collect_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **seen = data;
-	size_t i;
-
-	for (i = 0; seen[i]; i++)
-		;
-	seen[i] = attr;
-	return MNL_CB_OK;
-}
 
 static uint8_t request_cmd(const struct nlmsghdr *nlh)
 {

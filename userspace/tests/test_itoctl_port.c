@@ -19,12 +19,6 @@
 #include "port.h"
 #include "report.h"
 
-static int fresh_capture(void **state)
-{
-	capture_reports_teardown(state);
-	return capture_reports_setup(state);
-}
-
 static int parse(struct port_args *args, int argc, ...)
 {
 	char *argv[10];
@@ -226,17 +220,6 @@ static void test_resolve(void **state)
 }
 
 /* ---- requests ---- */
-
-static int collect_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **seen = data;
-	size_t i;
-
-	for (i = 0; seen[i]; i++)
-		;
-	seen[i] = attr;
-	return MNL_CB_OK;
-}
 
 /* The ITO_A_PORT nest of @nlh, its attributes in @inner. */
 static void port_nest(const struct nlmsghdr *nlh, uint8_t cmd,

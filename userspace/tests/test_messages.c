@@ -21,17 +21,6 @@
 #include "itoctl.h"
 #include "nlbuild.h"
 
-static int collect_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **seen = data;
-	size_t i;
-
-	for (i = 0; seen[i]; i++)
-		;
-	seen[i] = attr;
-	return MNL_CB_OK;
-}
-
 static void test_config_set_message(void **state)
 {
 	const struct nlattr *top[4] = {}, *knobs[10] = {};
@@ -404,12 +393,6 @@ static void test_report_wording(void **state)
 		"Error: reading the counters failed: Operation not supported\n"
 		"Error: the ito module is not loaded (generic netlink family \"ito\" not found)\n"
 		"Error: max_flows above 1048576 needs CAP_NET_ADMIN in the initial user namespace\n");
-}
-
-static int fresh_capture(void **state)
-{
-	capture_reports_teardown(state);
-	return capture_reports_setup(state);
 }
 
 int main(void)

@@ -313,6 +313,43 @@ static void test_u16_u64(void **state)
 		"Error: argument of \"get\" must be an unsigned integer, not \"1x\"\n");
 }
 
+static void test_u16_range(void **state)
+{
+	uint16_t lo = 7, hi = 7;
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(parse_u16_range("ports", "1024-65535", &lo, &hi), 0);
+	assert_int_equal(lo, 1024);
+	assert_int_equal(hi, 65535);
+	assert_int_equal(parse_u16_range("ports", "80", &lo, &hi), 0);
+	assert_int_equal(lo, 80);
+	assert_int_equal(hi, 80);
+	/* The order is the kernel's business. */
+	assert_int_equal(parse_u16_range("ports", "9-0", &lo, &hi), 0);
+	assert_int_equal(lo, 9);
+	assert_int_equal(hi, 0);
+	assert_string_equal(capture_text(&reported), "");
+
+	assert_int_equal(parse_u16_range("ports", "", &lo, &hi), -EINVAL);
+	assert_int_equal(parse_u16_range("ports", "-5", &lo, &hi), -EINVAL);
+	assert_int_equal(parse_u16_range("ports", "1-2-3", &lo, &hi), -EINVAL);
+	assert_int_equal(parse_u16_range("ports", "1-65536", &lo, &hi), -EINVAL);
+	assert_int_equal(parse_u16_range("ports", "+1", &lo, &hi), -EINVAL);
+	assert_int_equal(lo, 9);	/* untouched on error */
+	assert_non_null(strstr(capture_text(&reported),
+		"Error: argument of \"ports\" must be N or MIN-MAX, unsigned integers up to 65535, not \"1-2-3\"\n"));
+
+	/* Only the length asked for is read. */
+	assert_true(digits_value("12x", 2, 99, &v));
+	assert_int_equal(v, 12);
+	assert_false(digits_value("12", 2, 11, &v));
+	assert_true(digits_value("18446744073709551615", 20, UINT64_MAX, &v));
+	assert_int_equal(v, UINT64_MAX);
+	assert_false(digits_value("18446744073709551616", 20, UINT64_MAX, &v));
+	assert_false(digits_value("", 0, 9, &v));
+}
+
 static void test_choice(void **state)
 {
 	static const struct choice one[] = { { "only", 7 }, { NULL, 0 } };
@@ -633,12 +670,6 @@ static void test_set_args_ctlabel_errors(void **state)
 }
 
 /* Each test starts with an empty capture. */
-static int fresh_capture(void **state)
-{
-	capture_reports_teardown(state);
-	return capture_reports_setup(state);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -660,6 +691,7 @@ int main(void)
 		cmocka_unit_test_setup(test_set_args_default_verdict_words, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_snaplen_max_flows_numbers, fresh_capture),
 		cmocka_unit_test_setup(test_u16_u64, fresh_capture),
+		cmocka_unit_test_setup(test_u16_range, fresh_capture),
 		cmocka_unit_test_setup(test_choice, fresh_capture),
 		cmocka_unit_test_setup(test_u32_hex, fresh_capture),
 		cmocka_unit_test_setup(test_u32_hex_overflow, fresh_capture),
