@@ -48,7 +48,7 @@ fresh_ito()
 # run_test NAME: one test between kreport_begin and kreport_end
 run_test()
 {
-	local t=$1 start=$SECONDS
+	local t=$1 start=$SECONDS rc
 
 	kreport_begin "$t"
 	case $t in
@@ -70,11 +70,17 @@ run_test()
 		# guest's log) with it: timeout ends it with its whole
 		# process group, and what was left running is shown.
 		timeout "$test_timeout" "$here/$t"
-		case $? in
+		rc=$?
+		case $rc in
 		0) ;;
 		124)
 			echo "not ok - $t: no end after $test_timeout s"
 			ps -N --ppid 2 -p 2 -o pid,stat,wchan:24,args | sed "s/^/# /"
+			status=1
+			;;
+		# one that could not run (126, 127) reported nothing itself
+		126 | 127)
+			echo "not ok - $t: could not be run (exit status $rc)"
 			status=1
 			;;
 		*) status=1 ;;
