@@ -646,7 +646,7 @@ err:
 	return err;
 }
 
-/* Free the bindings of @pool (all if NULL); under ito_net.lock. */
+/* Free the bindings of @pool; under ito_net.lock. */
 static void ito_nat_unbind_all(struct ito_net *in, struct ito_nat_pool *pool)
 {
 	struct ito_nat_binding *b;
@@ -657,7 +657,7 @@ static void ito_nat_unbind_all(struct ito_net *in, struct ito_nat_pool *pool)
 		n = 0;
 		spin_lock_bh(&in->nat.lock);
 		xa_for_each_start(&in->nat.ids, id, b, id) {
-			if (pool && b->pool != pool)
+			if (b->pool != pool)
 				continue;
 			ito_nat_unbind(in, b);
 			if (++n == ITO_NAT_EXPIRE_SLICE)

@@ -95,6 +95,13 @@ static const struct nla_policy ito_policy[ITO_A_MAX + 1] = {
 
 static struct genl_family ito_family;
 
+/* One object of a dump: a message of @cmd in @skb. */
+void *ito_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			   &ito_family, NLM_F_MULTI, cmd);
+}
+
 /* A message of @cmd with room for @size bytes of attributes. */
 static struct sk_buff *ito_msg_new(size_t size, gfp_t gfp, u32 portid, u32 seq,
 				   u8 cmd, void **hdr)
@@ -347,9 +354,7 @@ static int ito_nl_port_get_dumpit(struct sk_buff *skb,
 	xa_for_each_start(&in->ports, ifindex, port, ifindex) {
 		void *hdr;
 
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &ito_family, NLM_F_MULTI,
-				  ITO_CMD_PORT_GET);
+		hdr = ito_nl_dump_put(skb, cb, ITO_CMD_PORT_GET);
 		if (!hdr || ito_put_port(skb, ifindex, port)) {
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
@@ -757,9 +762,7 @@ static int ito_nl_flow_get_dumpit(struct sk_buff *skb,
 
 		if (state >= 0 && READ_ONCE(flow->state) != state)
 			continue;
-		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &ito_family, NLM_F_MULTI,
-				  ITO_CMD_FLOW_GET);
+		hdr = ito_nl_dump_put(skb, cb, ITO_CMD_FLOW_GET);
 		if (!hdr || ito_nl_put_flow(skb, ITO_A_FLOW, flow, true)) {
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
@@ -872,12 +875,6 @@ static int ito_nl_agent_unregister_doit(struct sk_buff *skb,
 }
 
 /* NAT pools and bindings (nat.c) */
-
-void *ito_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
-{
-	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			   &ito_family, NLM_F_MULTI, cmd);
-}
 
 static int ito_parse_nat_pool(struct genl_info *info, struct nlattr **tb)
 {
