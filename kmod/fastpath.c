@@ -199,14 +199,18 @@ static void ito_fastpath_xmit(struct ito_net *in, struct ito_flow *flow,
 }
 
 /*
- * Account and send a vWire packet: the Ethernet header it arrived with is
- * still in front of the network header (the caller checked), tag aside.
+ * Account, NAT and send a vWire packet: the Ethernet header it arrived
+ * with is still in front of the network header (the caller checked), tag
+ * aside.
  */
 static void ito_fastpath_xmit_vwire(struct ito_net *in, struct ito_flow *flow,
 				    const struct ito_flow_dir *d,
-				    struct sk_buff *skb)
+				    struct sk_buff *skb, const struct ito_l4 *l4)
 {
 	ito_fastpath_count(in, flow, d->dir, skb);
+	/* only IPv4 directions have NAT (ito_rule_build()) */
+	if (d->nat)
+		ito_nat_v4(skb, l4, d->nat, &flow->ct->tuplehash[!d->dir].tuple);
 	ito_fastpath_scrub(skb);
 	skb_push(skb, ETH_HLEN);
 	skb_reset_mac_header(skb);
@@ -342,7 +346,7 @@ static unsigned int ito_fastpath_hook(void *priv, struct sk_buff *skb,
 	if (d->vwire) {
 		if (skb_mac_offset(skb) != -ETH_HLEN)
 			return NF_ACCEPT;
-		ito_fastpath_xmit_vwire(in, flow, d, skb);
+		ito_fastpath_xmit_vwire(in, flow, d, skb, &l4);
 		return NF_STOLEN;
 	}
 	ito_fastpath_xmit(in, flow, d, skb, &l4, skb->protocol);

@@ -188,6 +188,7 @@ static unsigned int __ito_hook_vwire(void *priv, struct sk_buff *skb,
 	struct ito_net *in = priv;
 	enum ip_conntrack_info ctinfo;
 	struct ito_port *port;
+	unsigned int verdict;
 	struct ito_flow *flow;
 	struct nf_conn *ct;
 
@@ -202,11 +203,18 @@ static unsigned int __ito_hook_vwire(void *priv, struct sk_buff *skb,
 	flow = ito_flow_lookup(in, ct);
 	if (!flow) {
 		flow = ito_flow_create(in, ct);
-		if (!flow)
-			return NF_ACCEPT;
-		WRITE_ONCE(flow->vwire, true);
+		if (flow)
+			WRITE_ONCE(flow->vwire, true);
 	}
-	return ito_hook_flow(in, flow, skb, ctinfo, state, true);
+	/* in the IP hooks' order: destination NAT, ito, source NAT */
+	verdict = ito_nat_bridged(in, skb, ct, ctinfo, state->out,
+				  NF_INET_PRE_ROUTING);
+	if (verdict == NF_ACCEPT && flow)
+		verdict = ito_hook_flow(in, flow, skb, ctinfo, state, true);
+	if (verdict == NF_ACCEPT)
+		verdict = ito_nat_bridged(in, skb, ct, ctinfo, state->out,
+					  NF_INET_POST_ROUTING);
+	return verdict;
 }
 
 /*

@@ -171,15 +171,15 @@ static void ito_hw_actions_fill(struct flow_rule *rule, const struct ito_ft_key 
 		a->vlan.vid = out_vlan;
 		a->vlan.proto = htons(ETH_P_8021Q);
 	}
-	/* a bridged (vWire) flow keeps its MACs and TTL: tags and redirect */
-	if (rw->vwire)
-		goto out_vlan;
-
-	ether_addr_copy(macs, h_dest);
-	ether_addr_copy(macs + ETH_ALEN, rw->h_source);
-	for (off = 0; off < sizeof(macs); off += 4)
-		ito_hw_pedit(rule, FLOW_ACTION_MANGLE, FLOW_ACT_MANGLE_HDR_TYPE_ETH,
-			     off, macs + off, ito_hw_keep_none);
+	/* a bridged (vWire) flow keeps its MACs and TTL: its NAT, if any */
+	if (!rw->vwire) {
+		ether_addr_copy(macs, h_dest);
+		ether_addr_copy(macs + ETH_ALEN, rw->h_source);
+		for (off = 0; off < sizeof(macs); off += 4)
+			ito_hw_pedit(rule, FLOW_ACTION_MANGLE,
+				     FLOW_ACT_MANGLE_HDR_TYPE_ETH, off,
+				     macs + off, ito_hw_keep_none);
+	}
 
 	if (k->family == NFPROTO_IPV4) {
 		static const u8 ttl_dec[4] = { 0xff }, ttl_keep[4] = { 0, 0xff, 0xff, 0xff };
@@ -187,8 +187,13 @@ static void ito_hw_actions_fill(struct flow_rule *rule, const struct ito_ft_key 
 			FLOW_ACT_MANGLE_HDR_TYPE_TCP : FLOW_ACT_MANGLE_HDR_TYPE_UDP;
 		struct flow_action_entry *a;
 
-		ito_hw_pedit(rule, FLOW_ACTION_ADD, FLOW_ACT_MANGLE_HDR_TYPE_IP4,
-			     offsetof(struct iphdr, ttl), ttl_dec, ttl_keep);
+		if (rw->vwire && !rw->nat)
+			goto out_vlan;
+		if (!rw->vwire)
+			ito_hw_pedit(rule, FLOW_ACTION_ADD,
+				     FLOW_ACT_MANGLE_HDR_TYPE_IP4,
+				     offsetof(struct iphdr, ttl), ttl_dec,
+				     ttl_keep);
 		if (rw->saddr.ip != k->saddr.ip)
 			ito_hw_pedit(rule, FLOW_ACTION_MANGLE, FLOW_ACT_MANGLE_HDR_TYPE_IP4,
 				     offsetof(struct iphdr, saddr),
@@ -207,7 +212,7 @@ static void ito_hw_actions_fill(struct flow_rule *rule, const struct ito_ft_key 
 		a->csum_flags = TCA_CSUM_UPDATE_FLAG_IPV4HDR |
 				(k->proto == IPPROTO_TCP ? TCA_CSUM_UPDATE_FLAG_TCP :
 							   TCA_CSUM_UPDATE_FLAG_UDP);
-	} else {
+	} else if (!rw->vwire) {
 		static const u8 hop_dec[4] = { 0, 0, 0, 0xff }, hop_keep[4] = { 0xff, 0xff, 0xff };
 
 		/* the hop limit is the last byte of the word at offset 4 */

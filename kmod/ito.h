@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
@@ -722,6 +723,9 @@ int ito_nat_pool_dump(struct ito_net *in, struct sk_buff *skb,
 int ito_nat_binding_dump(struct ito_net *in, struct sk_buff *skb,
 			 struct netlink_callback *cb);
 void ito_nat_flow_end(struct ito_net *in, struct ito_flow *flow);
+unsigned int ito_nat_bridged(struct ito_net *in, struct sk_buff *skb,
+			     struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			     const struct net_device *out, unsigned int hooknum);
 void ito_nat_expire(struct ito_net *in);
 
 /* agent.c */

@@ -14,12 +14,15 @@
  * binding's pair. Conntrack de-NATs the replies, `conntrack -L` shows the
  * translation, and ito offloads it like any other NAT. What a pool leaves
  * (no free pair, a connection ito does not track) falls to the ruleset.
+ * Bridged connections of a vwire pass no NAT hook: the bridge hook asks
+ * ito_nat_bridged() to bind and rewrite them instead.
  *
  * A binding counts the flows it translated; ito_flow_end() gives them
  * back. Bindings are made in softirq and all change under ito_nat.lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ip.h>
 #include <linux/netdevice.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -276,31 +279,25 @@ static void ito_nat_put(struct ito_net *in, struct ito_nat_binding *b)
 }
 
 /*
- * The NAT hook's lookup function: a new connection matching a pool gets
- * its binding's pair, unless conntrack's NAT of it is already set up.
+ * A new connection, whose source NAT is not set up yet, leaving by @oif:
+ * if it matches a pool, give it its binding's pair. Under RCU.
  */
-static unsigned int ito_nat_hook(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+static unsigned int ito_nat_bind_ct(struct ito_net *in, struct nf_conn *ct,
+				    int oif)
 {
-	struct ito_net *in = priv;
 	const struct nf_conntrack_tuple *t;
 	struct nf_nat_range2 range = {};
-	enum ip_conntrack_info ctinfo;
 	struct ito_nat_key key = {};
 	struct ito_nat_pool *pool;
 	struct ito_nat_binding *b;
 	struct ito_flow *flow;
 	unsigned int verdict;
-	struct nf_conn *ct;
 	bool bound;
 
-	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW || !state->out)
-		return NF_ACCEPT;
 	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	if (ito_nat_proto(t->dst.protonum) < 0)
 		return NF_ACCEPT;
-	pool = ito_nat_pool_match(in, t->src.u3.ip, state->out->ifindex);
+	pool = ito_nat_pool_match(in, t->src.u3.ip, oif);
 	if (!pool)
 		return NF_ACCEPT;
 	flow = ito_flow_lookup(in, ct);
@@ -346,6 +343,66 @@ static unsigned int ito_nat_hook(void *priv, struct sk_buff *skb,
 		spin_unlock_bh(&in->nat.lock);
 	}
 	return verdict;
+}
+
+/*
+ * The NAT hook's lookup function, called while conntrack's NAT of the
+ * connection is not set up: a new one matching a pool gets its binding.
+ */
+static unsigned int ito_nat_hook(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW || !state->out)
+		return NF_ACCEPT;
+	return ito_nat_bind_ct(priv, ct, state->out->ifindex);
+}
+
+/**
+ * ito_nat_bridged - translate a packet bridged from a vwire port to its peer
+ * @in: the instance
+ * @skb: the packet, network header at skb->data (bridge forward hook)
+ * @ct: its conntrack entry, from nf_conntrack_bridge
+ * @ctinfo: and how it relates to it
+ * @out: the peer port it leaves by
+ * @hooknum: %NF_INET_PRE_ROUTING for the destination stage (replies of
+ *	source NAT are de-NATed there), %NF_INET_POST_ROUTING for the source
+ *	stage, where a new connection is bound
+ *
+ * No IPv4 NAT hook sees bridged packets (a vwire uses no br_netfilter), so
+ * ito does what they would: the source stage binds a new connection from
+ * a pool's prefix, and both stages rewrite every packet of a translated
+ * entry with conntrack's own helpers. Rewriting is idempotent: a packet
+ * that was translated already is left as it is.
+ *
+ * Return: a netfilter verdict, %NF_DROP if the packet could not be
+ * rewritten.
+ */
+unsigned int ito_nat_bridged(struct ito_net *in, struct sk_buff *skb,
+			     struct nf_conn *ct, enum ip_conntrack_info ctinfo,
+			     const struct net_device *out, unsigned int hooknum)
+{
+	unsigned int verdict;
+
+	if (nf_ct_l3num(ct) != NFPROTO_IPV4)
+		return NF_ACCEPT;
+	if (hooknum == NF_INET_POST_ROUTING && ctinfo == IP_CT_NEW &&
+	    !nf_nat_initialized(ct, NF_NAT_MANIP_SRC)) {
+		verdict = ito_nat_bind_ct(in, ct, out->ifindex);
+		if (verdict != NF_ACCEPT)
+			return verdict;
+	}
+	if (!(ct->status & IPS_NAT_MASK))
+		return NF_ACCEPT;
+	/* an ICMP error about the connection: its quoted packet too */
+	if ((ctinfo == IP_CT_RELATED || ctinfo == IP_CT_RELATED_REPLY) &&
+	    ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		return nf_nat_icmp_reply_translation(skb, ct, ctinfo, hooknum) ?
+		       NF_ACCEPT : NF_DROP;
+	return nf_nat_packet(ct, ctinfo, hooknum, skb);
 }
 
 /**

@@ -85,16 +85,17 @@ void ito_rule_describe(const struct ito_flow *flow, int dir,
 }
 
 /*
- * A vWire direction leaves by the peer of the port it entered by, exactly
- * as it arrived: no next hop, no MAC or TTL change, no NAT. The egress
- * port, a VLAN device or not, sets the tag.
+ * A vWire direction leaves by the peer of the port it entered by, as it
+ * arrived but for the NAT a pool gave it (ito_nat_bridged()): no next
+ * hop, no MAC or TTL change. The egress port, a VLAN device or not, sets
+ * the tag.
  */
-static int ito_rule_vwire(struct ito_net *in, int iif, u8 nat,
+static int ito_rule_vwire(struct ito_net *in, int iif,
 			  const struct ito_port *out, struct ito_flow_dir *d)
 {
 	const struct ito_port *ip = ito_port_lookup(in, iif);
 
-	if (nat || !ip || ip->mode != ITO_PORT_MODE_VWIRE ||
+	if (!ip || ip->mode != ITO_PORT_MODE_VWIRE ||
 	    ip->peer_ifindex != out->dev->ifindex) {
 		ito_counter_inc(in, ITO_CNT_OFFLOAD_REFUSED_UNSUPPORTED);
 		return -EOPNOTSUPP;
@@ -153,7 +154,7 @@ int ito_rule_build(struct ito_net *in, struct ito_flow *flow, int dir)
 		return -EOPNOTSUPP;
 	}
 	if (vwire)
-		return ito_rule_vwire(in, iif, d->nat, port, d);
+		return ito_rule_vwire(in, iif, port, d);
 
 	nh = ito_nh_get(in, port->dev, t->src.l3num, &nexthop);
 	if (IS_ERR(nh)) {

@@ -23,6 +23,23 @@ invalid_pkts() { nft_count ito-fw bridge t c_fwd invalid; }
 # packets that reached a peer with a TTL other than the sender's 64
 ttl_changed() { echo $(($(nft_count ito-cli inet h in ttl) + $(nft_count ito-srv inet h in ttl))); }
 
+# nat_rules RULES: the simulator's two rules of the translated session, one
+# rewriting the source to 10.0.9.99:2600, the other the destination back to
+# 10.0.9.2:1600, neither touching MACs or TTL
+nat_rules()
+{
+	local orig reply
+
+	[ "$(grep -c 'src_port 1600 ' "$1") $(grep -c 'dst_port 2600 ' "$1")" = "1 1" ] || return 1
+	orig=$(grep 'src_port 1600 ' "$1")
+	reply=$(grep 'dst_port 2600 ' "$1")
+	grep -q 'set ip_src 10.0.9.99 ' <<<"$orig" && grep -q 'set udp_sport 2600 ' <<<"$orig" &&
+		grep -q 'set ip_dst 10.0.9.2 ' <<<"$reply" && grep -q 'set udp_dport 1600 ' <<<"$reply" &&
+		! grep -q 'eth_\|ip_ttl' <<<"${orig#* actions }${reply#* actions }"
+}
+
+no_bindings() { [ "$(fwctl -j nat show | jq length)" = 0 ]; }
+
 # The peers' VLAN devices, the bridge of the two ports, the rulesets.
 # vw_up CLIDEV A B SRVDEV: the devices exist, in their namespaces
 vw_up()
@@ -178,6 +195,82 @@ for _ in range(3):
 	check "$mode: conntrack saw no invalid packet" test "$(invalid_pkts)" = 0
 	check "$mode: TCP kept TTL 64 too" test "$(ttl_changed)" = 0
 
+	# --- NAT: a source NAT pool on the vwire --------------------------------
+	# No IPv4 NAT hook sees bridged packets: ito's pool translates them.
+	# The client's 10.0.9.2:1600 is bound to 10.0.9.99:2600 (the pool's
+	# only pair; the client answers ARP for that address too), for every
+	# destination, and the session is offloaded with that rewrite and the
+	# reverse one, MACs and TTL as the peers sent them.
+	check "$mode: NAT: a pool of one public pair for the client, out by $b.200" \
+		fwctl nat pool add 1 private 10.0.9.2/32 public 10.0.9.99 ports 2600 dev "$b.200" hold "$(slow 2)"
+	cli ip addr add 10.0.9.99/32 dev "$cdev.100"
+	# a frame a host sends may carry its tag in the data (simwire)
+	capture ito-srv "$sdev" "$tmp/srv.icmp" 'icmp or (vlan and icmp)'
+	capture ito-cli "$cdev" "$tmp/cli.icmp" 'icmp or (vlan and icmp)'
+	: >"$tmp/echo.log"
+	p0=$(counter fastpath_pkts)
+	[ "$mode" = hw ] && h0=$(sim_stat hits)
+	cli python3 "$ECHO" client 10.0.9.3 7000 1600 200 0.05 100 >"$tmp/c1600" &
+	client=$!
+	check "$mode: NAT: the translated UDP flow is offloaded" \
+		wait_for 4 is_state '.sport==1600' offloaded
+	if [ "$mode" = hw ]; then
+		cat "$SIM/rules" >"$tmp/rules"
+		grep 'port 1600\|port 2600' "$tmp/rules" | sed 's/^/# /'
+		check "hw: NAT: its rules rewrite the source one way, the destination the other, and keep MACs and TTL" \
+			nat_rules "$tmp/rules"
+	fi
+	wait $client
+	check "$mode: NAT: all 200 echoed back through the reverse translation" \
+		test "$(cat "$tmp/c1600")" = 200
+	check "$mode: NAT: the server saw only 10.0.9.99" \
+		test "$(cut -d' ' -f1 "$tmp/echo.log" | sort -u)" = 10.0.9.99
+	if [ "$mode" = hw ]; then
+		check "hw: NAT: the simulator's rules carried them" \
+			test "$(( $(sim_stat hits) - h0 ))" -gt 300 -a "$(counter fastpath_pkts)" = "$p0"
+	else
+		check "sw: NAT: the software fast path carried them" \
+			test "$(( $(counter fastpath_pkts) - p0 ))" -gt 300
+	fi
+	# the same private pair to another destination: the same public pair;
+	# its port is closed, and the ICMP error comes back translated (the
+	# client's socket sees it only if the quoted packet is its own)
+	check "$mode: NAT: the ICMP error from a closed port reaches the client's socket" \
+		test "$(cli python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.0.9.2", 1600))
+s.connect(("10.0.9.3", 7001))
+s.settimeout(5)
+s.send(b"x")
+try:
+    s.recv(10)
+    print("answered")
+except ConnectionRefusedError:
+    print("refused")
+except socket.timeout:
+    print("timeout")')" = refused
+	check "$mode: NAT: one binding, 2 connections, whatever their destination" \
+		test "$(fwctl -j nat show | jq -c '[.[]|[.private,.private_port,.public,.public_port,.total]]')" = \
+		'[["10.0.9.2",1600,"10.0.9.99",2600,2]]'
+	sleep 1
+	check "$mode: NAT: the server got 200 frames from 10.0.9.99.2600, the client's MAC to its own" test \
+		"$(grep -c "^.* $cmac > $smac, .*vlan 200, .* 10\.0\.9\.99\.2600 > 10\.0\.9\.3\.7000:" "$tmp/srv.wire")" = 200
+	check "$mode: NAT: ... and the one to port 7001 from the same pair" test \
+		"$(grep -c " 10\.0\.9\.99\.2600 > 10\.0\.9\.3\.7001:" "$tmp/srv.wire")" = 1
+	check "$mode: NAT: the client got 200 replies to 10.0.9.2.1600, the server's MAC to its own" test \
+		"$(grep -c "^.* $smac > $cmac, .*vlan 100, .* 10\.0\.9\.3\.7000 > 10\.0\.9\.2\.1600:" "$tmp/cli.wire")" = 200
+	check "$mode: NAT: the ICMP error left the server to 10.0.9.99, reached the client to 10.0.9.2" test \
+		"$(grep -c '10\.0\.9\.3 > 10\.0\.9\.99: ICMP 10\.0\.9\.3 udp port 7001 unreachable' "$tmp/srv.icmp") $(grep -c '10\.0\.9\.3 > 10\.0\.9\.2: ICMP 10\.0\.9\.3 udp port 7001 unreachable' "$tmp/cli.icmp")" = "1 1"
+	check "$mode: NAT: no checksum errors at the server or the client, TTL kept" \
+		test "$(srv nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}') $(cli nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}') $(ttl_changed)" = "0 0 0"
+	# the offloaded session ages out; the one to port 7001 ends with its entry
+	fw conntrack -D -p udp --dport 7001 >/dev/null 2>&1
+	check "$mode: NAT: the sessions end, then the binding after its hold" \
+		wait_for 20 no_bindings
+	fwctl nat pool del 1
+	cli ip addr del 10.0.9.99/32 dev "$cdev.100"
+
 	stop_itod
 	check "$mode: the ports leave, their flows with them" bash -c "
 		ip netns exec ito-fw '$ITOCTL' port del $a.100 &&
@@ -188,7 +281,7 @@ for _ in range(3):
 	topo_down
 }
 
-plan 53
+plan 80
 
 modprobe nf_nat
 modprobe nf_conntrack_bridge
