@@ -11,7 +11,7 @@ linux-headers-amd64 linux-image-amd64 linux-source-6.1 xz-utils
 qemu-system-x86 busybox-static
 libmnl-dev libcmocka-dev
 iproute2 iperf3 nftables conntrack tcpdump util-linux libcap2-bin jq
-python3 procps cpio socat iputils-ping bsdextrautils ethtool
+python3 python3-prometheus-client procps cpio socat iputils-ping bsdextrautils ethtool
 keepalived conntrackd tshark"
 # --debug-kernel: also what building a kernel from linux-source-6.1 takes
 # (make check-debug).

@@ -10,7 +10,9 @@
 
 #include "counters.h"
 #include "itoctl.h"
+#include "netns.h"
 #include "parse.h"
+#include "prometheus.h"
 #include "report.h"
 #include "usage.h"
 
@@ -45,7 +47,7 @@ static int parse_entry(const struct nlattr *entry, struct counter_list *list)
 {
 	const struct nlattr *tb[ITO_A_COUNTER_MAX + 1] = {};
 	const char *name = NULL;
-	uint32_t id = 0;
+	uint32_t id = COUNTER_ID_NONE;
 
 	if (ito_nl_parse_nested(entry, tb, ITO_A_COUNTER_MAX))
 		return -EPROTO;
@@ -102,7 +104,7 @@ void counters_free(struct counter_list *list)
 	memset(list, 0, sizeof(*list));
 }
 
-static bool counter_matches(const struct counter *c, const char *match)
+bool counter_matches(const struct counter *c, const char *match)
 {
 	return !match || strstr(c->name, match);
 }
@@ -142,30 +144,67 @@ static int counters_reply_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int cmd_counters(struct itoctl *ctl, int argc, char **argv)
+static int parse_args(int argc, char **argv, const char **match)
 {
-	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
-	struct counter_list list = {};
-	const char *match = NULL;
-	struct nlmsghdr *nlh;
-	struct printer p;
-	int ret;
-
-	for (; argc > 0; argc--, argv++) {
+	for (*match = NULL; argc > 0; argc--, argv++) {
 		if (!keyword_is(argv[0], "match"))
 			return usage_error(argv[0]);
 		if (argc < 2) {
 			missing_argument("match");
 			return EXIT_USAGE;
 		}
-		if (match) {
+		if (*match) {
 			duplicate_argument("match", argv[1]);
 			return EXIT_USAGE;
 		}
 		argc--, argv++;
-		match = argv[0];
+		*match = argv[0];
 	}
+	return EXIT_OK;
+}
 
+static int print_metrics(const struct counter_list *list, const char *match)
+{
+	char netns[NETNS_LABEL_LEN];
+	int err;
+
+	err = netns_label(netns, NETNS_NAMED_DIR);
+	if (err) {
+		pr_err("cannot tell the network namespace: %s", strerror(-err));
+		return EXIT_FAIL;
+	}
+	prometheus_print_counters(stdout, list, match, netns);
+	/* A cut-short file must not replace the last whole one (ito-metrics). */
+	if (fflush(stdout) || ferror(stdout)) {
+		pr_err("writing the metrics failed: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int output(struct itoctl *ctl, const struct counter_list *list,
+		  const char *match)
+{
+	struct printer p;
+
+	if (ctl->prometheus)
+		return print_metrics(list, match);
+	print_init(&p, stdout, ctl->json, ctl->pretty);
+	counters_print(&p, list, match);
+	return EXIT_OK;
+}
+
+int cmd_counters(struct itoctl *ctl, int argc, char **argv)
+{
+	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	struct counter_list list = {};
+	const char *match;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ret = parse_args(argc, argv, &match);
+	if (ret)
+		return ret;
 	ret = kernel_connect(ctl);
 	if (ret)
 		return ret;
@@ -174,10 +213,8 @@ int cmd_counters(struct itoctl *ctl, int argc, char **argv)
 	ret = kernel_request(ctl, nlh, counters_reply_cb, &list,
 			     "reading the counters");
 	kernel_disconnect(ctl);
-	if (!ret) {
-		print_init(&p, stdout, ctl->json, ctl->pretty);
-		counters_print(&p, &list, match);
-	}
+	if (!ret)
+		ret = output(ctl, &list, match);
 	counters_free(&list);
 	return ret;
 }

@@ -3,11 +3,15 @@
 #ifndef ITOCTL_COUNTERS_H
 #define ITOCTL_COUNTERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ito_nl.h"
 #include "print.h"
+
+/* The id of an entry that came without one: no table knows it. */
+#define COUNTER_ID_NONE		UINT32_MAX
 
 struct counter {
 	uint32_t id;
@@ -29,6 +33,9 @@ struct counter_list {
  */
 int counters_parse_reply(const struct nlmsghdr *nlh, struct counter_list *list);
 void counters_free(struct counter_list *list);
+
+/* Whether @c is shown when the user asked for "match @match" (NULL: all). */
+bool counter_matches(const struct counter *c, const char *match);
 
 /* Print the counters whose name contains @match (all if NULL). */
 void counters_print(struct printer *p, const struct counter_list *list,

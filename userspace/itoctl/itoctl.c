@@ -17,16 +17,30 @@
 struct command {
 	const char *name;
 	int (*run)(struct itoctl *ctl, int argc, char **argv);
+	bool metrics;		/* has a -o prometheus output */
 };
 
 static const struct command commands[] = {
-	{ "show",	cmd_show },
-	{ "set",	cmd_set },
-	{ "counters",	cmd_counters },
-	{ "port",	cmd_port },
-	{ "flow",	cmd_flow },
-	{ "nat",	cmd_nat },
-	{ "monitor",	cmd_monitor },
+	{ "show",	cmd_show,	false },
+	{ "set",	cmd_set,	false },
+	{ "counters",	cmd_counters,	true },
+	{ "port",	cmd_port,	false },
+	{ "flow",	cmd_flow,	false },
+	{ "nat",	cmd_nat,	false },
+	{ "monitor",	cmd_monitor,	false },
+};
+
+enum output_format {
+	OUTPUT_TEXT,
+	OUTPUT_JSON,
+	OUTPUT_PROMETHEUS,
+};
+
+static const struct choice output_formats[] = {
+	{ "text",	OUTPUT_TEXT },
+	{ "json",	OUTPUT_JSON },
+	{ "prometheus",	OUTPUT_PROMETHEUS },
+	{ NULL, 0 }
 };
 
 /* Options are spelled "-x", "-long" or "--long", nothing in between. */
@@ -39,6 +53,34 @@ static bool option_is(const char *arg, const char *letter, const char *word)
 	if (arg[1] == '-')
 		arg++;
 	return keyword_is(arg + 1, word);
+}
+
+/* "-o FORMAT": the last of -o, -j and -p wins. */
+static int set_output(struct itoctl *ctl, const char *arg)
+{
+	uint32_t format;
+
+	if (!arg) {
+		missing_argument("-o");
+		return EXIT_USAGE;
+	}
+	if (parse_choice("-o", arg, output_formats, &format))
+		return EXIT_USAGE;
+	ctl->json = format == OUTPUT_JSON;
+	ctl->pretty = false;
+	ctl->prometheus = format == OUTPUT_PROMETHEUS;
+	return EXIT_OK;
+}
+
+static int run_command(struct itoctl *ctl, const struct command *cmd,
+		       int argc, char **argv)
+{
+	if (ctl->prometheus && !cmd->metrics) {
+		pr_err("\"-o prometheus\" is an output of \"counters\" only, not of \"%s\"",
+		       cmd->name);
+		return EXIT_USAGE;
+	}
+	return cmd->run(ctl, argc, argv);
 }
 
 static void print_version(void)
@@ -58,9 +100,17 @@ int main(int argc, char **argv)
 
 		if (option_is(opt, "-j", "json")) {
 			ctl.json = true;
+			ctl.prometheus = false;
 		} else if (option_is(opt, "-p", "pretty")) {
 			ctl.json = true;
 			ctl.pretty = true;
+			ctl.prometheus = false;
+		} else if (option_is(opt, "-o", "output")) {
+			int ret = set_output(&ctl, argc > 1 ? argv[1] : NULL);
+
+			if (ret)
+				return ret;
+			argc--, argv++;
 		} else if (option_is(opt, "-h", "help")) {
 			usage(stdout);
 			return EXIT_OK;
@@ -83,7 +133,8 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (keyword_is(argv[0], commands[i].name))
-			return commands[i].run(&ctl, argc - 1, argv + 1);
+			return run_command(&ctl, &commands[i], argc - 1,
+					   argv + 1);
 
 	return usage_error(argv[0]);
 }

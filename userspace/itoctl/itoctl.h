@@ -10,6 +10,7 @@
 struct itoctl {
 	bool json;
 	bool pretty;
+	bool prometheus;	/* -o prometheus: only "counters" has metrics */
 	struct ito_nl nl;
 };
 

@@ -44,7 +44,9 @@ void usage(FILE *fp)
 	      "STATE := { inspecting | slowpath | blocked | offload-pending | offloaded }\n"
 	      "VERDICT := { offload | inspect | inspect-all | block }\n"
 	      "PREFIX := ADDR[/LEN]\n"
-	      "OPTIONS := { -j[son] | -p[retty] | -h[elp] | -V[ersion] }\n",
+	      "OPTIONS := { -j[son] | -p[retty] | -o[utput] FORMAT | -h[elp] |\n"
+	      "             -V[ersion] }\n"
+	      "FORMAT := { text | json | prometheus }\n",
 	      fp);
 }
 

@@ -62,6 +62,11 @@ check "set missing value" 2 "Error: argument of \"udp-ageing\" is missing" -- se
 check "set twice" 2 "Error: duplicate \"min-pkts\": \"9\" is the second value" -- set min-pkts 8 min-pkts 9
 check "counters unknown word" 2 "What is \"filter\"?" -- counters filter x
 check "counters match missing" 2 "Error: argument of \"match\" is missing" -- -j counters match
+check "output format missing" 2 "Error: argument of \"-o\" is missing" -- -o
+check "output format unknown" 2 "Error: argument of \"-o\" must be \"text\", \"json\" or \"prometheus\", not \"prom\"" -- -o prom counters
+check "prometheus only for counters" 2 "Error: \"-o prometheus\" is an output of \"counters\" only, not of \"flow\"" -- -o prometheus flow show
+check "prometheus counters unknown word" 2 "What is \"-o\"?" -- counters -o prometheus
+check_help "help: output formats" "FORMAT := { text | json | prometheus }"
 check "set default-verdict word" 2 "Error: argument of \"default-verdict\" must be \"offload\", \"inspect\" or \"block\", not \"inspect-all\"" -- set default-verdict inspect-all
 check "set snaplen not a number" 2 "Error: argument of \"snaplen\" must be an unsigned integer, not \"64k\"" -- set snaplen 64k
 check "set max-flows missing" 2 "Error: argument of \"max-flows\" is missing" -- set max-flows

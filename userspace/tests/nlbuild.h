@@ -8,6 +8,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <linux/ito.h>
 #include <linux/netlink.h>
 
 #define TEST_SEQ	1234
@@ -42,6 +43,19 @@ static inline struct nlmsghdr *genl_reply_start(void *buf, uint16_t type,
 	genl->cmd = cmd;
 	genl->version = 1;
 	return nlh;
+}
+
+/* One ITO_A_COUNTERS_ENTRY of a COUNTERS_GET reply; @name may be NULL. */
+static inline void put_counter_entry(struct nlmsghdr *nlh, uint32_t id,
+				     const char *name, uint64_t value)
+{
+	struct nlattr *entry = mnl_attr_nest_start(nlh, ITO_A_COUNTERS_ENTRY);
+
+	mnl_attr_put_u32(nlh, ITO_A_COUNTER_ID, id);
+	if (name)
+		mnl_attr_put_strz(nlh, ITO_A_COUNTER_NAME, name);
+	mnl_attr_put_u64(nlh, ITO_A_COUNTER_VALUE, value);
+	mnl_attr_nest_end(nlh, entry);
 }
 
 /*

@@ -237,18 +237,6 @@ static void test_config_reply_malformed(void **state)
 	assert_int_equal(config_parse_reply(nlh, &cfg), -EPROTO);
 }
 
-static void put_counter(struct nlmsghdr *nlh, uint32_t id, const char *name,
-			uint64_t value)
-{
-	struct nlattr *entry = mnl_attr_nest_start(nlh, ITO_A_COUNTERS_ENTRY);
-
-	mnl_attr_put_u32(nlh, ITO_A_COUNTER_ID, id);
-	if (name)
-		mnl_attr_put_strz(nlh, ITO_A_COUNTER_NAME, name);
-	mnl_attr_put_u64(nlh, ITO_A_COUNTER_VALUE, value);
-	mnl_attr_nest_end(nlh, entry);
-}
-
 static void test_counters_reply(void **state)
 {
 	struct counter_list list = {};
@@ -260,7 +248,7 @@ static void test_counters_reply(void **state)
 	(void)state;
 	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_COUNTERS_GET);
 	counters = mnl_attr_nest_start(nlh, ITO_A_COUNTERS);
-	put_counter(nlh, ITO_CNT_FLOW_OFFLOAD_RCV_CPU, "flow_offload_rcv_cpu", 12);
+	put_counter_entry(nlh, ITO_CNT_FLOW_OFFLOAD_RCV_CPU, "flow_offload_rcv_cpu", 12);
 
 	/* Padding, as nla_put_u64_64bit() adds, and a newer attribute. */
 	entry = mnl_attr_nest_start(nlh, ITO_A_COUNTERS_ENTRY);
@@ -274,7 +262,7 @@ static void test_counters_reply(void **state)
 	/* Not an entry: a newer kind of member of the nest. */
 	mnl_attr_put_u32(nlh, ITO_A_COUNTERS_MAX + 1, 3);
 	/* A counter this tool was not built with, unnamed. */
-	put_counter(nlh, __ITO_CNT_MAX + 4, NULL, UINT64_MAX);
+	put_counter_entry(nlh, __ITO_CNT_MAX + 4, NULL, UINT64_MAX);
 	mnl_attr_nest_end(nlh, counters);
 
 	assert_int_equal(counters_parse_reply(nlh, &list), 0);
@@ -309,7 +297,7 @@ static void test_counters_reply_many(void **state)
 	counters = mnl_attr_nest_start(nlh, ITO_A_COUNTERS);
 	for (i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "c%u", i);
-		put_counter(nlh, i, name, i * 3);
+		put_counter_entry(nlh, i, name, i * 3);
 	}
 	mnl_attr_nest_end(nlh, counters);
 

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The current network namespace's name, or its inode when it has none. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "netns.h"
+
+#define SELF_NETNS	"/proc/self/ns/net"
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Names are bind mounts of namespaces: stat() sees the namespace itself. */
+static bool names_self(const char *named_dir, const char *name,
+		       const struct stat *self)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (name[0] == '.')
+		return false;
+	if (snprintf(path, sizeof(path), "%s/%s", named_dir, name) >=
+	    (int)sizeof(path))
+		return false;
+	return !stat(path, &st) && same_file(&st, self);
+}
+
+static bool find_name(char label[NETNS_LABEL_LEN], const char *named_dir,
+		      const struct stat *self)
+{
+	struct dirent **names;
+	bool found = false;
+	int i, n;
+
+	n = scandir(named_dir, &names, NULL, alphasort);
+	if (n < 0)
+		return false;	/* no named namespace at all */
+	for (i = 0; i < n; i++) {
+		if (!found && names_self(named_dir, names[i]->d_name, self)) {
+			snprintf(label, NETNS_LABEL_LEN, "%s",
+				 names[i]->d_name);
+			found = true;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return found;
+}
+
+int netns_label(char label[NETNS_LABEL_LEN], const char *named_dir)
+{
+	struct stat self;
+
+	if (stat(SELF_NETNS, &self))
+		return -errno;
+	if (!find_name(label, named_dir, &self))
+		snprintf(label, NETNS_LABEL_LEN, "net:[%llu]",
+			 (unsigned long long)self.st_ino);
+	return 0;
+}
