@@ -58,6 +58,13 @@ vw_up()
 	cli ip addr add 10.0.9.2/24 dev "$1.100"
 	srv ip addr add 10.0.9.3/24 dev "$4.200"
 	fw sysctl -qw net.netfilter.nf_conntrack_acct=1
+	# the bridge alone, as the admin guide asks: a kernel with br_netfilter
+	# built in (the debug kernel) shows bridged packets to the IP hooks,
+	# whose NAT would de-NAT replies that br_netfilter then drops
+	for f in iptables ip6tables arptables; do
+		fw test -e "/proc/sys/net/bridge/bridge-nf-call-$f" || continue
+		fw sysctl -qw "net.bridge.bridge-nf-call-$f=0"
+	done
 	for ns in ito-cli ito-srv; do
 		ip netns exec $ns nft -f - <<-'NFT' || return 1
 		table inet h {
