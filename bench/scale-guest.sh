@@ -355,18 +355,35 @@ perf_off()
 		while read -r line; do log "perf $1: $line"; done
 }
 
-# cps_round R: one of each measurement, appended to $tmp/cps_*
-cps_round()
+# settle: conntrack empty and its entries freed (RCU frees them after a
+# flush), so that a measurement does not pay for the one before it
+settle()
+{
+	local a b i t0=$SECONDS
+	fw conntrack -F 2>/dev/null || true
+	for i in $(seq 60); do
+		a=$(awk '$1 == "nf_conntrack" { print $2 }' /proc/slabinfo)
+		sleep 1
+		b=$(awk '$1 == "nf_conntrack" { print $2 }' /proc/slabinfo)
+		[ "$(fw cat /proc/sys/net/netfilter/nf_conntrack_count)" = 0 ] &&
+			[ "$a" = "$b" ] && break
+	done
+	log "cps: settled in $((SECONDS - t0)) s ($b conntrack objects in the slab)"
+}
+
+cps_plain()
 {
 	log "cps: $N new flows, conntrack alone"
-	fw conntrack -F 2>/dev/null || true
 	perf_on plain
 	new_flows_per_s
 	perf_off plain
 	cat "$tmp/cps" >>"$tmp/cps_plain"; echo >>"$tmp/cps_plain"
-	fw conntrack -F 2>/dev/null || true
-	# ito's own share, apart from the agent's (itod shares the guest's
-	# CPUs with the router here; on a real host it has cores of its own)
+}
+
+# ito's own share, apart from the agent's (itod shares the guest's CPUs
+# with the router here; on a real host it has cores of its own)
+cps_alone()
+{
 	log "cps: $N new flows, ito without an agent"
 	ito_up offload noagent
 	perf_on ito
@@ -374,17 +391,35 @@ cps_round()
 	perf_off ito
 	cat "$tmp/cps" >>"$tmp/cps_ito_no_agent"; echo >>"$tmp/cps_ito_no_agent"
 	rmmod ito
-	fw conntrack -F 2>/dev/null || true
+}
+
+cps_agent()
+{
 	if [ -z "$CPS_ALT_KO" ]; then
 		cps_itod cps_ito "$ITO_KO" "$ITOD"
 	elif [ $(($1 % 2)) = 1 ]; then
 		# the other build goes first every other round
 		cps_itod cps_ito "$ITO_KO" "$ITOD"
+		settle
 		cps_itod cps_ito_alt "$CPS_ALT_KO" "$CPS_ALT_ITOD"
 	else
 		cps_itod cps_ito_alt "$CPS_ALT_KO" "$CPS_ALT_ITOD"
+		settle
 		cps_itod cps_ito "$ITO_KO" "$ITOD"
 	fi
+}
+
+# cps_round R: one of each measurement, appended to $tmp/cps_*. Each goes
+# first in turn (round 1 plain, 2 ito alone, 3 ito and itod, ...), and
+# each starts on a settled conntrack.
+cps_round()
+{
+	local order=(cps_plain cps_alone cps_agent) i
+
+	for i in 0 1 2; do
+		settle
+		${order[(i + $1 - 1) % 3]} "$1"
+	done
 }
 
 # cps_itod KEY KO ITOD: new flows/s with that ito.ko and itod, to $tmp/KEY
@@ -405,7 +440,7 @@ cps_itod()
 	# itod's own (clock ticks)
 	log "cps: guest cpu user/sys/softirq $(echo "$c0 $c1" |
 		awk '{ print $4 - $1 "/" $5 - $2 "/" $6 - $3 }'), itod user/sys $(cut -d' ' -f14,15 /proc/$itod_pid/stat | tr ' ' /) ticks of $(getconf CLK_TCK)/s"
-	log "cps: $(cat "$tmp/cps")/s with ito and itod ($1, $n flows tracked), $(tail -n 1 "$tmp/cps_plain")/s plain, $(tail -n 1 "$tmp/cps_ito_no_agent")/s with ito alone"
+	log "cps: $(cat "$tmp/cps")/s with ito and itod ($1, $n flows tracked), $(tail -n 1 "$tmp/cps_plain" 2>/dev/null)/s plain, $(tail -n 1 "$tmp/cps_ito_no_agent" 2>/dev/null)/s with ito alone"
 	kill "$itod_pid" 2>/dev/null || true
 	wait "$itod_pid" 2>/dev/null || true
 	itod_pid=

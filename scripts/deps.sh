@@ -12,7 +12,7 @@ qemu-system-x86 busybox-static
 libmnl-dev libcmocka-dev
 iproute2 iperf3 nftables conntrack tcpdump util-linux libcap2-bin jq
 python3 python3-prometheus-client procps cpio socat iputils-ping bsdextrautils ethtool
-keepalived conntrackd tshark"
+keepalived conntrackd tshark prometheus-node-exporter"
 # --debug-kernel: also what building a kernel from linux-source-6.1 takes
 # (make check-debug).
 if [ "${1:-}" = --debug-kernel ]; then
