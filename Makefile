@@ -11,7 +11,7 @@ DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
 
 .PHONY: all modules userspace install modules_install dkms-install \
-	dkms-remove deps check check-debug demo bench bench-installs bench-scale bench-nat \
+	dkms-remove deb deps check check-debug demo bench bench-installs bench-scale bench-nat \
 	checkpatch sparse clean
 
 all: modules userspace
@@ -43,6 +43,10 @@ dkms-install:
 dkms-remove:
 	-dkms remove -m ito -v $(DKMS_VERSION) --all
 	rm -rf $(DKMS_SRC)
+
+# Debian packages ito-dkms and ito-tools in build/deb/, checked by lintian
+deb:
+	scripts/deb.sh
 
 deps:
 	scripts/deps.sh

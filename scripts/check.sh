@@ -56,6 +56,7 @@ section build build_all
 section unit make -s -C userspace check
 section kbuild kernel_builds
 section dkms scripts/test-dkms.sh
+section deb scripts/test-deb.sh
 section harness selftests/vm/test-harness.sh
 for k in ${ITO_KVER:-$(newest_kernel 6.1) $(newest_kernel 6.12)}; do
 	section "vm-${k%%-*}" vm_tests "$k"
