@@ -8,7 +8,8 @@
 # coprime, so that sequential counters walk every pair) and from ito-srv
 # (the same pairs as destinations). itod decides them.
 #
-#   cps       N new connections forwarded per second: conntrack alone, ito
+#   cps       N new connections forwarded per second by a stateful
+#             firewall (a ruleset with ct state): conntrack alone, ito
 #             without an agent, ito and itod; the same pktgen round
 #   inspect   itod says "inspect": N flows tracked, none offloaded; the
 #             module's memory per flow is what unloading it gives back
@@ -42,7 +43,9 @@
 # CPS_ALT_KO, CPS_ALT_ITOD: another build's ito.ko and itod, measured with
 # ito in each round too (cps_ito_alt), for a comparison on equal terms;
 # CPS_PERF=1: a profile of each cps round (perf), its top symbols logged;
-# CPS_PERF=g: with call graphs, each symbol's samples including its callees
+# CPS_PERF=g: with call graphs, each symbol's samples including its callees;
+# CPS_ALONE_SET: "itoctl set" options for the ito-alone measurement, e.g.
+# "max-flows 1000" for the hook's cost without making flows
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
@@ -384,8 +387,10 @@ cps_plain()
 # with the router here; on a real host it has cores of its own)
 cps_alone()
 {
-	log "cps: $N new flows, ito without an agent"
+	log "cps: $N new flows, ito without an agent${CPS_ALONE_SET:+ (set $CPS_ALONE_SET)}"
 	ito_up offload noagent
+	# e.g. "max-flows 1000": the hook's cost without making flows
+	[ -z "${CPS_ALONE_SET:-}" ] || fwctl set $CPS_ALONE_SET
 	perf_on ito
 	new_flows_per_s
 	perf_off ito
@@ -453,13 +458,32 @@ cps_itod()
 # new connections per second forwarded: conntrack alone, then with ito
 # and itod (which gets the first packet of each), same traffic; the
 # median of CPS_ROUNDS rounds
+# The firewall's ruleset in every cps measurement. Its ct expressions turn
+# conntrack on in the namespace, as on any stateful firewall: without a
+# ruleset that asks for it, "plain" would be stateless routing, and ito
+# (which asks for conntrack itself) would pay for all of conntrack.
+cps_ruleset()
+{
+	fw nft -f - <<-'NFT'
+	table inet cps_fw {
+		chain c_fwd {
+			type filter hook forward priority filter; policy accept;
+			ct state established,related accept
+			ct state invalid drop
+		}
+	}
+	NFT
+}
+
 phase_cps()
 {
 	local r k
 	rm -f "$tmp"/cps_*
+	cps_ruleset
 	for r in $(seq "$CPS_ROUNDS"); do
 		cps_round "$r"
 	done
+	fw nft delete table inet cps_fw
 	for k in cps_plain cps_ito_no_agent cps_ito cps_ito_alt; do
 		[ -s "$tmp/$k" ] && res[$k]=$(median <"$tmp/$k")
 	done
