@@ -163,12 +163,17 @@ static int parse_args(int argc, char **argv, const char **match)
 	return EXIT_OK;
 }
 
-static int print_metrics(const struct counter_list *list, const char *match)
+static int print_metrics(const struct itoctl *ctl,
+			 const struct counter_list *list, const char *match)
 {
 	char netns[NETNS_LABEL_LEN];
-	int err;
+	int err = 0;
 
-	err = netns_label(netns, NETNS_NAMED_DIR);
+	/* "-n NAME": the name asked for, even if others name it too. */
+	if (ctl->netns)
+		snprintf(netns, sizeof(netns), "%s", ctl->netns);
+	else
+		err = netns_label(netns, NETNS_NAMED_DIR);
 	if (err) {
 		pr_err("cannot tell the network namespace: %s", strerror(-err));
 		return EXIT_FAIL;
@@ -188,7 +193,7 @@ static int output(struct itoctl *ctl, const struct counter_list *list,
 	struct printer p;
 
 	if (ctl->prometheus)
-		return print_metrics(list, match);
+		return print_metrics(ctl, list, match);
 	print_init(&p, stdout, ctl->json, ctl->pretty);
 	counters_print(&p, list, match);
 	return EXIT_OK;

@@ -6,6 +6,7 @@
 #include <linux/ito.h>
 
 #include "itoctl.h"
+#include "netns.h"
 #include "parse.h"
 #include "report.h"
 #include "usage.h"
@@ -60,10 +61,8 @@ static int set_output(struct itoctl *ctl, const char *arg)
 {
 	uint32_t format;
 
-	if (!arg) {
-		missing_argument("-o");
-		return EXIT_USAGE;
-	}
+	if (!arg)
+		return EXIT_USAGE;	/* option_value() said why */
 	if (parse_choice("-o", arg, output_formats, &format))
 		return EXIT_USAGE;
 	ctl->json = format == OUTPUT_JSON;
@@ -89,28 +88,84 @@ static void print_version(void)
 	       ITOCTL_VERSION, ITO_FAMILY_NAME, ITO_FAMILY_VERSION);
 }
 
-int main(int argc, char **argv)
+/* The value of an option that takes one: the next word, NULL if none. */
+static const char *option_value(int *argc, char ***argv, const char *name)
 {
-	/* static: struct ito_nl carries a 32 KiB receive buffer. */
-	static struct itoctl ctl;
+	if (*argc < 2) {
+		missing_argument(name);
+		return NULL;
+	}
+	(*argc)--, (*argv)++;
+	return (*argv)[0];
+}
+
+static int set_netns(struct itoctl *ctl, const char *name)
+{
+	if (!name)
+		return EXIT_USAGE;
+	if (!netns_name_valid(name)) {
+		pr_err("argument of \"-n\" must be a network namespace name, not \"%s\"",
+		       name);
+		return EXIT_USAGE;
+	}
+	ctl->netns = name;
+	return EXIT_OK;
+}
+
+/* "-n NAME": before the first socket, so that all of them live there. */
+static int enter_netns(const char *name)
+{
+	int step, err;
+
+	err = netns_enter(name, NETNS_NAMED_DIR, &step);
+	if (!err)
+		return EXIT_OK;
+	pr_err("cannot %s network namespace \"%s\": %s",
+	       step == NETNS_OPEN ? "open" : "enter", name, strerror(-err));
+	return EXIT_FAIL;
+}
+
+/* Run the words of one command line: "OBJECT [ COMMAND ] [ ARGS ]". */
+static int run_words(struct itoctl *ctl, int argc, char **argv)
+{
 	size_t i;
 
-	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
-		const char *opt = argv[0];
+	if (keyword_is(argv[0], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (keyword_is(argv[0], commands[i].name))
+			return run_command(ctl, &commands[i], argc - 1,
+					   argv + 1);
+	return usage_error(argv[0]);
+}
+
+/* Options go on until the first word without a "-". */
+#define OPTIONS_GO_ON	-1
+
+static int parse_options(struct itoctl *ctl, int *argc, char ***argv)
+{
+	int ret;
+
+	for (; *argc > 0 && (*argv)[0][0] == '-'; (*argc)--, (*argv)++) {
+		const char *opt = (*argv)[0];
 
 		if (option_is(opt, "-j", "json")) {
-			ctl.json = true;
-			ctl.prometheus = false;
+			ctl->json = true;
+			ctl->prometheus = false;
 		} else if (option_is(opt, "-p", "pretty")) {
-			ctl.json = true;
-			ctl.pretty = true;
-			ctl.prometheus = false;
+			ctl->json = true;
+			ctl->pretty = true;
+			ctl->prometheus = false;
 		} else if (option_is(opt, "-o", "output")) {
-			int ret = set_output(&ctl, argc > 1 ? argv[1] : NULL);
-
+			ret = set_output(ctl, option_value(argc, argv, "-o"));
 			if (ret)
 				return ret;
-			argc--, argv++;
+		} else if (option_is(opt, "-n", "netns")) {
+			ret = set_netns(ctl, option_value(argc, argv, "-n"));
+			if (ret)
+				return ret;
 		} else if (option_is(opt, "-h", "help")) {
 			usage(stdout);
 			return EXIT_OK;
@@ -122,19 +177,27 @@ int main(int argc, char **argv)
 			return usage_error(opt);
 		}
 	}
+	return OPTIONS_GO_ON;
+}
 
+int main(int argc, char **argv)
+{
+	/* static: struct ito_nl carries a 32 KiB receive buffer. */
+	static struct itoctl ctl;
+	int ret;
+
+	argc--, argv++;
+	ret = parse_options(&ctl, &argc, &argv);
+	if (ret != OPTIONS_GO_ON)
+		return ret;
 	if (argc == 0) {
 		usage(report_stream());
 		return EXIT_USAGE;
 	}
-	if (keyword_is(argv[0], "help")) {
-		usage(stdout);
-		return EXIT_OK;
+	if (ctl.netns) {
+		ret = enter_netns(ctl.netns);
+		if (ret)
+			return ret;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (keyword_is(argv[0], commands[i].name))
-			return run_command(&ctl, &commands[i], argc - 1,
-					   argv + 1);
-
-	return usage_error(argv[0]);
+	return run_words(&ctl, argc, argv);
 }

@@ -11,6 +11,7 @@ struct itoctl {
 	bool json;
 	bool pretty;
 	bool prometheus;	/* -o prometheus: only "counters" has metrics */
+	const char *netns;	/* -n NAME: entered before any command */
 	struct ito_nl nl;
 };
 

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The current network namespace's name, or its inode when it has none. */
+/*
+ * Network namespaces by name: entering one ("itoctl -n"), and naming the
+ * current one, or giving its inode when it has no name.
+ */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "netns.h"
 
@@ -65,4 +71,30 @@ int netns_label(char label[NETNS_LABEL_LEN], const char *named_dir)
 		snprintf(label, NETNS_LABEL_LEN, "net:[%llu]",
 			 (unsigned long long)self.st_ino);
 	return 0;
+}
+
+bool netns_name_valid(const char *name)
+{
+	/* A file name under the named directory, and nothing else. */
+	return name[0] && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
+}
+
+int netns_enter(const char *name, const char *named_dir, int *step)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	*step = NETNS_OPEN;
+	if (snprintf(path, sizeof(path), "%s/%s", named_dir, name) >=
+	    (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*step = NETNS_ENTER;
+	if (setns(fd, CLONE_NEWNET) < 0)
+		err = -errno;
+	close(fd);
+	return err;
 }

@@ -44,8 +44,8 @@ void usage(FILE *fp)
 	      "STATE := { inspecting | slowpath | blocked | offload-pending | offloaded }\n"
 	      "VERDICT := { offload | inspect | inspect-all | block }\n"
 	      "PREFIX := ADDR[/LEN]\n"
-	      "OPTIONS := { -j[son] | -p[retty] | -o[utput] FORMAT | -h[elp] |\n"
-	      "             -V[ersion] }\n"
+	      "OPTIONS := { -j[son] | -p[retty] | -o[utput] FORMAT | -n[etns] NAME |\n"
+	      "             -h[elp] | -V[ersion] }\n"
 	      "FORMAT := { text | json | prometheus }\n",
 	      fp);
 }

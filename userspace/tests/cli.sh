@@ -118,6 +118,40 @@ check "nat pool del without ID" 2 "Error: \"nat pool del\" needs a pool ID" -- n
 check "nat pool del extra word" 2 "What is \"now\"?" -- nat pool del 1 now
 check "nat pool show ID 0" 2 "Error: argument of \"show\" must be a pool ID of 1 or more, not \"0\"" -- nat pool show 0
 check_help "help: nat pool add" "       itoctl [ OPTIONS ] nat pool add ID private PREFIX public ADDR[-ADDR]"
+check "netns missing" 2 "Error: argument of \"-n\" is missing" -- -n
+check "netns with a slash" 2 "Error: argument of \"-n\" must be a network namespace name, not \"../x\"" -- -n ../x show
+check "netns dot dot" 2 "Error: argument of \"-n\" must be a network namespace name, not \"..\"" -- -netns .. show
+check "no such netns" 1 "Error: cannot open network namespace \"nosuchns$$\": No such file or directory" -- -n nosuchns$$ show
+check_help "help: options" "OPTIONS := { -j[son] | -p[retty] | -o[utput] FORMAT | -n[etns] NAME |"
+check "no such netns, usage checked first" 2 "Error: argument of \"-o\" must be \"text\", \"json\" or \"prometheus\", not \"x\"" -- -n nosuchns$$ -o x show
+
+# A device of this namespace that a new one lacks: its first but lo.
+host_device()
+{
+	for d in /sys/class/net/*; do
+		d=${d##*/}
+		[ "$d" != lo ] && [ "$d" != '*' ] && echo "$d" && return
+	done
+}
+
+# "-n NAME" of a namespace made for the test: itoctl runs inside it (the
+# host's device is not there), and meets the same absent module.
+check_in_netns()
+{
+	[ "$(id -u)" = 0 ] && command -v ip >/dev/null || return 0
+	ns=itotest$$
+	ip netns add "$ns" || return 0
+	trap 'ip netns del "$ns"' EXIT
+	check "show in a netns without module" 1 "$missing" -- -n "$ns" show
+	check "counters in a netns without module" 1 "$missing" -- -n "$ns" -o prometheus counters
+	dev=$(host_device)
+	if [ -n "$dev" ]; then
+		check "port add without module" 1 "$missing" -- port add "$dev"
+		check "port add of a device the netns lacks" 1 "Error: no such device \"$dev\"" -- -n "$ns" port add "$dev"
+	fi
+	ip netns del "$ns"
+	trap - EXIT
+}
 
 # Without the module every command that reaches the kernel says so.
 if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
@@ -138,6 +172,7 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "nat pool add without module" 1 "$missing" -- nat pool add 1 private 10.0.1.0/24 public 192.0.2.1-192.0.2.2 ports 1024-65535 dev lo hold 120
 	check "nat pool add IPv6 without module" 1 "$missing" -- nat pool add 2 private fd00::/64 public 2001:db8::1
 	check "nat pool del without module" 1 "$missing" -- nat pool del 1
+	check_in_netns
 fi
 
 echo "1..$n"

@@ -364,6 +364,47 @@ static void test_netns_named(void **state)
 	remove_dir(dir, names);
 }
 
+static void test_netns_names(void **state)
+{
+	(void)state;
+	assert_true(netns_name_valid("fw"));
+	assert_true(netns_name_valid(".hidden"));
+	assert_false(netns_name_valid(""));
+	assert_false(netns_name_valid("."));
+	assert_false(netns_name_valid(".."));
+	assert_false(netns_name_valid("../fw"));
+	assert_false(netns_name_valid("a/b"));
+}
+
+/* Which step failed tells "no such namespace" from "not a namespace". */
+static void test_netns_enter(void **state)
+{
+	char dir[] = "/tmp/ito-netns-XXXXXX";
+	static const char *const names[] = { "self", "plain", NULL };
+	char path[PATH_MAX];
+	int step, err;
+	FILE *fp;
+
+	(void)state;
+	make_dir(dir);
+	assert_int_equal(netns_enter("nosuchns", dir, &step), -ENOENT);
+	assert_int_equal(step, NETNS_OPEN);
+
+	snprintf(path, sizeof(path), "%s/plain", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	err = netns_enter("plain", dir, &step);
+	assert_true(err == -EINVAL || err == -EPERM);
+	assert_int_equal(step, NETNS_ENTER);
+
+	/* Our own namespace: entered as root, refused otherwise. */
+	link_self(dir, "self");
+	err = netns_enter("self", dir, &step);
+	assert_true(err == 0 || (err == -EPERM && step == NETNS_ENTER));
+	remove_dir(dir, names);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +417,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_reference_parser_all_known),
 		cmocka_unit_test(test_netns_unnamed),
 		cmocka_unit_test(test_netns_named),
+		cmocka_unit_test(test_netns_names),
+		cmocka_unit_test(test_netns_enter),
 	};
 	char self[PATH_MAX];
 
