@@ -5,6 +5,7 @@
 
 #include <linux/ito.h>
 
+#include "batch.h"
 #include "itoctl.h"
 #include "netns.h"
 #include "parse.h"
@@ -141,10 +142,17 @@ static int run_words(struct itoctl *ctl, int argc, char **argv)
 	return usage_error(argv[0]);
 }
 
+/* Options of the whole run, not of a command's output. */
+struct run_options {
+	const char *batch;	/* -batch FILE */
+	bool force;		/* -force: a failed line stops nothing */
+};
+
 /* Options go on until the first word without a "-". */
 #define OPTIONS_GO_ON	-1
 
-static int parse_options(struct itoctl *ctl, int *argc, char ***argv)
+static int parse_options(struct itoctl *ctl, struct run_options *run,
+			 int *argc, char ***argv)
 {
 	int ret;
 
@@ -166,6 +174,12 @@ static int parse_options(struct itoctl *ctl, int *argc, char ***argv)
 			ret = set_netns(ctl, option_value(argc, argv, "-n"));
 			if (ret)
 				return ret;
+		} else if (option_is(opt, "-b", "batch")) {
+			run->batch = option_value(argc, argv, "-batch");
+			if (!run->batch)
+				return EXIT_USAGE;
+		} else if (option_is(opt, "-force", "force")) {
+			run->force = true;
 		} else if (option_is(opt, "-h", "help")) {
 			usage(stdout);
 			return EXIT_OK;
@@ -180,17 +194,26 @@ static int parse_options(struct itoctl *ctl, int *argc, char ***argv)
 	return OPTIONS_GO_ON;
 }
 
+static int run_batch_line(void *ctl, int argc, char **argv)
+{
+	return run_words(ctl, argc, argv);
+}
+
 int main(int argc, char **argv)
 {
 	/* static: struct ito_nl carries a 32 KiB receive buffer. */
 	static struct itoctl ctl;
+	struct run_options run = {};
 	int ret;
 
 	argc--, argv++;
-	ret = parse_options(&ctl, &argc, &argv);
+	ret = parse_options(&ctl, &run, &argc, &argv);
 	if (ret != OPTIONS_GO_ON)
 		return ret;
-	if (argc == 0) {
+	/* The commands are in the file: words after it are a mistake. */
+	if (run.batch && argc > 0)
+		return usage_error(argv[0]);
+	if (!run.batch && argc == 0) {
 		usage(report_stream());
 		return EXIT_USAGE;
 	}
@@ -199,5 +222,8 @@ int main(int argc, char **argv)
 		if (ret)
 			return ret;
 	}
+	if (run.batch)
+		return batch_run_file(run.batch, run.force, run_batch_line,
+				      &ctl);
 	return run_words(&ctl, argc, argv);
 }

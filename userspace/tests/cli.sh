@@ -9,6 +9,20 @@ ITOCTL=${1:?usage: cli.sh PATH_TO_ITOCTL}
 n=0
 failed=0
 
+# tell NAME WANT_EXIT WANT GOT_EXIT GOT: one TAP line, and why it failed.
+tell()
+{
+	n=$((n + 1))
+	if [ "$4" = "$2" ] && [ "$5" = "$3" ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		echo "#   want exit $2, \"$3\""
+		echo "#   got  exit $4, \"$5\""
+		failed=$((failed + 1))
+	fi
+}
+
 # check NAME EXPECTED_EXIT EXPECTED_FIRST_LINE_OF_OUTPUT -- ARGS...
 check()
 {
@@ -16,16 +30,18 @@ check()
 	shift 4
 	out=$("$ITOCTL" "$@" 2>&1)
 	rc=$?
-	line=$(printf '%s\n' "$out" | head -n 1)
-	n=$((n + 1))
-	if [ "$rc" = "$want_rc" ] && [ "$line" = "$want_line" ]; then
-		echo "ok $n - $name"
-	else
-		echo "not ok $n - $name"
-		echo "#   want exit $want_rc, \"$want_line\""
-		echo "#   got  exit $rc, \"$line\""
-		failed=$((failed + 1))
-	fi
+	tell "$name" "$want_rc" "$want_line" "$rc" \
+		"$(printf '%s\n' "$out" | head -n 1)"
+}
+
+# check_output NAME EXPECTED_EXIT EXPECTED_OUTPUT INPUT -- ARGS...: all of
+# the output, exactly, of itoctl reading INPUT.
+check_output()
+{
+	name=$1 want_rc=$2 want=$3 input=$4
+	shift 5
+	out=$(printf '%s' "$input" | "$ITOCTL" "$@" 2>&1)
+	tell "$name" "$want_rc" "$want" "$?" "$out"
 }
 
 check "help option" 0 "Usage: itoctl [ OPTIONS ] show" -- -h
@@ -122,8 +138,44 @@ check "netns missing" 2 "Error: argument of \"-n\" is missing" -- -n
 check "netns with a slash" 2 "Error: argument of \"-n\" must be a network namespace name, not \"../x\"" -- -n ../x show
 check "netns dot dot" 2 "Error: argument of \"-n\" must be a network namespace name, not \"..\"" -- -netns .. show
 check "no such netns" 1 "Error: cannot open network namespace \"nosuchns$$\": No such file or directory" -- -n nosuchns$$ show
+not_number="Error: argument of \"min-pkts\" must be an unsigned integer, not \"abc\""
+negative="Error: argument of \"tcp-ageing\" must be an unsigned integer, not \"-1\""
+check_help "help: batch" "       itoctl [ OPTIONS ] [ -force ] -b[atch] FILE"
+check "batch file missing" 2 "Error: argument of \"-batch\" is missing" -- -batch
+check "batch and a command" 2 "What is \"show\"?" -- -batch - show
+check "batch no such file" 1 "Error: cannot open batch file \"/nonexistent/x\": No such file or directory" -- -b /nonexistent/x
+check_output "batch stops at the first failure" 1 "$not_number
+Command failed -:3" "# comment
+
+set min-pkts abc   # not a number
+set tcp-ageing -1
+" -- -batch -
+check_output "batch -force goes on" 1 "$not_number
+Command failed -:1
+$negative
+Command failed -:2" "set min-pkts abc
+set tcp-ageing -1" -- -batch - -force
+check_output "batch of blank lines" 0 "" "
+  # nothing
+" -- -batch -
 check_help "help: options" "OPTIONS := { -j[son] | -p[retty] | -o[utput] FORMAT | -n[etns] NAME |"
 check "no such netns, usage checked first" 2 "Error: argument of \"-o\" must be \"text\", \"json\" or \"prometheus\", not \"x\"" -- -n nosuchns$$ -o x show
+
+# Without the module, in batch: each line meets it.
+check_batch_without_module()
+{
+	check_output "batch stops without module" 1 "$missing
+Command failed -:1" "show
+flow show
+" -- -j -batch -
+	check_output "batch -force without module" 1 "$missing
+Command failed -:2
+$missing
+Command failed -:3" "# two lines
+show
+flow show
+" -- -force -batch -
+}
 
 # A device of this namespace that a new one lacks: its first but lo.
 host_device()
@@ -173,6 +225,7 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "nat pool add IPv6 without module" 1 "$missing" -- nat pool add 2 private fd00::/64 public 2001:db8::1
 	check "nat pool del without module" 1 "$missing" -- nat pool del 1
 	check_in_netns
+	check_batch_without_module
 fi
 
 echo "1..$n"
