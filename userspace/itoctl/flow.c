@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "dev.h"
 #include "flow.h"
+#include "flowfilter.h"
 #include "itoctl.h"
 #include "names.h"
 #include "parse.h"
@@ -32,23 +33,37 @@ static int parse_id(int argc, char **argv, const char *verb, uint64_t *id)
 	return parse_u64(verb, argv[0], id);
 }
 
+static int parse_state(struct flow_args *args, const char *arg)
+{
+	if (args->has_state) {
+		duplicate_argument("state", arg);
+		return EXIT_USAGE;
+	}
+	if (parse_choice("state", arg, flow_state_names, &args->state))
+		return EXIT_USAGE;
+	args->has_state = true;
+	return EXIT_OK;
+}
+
+/* "KEYWORD VALUE" pairs: the kernel's "state", the others ours. */
 static int parse_show_args(int argc, char **argv, struct flow_args *args)
 {
+	int ret;
+
 	for (; argc > 0; argc -= 2, argv += 2) {
-		if (!keyword_is(argv[0], "state"))
+		if (!keyword_is(argv[0], "state") &&
+		    !flow_filter_is_keyword(argv[0]))
 			return usage_error(argv[0]);
 		if (argc < 2) {
-			missing_argument("state");
+			missing_argument(argv[0]);
 			return EXIT_USAGE;
 		}
-		if (args->has_state) {
-			duplicate_argument("state", argv[1]);
-			return EXIT_USAGE;
-		}
-		if (parse_choice("state", argv[1], flow_state_names,
-				 &args->state))
-			return EXIT_USAGE;
-		args->has_state = true;
+		if (keyword_is(argv[0], "state"))
+			ret = parse_state(args, argv[1]);
+		else
+			ret = flow_filter_parse(&args->filter, argv[0], argv[1]);
+		if (ret)
+			return ret;
 	}
 	return EXIT_OK;
 }
@@ -554,19 +569,36 @@ void flow_print_event(struct printer *p, const struct ito_flow *f)
 	print_close_object(p);
 }
 
-static int print_line_cb(const struct ito_flow *flow, void *data)
+static int print_match_cb(const struct ito_flow *flow, void *data)
 {
-	flow_print_line(data, flow);
+	struct flow_show *show = data;
+
+	if (flow_filter_match(show->filter, flow))
+		flow_print_line(&show->p, flow);
 	return 0;
 }
 
-static int show_reply_cb(const struct nlmsghdr *nlh, void *data)
+int flow_show_reply_cb(const struct nlmsghdr *nlh, void *data)
 {
-	if (flow_parse_reply(nlh, print_line_cb, data)) {
+	if (flow_parse_reply(nlh, print_match_cb, data)) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
 	return MNL_CB_OK;
+}
+
+/* kernel_request_list(), with the filter beside the printer. */
+static int show_flows(struct itoctl *ctl, struct nlmsghdr *req,
+		      const struct flow_filter *filter, const char *what)
+{
+	struct flow_show show = { .filter = filter };
+	int ret;
+
+	print_init(&show.p, stdout, ctl->json, ctl->pretty);
+	print_open_array(&show.p, NULL);
+	ret = kernel_request(ctl, req, flow_show_reply_cb, &show, what);
+	print_close_array(&show.p);
+	return ret;
 }
 
 struct get_reply {
@@ -633,7 +665,7 @@ int cmd_flow(struct itoctl *ctl, int argc, char **argv)
 	print_init(&p, stdout, ctl->json, ctl->pretty);
 
 	if (args.op == FLOW_SHOW) {
-		ret = kernel_request_list(ctl, nlh, show_reply_cb, what);
+		ret = show_flows(ctl, nlh, &args.filter, what);
 	} else if (args.op == FLOW_GET) {
 		ret = kernel_request(ctl, nlh, get_reply_cb, &reply, what);
 		if (!ret && !reply.received)

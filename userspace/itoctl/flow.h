@@ -8,6 +8,7 @@
 
 #include <linux/ito.h>
 
+#include "flowfilter.h"
 #include "ito_nl.h"
 #include "path.h"
 #include "print.h"
@@ -68,8 +69,9 @@ struct flow_args {
 	enum flow_op op;
 	uint64_t id;		/* get, del, verdict */
 	uint32_t verdict;	/* verdict */
-	uint32_t state;		/* show, if has_state */
+	uint32_t state;		/* show, if has_state: the kernel filters */
 	bool has_state;
+	struct flow_filter filter;	/* show: we filter the dump */
 };
 
 /* The words after "flow"; EXIT_OK or EXIT_USAGE with the reason printed. */
@@ -108,6 +110,19 @@ void flow_print_line(struct printer *p, const struct ito_flow *flow);
  * in JSON the object of "show" with a "paths" array when there are paths.
  */
 void flow_print_detail(struct printer *p, const struct ito_flow *flow);
+/* "flow show": its printer, and the flows it prints. */
+struct flow_show {
+	struct printer p;
+	const struct flow_filter *filter;
+};
+
+/*
+ * The mnl callback of a "flow show" dump (@data a struct flow_show): each
+ * flow that matches the filter, flow_print_line(). MNL_CB_OK, or
+ * MNL_CB_ERROR with errno EPROTO for a malformed reply.
+ */
+int flow_show_reply_cb(const struct nlmsghdr *nlh, void *data);
+
 /* A FLOW_NTF event: "EVENT " then the line, and "reason" of an end. */
 void flow_print_event(struct printer *p, const struct ito_flow *flow);
 

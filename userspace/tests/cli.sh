@@ -111,6 +111,13 @@ check "port add no such peer" 1 "Error: no such device \"nosuchdev1\"" -- port a
 check "port show extra word" 2 "What is \"eth1\"?" -- port show lo eth1
 check "flow unknown verb" 2 "What is \"list\"?" -- flow list
 check "flow bad state" 2 "Error: argument of \"state\" must be \"inspecting\", \"slowpath\", \"blocked\", \"offload-pending\" or \"offloaded\", not \"active\"" -- flow show state active
+check "flow show filter missing" 2 "Error: argument of \"dport\" is missing" -- flow show proto tcp dport
+check "flow show bad proto" 2 "Error: argument of \"proto\" must be a protocol name such as \"tcp\" or a number up to 255, not \"tpc\"" -- flow show proto tpc
+check "flow show bad src" 2 "Error: argument of \"src\" must be a prefix ADDR[/LEN], not \"10.0.0.0/40\"" -- flow show src 10.0.0.0/40
+check "flow show filter twice" 2 "Error: duplicate \"src\": \"10.0.0.2\" is the second value" -- flow show src 10.0.0.1 src 10.0.0.2
+check "flow show unknown filter" 2 "What is \"mark\"?" -- flow show mark 1
+check "flow show no such iif" 1 "Error: no such device \"nosuchdev0\"" -- flow show iif nosuchdev0
+check_help "help: flow filters" "FILTER := { state STATE | proto PROTO | src PREFIX | dst PREFIX |"
 check "flow get without ID" 2 "Error: \"flow get\" needs a flow ID" -- flow get
 check "flow get negative ID" 2 "Error: argument of \"get\" must be an unsigned integer, not \"-1\"" -- flow get -1
 check "flow del junk ID" 2 "Error: argument of \"del\" must be an unsigned integer, not \"1x\"" -- flow del 1x
@@ -217,6 +224,7 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "port add without module" 1 "$missing" -- port add lo mode l3 vlan 10
 	check "port add offload without module" 1 "$missing" -- port add lo offload hw
 	check "flow show without module" 1 "$missing" -- flow show state offloaded
+	check "flow show filtered without module" 1 "$missing" -- -j flow show proto udp src 10.0.0.0/8 dst 2001:db8::1 sport 1 dport 53 iif lo verdict none
 	check "flow verdict without module" 1 "$missing" -- flow verdict 1 block
 	check "monitor without module" 1 "$missing" -- -j monitor
 	check "nat show without module" 1 "$missing" -- -j nat

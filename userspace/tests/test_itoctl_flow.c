@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -376,6 +377,28 @@ static struct nlmsghdr *v6_reply(void *buf)
 	mnl_attr_put_u32(nlh, ITO_A_FLOW_RATE, 0);
 	mnl_attr_put_u32(nlh, ITO_A_FLOW_COPIES, 0);
 	mnl_attr_put_u32(nlh, ITO_A_FLOW_CT_STATE, 0);
+	mnl_attr_nest_end(nlh, nest);
+	return nlh;
+}
+
+/* An ICMP echo of a newer module: a state without a word, no iif. */
+static struct nlmsghdr *icmp_reply(void *buf)
+{
+	struct nlmsghdr *nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	struct nlattr *nest;
+	struct in_addr a;
+
+	inet_pton(AF_INET, "192.0.2.1", &a);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 3);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_FAMILY, AF_INET);
+	mnl_attr_put_u8(nlh, ITO_A_FLOW_PROTO, IPPROTO_ICMP);
+	mnl_attr_put(nlh, ITO_A_FLOW_SADDR, 4, &a);
+	mnl_attr_put(nlh, ITO_A_FLOW_DADDR, 4, &a);
+	mnl_attr_put_u16(nlh, ITO_A_FLOW_SPORT, 77);		/* id */
+	mnl_attr_put_u16(nlh, ITO_A_FLOW_DPORT, 8 << 8);	/* echo request */
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, 42);		/* newer module */
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, ITO_VERDICT_NONE);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
 }
@@ -1087,29 +1110,13 @@ static void test_path_vwire(void **state)
 
 static void test_icmp_and_unknown_values(void **state)
 {
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	struct in_addr a;
 	struct ito_flow flow;
 	struct capture out;
 	struct printer p;
 	nlbuf_t buf;
 
 	(void)state;
-	inet_pton(AF_INET, "192.0.2.1", &a);
-	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
-	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
-	mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 3);
-	mnl_attr_put_u8(nlh, ITO_A_FLOW_FAMILY, AF_INET);
-	mnl_attr_put_u8(nlh, ITO_A_FLOW_PROTO, IPPROTO_ICMP);
-	mnl_attr_put(nlh, ITO_A_FLOW_SADDR, 4, &a);
-	mnl_attr_put(nlh, ITO_A_FLOW_DADDR, 4, &a);
-	mnl_attr_put_u16(nlh, ITO_A_FLOW_SPORT, 77);		/* id */
-	mnl_attr_put_u16(nlh, ITO_A_FLOW_DPORT, 8 << 8);	/* echo request */
-	mnl_attr_put_u32(nlh, ITO_A_FLOW_STATE, 42);		/* newer module */
-	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, ITO_VERDICT_NONE);
-	mnl_attr_nest_end(nlh, nest);
-	flow = parse_one(nlh);
+	flow = parse_one(icmp_reply(buf));
 
 	capture_open(&out);
 	print_init(&p, out.fp, false, false);
@@ -1400,6 +1407,171 @@ static void test_event_through_run(void **state)
 	capture_close(&out);
 }
 
+/* ---- show filters ---- */
+
+/* "flow show" with up to 6 words, va_list style. */
+static int vparse(struct flow_args *args, int argc, va_list ap)
+{
+	char *argv[8] = { "show" };
+	int i;
+
+	for (i = 0; i < argc; i++)
+		argv[i + 1] = va_arg(ap, char *);
+	return flow_parse_args(argc + 1, argv, args);
+}
+
+/* A dump of the samples, ids 12 (v4 TCP), 7 (v6 UDP), 3 (ICMP), and DONE. */
+static size_t sample_dump(void *buf)
+{
+	struct nlmsghdr *nlh = v4_reply(buf, ITO_CMD_FLOW_GET), *done;
+
+	nlh->nlmsg_flags |= NLM_F_MULTI;
+	nlh = v6_reply(nl_next(nlh));
+	nlh->nlmsg_flags |= NLM_F_MULTI;
+	nlh = icmp_reply(nl_next(nlh));
+	nlh->nlmsg_flags |= NLM_F_MULTI;
+	done = mnl_nlmsg_put_header(nl_next(nlh));
+	done->nlmsg_type = NLMSG_DONE;
+	done->nlmsg_flags = NLM_F_MULTI;
+	done->nlmsg_seq = TEST_SEQ;
+	done->nlmsg_pid = TEST_PORTID;
+	mnl_nlmsg_put_extra_header(done, sizeof(int));
+	return nl_len_upto(buf, nl_next(done));
+}
+
+/*
+ * The ids "flow show WORDS..." prints of the sample dump, "12 7 3" for
+ * all, as the dump goes through ito_nl_run().
+ */
+static const char *shown_ids(char ids[64], int argc, ...)
+{
+	struct flow_args args;
+	struct flow_show show;
+	struct capture out;
+	const char *line;
+	size_t used = 0;
+	nlbuf_t buf;
+	va_list ap;
+
+	va_start(ap, argc);
+	assert_int_equal(vparse(&args, argc, ap), EXIT_OK);
+	va_end(ap);
+	capture_open(&out);
+	print_init(&show.p, out.fp, false, false);
+	show.filter = &args.filter;
+	assert_int_equal(ito_nl_run(buf, sample_dump(buf), TEST_SEQ, TEST_PORTID,
+				    flow_show_reply_cb, &show, NULL, 0), 0);
+	ids[0] = '\0';
+	for (line = capture_text(&out); *line; line = strchr(line, '\n') + 1)
+		used += snprintf(ids + used, 64 - used, "%s%d", used ? " " : "",
+				 atoi(line + 3));	/* after "id " */
+	capture_close(&out);
+	return ids;
+}
+
+static void test_filter_each_keyword(void **state)
+{
+	char ids[64];
+
+	(void)state;
+	assert_string_equal(shown_ids(ids, 0), "12 7 3");
+	assert_string_equal(shown_ids(ids, 2, "proto", "tcp"), "12");
+	assert_string_equal(shown_ids(ids, 2, "proto", "17"), "7");
+	assert_string_equal(shown_ids(ids, 2, "proto", "icmp"), "3");
+	assert_string_equal(shown_ids(ids, 2, "proto", "gre"), "");
+	assert_string_equal(shown_ids(ids, 2, "src", "10.0.1.2"), "12");
+	assert_string_equal(shown_ids(ids, 2, "src", "10.0.0.0/8"), "12");
+	assert_string_equal(shown_ids(ids, 2, "src", "0.0.0.0/0"), "12 3");
+	assert_string_equal(shown_ids(ids, 2, "src", "10.0.2.2"), "");
+	assert_string_equal(shown_ids(ids, 2, "src", "2001:db8::/32"), "7");
+	assert_string_equal(shown_ids(ids, 2, "dst", "2001:db8::2"), "7");
+	assert_string_equal(shown_ids(ids, 2, "dst", "192.0.2.0/25"), "3");
+	/* Prefixes that end inside a byte. */
+	assert_string_equal(shown_ids(ids, 2, "dst", "192.0.2.128/25"), "");
+	assert_string_equal(shown_ids(ids, 2, "src", "10.0.1.3/31"), "12");
+	assert_string_equal(shown_ids(ids, 2, "src", "10.0.1.4/31"), "");
+	assert_string_equal(shown_ids(ids, 2, "sport", "40000"), "12");
+	assert_string_equal(shown_ids(ids, 2, "sport", "77"), "3");	/* ICMP id */
+	assert_string_equal(shown_ids(ids, 2, "dport", "53"), "7");
+	assert_string_equal(shown_ids(ids, 2, "iif", "1"), "12");
+	assert_string_equal(shown_ids(ids, 2, "iif", "lo"), "12");
+	assert_string_equal(shown_ids(ids, 2, "iif", "999999"), "7");
+	assert_string_equal(shown_ids(ids, 2, "verdict", "offload"), "7");
+	assert_string_equal(shown_ids(ids, 2, "verdict", "none"), "3");
+	assert_string_equal(capture_text(&reported), "");
+}
+
+static void test_filter_combined(void **state)
+{
+	char ids[64];
+
+	(void)state;
+	assert_string_equal(shown_ids(ids, 4, "proto", "tcp", "dport", "5201"),
+			    "12");
+	assert_string_equal(shown_ids(ids, 4, "proto", "tcp", "dport", "53"), "");
+	assert_string_equal(shown_ids(ids, 6, "dport", "53", "src",
+				      "2001:db8::1", "verdict", "offload"), "7");
+	/* "state" goes to the kernel; a canned dump ignores it. */
+	assert_string_equal(shown_ids(ids, 4, "state", "blocked", "proto",
+				      "udp"), "7");
+}
+
+/* The filters stay here: the request is the one "state" alone makes. */
+static void test_filter_not_in_request(void **state)
+{
+	struct flow_args a;
+	struct nlmsghdr *nlh;
+	nlbuf_t buf;
+
+	(void)state;
+	assert_int_equal(parse(&a, 5, "show", "proto", "tcp", "iif", "1"),
+			 EXIT_OK);
+	nlh = flow_build_request(buf, TEST_FAMILY, &a);
+	assert_int_equal(nlh->nlmsg_flags & NLM_F_DUMP, NLM_F_DUMP);
+	assert_int_equal(nlh->nlmsg_len,
+			 MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr)));
+}
+
+static void test_filter_errors(void **state)
+{
+	struct flow_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, 3, "show", "proto", "tcpx"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "show", "proto", "256"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "show", "src", "10.0.0.0/33"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "show", "dst", "host"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "show", "sport", "65536"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "show", "dport", "-1"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 3, "show", "verdict", "allow"), EXIT_USAGE);
+	assert_int_equal(parse(&a, 5, "show", "sport", "1", "sport", "2"),
+			 EXIT_USAGE);
+	assert_int_equal(parse(&a, 2, "show", "iif"), EXIT_USAGE);
+	assert_string_equal(capture_text(&reported),
+		"Error: argument of \"proto\" must be a protocol name such as "
+		"\"tcp\" or a number up to 255, not \"tcpx\"\n"
+		"Error: argument of \"proto\" must be a protocol name such as "
+		"\"tcp\" or a number up to 255, not \"256\"\n"
+		"Error: argument of \"src\" must be a prefix ADDR[/LEN], not "
+		"\"10.0.0.0/33\"\n"
+		"Error: argument of \"dst\" must be a prefix ADDR[/LEN], not "
+		"\"host\"\n"
+		"Error: argument of \"sport\" must be an unsigned integer up to "
+		"65535, not \"65536\"\n"
+		"Error: argument of \"dport\" must be an unsigned integer, not "
+		"\"-1\"\n"
+		"Error: argument of \"verdict\" must be \"none\", \"offload\", "
+		"\"inspect\", \"inspect-all\" or \"block\", not \"allow\"\n"
+		"Error: duplicate \"sport\": \"2\" is the second value\n"
+		"Error: argument of \"iif\" is missing\n");
+	/* An unknown device is a failure, as with "port add". */
+	assert_int_equal(parse(&a, 3, "show", "iif", "nosuchdev0"), EXIT_FAIL);
+	assert_non_null(strstr(capture_text(&reported),
+			       "Error: no such device \"nosuchdev0\"\n"));
+	assert_int_equal(parse(&a, 3, "show", "mark", "1"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "What is \"mark\"?\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1437,6 +1609,10 @@ int main(void)
 		cmocka_unit_test(test_event_json_lines),
 		cmocka_unit_test(test_event_other_and_malformed),
 		cmocka_unit_test(test_event_through_run),
+		cmocka_unit_test_setup(test_filter_each_keyword, fresh_capture),
+		cmocka_unit_test_setup(test_filter_combined, fresh_capture),
+		cmocka_unit_test(test_filter_not_in_request),
+		cmocka_unit_test_setup(test_filter_errors, fresh_capture),
 	};
 
 	return cmocka_run_group_tests_name("itoctl_flow", tests,
