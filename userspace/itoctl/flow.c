@@ -550,11 +550,14 @@ void flow_print_detail(struct printer *p, const struct ito_flow *f)
 		path_print(p, &f->path[i], f->proto);
 }
 
-void flow_print_event(struct printer *p, const struct ito_flow *f)
+void flow_print_event(struct printer *p, const struct ito_flow *f,
+		      const char *timestamp)
 {
 	char num[NUMBER_LEN];
 
 	print_open_object(p, NULL);
+	if (timestamp)
+		print_field_str(p, PRINT_ANY, "timestamp", "[%s] ", timestamp);
 	print_field_str(p, PRINT_ANY, "event", "%s ",
 			flow_has(f, ITO_A_FLOW_EVENT) ?
 			word_or_number(flow_event_names, f->event, num) :

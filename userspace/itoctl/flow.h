@@ -123,7 +123,11 @@ struct flow_show {
  */
 int flow_show_reply_cb(const struct nlmsghdr *nlh, void *data);
 
-/* A FLOW_NTF event: "EVENT " then the line, and "reason" of an end. */
-void flow_print_event(struct printer *p, const struct ito_flow *flow);
+/*
+ * A FLOW_NTF event: "EVENT " then the line, and "reason" of an end;
+ * "[@timestamp] " first unless it is NULL.
+ */
+void flow_print_event(struct printer *p, const struct ito_flow *flow,
+		      const char *timestamp);
 
 #endif /* ITOCTL_FLOW_H */

@@ -12,14 +12,12 @@
 
 static int parse_proto(struct flow_filter *f, const char *kw, const char *arg)
 {
-	const struct choice *c;
 	uint64_t number;
+	uint32_t value;
 
-	for (c = proto_names; c->word; c++) {
-		if (keyword_is(arg, c->word)) {
-			f->proto = c->value;
-			return EXIT_OK;
-		}
+	if (choice_value(proto_names, arg, &value)) {
+		f->proto = value;
+		return EXIT_OK;
 	}
 	if (!digits_value(arg, strlen(arg), UINT8_MAX, &number)) {
 		pr_err("argument of \"%s\" must be a protocol name such as \"tcp\" or a number up to %u, not \"%s\"",

@@ -174,6 +174,8 @@ static int parse_options(struct itoctl *ctl, struct run_options *run,
 			ret = set_netns(ctl, option_value(argc, argv, "-n"));
 			if (ret)
 				return ret;
+		} else if (option_is(opt, "-t", "timestamp")) {
+			ctl->timestamp = true;
 		} else if (option_is(opt, "-b", "batch")) {
 			run->batch = option_value(argc, argv, "-batch");
 			if (!run->batch)

@@ -12,6 +12,7 @@ struct itoctl {
 	bool pretty;
 	bool prometheus;	/* -o prometheus: only "counters" has metrics */
 	const char *netns;	/* -n NAME: entered before any command */
+	bool timestamp;		/* -t: monitor stamps each event */
 	struct ito_nl nl;
 };
 

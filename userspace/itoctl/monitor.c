@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/genetlink.h>
@@ -14,19 +15,67 @@
 #include "flow.h"
 #include "itoctl.h"
 #include "monitor.h"
+#include "names.h"
 #include "parse.h"
 #include "report.h"
 #include "usage.h"
 
+int monitor_parse_args(int argc, char **argv, struct monitor_out *out)
+{
+	uint32_t event;
+
+	out->events = 0;
+	for (; argc > 0; argc--, argv++) {
+		if (!choice_value(flow_event_names, argv[0], &event))
+			return usage_error(argv[0]);
+		out->events |= 1u << event;	/* a word twice is the same set */
+	}
+	return EXIT_OK;
+}
+
+const char *monitor_time(const struct timespec *ts,
+			 char buf[MONITOR_TIME_LEN])
+{
+	struct tm tm;
+	size_t n;
+
+	localtime_r(&ts->tv_sec, &tm);
+	n = strftime(buf, MONITOR_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, MONITOR_TIME_LEN - n, ".%06ld", ts->tv_nsec / 1000);
+	return buf;
+}
+
+static bool wanted(const struct monitor_out *out, const struct ito_flow *flow)
+{
+	if (!out->events)
+		return true;
+	return flow_has(flow, ITO_A_FLOW_EVENT) && flow->event < 32 &&
+	       (out->events & (1u << flow->event));
+}
+
 static int print_event_cb(const struct ito_flow *flow, void *data)
 {
-	flow_print_event(data, flow);
+	struct monitor_out *out = data;
+	char stamp[MONITOR_TIME_LEN];
+	struct timespec now;
+
+	if (!wanted(out, flow))
+		return 0;
+	if (!out->timestamp) {
+		flow_print_event(&out->p, flow, NULL);
+		return 0;
+	}
+	if (out->clock)
+		out->clock(&now);
+	else
+		clock_gettime(CLOCK_REALTIME, &now);
+	flow_print_event(&out->p, flow, monitor_time(&now, stamp));
 	return 0;
 }
 
 int monitor_event_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct printer *p = data;
+	struct monitor_out *out = data;
 	const struct genlmsghdr *genl;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl)) {
@@ -36,12 +85,12 @@ int monitor_event_cb(const struct nlmsghdr *nlh, void *data)
 	genl = mnl_nlmsg_get_payload(nlh);
 	if (genl->cmd != ITO_CMD_FLOW_NTF)
 		return MNL_CB_OK;	/* a newer module's notification */
-	if (flow_parse_reply(nlh, print_event_cb, p)) {
+	if (flow_parse_reply(nlh, print_event_cb, out)) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
 	/* Whoever reads a pipe wants each event when it happens. */
-	fflush(p->fp);
+	fflush(out->p.fp);
 	return MNL_CB_OK;
 }
 
@@ -65,7 +114,8 @@ static int stop_signals_fd(sigset_t *old)
 	return fd;
 }
 
-static int monitor_loop(struct itoctl *ctl, struct printer *p, int sig_fd)
+static int monitor_loop(struct itoctl *ctl, struct monitor_out *out,
+			int sig_fd)
 {
 	struct pollfd fds[2] = {
 		{ .fd = mnl_socket_get_fd(ctl->nl.sock), .events = POLLIN },
@@ -99,7 +149,7 @@ static int monitor_loop(struct itoctl *ctl, struct printer *p, int sig_fd)
 			return report_kernel_error(-errno, "", "receiving events");
 		}
 		/* Events carry neither our sequence number nor our port id. */
-		err = ito_nl_run(ctl->nl.rx, n, 0, 0, monitor_event_cb, p,
+		err = ito_nl_run(ctl->nl.rx, n, 0, 0, monitor_event_cb, out,
 				 extack, sizeof(extack));
 		if (err == -EPROTO) {
 			pr_warn("malformed event skipped");
@@ -112,12 +162,13 @@ static int monitor_loop(struct itoctl *ctl, struct printer *p, int sig_fd)
 
 int cmd_monitor(struct itoctl *ctl, int argc, char **argv)
 {
-	struct printer p;
+	struct monitor_out out = { .timestamp = ctl->timestamp };
 	sigset_t old;
 	int sig_fd, ret, err;
 
-	if (argc > 0)
-		return usage_error(argv[0]);
+	ret = monitor_parse_args(argc, argv, &out);
+	if (ret)
+		return ret;
 
 	ret = kernel_connect(ctl);
 	if (ret)
@@ -140,8 +191,8 @@ int cmd_monitor(struct itoctl *ctl, int argc, char **argv)
 	}
 
 	/* Text one line per event; JSON one object per line (JSON lines). */
-	print_init(&p, stdout, ctl->json, false);
-	ret = monitor_loop(ctl, &p, sig_fd);
+	print_init(&out.p, stdout, ctl->json, false);
+	ret = monitor_loop(ctl, &out, sig_fd);
 
 	close(sig_fd);
 	sigprocmask(SIG_SETMASK, &old, NULL);

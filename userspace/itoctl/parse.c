@@ -154,18 +154,27 @@ static void print_choices(FILE *fp, const struct choice *choices,
 	}
 }
 
+bool choice_value(const struct choice *choices, const char *word,
+		  uint32_t *value)
+{
+	const struct choice *c;
+
+	for (c = choices; c->word; c++) {
+		if (keyword_is(word, c->word)) {
+			*value = c->value;
+			return true;
+		}
+	}
+	return false;
+}
+
 int parse_choice(const char *keyword, const char *arg,
 		 const struct choice *choices, uint32_t *value)
 {
 	FILE *fp = report_stream();
-	const struct choice *c;
 
-	for (c = choices; c->word; c++) {
-		if (keyword_is(arg, c->word)) {
-			*value = c->value;
-			return 0;
-		}
-	}
+	if (choice_value(choices, arg, value))
+		return 0;
 	/* Error: argument of "x" must be "a", "b" or "c", not "d" */
 	fprintf(fp, "Error: argument of \"%s\" must be ", keyword);
 	print_choices(fp, choices, "or");

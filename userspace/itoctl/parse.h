@@ -40,6 +40,9 @@ struct choice {
 	uint32_t value;
 };
 
+/* The value of @word in @choices, without a message: false if none. */
+bool choice_value(const struct choice *choices, const char *word,
+		  uint32_t *value);
 /* One of the words of @choices. 0 or -EINVAL, naming them all. */
 int parse_choice(const char *keyword, const char *arg,
 		 const struct choice *choices, uint32_t *value);

@@ -23,7 +23,7 @@ void usage(FILE *fp)
 	      "       itoctl [ OPTIONS ] nat pool del ID\n"
 	      "       itoctl [ OPTIONS ] nat pool [ show [ ID ] ]\n"
 	      "       itoctl [ OPTIONS ] nat [ show ]\n"
-	      "       itoctl [ OPTIONS ] monitor\n"
+	      "       itoctl [ OPTIONS ] monitor [ EVENT ]...\n"
 	      "       itoctl [ OPTIONS ] [ -force ] -b[atch] FILE\n"
 	      "       itoctl help\n"
 	      "SETTING := { offload { yes | no } | min-pkts N | min-rate PPS |\n"
@@ -49,9 +49,10 @@ void usage(FILE *fp)
 	      "           udplite | 0..255 }\n"
 	      "STATE := { inspecting | slowpath | blocked | offload-pending | offloaded }\n"
 	      "VERDICT := { offload | inspect | inspect-all | block }\n"
+	      "EVENT := { new | verdict | end }\n"
 	      "PREFIX := ADDR[/LEN]\n"
 	      "OPTIONS := { -j[son] | -p[retty] | -o[utput] FORMAT | -n[etns] NAME |\n"
-	      "             -h[elp] | -V[ersion] }\n"
+	      "             -t[imestamp] | -h[elp] | -V[ersion] }\n"
 	      "FORMAT := { text | json | prometheus }\n",
 	      fp);
 }

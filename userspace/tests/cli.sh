@@ -126,6 +126,9 @@ check "flow verdict bad word" 2 "Error: argument of \"verdict\" must be \"offloa
 check "flow verdict missing" 2 "Error: argument of \"verdict\" is missing" -- flow verdict 3
 check "flow flush extra word" 2 "What is \"now\"?" -- flow flush now
 check "monitor extra word" 2 "What is \"flows\"?" -- monitor flows
+check "monitor unknown event" 2 "What is \"start\"?" -- monitor new start
+check "monitor -t after the command" 2 "What is \"-t\"?" -- monitor -t
+check_help "help: monitor events" "EVENT := { new | verdict | end }"
 check "nat unknown word" 2 "What is \"bindings\"?" -- nat bindings
 check "nat show extra word" 2 "What is \"all\"?" -- nat show all
 check "nat pool unknown verb" 2 "What is \"create\"?" -- nat pool create 1
@@ -227,6 +230,7 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "flow show filtered without module" 1 "$missing" -- -j flow show proto udp src 10.0.0.0/8 dst 2001:db8::1 sport 1 dport 53 iif lo verdict none
 	check "flow verdict without module" 1 "$missing" -- flow verdict 1 block
 	check "monitor without module" 1 "$missing" -- -j monitor
+	check "monitor events without module" 1 "$missing" -- -t -j monitor end verdict
 	check "nat show without module" 1 "$missing" -- -j nat
 	check "nat pool show without module" 1 "$missing" -- nat pool show 1
 	check "nat pool add without module" 1 "$missing" -- nat pool add 1 private 10.0.1.0/24 public 192.0.2.1-192.0.2.2 ports 1024-65535 dev lo hold 120

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -28,15 +29,23 @@
 
 /* ---- grammar ---- */
 
+/* @argc words of @ap into @argv, which has room for 8. */
+static void va_words(char *argv[8], int argc, va_list ap)
+{
+	int i;
+
+	assert_true(argc <= 8);
+	for (i = 0; i < argc; i++)
+		argv[i] = va_arg(ap, char *);
+}
+
 static int parse(struct flow_args *args, int argc, ...)
 {
 	char *argv[8];
 	va_list ap;
-	int i;
 
 	va_start(ap, argc);
-	for (i = 0; i < argc; i++)
-		argv[i] = va_arg(ap, char *);
+	va_words(argv, argc, ap);
 	va_end(ap);
 	return flow_parse_args(argc, argv, args);
 }
@@ -1242,7 +1251,7 @@ static void test_verdict_by_event(void **state)
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 	struct capture out;
-	struct printer p;
+	struct monitor_out m = {};
 	nlbuf_t buf;
 
 	(void)state;
@@ -1258,15 +1267,15 @@ static void test_verdict_by_event(void **state)
 	mnl_attr_nest_end(nlh, nest);
 
 	capture_open(&out);
-	print_init(&p, out.fp, false, false);
-	assert_int_equal(monitor_event_cb(nlh, &p), MNL_CB_OK);
+	print_init(&m.p, out.fp, false, false);
+	assert_int_equal(monitor_event_cb(nlh, &m), MNL_CB_OK);
 	assert_string_equal(capture_text(&out),
 		"verdict id 9 state blocked verdict block by ctmark\n");
 	capture_close(&out);
 
 	capture_open(&out);
-	print_init(&p, out.fp, true, false);
-	assert_int_equal(monitor_event_cb(nlh, &p), MNL_CB_OK);
+	print_init(&m.p, out.fp, true, false);
+	assert_int_equal(monitor_event_cb(nlh, &m), MNL_CB_OK);
 	assert_string_equal(capture_text(&out),
 		"{\"event\":\"verdict\",\"id\":9,\"state\":\"blocked\","
 		"\"verdict\":\"block\",\"verdict_by\":\"ctmark\","
@@ -1305,7 +1314,7 @@ static void test_event_text_each_reason(void **state)
 		{ 99, "99" },		/* a newer module's */
 	};
 	struct capture out;
-	struct printer p;
+	struct monitor_out m = {};
 	char want[512];
 	nlbuf_t buf;
 	size_t i;
@@ -1313,9 +1322,9 @@ static void test_event_text_each_reason(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
 		capture_open(&out);
-		print_init(&p, out.fp, false, false);
+		print_init(&m.p, out.fp, false, false);
 		assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_END,
-							reasons[i].reason), &p),
+							reasons[i].reason), &m),
 				 MNL_CB_OK);
 		snprintf(want, sizeof(want), "end %s reason %s\n", v4_line,
 			 reasons[i].word);
@@ -1327,16 +1336,16 @@ static void test_event_text_each_reason(void **state)
 static void test_event_text_new_and_verdict(void **state)
 {
 	struct capture out;
-	struct printer p;
+	struct monitor_out m = {};
 	char want[1024];
 	nlbuf_t buf;
 
 	(void)state;
 	capture_open(&out);
-	print_init(&p, out.fp, false, false);
-	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &p),
+	print_init(&m.p, out.fp, false, false);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &m),
 			 MNL_CB_OK);
-	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_VERDICT, 0), &p),
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_VERDICT, 0), &m),
 			 MNL_CB_OK);
 	snprintf(want, sizeof(want), "new %s\nverdict %s\n", v4_line, v4_line);
 	assert_string_equal(capture_text(&out), want);
@@ -1346,17 +1355,17 @@ static void test_event_text_new_and_verdict(void **state)
 static void test_event_json_lines(void **state)
 {
 	struct capture out;
-	struct printer p;
+	struct monitor_out m = {};
 	char want[2048];
 	nlbuf_t buf;
 
 	(void)state;
 	capture_open(&out);
-	print_init(&p, out.fp, true, false);
-	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &p),
+	print_init(&m.p, out.fp, true, false);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &m),
 			 MNL_CB_OK);
 	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_END,
-						ITO_END_REASON_PORT_REMOVED), &p),
+						ITO_END_REASON_PORT_REMOVED), &m),
 			 MNL_CB_OK);
 	/* One object per line, the event first, the reason last. */
 	snprintf(want, sizeof(want),
@@ -1369,20 +1378,20 @@ static void test_event_json_lines(void **state)
 static void test_event_other_and_malformed(void **state)
 {
 	struct capture out;
-	struct printer p;
+	struct monitor_out m = {};
 	struct nlmsghdr *nlh;
 	nlbuf_t buf;
 
 	(void)state;
 	capture_open(&out);
-	print_init(&p, out.fp, false, false);
+	print_init(&m.p, out.fp, false, false);
 	/* Another notification of a newer module: ignored. */
 	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_MAX + 1);
-	assert_int_equal(monitor_event_cb(nlh, &p), MNL_CB_OK);
+	assert_int_equal(monitor_event_cb(nlh, &m), MNL_CB_OK);
 	/* A FLOW_NTF without a flow. */
 	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_NTF);
 	errno = 0;
-	assert_int_equal(monitor_event_cb(nlh, &p), MNL_CB_ERROR);
+	assert_int_equal(monitor_event_cb(nlh, &m), MNL_CB_ERROR);
 	assert_int_equal(errno, EPROTO);
 	assert_string_equal(capture_text(&out), "");
 	capture_close(&out);
@@ -1392,31 +1401,125 @@ static void test_event_other_and_malformed(void **state)
 static void test_event_through_run(void **state)
 {
 	struct capture out;
-	struct printer p;
+	struct monitor_out m = {};
 	nlbuf_t buf;
 	struct nlmsghdr *nlh;
 
 	(void)state;
 	capture_open(&out);
-	print_init(&p, out.fp, false, false);
+	print_init(&m.p, out.fp, false, false);
 	nlh = event(buf, ITO_FLOW_EVENT_END, ITO_END_REASON_TIMEOUT);
 	assert_int_equal(ito_nl_run(buf, nlh->nlmsg_len, 0, 0, monitor_event_cb,
-				    &p, NULL, 0), 1);
+				    &m, NULL, 0), 1);
 	assert_non_null(strstr(capture_text(&out), "end id 12 tcp "));
 	assert_non_null(strstr(capture_text(&out), " reason timeout\n"));
 	capture_close(&out);
 }
 
+/* ---- monitor: which events, and when ---- */
+
+static int parse_monitor(struct monitor_out *out, int argc, ...)
+{
+	char *argv[8];
+	va_list ap;
+
+	va_start(ap, argc);
+	va_words(argv, argc, ap);
+	va_end(ap);
+	return monitor_parse_args(argc, argv, out);
+}
+
+static void test_monitor_event_words(void **state)
+{
+	struct monitor_out m = {};
+
+	(void)state;
+	assert_int_equal(parse_monitor(&m, 0), EXIT_OK);
+	assert_int_equal(m.events, 0);
+	assert_int_equal(parse_monitor(&m, 3, "end", "new", "end"), EXIT_OK);
+	assert_int_equal(m.events, (1u << ITO_FLOW_EVENT_NEW) |
+				   (1u << ITO_FLOW_EVENT_END));
+	assert_string_equal(capture_text(&reported), "");
+	assert_int_equal(parse_monitor(&m, 2, "new", "flows"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "What is \"flows\"?\n"));
+	/* -t is an option of itoctl, before the command. */
+	assert_int_equal(parse_monitor(&m, 1, "-t"), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "What is \"-t\"?\n"));
+}
+
+static void test_monitor_only_events_asked(void **state)
+{
+	struct monitor_out m = {};
+	struct capture out;
+	char want[1024];
+	nlbuf_t buf;
+
+	(void)state;
+	m.events = 1u << ITO_FLOW_EVENT_END;
+	capture_open(&out);
+	print_init(&m.p, out.fp, false, false);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &m),
+			 MNL_CB_OK);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_VERDICT, 0),
+					  &m), MNL_CB_OK);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_END,
+						ITO_END_REASON_FIN), &m),
+			 MNL_CB_OK);
+	/* A newer module's kind is not one asked for. */
+	assert_int_equal(monitor_event_cb(event(buf, 31, 0), &m), MNL_CB_OK);
+	assert_int_equal(monitor_event_cb(event(buf, 1000, 0), &m), MNL_CB_OK);
+	snprintf(want, sizeof(want), "end %s reason fin\n", v4_line);
+	assert_string_equal(capture_text(&out), want);
+	capture_close(&out);
+}
+
+/* 2025-01-31 23:59:59 UTC and 5 microseconds. */
+static void fixed_clock(struct timespec *now)
+{
+	now->tv_sec = 1738367999;
+	now->tv_nsec = 5999;
+}
+
+static void test_monitor_timestamps(void **state)
+{
+	struct monitor_out m = { .timestamp = true, .clock = fixed_clock };
+	struct capture out;
+	char want[2048];
+	nlbuf_t buf;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	capture_open(&out);
+	print_init(&m.p, out.fp, false, false);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &m),
+			 MNL_CB_OK);
+	snprintf(want, sizeof(want), "[2025-01-31T23:59:59.000005] new %s\n",
+		 v4_line);
+	assert_string_equal(capture_text(&out), want);
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&m.p, out.fp, true, false);
+	assert_int_equal(monitor_event_cb(event(buf, ITO_FLOW_EVENT_NEW, 0), &m),
+			 MNL_CB_OK);
+	snprintf(want, sizeof(want),
+		 "{\"timestamp\":\"2025-01-31T23:59:59.000005\",\"event\":\"new\",%s\n",
+		 v4_json + 1);
+	assert_string_equal(capture_text(&out), want);
+	capture_close(&out);
+	unsetenv("TZ");
+	tzset();
+}
+
 /* ---- show filters ---- */
 
-/* "flow show" with up to 6 words, va_list style. */
+/* "flow show" and up to 8 words, va_list style. */
 static int vparse(struct flow_args *args, int argc, va_list ap)
 {
-	char *argv[8] = { "show" };
-	int i;
+	char *argv[9] = { "show" };
 
-	for (i = 0; i < argc; i++)
-		argv[i + 1] = va_arg(ap, char *);
+	va_words(argv + 1, argc, ap);
 	return flow_parse_args(argc + 1, argv, args);
 }
 
@@ -1609,6 +1712,9 @@ int main(void)
 		cmocka_unit_test(test_event_json_lines),
 		cmocka_unit_test(test_event_other_and_malformed),
 		cmocka_unit_test(test_event_through_run),
+		cmocka_unit_test_setup(test_monitor_event_words, fresh_capture),
+		cmocka_unit_test(test_monitor_only_events_asked),
+		cmocka_unit_test(test_monitor_timestamps),
 		cmocka_unit_test_setup(test_filter_each_keyword, fresh_capture),
 		cmocka_unit_test_setup(test_filter_combined, fresh_capture),
 		cmocka_unit_test(test_filter_not_in_request),
