@@ -18,7 +18,8 @@ tools_deb=$deb/ito-tools_${ver}_$(dpkg --print-architecture).deb
 kver=$(for k in /lib/modules/6.1.*-amd64/build; do
 	[ -d "$k" ] && basename "$(dirname "$k")"; done | sort -V | tail -n 1)
 [ -n "$kver" ] || kver=$("$top/scripts/kver.sh")
-tver=$uver+debtest
+# a version of its own per run: two runs at once (two trees) share DKMS
+tver=$uver+debtest$$
 tsrc=/usr/src/ito-$tver
 tmp=$(mktemp -d)
 n=0
