@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "flow",	cmd_flow,	false },
 	{ "nat",	cmd_nat,	false },
 	{ "monitor",	cmd_monitor,	false },
+	{ "apply",	cmd_apply,	false },
 };
 
 enum output_format {

@@ -28,6 +28,7 @@ int cmd_port(struct itoctl *ctl, int argc, char **argv);
 int cmd_flow(struct itoctl *ctl, int argc, char **argv);
 int cmd_nat(struct itoctl *ctl, int argc, char **argv);
 int cmd_monitor(struct itoctl *ctl, int argc, char **argv);
+int cmd_apply(struct itoctl *ctl, int argc, char **argv);
 
 /* Reach the ito family; EXIT_OK or EXIT_FAIL with the reason printed. */
 int kernel_connect(struct itoctl *ctl);

@@ -2,9 +2,13 @@
 /* Error and warning messages. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <linux/ito.h>
+#include <systemd/sd-daemon.h>
 
 #include "report.h"
 
@@ -20,10 +24,30 @@ void report_set_stream(FILE *fp)
 	report_fp = fp;
 }
 
-static void report(const char *prefix, const char *fmt, va_list ap)
+/*
+ * Under systemd, stderr may be a stream to the journal: systemd says which
+ * in JOURNAL_STREAM ("DEVICE:INODE"). Then a "<N>" prefix gives a line its
+ * priority, so "journalctl -p err" shows the errors.
+ */
+static bool to_journal(FILE *fp)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!env || sscanf(env, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(fileno(fp), &st))
+		return false;
+	return st.st_dev == dev && st.st_ino == ino;
+}
+
+static void report(const char *level, const char *prefix, const char *fmt,
+		   va_list ap)
 {
 	FILE *fp = report_stream();
 
+	if (to_journal(fp))
+		fputs(level, fp);
 	fputs(prefix, fp);
 	vfprintf(fp, fmt, ap);
 	fputc('\n', fp);
@@ -34,7 +58,7 @@ void pr_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	report("Error: ", fmt, ap);
+	report(SD_ERR, "Error: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -43,7 +67,7 @@ void pr_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	report("Warning: ", fmt, ap);
+	report(SD_WARNING, "Warning: ", fmt, ap);
 	va_end(ap);
 }
 

@@ -24,6 +24,7 @@ void usage(FILE *fp)
 	      "       itoctl [ OPTIONS ] nat pool [ show [ ID ] ]\n"
 	      "       itoctl [ OPTIONS ] nat [ show ]\n"
 	      "       itoctl [ OPTIONS ] monitor [ EVENT ]...\n"
+	      "       itoctl [ OPTIONS ] apply FILE [ watch ]\n"
 	      "       itoctl [ OPTIONS ] [ -force ] -b[atch] FILE\n"
 	      "       itoctl help\n"
 	      "SETTING := { offload { yes | no } | min-pkts N | min-rate PPS |\n"

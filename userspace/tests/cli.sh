@@ -168,6 +168,24 @@ set tcp-ageing -1" -- -batch - -force
 check_output "batch of blank lines" 0 "" "
   # nothing
 " -- -batch -
+# "apply FILE": the whole file is checked before the module is reached.
+conf=$(mktemp)
+check_help "help: apply" "       itoctl [ OPTIONS ] apply FILE [ watch ]"
+check "apply needs a file" 2 "Error: \"apply\" needs a configuration file" -- apply
+check "apply: watch or nothing after the file" 2 "What is \"x\"?" -- apply "$conf" x
+check "apply: no such file" 1 "Error: cannot open configuration file \"/nonexistent/x\": No such file or directory" -- apply /nonexistent/x
+printf 'set min-pkts 4\n# fine so far\nport del eth0\n' >"$conf"
+check_output "apply: only set and port add lines" 2 "Error: only \"port add\" belongs in a configuration file
+$conf:3: bad line, nothing of the file is applied" "" -- apply "$conf"
+printf 'monitor\n' >"$conf"
+check "apply: no other command" 2 "Error: \"monitor\" does not belong in a configuration file: only \"set\" and \"port add\" lines do" -- apply "$conf"
+printf 'port add a0\nport add b0\nport add a0 offload sw\n' >"$conf"
+check_output "apply: a device enrolled twice" 2 "Error: port \"a0\" is enrolled twice
+$conf:3: bad line, nothing of the file is applied" "" -- apply "$conf"
+printf 'port add abcdefghijklmnopq\n' >"$conf"
+check "apply: a name too long for a device" 2 "Error: device name \"abcdefghijklmnopq\" is longer than 15 characters" -- apply "$conf"
+printf 'set min-pkts 4 udp-ageing\n' >"$conf"
+check "apply: a bad set line" 2 "Error: argument of \"udp-ageing\" is missing" -- apply "$conf"
 check_help "help: options" "OPTIONS := { -j[son] | -p[retty] | -o[utput] FORMAT | -n[etns] NAME |"
 check "no such netns, usage checked first" 2 "Error: argument of \"-o\" must be \"text\", \"json\" or \"prometheus\", not \"x\"" -- -n nosuchns$$ -o x show
 
@@ -236,9 +254,13 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "nat pool add without module" 1 "$missing" -- nat pool add 1 private 10.0.1.0/24 public 192.0.2.1-192.0.2.2 ports 1024-65535 dev lo hold 120
 	check "nat pool add IPv6 without module" 1 "$missing" -- nat pool add 2 private fd00::/64 public 2001:db8::1
 	check "nat pool del without module" 1 "$missing" -- nat pool del 1
+	printf '# nothing yet\n\nset min-pkts 4\n' >"$conf"
+	check "apply of a good file without module" 1 "$missing" -- apply "$conf"
+	check "apply watch without module" 1 "$missing" -- apply "$conf" watch
 	check_in_netns
 	check_batch_without_module
 fi
+rm -f "$conf"
 
 echo "1..$n"
 echo "# cli: $((n - failed)) passed, $failed failed"

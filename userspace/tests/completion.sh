@@ -47,5 +47,8 @@ offers "inspect inspect-all" flow verdict 12 ins
 offers "private public ports dev hold" nat pool add 1 ""
 offers "new verdict end" monitor ""
 offers "match" counters ""
+offers "apply" app
+offers "watch" apply /etc/ito/ito.conf ""
+offers "" apply /etc/ito/ito.conf watch ""
 echo "1..$n"
 [ "$failed" = 0 ]
