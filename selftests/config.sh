@@ -40,7 +40,7 @@ unit_cmd()
 	sed -n 's/^ExecStart=//p' "$UNIT" | sed "s|/usr/local/bin/itoctl|$ITOCTL|;s|/etc/ito/ito.conf|$tmp/ito.conf|"
 }
 
-plan 35
+plan 39
 
 modprobe nf_nat
 modprobe 8021q
@@ -164,6 +164,15 @@ check "READY=1 again, the status says the reload failed" wait_for 20 bash -c "
 	grep -q '^STATUS=reload failed' '$tmp/notify'"
 check "... the error names the line" said 'ito.conf:2: bad line'
 check "... and the ports stay" test "$(fwctl -j port show | jq length)" = 3
+
+section "the module loaded again"
+rmmod ito
+check "module unloaded: no ito" bash -c "! grep -qw '^ito' /proc/modules"
+insmod "$ITO_KO"
+check "loaded again: the file's ports are enrolled again" \
+	wait_for 20 bash -c "[ \"\$(ip netns exec ito-fw '$ITOCTL' -j port show | jq length)\" = 3 ]"
+check "... and its knobs set" test "$(knob udp_ageing)" = 25
+check "... as said in the output" said 'module loaded: applying'
 
 section "stop"
 kill -TERM "$watch_pid"

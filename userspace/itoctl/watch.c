@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
 #include <linux/if_link.h>
+#include <linux/ito.h>
 #include <linux/rtnetlink.h>
 #include <systemd/sd-daemon.h>
 
@@ -24,8 +26,10 @@ struct watch {
 	struct itoctl *ctl;
 	struct ito_conf conf;
 	struct mnl_socket *rtnl;
+	struct mnl_socket *genl;	/* generic netlink's family events */
 	int sigfd;
 	bool relevant;		/* an event named a device of the file */
+	bool module_back;	/* the ito family was registered again */
 };
 
 /* A device of the file, as a port or as a vwire port's peer. */
@@ -88,6 +92,55 @@ static bool read_link_events(struct watch *w)
 	return w->relevant;
 }
 
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	const char **name = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_NAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		*name = mnl_attr_get_str(attr);
+	return MNL_CB_OK;
+}
+
+static int family_event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	struct watch *w = data;
+	const char *name = NULL;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*genl) ||
+	    genl->cmd != CTRL_CMD_NEWFAMILY)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*genl), family_attr_cb, &name);
+	if (name && !strcmp(name, ITO_FAMILY_NAME))
+		w->module_back = true;
+	return MNL_CB_OK;
+}
+
+/* True when the module was loaded (again): its knobs and ports are new. */
+static bool read_family_events(struct watch *w)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t len;
+
+	w->module_back = false;
+	for (;;) {
+		len = recv(mnl_socket_get_fd(w->genl), buf, sizeof(buf),
+			   MSG_DONTWAIT);
+		if (len < 0 && errno == EINTR)
+			continue;
+		if (len < 0 && errno == ENOBUFS) {
+			w->module_back = true;
+			continue;
+		}
+		if (len <= 0)
+			break;
+		mnl_cb_run(buf, len, 0, 0, family_event_cb, w);
+	}
+	return w->module_back;
+}
+
 static void notify_status(const char *state, const struct apply_result *res)
 {
 	sd_notifyf(0, "%sSTATUS=%u ports enrolled, %u waiting for their device, %u refused",
@@ -135,6 +188,16 @@ static int open_watch(struct watch *w)
 		pr_err("cannot listen to link events: %s", strerror(errno));
 		return EXIT_FAIL;
 	}
+	/* nlctrl's one multicast group, "notify", has the id GENL_ID_CTRL. */
+	w->genl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!w->genl ||
+	    mnl_socket_bind(w->genl, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_setsockopt(w->genl, NETLINK_ADD_MEMBERSHIP,
+				  &(int){ GENL_ID_CTRL }, sizeof(int)) < 0) {
+		pr_err("cannot listen to generic netlink family events: %s",
+		       strerror(errno));
+		return EXIT_FAIL;
+	}
 	return EXIT_OK;
 }
 
@@ -142,6 +205,8 @@ static void close_watch(struct watch *w)
 {
 	if (w->rtnl)
 		mnl_socket_close(w->rtnl);
+	if (w->genl)
+		mnl_socket_close(w->genl);
 	if (w->sigfd >= 0)
 		close(w->sigfd);
 	conf_free(&w->conf);
@@ -150,21 +215,30 @@ static void close_watch(struct watch *w)
 /* Until SIGTERM or SIGINT. */
 static int watch_loop(struct watch *w)
 {
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{ .fd = w->sigfd, .events = POLLIN },
 		{ .fd = mnl_socket_get_fd(w->rtnl), .events = POLLIN },
+		{ .fd = mnl_socket_get_fd(w->genl), .events = POLLIN },
 	};
 	struct signalfd_siginfo si;
 	struct apply_result res;
+	bool module_back, links;
 
 	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			pr_err("poll failed: %s", strerror(errno));
 			return EXIT_FAIL;
 		}
-		if (fds[1].revents && read_link_events(w)) {
+		module_back = fds[2].revents && read_family_events(w);
+		links = fds[1].revents && read_link_events(w);
+		if (module_back) {
+			/* A new module instance: nothing of the file is there. */
+			printf("module loaded: applying %s\n", w->conf.path);
+			apply_conf(w->ctl, &w->conf, NULL, false, &res);
+			notify_status("", &res);
+		} else if (links) {
 			apply_conf(w->ctl, &w->conf, &w->conf, true, &res);
 			notify_status("", &res);
 		}
@@ -193,13 +267,18 @@ int apply_watch(struct itoctl *ctl, struct ito_conf *conf)
 		close_watch(&w);
 		return ret;
 	}
-	/* Refusals are said, and do not stop the watch; no module does. */
+	/*
+	 * Neither refusals nor the module's absence stop the watch: the
+	 * file is applied when the module comes (its family is registered).
+	 */
 	ret = apply_conf(ctl, &w.conf, NULL, false, &res);
 	if (ret && !res.failed) {
-		close_watch(&w);
-		return ret;
+		printf("waiting for the module to apply %s\n", w.conf.path);
+		fflush(stdout);
+		sd_notify(0, "READY=1\nSTATUS=waiting for the ito module");
+	} else {
+		notify_status("READY=1\n", &res);
 	}
-	notify_status("READY=1\n", &res);
 	ret = watch_loop(&w);
 	close_watch(&w);
 	return ret;

@@ -256,7 +256,9 @@ if ! grep -qw '^ito' /proc/modules 2>/dev/null; then
 	check "nat pool del without module" 1 "$missing" -- nat pool del 1
 	printf '# nothing yet\n\nset min-pkts 4\n' >"$conf"
 	check "apply of a good file without module" 1 "$missing" -- apply "$conf"
-	check "apply watch without module" 1 "$missing" -- apply "$conf" watch
+	out=$(timeout 2 "$ITOCTL" apply "$conf" watch 2>&1)
+	tell "apply watch without module waits for it" 124 "$missing
+waiting for the module to apply $conf" "$?" "$out"
 	check_in_netns
 	check_batch_without_module
 fi
