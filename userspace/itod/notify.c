@@ -43,6 +43,9 @@ void notify_reloading(void)
 	char msg[64];
 	struct timespec ts;
 
+	/* Before READY, systemd ignores it: the unit is still starting. */
+	if (!ready)
+		return;
 	/* systemd >= 253 wants the reload's start time (Type=notify-reload). */
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(msg, sizeof(msg), "RELOADING=1\nMONOTONIC_USEC=%llu",

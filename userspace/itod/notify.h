@@ -10,7 +10,8 @@
  *                 "systemctl start itod" returns when flows get verdicts,
  *                 and units ordered after itod can rely on that.
  *   RELOADING=1   SIGHUP received; READY=1 follows when the policy was
- *                 read (or kept, if the new one has an error).
+ *                 read (or kept, if the new one has an error). Neither
+ *                 before the first READY=1: the unit is still starting.
  *   STOPPING=1    SIGTERM/SIGINT received, before unregistering.
  *   STATUS=...    a line for "systemctl status": waiting for the module,
  *                 registered with so many decisions, stopping.
