@@ -345,7 +345,7 @@ static void stats_show(struct daemon *d, uint64_t now)
 
 	stats_sample(d, now, &s);
 	stats_summary(line, sizeof(line), &s);
-	log_info("statistics: %s", line);
+	log_info("statistics: %s, up %.0f s", line, s.uptime);
 	stats_update(d, now);
 }
 

@@ -172,7 +172,7 @@ void stats_summary(char *buf, size_t len, const struct stats *s)
 		 "%s, %" PRIu64 " copies, %" PRIu64 " decisions (%" PRIu64
 		 " offload, %" PRIu64 " inspect, %" PRIu64 " inspect-all, %"
 		 PRIu64 " block), %" PRIu64 " overruns, %" PRIu64
-		 " reloads (%" PRIu64 " failed), up %.0f s",
+		 " reloads (%" PRIu64 " failed)",
 		 s->registered ? "registered" : "not registered", s->copies,
 		 s->decisions[ITO_VERDICT_OFFLOAD] +
 		 s->decisions[ITO_VERDICT_INSPECT] +
@@ -182,6 +182,5 @@ void stats_summary(char *buf, size_t len, const struct stats *s)
 		 s->decisions[ITO_VERDICT_INSPECT],
 		 s->decisions[ITO_VERDICT_INSPECT_ALL],
 		 s->decisions[ITO_VERDICT_BLOCK], s->copies_overruns,
-		 s->reloads_ok + s->reloads_failed, s->reloads_failed,
-		 s->uptime);
+		 s->reloads_ok + s->reloads_failed, s->reloads_failed);
 }

@@ -56,7 +56,10 @@ int stats_print(FILE *fp, const struct stats *s);
 /* Replace @path whole: @path.tmp, then rename. 0 or -errno. */
 int stats_write(const char *path, const struct stats *s);
 
-/* One line for a human (SIGUSR1, systemctl status). */
+/*
+ * One line for a human (SIGUSR1, systemctl status); without the uptime,
+ * so that it changes only when something happens (systemd shows it).
+ */
 void stats_summary(char *buf, size_t len, const struct stats *s);
 
 #endif /* ITOD_STATS_H */

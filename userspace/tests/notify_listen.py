@@ -3,9 +3,9 @@
 # The manager's end of sd_notify(3) for tests: binds a unix datagram socket
 # at PATH and writes each message it receives to OUT as one line, its
 # newlines as "|", flushed at once. With a COMMAND, runs it (through sh)
-# when a message holding READY=1 arrives, before reading on, and writes
-# "ready-check: EXIT_STATUS": what the system looked like when itod said
-# it was ready.
+# when the first message holding READY=1 arrives, before reading on, and
+# writes "ready-check: EXIT_STATUS": what the system looked like when
+# itod said it was ready.
 #
 # usage: notify_listen.py PATH OUT [COMMAND]
 
@@ -29,5 +29,6 @@ with open(out, "a", encoding="utf-8") as f:
         f.flush()
         if command and "READY=1" in msg.split("\n"):
             rc = subprocess.call(command, shell=True)
+            command = None
             f.write("ready-check: %d\n" % rc)
             f.flush()
