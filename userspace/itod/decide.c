@@ -15,7 +15,7 @@ int decide_init(struct decider *d, const struct policy *policy,
 {
 	d->policy = policy;
 	d->stats = (struct decide_stats){ 0 };
-	declog_init(&d->log, 0);
+	declog_init(&d->log, DECLOG_RATE, DECLOG_BURST, 0);
 	return flowtab_init(&d->flows, max_flows);
 }
 
@@ -68,6 +68,8 @@ static void decide(struct decider *d, uint64_t flow_id,
 	v->flow_id = flow_id;
 	v->verdict = r ? r->verdict : d->policy->default_verdict;
 	d->stats.decided++;
+	if (v->verdict <= ITO_VERDICT_MAX)
+		d->stats.verdicts[v->verdict]++;
 	if (flowtab_put(&d->flows, flow_id, v->verdict, now))
 		d->stats.untracked++;	/* later copies may ask again */
 

@@ -26,6 +26,7 @@
 struct decide_stats {
 	uint64_t copies;	/* packet copies looked at */
 	uint64_t decided;	/* verdicts given */
+	uint64_t verdicts[ITO_VERDICT_MAX + 1];	/* ... by verdict */
 	uint64_t duplicates;	/* copies of flows already decided */
 	uint64_t waiting;	/* copies before a rule's "after N" */
 	uint64_t untracked;	/* decided but the table was full */

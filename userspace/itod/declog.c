@@ -6,10 +6,18 @@
 #include "declog.h"
 #include "log.h"
 
-void declog_init(struct declog *l, uint32_t now)
+void declog_init(struct declog *l, uint32_t rate, uint32_t burst,
+		 uint32_t now)
 {
 	memset(l, 0, sizeof(*l));
-	l->second = l->since = now;
+	l->since = now;
+	ratelimit_init(&l->rl, rate, burst, now);
+}
+
+void declog_set_rate(struct declog *l, uint32_t rate, uint32_t burst,
+		     uint32_t now)
+{
+	ratelimit_init(&l->rl, rate, burst, now);
 }
 
 static void period_start(struct declog *l, uint32_t now)
@@ -21,24 +29,21 @@ static void period_start(struct declog *l, uint32_t now)
 
 bool declog_admit(struct declog *l, uint32_t verdict, uint32_t now)
 {
-	/* Start over after a quiet spell, or a period with every line. */
+	/*
+	 * A period starts with its first decision, or anew after one with
+	 * every line written: the summary covers the flood, not the calm
+	 * before it.
+	 */
 	if (!l->decisions ||
 	    (!l->not_logged && now - l->since >= DECLOG_SUMMARY_S))
 		period_start(l, now);
 	l->decisions++;
 	if (verdict <= ITO_VERDICT_MAX)
 		l->verdicts[verdict]++;
-	if (log_debug_enabled())
+	if (log_debug_enabled() || ratelimit_take(&l->rl, now))
 		return true;
-	if (now != l->second) {
-		l->second = now;
-		l->lines = 0;
-	}
-	if (l->lines < DECLOG_LINES_PER_S) {
-		l->lines++;
-		return true;
-	}
 	l->not_logged++;
+	l->suppressed++;
 	return false;
 }
 
@@ -54,13 +59,13 @@ void declog_tick(struct declog *l, uint32_t now)
 	if (!due || now < due)
 		return;
 	/* Without lines left out, the lines themselves were the record. */
-	log_info("%" PRIu64 " decisions in the last %" PRIu32 " s: %" PRIu64
-		 " offload, %" PRIu64 " inspect, %" PRIu64 " inspect-all, %"
-		 PRIu64 " block; %" PRIu64 " not logged",
-		 l->decisions, now - l->since,
+	log_info("suppressed %" PRIu64 " decision lines in the last %" PRIu32
+		 " s (%" PRIu64 " decisions: %" PRIu64 " offload, %" PRIu64
+		 " inspect, %" PRIu64 " inspect-all, %" PRIu64 " block)",
+		 l->not_logged, now - l->since, l->decisions,
 		 l->verdicts[ITO_VERDICT_OFFLOAD],
 		 l->verdicts[ITO_VERDICT_INSPECT],
 		 l->verdicts[ITO_VERDICT_INSPECT_ALL],
-		 l->verdicts[ITO_VERDICT_BLOCK], l->not_logged);
+		 l->verdicts[ITO_VERDICT_BLOCK]);
 	period_start(l, now);
 }

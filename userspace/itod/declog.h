@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * declog - how much of the decisions itod writes down. A line per decision
- * costs a write (or a syslog datagram) per new flow, taken from the CPUs
- * that forward the flows: at most DECLOG_LINES_PER_S lines a second are
- * written (all of them with -v), and when some were left out, a summary
- * follows at most every DECLOG_SUMMARY_S seconds:
+ * costs a write (or a journal entry) per new flow, taken from the CPUs
+ * that forward the flows, and a flood of new flows would flood the
+ * journal: lines go through a token bucket (ratelimit.h) of @rate lines a
+ * second with bursts of @burst (all of them with -v). When lines were left
+ * out, a summary follows at most every DECLOG_SUMMARY_S seconds:
  *
- *   N decisions in the last S s: A offload, B inspect, C inspect-all,
- *   D block; L not logged
+ *   suppressed K decision lines in the last S s (N decisions: A offload,
+ *   B inspect, C inspect-all, D block)
  *
  * Times are seconds of CLOCK_MONOTONIC. Single-threaded.
  */
@@ -19,18 +20,27 @@
 
 #include <linux/ito.h>
 
-#define DECLOG_LINES_PER_S	20
+#include "ratelimit.h"
+
+#define DECLOG_RATE		20	/* lines a second, by default */
+#define DECLOG_BURST		100
+#define DECLOG_MAX_RATE		1000000
 #define DECLOG_SUMMARY_S	10
 
 struct declog {
-	uint32_t second;		/* of the lines counted in @lines */
-	uint32_t lines;
+	struct ratelimit rl;
 	uint32_t since;			/* start of the summary's period */
 	uint64_t verdicts[ITO_VERDICT_MAX + 1];
 	uint64_t decisions, not_logged;	/* in the period */
+	uint64_t suppressed;		/* ever: itod_decision_lines_suppressed */
 };
 
-void declog_init(struct declog *l, uint32_t now);
+void declog_init(struct declog *l, uint32_t rate, uint32_t burst,
+		 uint32_t now);
+
+/* A new rate and burst (a reload); the bucket starts full. */
+void declog_set_rate(struct declog *l, uint32_t rate, uint32_t burst,
+		     uint32_t now);
 
 /* Count a decision; true when its line is to be written. */
 bool declog_admit(struct declog *l, uint32_t verdict, uint32_t now);

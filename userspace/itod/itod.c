@@ -27,7 +27,10 @@
 #include "agent.h"
 #include "decide.h"
 #include "log.h"
+#include "notify.h"
 #include "policy.h"
+#include "settings.h"
+#include "stats.h"
 
 #ifndef ITOD_VERSION
 #define ITOD_VERSION	"0.1.0"
@@ -52,12 +55,30 @@ struct options {
 	bool verbose;
 	bool check;
 	int rcvbuf;
+	struct settings settings;	/* those given on the command line */
+};
+
+/* What the main loop works with. */
+struct daemon {
+	struct agent *agent;
+	struct decider *decider;
+	struct policy *policy;
+	const char *path;		/* of the policy */
+	const struct settings *cli;
+	struct settings settings;	/* in effect: the file's, then cli's */
+	uint64_t started;		/* CLOCK_MONOTONIC ms */
+	uint64_t start_time;		/* epoch seconds */
+	uint64_t stats_at;		/* next write of the stats file */
+	uint64_t reloads_ok, reloads_failed;
+	int stats_err;			/* the last write's, warned once */
+	enum agent_state shown;		/* in STATUS= */
 };
 
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"Usage: itod [ -c FILE ] [ -f ] [ -s ] [ -v ] [ -b BYTES ]\n"
+		"Usage: itod [ -c FILE ] [ -f ] [ -s ] [ -v ] [ -b BYTES ] [ -S FILE ]\n"
+		"            [ --log-rate N ] [ --log-burst N ]\n"
 		"       itod -n [ -c FILE ]\n"
 		"       itod { -h | -V }\n"
 		"\n"
@@ -67,6 +88,11 @@ static void usage(FILE *fp)
 		"  -v, --verbose      log debug messages too\n"
 		"  -b, --rcvbuf BYTES receive buffer of the copies and events sockets,\n"
 		"                     K or M suffix allowed (default 4M)\n"
+		"  -S, --stats-file FILE\n"
+		"                     write statistics (Prometheus text) to FILE,\n"
+		"                     \"none\" for none (default none)\n"
+		"      --log-rate N   decision lines a second (default 20)\n"
+		"      --log-burst N  decision lines in a burst (default 100)\n"
 		"  -n, --check        parse the policy, print its rules and exit\n"
 		"  -h, --help         print this help\n"
 		"  -V, --version      print the version\n");
@@ -107,15 +133,32 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "verbose",	no_argument,	   NULL, 'v' },
 		{ "rcvbuf",	required_argument, NULL, 'b' },
 		{ "check",	no_argument,	   NULL, 'n' },
+		{ "stats-file",	required_argument, NULL, 'S' },
+		{ "log-rate",	required_argument, NULL, 'R' },
+		{ "log-burst",	required_argument, NULL, 'B' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ "version",	no_argument,	   NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
 
+	char err[256];
+
 	o->config = ITOD_CONFIG;
-	while ((c = getopt_long(argc, argv, "c:fsvb:nhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:fsvb:nS:hV", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'S':
+		case 'R':
+		case 'B':
+			/* the same words and checks as itod.conf's "set" lines */
+			if (settings_parse(&o->settings,
+					   c == 'S' ? "stats-file" :
+					   c == 'R' ? "log-rate" : "log-burst",
+					   optarg, err, sizeof(err))) {
+				fprintf(stderr, "itod: %s\n", err);
+				return -1;
+			}
+			break;
 		case 'c':
 			o->config = optarg;
 			break;
@@ -236,37 +279,111 @@ static int signals_open(void)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -1;
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/* The file's settings, then the command line's over them; applied. */
+static void apply_settings(struct daemon *d, uint64_t now)
+{
+	char old[sizeof(d->settings.stats_file)];
+
+	memcpy(old, d->settings.stats_file, sizeof(old));
+	d->settings = d->policy->settings;
+	settings_merge(&d->settings, d->cli);
+	declog_set_rate(&d->decider->log, d->settings.log_rate,
+			d->settings.log_burst, (uint32_t)(now / 1000));
+	/* A file no longer written would go on serving stale numbers. */
+	if (old[0] && strcmp(old, d->settings.stats_file))
+		unlink(old);
+	d->stats_at = now;
+	d->stats_err = 0;
+}
+
+static void stats_sample(struct daemon *d, uint64_t now, struct stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	stats_collect(s, d->agent, d->decider);
+	s->reloads_ok = d->reloads_ok;
+	s->reloads_failed = d->reloads_failed;
+	s->rules = d->policy->n_rules;
+	s->start_time = d->start_time;
+	s->uptime = (double)(now - d->started) / 1000.0;
+}
+
+/* The stats file, and STATUS= for systemctl status. */
+static void stats_update(struct daemon *d, uint64_t now)
+{
+	const char *path = d->settings.stats_file;
+	char line[512];
+	struct stats s;
+	int err;
+
+	d->stats_at = now + d->settings.stats_interval * 1000ULL;
+	stats_sample(d, now, &s);
+	stats_summary(line, sizeof(line), &s);
+	if (s.registered)
+		notify_status("%s", line);
+	else
+		notify_status("waiting for the ito module (not registered)");
+	if (!path[0])
+		return;
+	err = stats_write(path, &s);
+	if (err && err != d->stats_err)
+		log_warn("cannot write the statistics to %s: %s", path,
+			 strerror(-err));
+	d->stats_err = err;
+}
+
+/* SIGUSR1: the statistics now, and in the log for a human. */
+static void stats_show(struct daemon *d, uint64_t now)
+{
+	char line[512];
+	struct stats s;
+
+	stats_sample(d, now, &s);
+	stats_summary(line, sizeof(line), &s);
+	log_info("statistics: %s, up %.0f s", line, s.uptime);
+	stats_update(d, now);
+}
+
 /* SIGHUP: a new policy, or the old one if the new one has an error. */
-static void reload(struct policy *policy, const char *path)
+static void reload(struct daemon *d, uint64_t now)
 {
 	char err[POLICY_ERR_LEN];
 	struct policy fresh;
 
-	if (policy_load(&fresh, path, NULL, err, sizeof(err))) {
+	notify_reloading();
+	if (policy_load(&fresh, d->path, NULL, err, sizeof(err))) {
+		d->reloads_failed++;
 		log_err("%s", err);
 		log_err("reload failed: keeping the current policy");
+		notify_reloaded();
 		return;
 	}
-	policy_free(policy);
-	*policy = fresh;
-	log_info("policy reloaded from %s: %zu rules, default %s", path,
-		 policy->n_rules, policy_verdict_name(policy->default_verdict));
+	d->reloads_ok++;
+	policy_free(d->policy);
+	*d->policy = fresh;
+	apply_settings(d, now);
+	log_info("policy reloaded from %s: %zu rules, default %s", d->path,
+		 d->policy->n_rules,
+		 policy_verdict_name(d->policy->default_verdict));
+	notify_reloaded();
 }
 
 /* Returns true when asked to stop. */
-static bool handle_signals(int sfd, struct policy *policy, const char *path)
+static bool handle_signals(int sfd, struct daemon *d, uint64_t now)
 {
 	struct signalfd_siginfo si;
 	bool stop = false;
 
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			reload(policy, path);
+			reload(d, now);
+		} else if (si.ssi_signo == SIGUSR1) {
+			stats_show(d, now);
 		} else {
 			log_info("signal %u: stopping", si.ssi_signo);
 			stop = true;
@@ -275,11 +392,27 @@ static bool handle_signals(int sfd, struct policy *policy, const char *path)
 	return stop;
 }
 
-static int run(struct agent *a, int sfd, struct policy *policy,
-	       const char *path)
+/*
+ * READY=1 once the kernel shows us copies, and STATUS= when the agent's
+ * state changes: "systemctl status" says why itod is not ready.
+ */
+static void follow_agent(struct daemon *d, uint64_t now)
+{
+	enum agent_state state = d->agent->state;
+
+	if (state == d->shown)
+		return;
+	d->shown = state;
+	stats_update(d, now);
+	if (state == AGENT_UP && !notify_is_ready())
+		notify_ready();
+}
+
+static int run(struct daemon *d, int sfd)
 {
 	struct pollfd pfd[1 + AGENT_N_FDS];
 	enum agent_fd which[1 + AGENT_N_FDS];
+	struct agent *a = d->agent;
 
 	for (;;) {
 		uint64_t now = now_ms();
@@ -296,19 +429,26 @@ static int run(struct agent *a, int sfd, struct policy *policy,
 			pfd[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
 		}
 		timeout = agent_next_timeout(a, now, 60000);
+		if (d->stats_at <= now)
+			timeout = 0;
+		else if (d->stats_at - now < (uint64_t)timeout)
+			timeout = (int)(d->stats_at - now);
 		log_flush();	/* the round's lines, before we may sleep */
 		if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			return EXIT_FAIL;
 		}
 		now = now_ms();
-		if (pfd[0].revents && handle_signals(sfd, policy, path))
+		if (pfd[0].revents && handle_signals(sfd, d, now))
 			return EXIT_OK;
 		for (i = 1; i < n; i++)
 			if (pfd[i].revents)
 				agent_input(a, which[i], now);
 		agent_timer(a, now);
 		agent_flush(a);
+		follow_agent(d, now);
+		if (now >= d->stats_at)
+			stats_update(d, now);
 	}
 }
 
@@ -320,8 +460,17 @@ int main(int argc, char **argv)
 	static struct policy policy;
 	char err[POLICY_ERR_LEN], path[PATH_MAX];
 	struct options o = { 0 };
+	struct daemon d = {
+		.agent = &agent,
+		.decider = &decider,
+		.policy = &policy,
+		.path = path,
+		.cli = &o.settings,
+		.shown = AGENT_REGISTERING,	/* neither: the first is shown */
+	};
 	int sfd, pidfd = -1, ret;
 
+	settings_init(&o.settings);
 	if (parse_options(argc, argv, &o))
 		return EXIT_USAGE;
 
@@ -361,14 +510,22 @@ int main(int argc, char **argv)
 		log_err("out of memory");
 		return EXIT_FAIL;
 	}
+	d.started = now_ms();
+	d.start_time = (uint64_t)time(NULL);
+	apply_settings(&d, d.started);
 	log_info("itod %s started: %zu rules from %s, default %s",
 		 ITOD_VERSION, policy.n_rules, path,
 		 policy_verdict_name(policy.default_verdict));
 	agent_init(&agent, &decider, o.rcvbuf, now_ms());
 
-	ret = run(&agent, sfd, &policy, path);
+	ret = run(&d, sfd);
 
+	notify_stopping();
+	notify_status("stopping: unregistering");
 	agent_fini(&agent);
+	/* Numbers of a daemon gone would look like a live one's. */
+	if (d.settings.stats_file[0])
+		unlink(d.settings.stats_file);
 	decide_fini(&decider);
 	policy_free(&policy);
 	close(sfd);

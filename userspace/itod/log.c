@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* log - stderr or syslog. */
+/* log - stderr (a terminal, a file or journald's stream) or syslog. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -11,11 +14,35 @@ static FILE *stream;
 /* stderr is unbuffered: a line would cost a write per piece of it. */
 static char stderr_buf[64 << 10];
 static bool stderr_buffered;
+static bool to_journal;
+
+/*
+ * Is stderr the stream systemd connected to journald? systemd.exec(5):
+ * JOURNAL_STREAM holds the device and inode numbers of that stream, so a
+ * stderr redirected elsewhere by the service (a file, a pipe) is told
+ * apart. Then each line starts with "<N>", N its syslog priority
+ * (sd-daemon(3)), which journald takes as the entry's priority and strips.
+ */
+static bool stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char end;
+
+	if (!env || sscanf(env, "%llu:%llu%c", &dev, &ino, &end) != 2)
+		return false;
+	if (fstat(STDERR_FILENO, &st))
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
 
 void log_open(bool use_syslog, bool debug)
 {
 	to_syslog = use_syslog;
 	debug_on = debug;
+	to_journal = !to_syslog && stderr_is_journal();
 	if (to_syslog)
 		openlog("itod", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	else if (!stderr_buffered)
@@ -74,7 +101,11 @@ void log_msg(int level, const char *fmt, ...)
 	if (to_syslog) {
 		vsyslog(level, fmt, ap);
 	} else {
-		fprintf(fp, "itod: %s", prefix(level));
+		/* journald names the sender itself: "itod[PID]: ". */
+		if (to_journal && fp == stderr)
+			fprintf(fp, "<%d>%s", level, prefix(level));
+		else
+			fprintf(fp, "itod: %s", prefix(level));
 		vfprintf(fp, fmt, ap);
 		fputc('\n', fp);
 		/* Trouble is told at once; the rest waits for log_flush(). */

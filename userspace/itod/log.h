@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * log - itod's messages, to stderr (foreground) or syslog (daemon), with
- * syslog's levels. Debug messages are dropped unless enabled.
+ * syslog's levels. Debug messages are dropped unless enabled. When stderr
+ * is journald's stream (a systemd service), lines carry their priority as
+ * a "<N>" prefix instead of "itod: ", so "journalctl -p err" finds errors.
  *
  * On stderr, warnings and errors are written at once; other lines are
  * buffered until log_flush(), which the main loop calls once a round, so a

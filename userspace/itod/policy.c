@@ -330,6 +330,16 @@ static int parse_line(struct parser *ps, char **words, size_t n)
 	size_t i;
 	int err;
 
+	if (!strcmp(words[0], "set")) {
+		char msg[POLICY_ERR_LEN / 2];
+
+		if (n != 3)
+			return fail(ps, "\"set\" takes a name and a value");
+		if (settings_parse(&ps->p->settings, words[1], words[2], msg,
+				   sizeof(msg)))
+			return fail(ps, "%s", msg);
+		return 0;
+	}
 	if (!strcmp(words[0], "default")) {
 		if (n != 2 || verdict_from_name(words[1], &r.verdict))
 			return fail(ps, "\"default\" takes one action: offload, inspect, inspect-all or block");
@@ -388,6 +398,7 @@ int policy_parse(struct policy *p, const char *name, const char *text,
 
 	memset(p, 0, sizeof(*p));
 	p->default_verdict = ITO_VERDICT_INSPECT;
+	settings_init(&p->settings);
 	if (err && err_len)
 		err[0] = '\0';
 	copy = strdup(text);
@@ -481,6 +492,7 @@ void policy_free(struct policy *p)
 	free(p->rules);
 	memset(p, 0, sizeof(*p));
 	p->default_verdict = ITO_VERDICT_INSPECT;
+	settings_init(&p->settings);
 }
 
 static bool prefix_matches(const struct policy_prefix *pfx, uint8_t family,
@@ -606,6 +618,7 @@ void policy_print(const struct policy *p, FILE *fp)
 			policy_verdict_name(r->verdict), matches[0] ? " " : "",
 			matches);
 	}
+	settings_print(&p->settings, fp);
 	if (p->default_line)
 		fprintf(fp, "default (line %u): %s\n", p->default_line,
 			policy_verdict_name(p->default_verdict));

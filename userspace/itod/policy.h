@@ -18,6 +18,8 @@
 
 #include <net/if.h>
 
+#include "settings.h"
+
 #define POLICY_ERR_LEN		512
 #define POLICY_MAX_FILE		(4u << 20)	/* refuse larger files */
 #define POLICY_MAX_AFTER	1024		/* ITO_A_CONFIG_MIN_PKTS's top */
@@ -59,6 +61,7 @@ struct policy {
 	size_t n_rules;
 	uint32_t default_verdict;	/* enum ito_verdict */
 	unsigned int default_line;	/* 0 when implicit */
+	struct settings settings;	/* "set" lines, settings.h */
 };
 
 /* A flow as the kernel describes it (ito.h: addresses network order). */

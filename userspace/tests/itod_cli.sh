@@ -1,16 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # itod's command line as a user meets it, without the ito module: help,
-# version, --check on good and bad policies, and a foreground run that
-# reloads on SIGHUP (keeping the old policy when the new one is broken) and
-# stops on SIGTERM. Prints TAP.
+# version, --check on good and bad policies and settings, a foreground run
+# that reloads on SIGHUP (keeping the old policy when the new one is
+# broken) and stops on SIGTERM, and one as systemd would run it (notify
+# socket, journal stream, statistics file). Prints TAP.
 #
 # usage: itod_cli.sh [PATH_TO_ITOD]
 
 ITOD=${1:-${ITOD:-$(dirname "$0")/../itod/itod}}
 dir=$(mktemp -d)
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
+listener=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$listener" ] && kill "$listener" 2>/dev/null; rm -rf "$dir"' EXIT
 n=0
 failed=0
 
@@ -154,6 +156,98 @@ if [ $rc = 0 ] && grep -q "itod: stopped" "$dir/log"; then
 	ok "SIGTERM stops with exit 0"
 else
 	not_ok "SIGTERM stops with exit 0" "exit $rc" "$(cat "$dir/log")"
+fi
+
+# "set" lines: the daemon's knobs, printed back by --check.
+printf 'set log-rate 5\nset log-burst 50\nset stats-file none\nset stats-interval 2\noffload proto tcp\n' >"$dir/set.conf"
+check "set lines are read and printed" 0 "rule 1 (line 5): offload proto tcp
+set log-rate 5
+set log-burst 50
+set stats-file none
+set stats-interval 2
+default (implicit): inspect" -- -n -c "$dir/set.conf"
+printf 'set log-rate fast\n' >"$dir/set.conf"
+check "a bad setting, with its line" 1 \
+	"itod: error: $dir/set.conf:1: bad value \"fast\" for \"log-rate\" (expected 0-1000000 lines a second)" -- -n -c "$dir/set.conf"
+printf 'set frobs 1\n' >"$dir/set.conf"
+check "an unknown setting" 1 \
+	"itod: error: $dir/set.conf:1: unknown setting \"frobs\" (expected log-rate, log-burst, stats-file or stats-interval)" -- -n -c "$dir/set.conf"
+printf 'set stats-file\n' >"$dir/set.conf"
+check "a setting without a value" 1 \
+	"itod: error: $dir/set.conf:1: \"set\" takes a name and a value" -- -n -c "$dir/set.conf"
+out=$("$ITOD" --log-burst 0 -n -c "$dir/empty.conf" 2>&1)
+rc=$?
+[ "$rc $out" = "2 itod: bad value \"0\" for \"log-burst\" (expected 1-1000000 lines)" ] &&
+	ok "--log-burst 0 refused" || not_ok "--log-burst 0 refused" "exit $rc, $out"
+out=$("$ITOD" -S itod.prom -n -c "$dir/empty.conf" 2>&1)
+rc=$?
+[ "$rc $out" = "2 itod: \"stats-file\" must be an absolute path or \"none\", not \"itod.prom\"" ] &&
+	ok "a relative -S refused" || not_ok "a relative -S refused" "exit $rc, $out"
+
+# As systemd runs it, without the module (none on the build host): no
+# READY=1 until registered, STATUS= says why, STOPPING=1 at SIGTERM;
+# stderr is the journal's stream, so lines carry their priority; the
+# statistics file, written at once and on SIGUSR1, goes at exit.
+if lsmod 2>/dev/null | grep -q '^ito '; then
+	ok "systemd protocol without the module # SKIP the ito module is loaded here"
+else
+	python3 "$(dirname "$0")/notify_listen.py" "$dir/notify" "$dir/notes" &
+	listener=$!
+	wait_for_socket() { i=0; while [ ! -S "$1" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; }
+	wait_for_socket "$dir/notify"
+	cp "$dir/good.conf" "$dir/run.conf"
+	: >"$dir/journal"
+	NOTIFY_SOCKET=$dir/notify JOURNAL_STREAM=$(stat -c %d:%i "$dir/journal") \
+		"$ITOD" -f -c "$dir/run.conf" -S "$dir/itod.prom" 2>>"$dir/journal" &
+	pid=$!
+	if wait_for "$dir/journal" "<4>warning: ito module not loaded: waiting for it" &&
+	   wait_for "$dir/notes" "STATUS=waiting for the ito module (not registered)"; then
+		ok "journal stream: a warning carries <4>; STATUS= says it waits"
+	else
+		not_ok "journal stream: a warning carries <4>; STATUS= says it waits" \
+			"$(cat "$dir/journal")" "$(cat "$dir/notes")"
+	fi
+	if wait_for "$dir/itod.prom" "itod_registered 0" &&
+	   [ "$(stat -c %a "$dir/itod.prom")" = 644 ]; then
+		ok "the statistics file is written, 0644, not registered"
+	else
+		not_ok "the statistics file is written, 0644, not registered" "$(ls -l "$dir")"
+	fi
+	printf 'block proto sctp\n' >"$dir/run.conf"
+	kill -HUP $pid
+	if wait_for "$dir/journal" "<3>error: reload failed: keeping the current policy"; then
+		ok "journal stream: an error carries <3>"
+	else
+		not_ok "journal stream: an error carries <3>" "$(cat "$dir/journal")"
+	fi
+	kill -USR1 $pid
+	if wait_for "$dir/journal" "<6>statistics: not registered, 0 copies, 0 decisions" &&
+	   wait_for "$dir/itod.prom" 'itod_policy_reloads_total{result="failed"} 1'; then
+		ok "SIGUSR1: a summary line, and the failed reload counted in the file"
+	else
+		not_ok "SIGUSR1: a summary line, and the failed reload counted in the file" \
+			"$(cat "$dir/journal")" "$(cat "$dir/itod.prom")"
+	fi
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	pid=
+	if [ $rc = 0 ] && wait_for "$dir/notes" "STOPPING=1" &&
+	   ! grep -q "READY=1\|RELOADING=1" "$dir/notes"; then
+		ok "STOPPING=1 at SIGTERM; never READY=1 (nor RELOADING=1) unregistered"
+	else
+		not_ok "STOPPING=1 at SIGTERM; never READY=1 (nor RELOADING=1) unregistered" \
+			"exit $rc" "$(cat "$dir/notes")"
+	fi
+	if [ ! -e "$dir/itod.prom" ] && ! grep -q "itod: " "$dir/journal"; then
+		ok "the statistics file goes at exit; no \"itod: \" prefix in the journal"
+	else
+		not_ok "the statistics file goes at exit; no \"itod: \" prefix in the journal" \
+			"$(ls "$dir")" "$(cat "$dir/journal")"
+	fi
+	kill $listener
+	wait $listener 2>/dev/null
+	listener=
 fi
 
 echo "1..$n"
