@@ -11,10 +11,13 @@
 top=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 itod_unit=$top/userspace/itod/itod.service
 metrics_unit=$top/systemd/ito-metrics.service
+ito_unit=$top/systemd/ito.service
 timer=$top/systemd/ito-metrics.timer
-# exposure times ten: itod.service 1.1, ito-metrics.service 1.4 (README)
+# exposure times ten: itod.service 1.1, ito-metrics.service 1.4,
+# ito.service 1.1 (README)
 ITOD_MAX=11
 METRICS_MAX=14
+ITO_MAX=11
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 n=0
@@ -56,6 +59,7 @@ at_most()
 
 at_most itod.service "$itod_unit" $ITOD_MAX
 at_most ito-metrics.service "$metrics_unit" $METRICS_MAX
+at_most ito.service "$ito_unit" $ITO_MAX
 
 # The check bites: the unit without its sandbox is refused.
 sed '/^# Sandbox/,$d' "$itod_unit" >"$dir/itod.service"
@@ -75,12 +79,22 @@ for want in Type=notify RuntimeDirectory=ito "RestrictAddressFamilies=AF_NETLINK
 		not_ok "itod.service has $want"
 	fi
 done
+for want in Type=notify Before=itod.service "RestrictAddressFamilies=AF_NETLINK AF_UNIX" \
+	    CapabilityBoundingSet=CAP_NET_ADMIN AmbientCapabilities=CAP_NET_ADMIN \
+	    "ExecStart=/usr/local/bin/itoctl apply /etc/ito/ito.conf watch"; do
+	if grep -qx "$want" "$ito_unit"; then
+		ok "ito.service has $want"
+	else
+		not_ok "ito.service has $want"
+	fi
+done
 
 # verify: with this build's binaries, which it checks are executable
 sed "s|/usr/local/sbin/itod|$top/userspace/itod/itod|g" "$itod_unit" >"$dir/itod.service"
 sed "s|/usr/local/bin/itoctl|$top/userspace/itoctl/itoctl|g" "$metrics_unit" >"$dir/ito-metrics.service"
+sed "s|/usr/local/bin/itoctl|$top/userspace/itoctl/itoctl|g" "$ito_unit" >"$dir/ito.service"
 cp "$timer" "$dir/"
-for u in itod.service ito-metrics.service ito-metrics.timer; do
+for u in ito.service itod.service ito-metrics.service ito-metrics.timer; do
 	if out=$(cd "$dir" && systemd-analyze verify --man=no "$dir/$u" 2>&1) && [ -z "$out" ]; then
 		ok "systemd-analyze verify $u"
 	else
