@@ -135,11 +135,11 @@ static void connect_agent(struct agent *a, uint64_t now)
 	a->ack_deadline = now + AGENT_ACK_TIMEOUT_MS;
 }
 
-static int queue_verdict(struct agent *a, const struct msg_verdict *v)
+static int queue_verdict(struct agent *a, const struct ito_flow_verdict *v)
 {
 	if (a->n_queued == a->queue_cap) {
 		size_t cap = a->queue_cap ? a->queue_cap * 2 : 256;
-		struct msg_verdict *q = realloc(a->queue, cap * sizeof(*q));
+		struct ito_flow_verdict *q = realloc(a->queue, cap * sizeof(*q));
 
 		if (!q) {
 			log_err("out of memory: verdict for flow %" PRIu64 " dropped",
@@ -156,7 +156,7 @@ static int queue_verdict(struct agent *a, const struct msg_verdict *v)
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct agent *a = data;
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 	struct msg_flow flow;
 
 	if (msg_parse_flow(nlh, &flow)) {
@@ -231,7 +231,7 @@ static void handle_packet(struct agent *a, const struct nlmsghdr *nlh,
 			  uint64_t now)
 {
 	struct msg_packet pkt;
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 
 	if (msg_parse_packet(nlh, &pkt)) {
 		a->stats.bad_messages++;
@@ -541,7 +541,7 @@ void agent_timer(struct agent *a, uint64_t now)
 	}
 }
 
-static void verdict_error(struct agent *a, const struct msg_verdict *v,
+static void verdict_error(struct agent *a, const struct ito_flow_verdict *v,
 			  int err, const char *extack)
 {
 	if (err == -ENOENT) {
@@ -551,18 +551,18 @@ static void verdict_error(struct agent *a, const struct msg_verdict *v,
 	}
 	a->stats.verdicts_failed++;
 	log_warn("verdict %s for flow %" PRIu64 " refused: %s%s%s",
-		 policy_verdict_name(v->verdict), v->flow_id, strerror(-err),
+		 ito_verdict_name(v->verdict), v->flow_id, strerror(-err),
 		 extack[0] ? ": " : "", extack);
 }
 
-static int send_verdicts(struct agent *a, const struct msg_verdict *v,
+static int send_verdicts(struct agent *a, const struct ito_flow_verdict *v,
 			 size_t n, char *extack, size_t extack_len)
 {
 	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
 
 	a->stats.verdict_requests++;
 	return ito_nl_talk(&a->req,
-			   msg_build_verdicts(buf, a->family_id, v, n),
+			   ito_verdict_build(buf, a->family_id, v, n),
 			   NULL, NULL, extack, extack_len);
 }
 
@@ -578,8 +578,8 @@ void agent_flush(struct agent *a)
 	}
 	for (done = 0; done < a->n_queued; done += n) {
 		n = a->n_queued - done;
-		if (n > MSG_VERDICT_BATCH)
-			n = MSG_VERDICT_BATCH;
+		if (n > ITO_VERDICT_BATCH)
+			n = ITO_VERDICT_BATCH;
 		err = send_verdicts(a, a->queue + done, n, extack,
 				    sizeof(extack));
 		if (!err) {

@@ -255,7 +255,7 @@ static void reload(struct policy *policy, const char *path)
 	policy_free(policy);
 	*policy = fresh;
 	log_info("policy reloaded from %s: %zu rules, default %s", path,
-		 policy->n_rules, policy_verdict_name(policy->default_verdict));
+		 policy->n_rules, ito_verdict_name(policy->default_verdict));
 }
 
 /* Returns true when asked to stop. */
@@ -363,7 +363,7 @@ int main(int argc, char **argv)
 	}
 	log_info("itod %s started: %zu rules from %s, default %s",
 		 ITOD_VERSION, policy.n_rules, path,
-		 policy_verdict_name(policy.default_verdict));
+		 ito_verdict_name(policy.default_verdict));
 	agent_init(&agent, &decider, o.rcvbuf, now_ms());
 
 	ret = run(&agent, sfd, &policy, path);
