@@ -116,10 +116,9 @@ int ito_agent_recv(struct ito_agent *agent, ito_packet_fn fn, void *data,
 {
 	ssize_t n;
 
-	do {
-		n = recv(ito_agent_fd(agent), agent->rx, sizeof(agent->rx),
-			 nonblock ? MSG_DONTWAIT : 0);
-	} while (n < 0 && errno == EINTR);
+	/* -EINTR goes back to the caller: its signal handler may want out */
+	n = recv(ito_agent_fd(agent), agent->rx, sizeof(agent->rx),
+		 nonblock ? MSG_DONTWAIT : 0);
 	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
 	return agent_dispatch(agent, (size_t)n, fn, data);

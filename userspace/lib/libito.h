@@ -119,8 +119,9 @@ int ito_agent_fd(const struct ito_agent *agent);
  * Read one datagram of copies (blocking unless @nonblock) and run @fn on
  * each copy in it. Returns the number of copies, 0 when there was nothing
  * to read (@nonblock), what @fn returned if it stopped early, or -errno:
- * -ENOBUFS means copies were lost to a full receive buffer (the agent
- * stays registered; those flows get no more copies).
+ * -EINTR when a signal came first, -ENOBUFS when copies were lost to a
+ * full receive buffer (the agent stays registered; flows whose copies were
+ * all lost wait for a verdict: ITO_CMD_FLOW_GET lists them).
  */
 int ito_agent_recv(struct ito_agent *agent, ito_packet_fn fn, void *data,
 		   bool nonblock);
