@@ -32,19 +32,6 @@ cleanup_extra() { [ -z "$example_pid" ] || kill "$example_pid" 2>/dev/null; }
 # example_said REGEX: a line of the example's output matches
 example_said() { grep -Eq "$1" "$tmp/example.log"; }
 
-# udp_send PORT COUNT: COUNT datagrams from port 1500, 20 ms apart
-udp_send()
-{
-	cli python3 -c '
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("", 1500))
-for i in range(int(sys.argv[2])):
-    s.sendto(b"datagram\n", ("10.0.2.2", int(sys.argv[1])))
-    time.sleep(0.02)
-' "$1" "$2"
-}
-
 plan 13
 
 [ -x "$EXAMPLE" ] || make -s -C "$TOP/selftests" "$EXAMPLE" >/dev/null
@@ -55,7 +42,8 @@ topo_up
 fwctl port add f0
 fwctl port add f1
 
-check "the example agent registers" start_example
+start_example
+check "the example agent registers" grep -qx registered "$tmp/example.log"
 check "it links the installed libito.so.1" \
 	bash -c "LD_LIBRARY_PATH='$EXAMPLE_LIB' ldd '$EXAMPLE' | grep -q 'libito.so.1 => $EXAMPLE_LIB/'"
 # second_refused: another agent started meanwhile is told "busy", exits 1
@@ -69,23 +57,25 @@ second_refused()
 }
 check "a second agent is refused" second_refused
 
-srv socat -u UDP-RECV:7000 OPEN:/dev/null &
-listening ito-srv udp 7000
-udp_send 7000 20
+# UDP both ways, 200 datagrams 20 ms apart: offloaded while it runs.
+udp='.proto=="udp" and .sport==1500'
+verdict_is() { [ "$(flow "$1" | jq -r .verdict)" = "$2" ]; }
+echo_server 7000 "$tmp/echo.log"
+ip netns exec ito-cli python3 "$ECHO" client 10.0.2.2 7000 1500 200 "$(slowf 0.02)" 100 >"$tmp/c1500" &
+client=$!
+check "UDP flow: offloaded" wait_for 5 is_state "$udp" offloaded
+check "UDP flow: offload, the example's verdict" verdict_is "$udp" offload
+check "UDP flow: the verdict came from the agent" \
+	test "$(flow "$udp" | jq -r .verdict_by)" = agent
+echo "# $(flow "$udp")"
+wait $client
+
+tcp='.proto=="tcp" and .dport==8080'
 srv socat -u TCP-LISTEN:8080,reuseaddr OPEN:/dev/null &
 listening ito-srv tcp 8080
 head -c 100000 /dev/urandom | cli socat -u - TCP:10.0.2.2:8080
-
-udp='.proto=="udp" and .dport==7000'
-tcp='.proto=="tcp" and .dport==8080'
-verdict_is() { [ "$(flow "$1" | jq -r .verdict)" = "$2" ]; }
-check "UDP flow: offload, the example's verdict" wait_for 5 verdict_is "$udp" offload
-check "UDP flow: the verdict came from the agent" \
-	test "$(flow "$udp" | jq -r .verdict_by)" = agent
-check "UDP flow: offloaded" wait_for 5 is_state "$udp" offloaded
 check "TCP flow: inspect, the example's verdict" wait_for 5 verdict_is "$tcp" inspect
 check "TCP flow: stays on the slow path" is_state "$tcp" slowpath
-echo "# $(flow "$udp")"
 echo "# $(flow "$tcp")"
 check "the example printed its decisions" \
 	example_said '^flow [0-9]+ udp 10\.0\.1\.2:1500 -> 10\.0\.2\.2:7000: offload$'
@@ -98,6 +88,7 @@ example_pid=
 sed 's/^/# example: /' "$tmp/example.log"
 check "SIGTERM: the example exits 0" test "$rc" = 0
 check "... after unregistering" example_said '^unregistered$'
-check "another agent registers after it" start_example
+start_example
+check "another agent registers after it" grep -qx registered "$tmp/example.log"
 
 finish
