@@ -147,13 +147,14 @@ tools_run()
 	"$b/itod" -n -c "$tmp/tools/etc/ito/itod.conf" >/dev/null
 }
 
-# libito1 holds the shared library and nothing else (but its docs)
+# libito1 holds the shared library and nothing else (but its docs and
+# lintian overrides)
 lib_files()
 {
 	local extra
 	has "$tmp/lib" /usr/lib/$multiarch/libito.so.1 \
 		/usr/lib/$multiarch/libito.so.1.0.0 || return 1
-	extra=$(cd "$tmp/lib" && find . ! -type d | grep -v '^\./usr/share/doc/' |
+	extra=$(cd "$tmp/lib" && find . ! -type d | grep -v '^\./usr/share/\(doc\|lintian\)/' |
 		grep -v "^\./usr/lib/$multiarch/libito\.so\.1")
 	[ -z "$extra" ] || { echo "unexpected: $extra"; return 1; }
 }
@@ -204,10 +205,16 @@ check "ito-tools: itoctl -V says $uver, itod -n accepts the shipped itod.conf" t
 check "ito-tools: depends on libmnl0 (shlibs)" depends_on "$tools_deb" libmnl0
 check "libito1: libito.so.1 in /usr/lib/$multiarch, nothing else" lib_files
 check "libito1: symbols and shlibs control files" lib_symbols
-check "libito-dev: headers, libito.so, libito.a, libito.pc, libito(3)" has "$tmp/dev" \
-	/usr/include/ito/libito.h /usr/include/ito/linux/ito.h \
-	/usr/lib/$multiarch/libito.so /usr/lib/$multiarch/libito.a \
-	/usr/lib/$multiarch/pkgconfig/libito.pc /usr/share/man/man3/libito.3.gz
+# libito.so is a link to libito1's libito.so.1: dangling here
+dev_files()
+{
+	has "$tmp/dev" /usr/include/ito/libito.h /usr/include/ito/linux/ito.h \
+		/usr/lib/$multiarch/libito.a /usr/lib/$multiarch/pkgconfig/libito.pc \
+		/usr/share/man/man3/libito.3.gz || return 1
+	[ "$(readlink "$tmp/dev/usr/lib/$multiarch/libito.so")" = libito.so.1 ] ||
+		{ echo "libito.so: not a link to libito.so.1"; return 1; }
+}
+check "libito-dev: headers, libito.so, libito.a, libito.pc, libito(3)" dev_files
 check "libito-dev: depends on libito1 (= $ver) and libmnl-dev" \
 	bash -c "dpkg-deb -f '$dev_deb' Depends | grep -q 'libito1 (= $ver)' && dpkg-deb -f '$dev_deb' Depends | grep -qw libmnl-dev"
 check "libito-dev: the example agent builds with pkg-config and links libito.so.1" dev_example
