@@ -9,6 +9,7 @@
  * between.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -124,36 +125,25 @@ int ito_agent_recv(struct ito_agent *agent, ito_packet_fn fn, void *data,
 	return agent_dispatch(agent, (size_t)n, fn, data);
 }
 
-static int agent_send(struct ito_agent *a, const struct ito_flow_verdict *v,
-		      size_t n)
+/* The kernel's message of the last failure, for ito_agent_error(). */
+static void agent_sent(const struct ito_flow_verdict *v, size_t n, int err,
+		       const char *extack, void *data)
 {
-	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	struct ito_agent *a = data;
 
-	return ito_nl_talk(&a->req, ito_verdict_build(buf, a->req.family.id, v, n),
-			   NULL, NULL, a->extack, sizeof(a->extack));
+	(void)v;
+	(void)n;
+	if (err && err != -ENOENT)
+		snprintf(a->extack, sizeof(a->extack), "%s", extack);
 }
 
 int ito_agent_flush(struct ito_agent *agent)
 {
-	size_t n = agent->n_queued, i;
-	int err, first = 0;
+	size_t n = agent->n_queued;
 
 	agent->n_queued = 0;
-	if (!n)
-		return 0;
-	err = agent_send(agent, agent->queue, n);
-	if (err != -ENOENT || n == 1)
-		return err == -ENOENT ? 0 : err;
-	/*
-	 * The kernel applies a batch up to the first flow it does not know
-	 * (one that ended meanwhile): one by one, the rest get through.
-	 */
-	for (i = 0; i < n; i++) {
-		err = agent_send(agent, &agent->queue[i], 1);
-		if (err && err != -ENOENT && !first)
-			first = err;
-	}
-	return first;
+	agent->extack[0] = '\0';
+	return ito_verdict_send(&agent->req, agent->queue, n, agent_sent, agent);
 }
 
 int ito_agent_verdict(struct ito_agent *agent, uint64_t flow_id,
