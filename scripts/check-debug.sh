@@ -56,7 +56,7 @@ vm_shard()
 # Seconds each test file took on this kernel (the README's last pass), in
 # the order guest-tests.sh runs them: the fuzzer last, so that a long fuzz
 # run does not keep the traffic tests from reporting.
-debug_costs="netlink_test:30 itoctl.sh:83 metrics.sh:60 config.sh:100 flows.sh:97 agent.sh:182 sim.sh:164
+debug_costs="netlink_test:30 itoctl.sh:83 metrics.sh:60 config.sh:100 flows.sh:97 agent.sh:182 agent_api.sh:60 sim.sh:164
 	offload.sh:91 nat.sh:120 ctverdict.sh:120 suricata.sh:470 ha.sh:1800 hwoffload.sh:815
 	hwfault.sh:240 nexthop.sh:1339 vwire.sh:520 fastpath.sh:602 lifetime.sh:186
 	faults.sh:691 faults-hw.sh:622 fuzz_test:1350"

@@ -6,7 +6,7 @@ set -eu
 
 BACKPORTS=/etc/apt/sources.list.d/ito-bookworm-backports.sources
 
-PKGS="build-essential make gcc pkg-config kmod dkms sparse
+PKGS="build-essential make gcc pkg-config kmod dkms sparse python3-yaml
 debhelper dh-dkms lintian
 linux-headers-amd64 linux-image-amd64 linux-source-6.1 xz-utils
 qemu-system-x86 busybox-static

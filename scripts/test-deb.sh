@@ -5,8 +5,10 @@
 # sources and a dkms.conf without the DPU simulator, which `dkms build`
 # turns into ito.ko alone. ito-tools: itoctl and itod in /usr/sbin, the man
 # pages, systemd units that run them from there, and /etc/ito/itod.conf as
-# a conffile. The DKMS build uses a version of its own and is removed
-# afterwards, so an installed ito is left alone.
+# a conffile. libito1: libito.so.1 and its symbols file; libito-dev: the
+# headers, libito.so, libito.a, libito.pc and libito(3), with which the
+# example agent builds through pkg-config. The DKMS build uses a version
+# of its own and is removed afterwards, so an installed ito is left alone.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 deb=$top/build/deb
@@ -14,6 +16,9 @@ ver=$(sed -n '1s/^ito (\([^)]*\)).*/\1/p' "$top/debian/changelog")
 uver=${ver%-*}
 dkms_deb=$deb/ito-dkms_${ver}_all.deb
 tools_deb=$deb/ito-tools_${ver}_$(dpkg --print-architecture).deb
+lib_deb=$deb/libito1_${ver}_$(dpkg --print-architecture).deb
+dev_deb=$deb/libito-dev_${ver}_$(dpkg --print-architecture).deb
+multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 # Debian's newest 6.1 kernel, as the packages' users run
 kver=$(for k in /lib/modules/6.1.*-amd64/build; do
 	[ -d "$k" ] && basename "$(dirname "$k")"; done | sort -V | tail -n 1)
@@ -142,13 +147,47 @@ tools_run()
 	"$b/itod" -n -c "$tmp/tools/etc/ito/itod.conf" >/dev/null
 }
 
+# libito1 holds the shared library and nothing else (but its docs and
+# lintian overrides)
+lib_files()
+{
+	local extra
+	has "$tmp/lib" /usr/lib/$multiarch/libito.so.1 \
+		/usr/lib/$multiarch/libito.so.1.0.0 || return 1
+	extra=$(cd "$tmp/lib" && find . ! -type d | grep -v '^\./usr/share/\(doc\|lintian\)/' |
+		grep -v "^\./usr/lib/$multiarch/libito\.so\.1")
+	[ -z "$extra" ] || { echo "unexpected: $extra"; return 1; }
+}
+
+lib_symbols()
+{
+	dpkg-deb --info "$lib_deb" symbols | grep -q '^ ito_agent_open@LIBITO_1 ' &&
+		dpkg-deb --info "$lib_deb" shlibs | grep -q '^libito 1 libito1'
+}
+
+# The example agent of the documentation, built against the unpacked
+# libito-dev and libito1 through pkg-config, links libito.so.1.
+dev_example()
+{
+	local root=$tmp/dev libdir=$tmp/dev/usr/lib/$multiarch
+	cp -a "$tmp/lib/." "$root/"
+	PKG_CONFIG_PATH=$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root \
+		sh -c 'cc -std=c11 -Wall -Wextra -Werror -o "$1" "$2" $(pkg-config --cflags --libs libito)' \
+		- "$tmp/agent" "$top/Documentation/examples/ito-agent-example.c" || return 1
+	readelf -d "$tmp/agent" | grep -q 'NEEDED.*\[libito\.so\.1\]'
+}
+
 echo "TAP version 13"
-echo "1..15"
+echo "1..21"
 check "make deb (dpkg-buildpackage -b, lintian --fail-on error)" make_deb
-check "ito-dkms and ito-tools $ver built" has / "$dkms_deb" "$tools_deb"
+check "ito-dkms, ito-tools, libito1 and libito-dev $ver built" has / \
+	"$dkms_deb" "$tools_deb" "$lib_deb" "$dev_deb"
 mkdir -p "$tmp/dkms" "$tmp/tools"
 dpkg-deb -x "$dkms_deb" "$tmp/dkms" 2>/dev/null
 dpkg-deb -x "$tools_deb" "$tmp/tools" 2>/dev/null
+mkdir -p "$tmp/lib" "$tmp/dev"
+dpkg-deb -x "$lib_deb" "$tmp/lib" 2>/dev/null
+dpkg-deb -x "$dev_deb" "$tmp/dev" 2>/dev/null
 check "lintian: no errors (warnings listed)" lintian_clean
 check "ito-dkms: /usr/src/ito-$uver holds the tree's sources of ito.ko" dkms_sources
 check "ito-dkms: nothing of ito_sim (kmod/sim/, dkms.conf, kmod/Kbuild)" no_sim
@@ -164,4 +203,21 @@ check "ito-tools: the units run /usr/sbin/itod and /usr/sbin/itoctl, nothing fro
 check "ito-tools: /etc/ito/itod.conf is a conffile, the example policy" conffile
 check "ito-tools: itoctl -V says $uver, itod -n accepts the shipped itod.conf" tools_run
 check "ito-tools: depends on libmnl0 (shlibs)" depends_on "$tools_deb" libmnl0
+check "libito1: libito.so.1 in /usr/lib/$multiarch, nothing else" lib_files
+check "libito1: symbols and shlibs control files" lib_symbols
+# libito.so is a link to libito1's libito.so.1: dangling here
+dev_files()
+{
+	has "$tmp/dev" /usr/include/ito/libito.h /usr/include/ito/linux/ito.h \
+		/usr/lib/$multiarch/libito.a /usr/lib/$multiarch/pkgconfig/libito.pc \
+		/usr/share/man/man3/libito.3.gz || return 1
+	[ "$(readlink "$tmp/dev/usr/lib/$multiarch/libito.so")" = libito.so.1 ] ||
+		{ echo "libito.so: not a link to libito.so.1"; return 1; }
+}
+check "libito-dev: headers, libito.so, libito.a, libito.pc, libito(3)" dev_files
+check "libito-dev: depends on libito1 (= $ver) and libmnl-dev" \
+	bash -c "dpkg-deb -f '$dev_deb' Depends | grep -q 'libito1 (= $ver)' && dpkg-deb -f '$dev_deb' Depends | grep -qw libmnl-dev"
+check "libito-dev: the example agent builds with pkg-config and links libito.so.1" dev_example
+check "ito-tools: links libito statically, needs no libito1" \
+	bash -c "! dpkg-deb -f '$tools_deb' Depends | grep -q libito"
 exit $fail

@@ -123,7 +123,7 @@ check "... and the summary of the 11 suppressed" wait_for 15 summary
 # SIGHUP: RELOADING=1, then READY=1; the broken policy's error at <3>.
 kill -HUP "$itod_pid"
 check "SIGHUP: RELOADING=1 then READY=1" wait_for 5 reload_done 1
-printf 'offload proto sctp\n' >>"$tmp/itod.conf"
+printf 'offload proto bogus\n' >>"$tmp/itod.conf"
 kill -HUP "$itod_pid"
 check "a broken policy: RELOADING=1 then READY=1 (the old one kept)" wait_for 5 reload_done 2
 check "... its error at <3>" logged "<3>error: reload failed: keeping the current policy"

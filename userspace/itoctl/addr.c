@@ -66,12 +66,3 @@ int parse_addr_range(const char *keyword, const char *arg,
 	       keyword, arg);
 	return -EINVAL;
 }
-
-const char *addr_str(const uint8_t *addr, uint8_t len,
-		     char buf[INET6_ADDRSTRLEN])
-{
-	if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, addr, buf,
-		       INET6_ADDRSTRLEN))
-		snprintf(buf, INET6_ADDRSTRLEN, "?");
-	return buf;
-}

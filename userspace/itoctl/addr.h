@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "libito.h"
+
 /* An IPv4 (4 bytes) or IPv6 (16 bytes) address, network order. */
 struct ip_addr {
 	uint8_t len;
@@ -26,9 +28,5 @@ int parse_prefix(const char *keyword, const char *arg, struct ip_addr *addr,
  */
 int parse_addr_range(const char *keyword, const char *arg,
 		     struct ip_addr *min, struct ip_addr *max, bool *is_range);
-
-/* @addr of @len bytes (4 or 16) as text, "?" if it has no text. */
-const char *addr_str(const uint8_t *addr, uint8_t len,
-		     char buf[INET6_ADDRSTRLEN]);
 
 #endif /* ITOCTL_ADDR_H */

@@ -9,7 +9,7 @@
 
 #include "config.h"
 #include "itoctl.h"
-#include "names.h"
+#include "ito_names.h"
 #include "parse.h"
 #include "report.h"
 #include "usage.h"
@@ -28,8 +28,8 @@ struct config_knob {
 	uint16_t attr;
 	enum knob_kind kind;
 	const char *unit;	/* shown after a KNOB_UINT in text output */
-	const struct choice *words;	/* KNOB_WORD: set by these words... */
-	const struct choice *names;	/* ...and shown by these */
+	const struct ito_name *words;	/* KNOB_WORD: set by these words... */
+	const struct ito_name *names;	/* ...and shown by these */
 };
 
 /* In the order "show" prints them. */
@@ -43,11 +43,11 @@ static const struct config_knob knobs[] = {
 	{ .keyword = "max-update-rate", .attr = ITO_A_CONFIG_MAX_UPDATE_RATE, .unit = "/s" },
 	{ .keyword = "snaplen", .attr = ITO_A_CONFIG_SNAPLEN, .unit = "bytes" },
 	{ .keyword = "default-verdict", .attr = ITO_A_CONFIG_DEFAULT_VERDICT,
-	  .kind = KNOB_WORD, .words = default_verdict_choices,
-	  .names = verdict_names },
+	  .kind = KNOB_WORD, .words = ito_default_verdict_names,
+	  .names = ito_verdict_names },
 	{ .keyword = "max-flows", .attr = ITO_A_CONFIG_MAX_FLOWS },
 	{ .keyword = "verdict-source", .attr = ITO_A_CONFIG_VERDICT_SOURCE,
-	  .kind = KNOB_FLAGS, .names = verdict_source_names },
+	  .kind = KNOB_FLAGS, .names = ito_verdict_source_names },
 	{ .keyword = "ctmark-mask", .attr = ITO_A_CONFIG_CTMARK_MASK, .kind = KNOB_HEX },
 	{ .keyword = "ctmark-offload", .attr = ITO_A_CONFIG_CTMARK_OFFLOAD, .kind = KNOB_HEX },
 	{ .keyword = "ctmark-inspect", .attr = ITO_A_CONFIG_CTMARK_INSPECT, .kind = KNOB_HEX },
@@ -59,13 +59,13 @@ static const struct config_knob knobs[] = {
 	{ .keyword = "ctlabel-blocked", .attr = ITO_A_CONFIG_CTLABEL_BLOCKED,
 	  .kind = KNOB_CTLABEL },
 	{ .keyword = "ha-role", .attr = ITO_A_CONFIG_HA_ROLE,
-	  .kind = KNOB_WORD, .words = ha_role_names, .names = ha_role_names },
+	  .kind = KNOB_WORD, .words = ito_ha_role_names, .names = ito_ha_role_names },
 	{ .keyword = "ha-hold", .attr = ITO_A_CONFIG_HA_HOLD, .unit = "ms" },
 };
 
 #define N_KNOBS		(sizeof(knobs) / sizeof(knobs[0]))
 #define LABEL_WIDTH	19	/* longest keyword plus two spaces */
-/* Room for every word of verdict_source_names and a newer module's bits. */
+/* Room for every word of ito_verdict_source_names and a newer module's bits. */
 #define FLAGS_LEN	64
 
 static const struct config_knob *knob_by_keyword(const char *word)
@@ -215,7 +215,7 @@ int config_parse_args(int argc, char **argv, struct ito_config *cfg)
 static void print_word(struct printer *p, const struct config_knob *knob,
 		       uint32_t value)
 {
-	const char *word = choice_word(knob->names, value);
+	const char *word = ito_name_word(knob->names, value);
 	char number[16];
 
 	if (!word) {

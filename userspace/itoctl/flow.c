@@ -15,7 +15,7 @@
 #include "flow.h"
 #include "flowfilter.h"
 #include "itoctl.h"
-#include "names.h"
+#include "ito_names.h"
 #include "parse.h"
 #include "report.h"
 #include "usage.h"
@@ -39,7 +39,7 @@ static int parse_state(struct flow_args *args, const char *arg)
 		duplicate_argument("state", arg);
 		return EXIT_USAGE;
 	}
-	if (parse_choice("state", arg, flow_state_names, &args->state))
+	if (parse_choice("state", arg, ito_flow_state_names, &args->state))
 		return EXIT_USAGE;
 	args->has_state = true;
 	return EXIT_OK;
@@ -102,7 +102,7 @@ int flow_parse_args(int argc, char **argv, struct flow_args *args)
 			missing_argument("verdict");
 			return EXIT_USAGE;
 		}
-		if (parse_choice("verdict", argv[0], flow_verdict_choices,
+		if (parse_choice("verdict", argv[0], ito_agent_verdict_names,
 				 &args->verdict))
 			return EXIT_USAGE;
 		argc--, argv++;
@@ -141,128 +141,6 @@ struct nlmsghdr *flow_build_request(void *buf, uint16_t family_id,
 		mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, args->verdict);
 	mnl_attr_nest_end(nlh, nest);
 	return nlh;
-}
-
-/* How each attribute of a flow is checked and where it is kept. */
-#define FLOW_ATTR(attr, kind, field) ITO_NL_SLOT(attr, kind, struct ito_flow, field)
-
-static const struct ito_nl_slot flow_attrs[ITO_A_FLOW_MAX + 1] = {
-	FLOW_ATTR(ITO_A_FLOW_ID, U64, id),
-	FLOW_ATTR(ITO_A_FLOW_STATE, U32, state),
-	FLOW_ATTR(ITO_A_FLOW_VERDICT, U32, verdict),
-	FLOW_ATTR(ITO_A_FLOW_FAMILY, U8, family),
-	FLOW_ATTR(ITO_A_FLOW_PROTO, U8, proto),
-	FLOW_ATTR(ITO_A_FLOW_SADDR, ADDR, saddr),
-	FLOW_ATTR(ITO_A_FLOW_DADDR, ADDR, daddr),
-	FLOW_ATTR(ITO_A_FLOW_SPORT, U16, sport),
-	FLOW_ATTR(ITO_A_FLOW_DPORT, U16, dport),
-	FLOW_ATTR(ITO_A_FLOW_IIF, U32, iif),
-	FLOW_ATTR(ITO_A_FLOW_PKTS_ORIG, U64, pkts_orig),
-	FLOW_ATTR(ITO_A_FLOW_BYTES_ORIG, U64, bytes_orig),
-	FLOW_ATTR(ITO_A_FLOW_PKTS_REPLY, U64, pkts_reply),
-	FLOW_ATTR(ITO_A_FLOW_BYTES_REPLY, U64, bytes_reply),
-	FLOW_ATTR(ITO_A_FLOW_AGE_MS, U64, age_ms),
-	FLOW_ATTR(ITO_A_FLOW_IDLE_MS, U64, idle_ms),
-	FLOW_ATTR(ITO_A_FLOW_RATE, U32, rate),
-	FLOW_ATTR(ITO_A_FLOW_COPIES, U32, copies),
-	FLOW_ATTR(ITO_A_FLOW_CT_STATE, U32, ct_state),
-	FLOW_ATTR(ITO_A_FLOW_EVENT, U32, event),
-	FLOW_ATTR(ITO_A_FLOW_END_REASON, U32, end_reason),
-	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_PKTS, U64, offload_pkts),
-	FLOW_ATTR(ITO_A_FLOW_OFFLOAD_BYTES, U64, offload_bytes),
-	FLOW_ATTR(ITO_A_FLOW_VERDICT_BY, U32, verdict_by),
-	/* one per direction */
-	FLOW_ATTR(ITO_A_FLOW_PATH, NEST, path),
-};
-
-static int flow_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct ito_flow *flow = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	uint16_t len = mnl_attr_get_payload_len(attr);
-
-	if (mnl_attr_type_valid(attr, ITO_A_FLOW_MAX) < 0)
-		return MNL_CB_OK;	/* a newer module's */
-
-	switch (flow_attrs[type].kind) {
-	case ITO_NL_SKIP:
-		return MNL_CB_OK;
-	case ITO_NL_ADDR:
-		/* its length is kept apart: the family may come later */
-		if (len != 4 && len != 16)
-			return MNL_CB_ERROR;
-		memcpy((char *)flow + flow_attrs[type].offset,
-		       mnl_attr_get_payload(attr), len);
-		if (type == ITO_A_FLOW_SADDR)
-			flow->saddr_len = len;
-		else
-			flow->daddr_len = len;
-		break;
-	case ITO_NL_NEST:
-		if (flow->n_paths == FLOW_MAX_PATHS ||
-		    path_parse_nest(attr, &flow->path[flow->n_paths]))
-			return MNL_CB_ERROR;
-		flow->n_paths++;
-		break;
-	default:
-		if (ito_nl_store_uint(attr, &flow_attrs[type], flow))
-			return MNL_CB_ERROR;
-		break;
-	}
-	flow->present |= 1u << type;
-	return MNL_CB_OK;
-}
-
-static bool addr_fits_family(const struct ito_flow *flow, uint8_t len)
-{
-	if (!flow_has(flow, ITO_A_FLOW_FAMILY) || !len)
-		return true;
-	if (flow->family == AF_INET)
-		return len == 4;
-	if (flow->family == AF_INET6)
-		return len == 16;
-	return true;
-}
-
-int flow_parse_nest(const struct nlattr *nest, struct ito_flow *flow)
-{
-	unsigned int i;
-
-	memset(flow, 0, sizeof(*flow));
-	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
-	    mnl_attr_parse_nested(nest, flow_attr_cb, flow) < 0)
-		return -EPROTO;
-	if (!addr_fits_family(flow, flow->saddr_len) ||
-	    !addr_fits_family(flow, flow->daddr_len))
-		return -EPROTO;
-	for (i = 0; i < flow->n_paths; i++)
-		if (!addr_fits_family(flow, flow->path[i].addr_len))
-			return -EPROTO;
-	return 0;
-}
-
-int flow_parse_reply(const struct nlmsghdr *nlh,
-		     int (*fn)(const struct ito_flow *flow, void *data),
-		     void *data)
-{
-	const struct nlattr *attr;
-	struct ito_flow flow;
-	bool found = false;
-	int err;
-
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
-		return -EPROTO;
-	mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(attr) != ITO_A_FLOW)
-			continue;
-		if (flow_parse_nest(attr, &flow))
-			return -EPROTO;
-		found = true;
-		err = fn(&flow, data);
-		if (err)
-			return err;
-	}
-	return found ? 0 : -EPROTO;
 }
 
 static bool proto_has_ports(uint8_t proto)
@@ -304,15 +182,12 @@ static void sb_printf(struct strbuf *sb, const char *fmt, ...)
 static void sb_endpoint(struct strbuf *sb, const uint8_t *addr, uint8_t len,
 			bool has_port, uint16_t port)
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[ITO_ENDPOINT_STRLEN];
 
-	addr_str(addr, len, a);
-	if (!has_port)
-		sb_printf(sb, "%s", a);
-	else if (len == 16)
-		sb_printf(sb, "[%s]:%u", a, port);
+	if (has_port)
+		sb_printf(sb, "%s", ito_endpoint_str(addr, len, port, a));
 	else
-		sb_printf(sb, "%s:%u", a, port);
+		sb_printf(sb, "%s", ito_addr_str(addr, len, a));
 }
 
 /* "tcp 10.0.1.2:40000 -> 10.0.2.2:5201", "icmp A -> B type 8 code 0 id 7". */
@@ -320,32 +195,32 @@ static void format_tuple(const struct ito_flow *flow, char *buf, size_t len)
 {
 	struct strbuf sb = { buf, len, 0 };
 	bool ports = proto_has_ports(flow->proto);
-	const char *proto = choice_word(proto_names, flow->proto);
+	const char *proto = ito_name_word(ito_proto_names, flow->proto);
 
 	buf[0] = '\0';
-	if (flow_has(flow, ITO_A_FLOW_PROTO)) {
+	if (ito_flow_has(flow, ITO_A_FLOW_PROTO)) {
 		if (proto)
 			sb_printf(&sb, "%s", proto);
 		else
 			sb_printf(&sb, "proto %u", flow->proto);
 	}
-	if (flow_has(flow, ITO_A_FLOW_SADDR)) {
+	if (ito_flow_has(flow, ITO_A_FLOW_SADDR)) {
 		sb_printf(&sb, "%s", sb.used ? " " : "");
 		sb_endpoint(&sb, flow->saddr, flow->saddr_len,
-			    ports && flow_has(flow, ITO_A_FLOW_SPORT),
+			    ports && ito_flow_has(flow, ITO_A_FLOW_SPORT),
 			    flow->sport);
 	}
-	if (flow_has(flow, ITO_A_FLOW_DADDR)) {
+	if (ito_flow_has(flow, ITO_A_FLOW_DADDR)) {
 		sb_printf(&sb, "%s", sb.used ? " -> " : "-> ");
 		sb_endpoint(&sb, flow->daddr, flow->daddr_len,
-			    ports && flow_has(flow, ITO_A_FLOW_DPORT),
+			    ports && ito_flow_has(flow, ITO_A_FLOW_DPORT),
 			    flow->dport);
 	}
 	/* ICMP: the source "port" is the id, the destination type << 8 | code. */
-	if (proto_is_icmp(flow->proto) && flow_has(flow, ITO_A_FLOW_DPORT))
+	if (proto_is_icmp(flow->proto) && ito_flow_has(flow, ITO_A_FLOW_DPORT))
 		sb_printf(&sb, " type %u code %u", flow->dport >> 8,
 			  flow->dport & 0xff);
-	if (proto_is_icmp(flow->proto) && flow_has(flow, ITO_A_FLOW_SPORT))
+	if (proto_is_icmp(flow->proto) && ito_flow_has(flow, ITO_A_FLOW_SPORT))
 		sb_printf(&sb, " id %u", flow->sport);
 }
 
@@ -359,63 +234,63 @@ static void flow_json_members(struct printer *p, const struct ito_flow *f)
 {
 	char num[NUMBER_LEN], a[INET6_ADDRSTRLEN];
 
-	if (flow_has(f, ITO_A_FLOW_ID))
+	if (ito_flow_has(f, ITO_A_FLOW_ID))
 		print_field_uint(p, PRINT_JSON, "id", NULL, f->id);
-	if (flow_has(f, ITO_A_FLOW_PROTO))
+	if (ito_flow_has(f, ITO_A_FLOW_PROTO))
 		print_field_str(p, PRINT_JSON, "proto", NULL,
-				word_or_number(proto_names, f->proto, num));
-	if (flow_has(f, ITO_A_FLOW_FAMILY))
+				word_or_number(ito_proto_names, f->proto, num));
+	if (ito_flow_has(f, ITO_A_FLOW_FAMILY))
 		print_field_str(p, PRINT_JSON, "family", NULL,
-				word_or_number(family_names, f->family, num));
-	if (flow_has(f, ITO_A_FLOW_SADDR))
+				word_or_number(ito_family_names, f->family, num));
+	if (ito_flow_has(f, ITO_A_FLOW_SADDR))
 		print_field_str(p, PRINT_JSON, "src", NULL,
-				addr_str(f->saddr, f->saddr_len, a));
-	if (flow_has(f, ITO_A_FLOW_SPORT))
+				ito_addr_str(f->saddr, f->saddr_len, a));
+	if (ito_flow_has(f, ITO_A_FLOW_SPORT))
 		print_field_uint(p, PRINT_JSON, "sport", NULL, f->sport);
-	if (flow_has(f, ITO_A_FLOW_DADDR))
+	if (ito_flow_has(f, ITO_A_FLOW_DADDR))
 		print_field_str(p, PRINT_JSON, "dst", NULL,
-				addr_str(f->daddr, f->daddr_len, a));
-	if (flow_has(f, ITO_A_FLOW_DPORT))
+				ito_addr_str(f->daddr, f->daddr_len, a));
+	if (ito_flow_has(f, ITO_A_FLOW_DPORT))
 		print_field_uint(p, PRINT_JSON, "dport", NULL, f->dport);
 	/* An interface another object refers to is its ifindex in JSON. */
-	if (flow_has(f, ITO_A_FLOW_IIF))
+	if (ito_flow_has(f, ITO_A_FLOW_IIF))
 		print_field_uint(p, PRINT_JSON, "iif", NULL, f->iif);
-	if (flow_has(f, ITO_A_FLOW_STATE))
+	if (ito_flow_has(f, ITO_A_FLOW_STATE))
 		print_field_str(p, PRINT_JSON, "state", NULL,
-				word_or_number(flow_state_names, f->state, num));
-	if (flow_has(f, ITO_A_FLOW_VERDICT))
+				word_or_number(ito_flow_state_names, f->state, num));
+	if (ito_flow_has(f, ITO_A_FLOW_VERDICT))
 		print_field_str(p, PRINT_JSON, "verdict", NULL,
-				word_or_number(verdict_names, f->verdict, num));
-	if (flow_has(f, ITO_A_FLOW_VERDICT_BY))
+				word_or_number(ito_verdict_names, f->verdict, num));
+	if (ito_flow_has(f, ITO_A_FLOW_VERDICT_BY))
 		print_field_str(p, PRINT_JSON, "verdict_by", NULL,
-				word_or_number(verdict_by_names, f->verdict_by,
+				word_or_number(ito_verdict_by_names, f->verdict_by,
 					       num));
-	if (flow_has(f, ITO_A_FLOW_PKTS_ORIG))
+	if (ito_flow_has(f, ITO_A_FLOW_PKTS_ORIG))
 		print_field_uint(p, PRINT_JSON, "pkts_orig", NULL, f->pkts_orig);
-	if (flow_has(f, ITO_A_FLOW_BYTES_ORIG))
+	if (ito_flow_has(f, ITO_A_FLOW_BYTES_ORIG))
 		print_field_uint(p, PRINT_JSON, "bytes_orig", NULL, f->bytes_orig);
-	if (flow_has(f, ITO_A_FLOW_PKTS_REPLY))
+	if (ito_flow_has(f, ITO_A_FLOW_PKTS_REPLY))
 		print_field_uint(p, PRINT_JSON, "pkts_reply", NULL, f->pkts_reply);
-	if (flow_has(f, ITO_A_FLOW_BYTES_REPLY))
+	if (ito_flow_has(f, ITO_A_FLOW_BYTES_REPLY))
 		print_field_uint(p, PRINT_JSON, "bytes_reply", NULL, f->bytes_reply);
-	if (flow_has(f, ITO_A_FLOW_AGE_MS))
+	if (ito_flow_has(f, ITO_A_FLOW_AGE_MS))
 		print_field_uint(p, PRINT_JSON, "age_ms", NULL, f->age_ms);
-	if (flow_has(f, ITO_A_FLOW_IDLE_MS))
+	if (ito_flow_has(f, ITO_A_FLOW_IDLE_MS))
 		print_field_uint(p, PRINT_JSON, "idle_ms", NULL, f->idle_ms);
-	if (flow_has(f, ITO_A_FLOW_RATE))
+	if (ito_flow_has(f, ITO_A_FLOW_RATE))
 		print_field_uint(p, PRINT_JSON, "rate", NULL, f->rate);
-	if (flow_has(f, ITO_A_FLOW_COPIES))
+	if (ito_flow_has(f, ITO_A_FLOW_COPIES))
 		print_field_uint(p, PRINT_JSON, "copies", NULL, f->copies);
-	if (flow_has(f, ITO_A_FLOW_CT_STATE))
+	if (ito_flow_has(f, ITO_A_FLOW_CT_STATE))
 		print_field_str(p, PRINT_JSON, "ct_state", NULL,
-				word_or_number(ct_state_names, f->ct_state, num));
-	if (flow_has(f, ITO_A_FLOW_STATE))
+				word_or_number(ito_ct_state_names, f->ct_state, num));
+	if (ito_flow_has(f, ITO_A_FLOW_STATE))
 		print_field_bool(p, PRINT_JSON, "offload", NULL,
 				 flow_offloaded(f));
-	if (flow_has(f, ITO_A_FLOW_OFFLOAD_PKTS))
+	if (ito_flow_has(f, ITO_A_FLOW_OFFLOAD_PKTS))
 		print_field_uint(p, PRINT_JSON, "offload_pkts", NULL,
 				 f->offload_pkts);
-	if (flow_has(f, ITO_A_FLOW_OFFLOAD_BYTES))
+	if (ito_flow_has(f, ITO_A_FLOW_OFFLOAD_BYTES))
 		print_field_uint(p, PRINT_JSON, "offload_bytes", NULL,
 				 f->offload_bytes);
 }
@@ -429,11 +304,11 @@ static const char *verdict_by_text(const struct ito_flow *f,
 {
 	char num[NUMBER_LEN];
 
-	if (!flow_has(f, ITO_A_FLOW_VERDICT_BY) ||
+	if (!ito_flow_has(f, ITO_A_FLOW_VERDICT_BY) ||
 	    f->verdict_by == ITO_VERDICT_BY_NONE)
 		return "";
 	snprintf(buf, NUMBER_LEN + 4, " by %s",
-		 word_or_number(verdict_by_names, f->verdict_by, num));
+		 word_or_number(ito_verdict_by_names, f->verdict_by, num));
 	return buf;
 }
 
@@ -444,36 +319,36 @@ static void flow_text_line(struct printer *p, const struct ito_flow *f)
 	char by[NUMBER_LEN + 4];
 	const char *sep = "";
 
-	if (flow_has(f, ITO_A_FLOW_ID)) {
+	if (ito_flow_has(f, ITO_A_FLOW_ID)) {
 		print_text(p, "id %" PRIu64, f->id);
 		sep = " ";
 	}
 	format_tuple(f, tuple, sizeof(tuple));
 	if (tuple[0])
 		print_text(p, "%s%s", sep, tuple);
-	if (flow_has(f, ITO_A_FLOW_IIF))
+	if (ito_flow_has(f, ITO_A_FLOW_IIF))
 		print_text(p, " iif %s", dev_name(f->iif, dev));
-	if (flow_has(f, ITO_A_FLOW_STATE))
+	if (ito_flow_has(f, ITO_A_FLOW_STATE))
 		print_text(p, " state %s",
-			   word_or_number(flow_state_names, f->state, num));
-	if (flow_has(f, ITO_A_FLOW_VERDICT))
+			   word_or_number(ito_flow_state_names, f->state, num));
+	if (ito_flow_has(f, ITO_A_FLOW_VERDICT))
 		print_text(p, " verdict %s%s",
-			   word_or_number(verdict_names, f->verdict, num),
+			   word_or_number(ito_verdict_names, f->verdict, num),
 			   verdict_by_text(f, by));
 	/* Original/reply, as conntrack counts them. */
-	if (flow_has(f, ITO_A_FLOW_PKTS_ORIG) || flow_has(f, ITO_A_FLOW_PKTS_REPLY))
+	if (ito_flow_has(f, ITO_A_FLOW_PKTS_ORIG) || ito_flow_has(f, ITO_A_FLOW_PKTS_REPLY))
 		print_text(p, " pkts %" PRIu64 "/%" PRIu64,
 			   f->pkts_orig, f->pkts_reply);
-	if (flow_has(f, ITO_A_FLOW_BYTES_ORIG) || flow_has(f, ITO_A_FLOW_BYTES_REPLY))
+	if (ito_flow_has(f, ITO_A_FLOW_BYTES_ORIG) || ito_flow_has(f, ITO_A_FLOW_BYTES_REPLY))
 		print_text(p, " bytes %" PRIu64 "/%" PRIu64,
 			   f->bytes_orig, f->bytes_reply);
-	if (flow_has(f, ITO_A_FLOW_RATE))
+	if (ito_flow_has(f, ITO_A_FLOW_RATE))
 		print_text(p, " rate %u/s", f->rate);
-	if (flow_has(f, ITO_A_FLOW_AGE_MS))
+	if (ito_flow_has(f, ITO_A_FLOW_AGE_MS))
 		print_text(p, " age %ss", format_secs(f->age_ms, num));
-	if (flow_has(f, ITO_A_FLOW_IDLE_MS))
+	if (ito_flow_has(f, ITO_A_FLOW_IDLE_MS))
 		print_text(p, " idle %ss", format_secs(f->idle_ms, num));
-	if (flow_has(f, ITO_A_FLOW_COPIES))
+	if (ito_flow_has(f, ITO_A_FLOW_COPIES))
 		print_text(p, " copies %u", f->copies);
 	if (f->offload_pkts)
 		print_text(p, " offloaded %" PRIu64 " pkts", f->offload_pkts);
@@ -514,36 +389,36 @@ void flow_print_detail(struct printer *p, const struct ito_flow *f)
 	format_tuple(f, tuple, sizeof(tuple));
 	if (tuple[0])
 		print_text(p, "  %-*s: %s\n", w, "tuple", tuple);
-	if (flow_has(f, ITO_A_FLOW_IIF))
+	if (ito_flow_has(f, ITO_A_FLOW_IIF))
 		print_text(p, "  %-*s: %s\n", w, "iif", dev_name(f->iif, dev));
-	if (flow_has(f, ITO_A_FLOW_STATE))
+	if (ito_flow_has(f, ITO_A_FLOW_STATE))
 		print_text(p, "  %-*s: %s\n  %-*s: %s\n",
-			   w, "state", word_or_number(flow_state_names, f->state, num),
+			   w, "state", word_or_number(ito_flow_state_names, f->state, num),
 			   w, "offload", flow_offloaded(f) ? "yes" : "no");
-	if (flow_has(f, ITO_A_FLOW_VERDICT))
+	if (ito_flow_has(f, ITO_A_FLOW_VERDICT))
 		print_text(p, "  %-*s: %s%s\n", w, "verdict",
-			   word_or_number(verdict_names, f->verdict, num),
+			   word_or_number(ito_verdict_names, f->verdict, num),
 			   verdict_by_text(f, by));
-	if (flow_has(f, ITO_A_FLOW_CT_STATE) && f->proto == IPPROTO_TCP)
+	if (ito_flow_has(f, ITO_A_FLOW_CT_STATE) && f->proto == IPPROTO_TCP)
 		print_text(p, "  %-*s: %s\n", w, "ct-state",
-			   word_or_number(ct_state_names, f->ct_state, num));
-	if (flow_has(f, ITO_A_FLOW_PKTS_ORIG) || flow_has(f, ITO_A_FLOW_PKTS_REPLY))
+			   word_or_number(ito_ct_state_names, f->ct_state, num));
+	if (ito_flow_has(f, ITO_A_FLOW_PKTS_ORIG) || ito_flow_has(f, ITO_A_FLOW_PKTS_REPLY))
 		print_text(p, "  %-*s: %" PRIu64 " original, %" PRIu64 " reply\n",
 			   w, "packets", f->pkts_orig, f->pkts_reply);
-	if (flow_has(f, ITO_A_FLOW_BYTES_ORIG) || flow_has(f, ITO_A_FLOW_BYTES_REPLY))
+	if (ito_flow_has(f, ITO_A_FLOW_BYTES_ORIG) || ito_flow_has(f, ITO_A_FLOW_BYTES_REPLY))
 		print_text(p, "  %-*s: %" PRIu64 " original, %" PRIu64 " reply\n",
 			   w, "bytes", f->bytes_orig, f->bytes_reply);
-	if (flow_has(f, ITO_A_FLOW_RATE))
+	if (ito_flow_has(f, ITO_A_FLOW_RATE))
 		print_text(p, "  %-*s: %u pkt/s\n", w, "rate", f->rate);
-	if (flow_has(f, ITO_A_FLOW_AGE_MS))
+	if (ito_flow_has(f, ITO_A_FLOW_AGE_MS))
 		print_text(p, "  %-*s: %s s\n", w, "age",
 			   format_secs(f->age_ms, num));
-	if (flow_has(f, ITO_A_FLOW_IDLE_MS))
+	if (ito_flow_has(f, ITO_A_FLOW_IDLE_MS))
 		print_text(p, "  %-*s: %s s\n", w, "idle",
 			   format_secs(f->idle_ms, num));
-	if (flow_has(f, ITO_A_FLOW_COPIES))
+	if (ito_flow_has(f, ITO_A_FLOW_COPIES))
 		print_text(p, "  %-*s: %u\n", w, "copies", f->copies);
-	if (flow_has(f, ITO_A_FLOW_OFFLOAD_PKTS))
+	if (ito_flow_has(f, ITO_A_FLOW_OFFLOAD_PKTS))
 		print_text(p, "  %-*s: %" PRIu64 " packets, %" PRIu64 " bytes\n",
 			   w, "fastpath", f->offload_pkts, f->offload_bytes);
 	for (i = 0; i < f->n_paths; i++)
@@ -559,14 +434,14 @@ void flow_print_event(struct printer *p, const struct ito_flow *f,
 	if (timestamp)
 		print_field_str(p, PRINT_ANY, "timestamp", "[%s] ", timestamp);
 	print_field_str(p, PRINT_ANY, "event", "%s ",
-			flow_has(f, ITO_A_FLOW_EVENT) ?
-			word_or_number(flow_event_names, f->event, num) :
+			ito_flow_has(f, ITO_A_FLOW_EVENT) ?
+			word_or_number(ito_flow_event_names, f->event, num) :
 			"flow");
 	flow_json_members(p, f);
 	flow_text_line(p, f);
-	if (flow_has(f, ITO_A_FLOW_END_REASON))
+	if (ito_flow_has(f, ITO_A_FLOW_END_REASON))
 		print_field_str(p, PRINT_ANY, "reason", " reason %s",
-				word_or_number(end_reason_names, f->end_reason,
+				word_or_number(ito_end_reason_names, f->end_reason,
 					       num));
 	print_text(p, "\n");
 	print_close_object(p);
@@ -583,7 +458,7 @@ static int print_match_cb(const struct ito_flow *flow, void *data)
 
 int flow_show_reply_cb(const struct nlmsghdr *nlh, void *data)
 {
-	if (flow_parse_reply(nlh, print_match_cb, data)) {
+	if (ito_flow_parse_reply(nlh, print_match_cb, data)) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
@@ -621,7 +496,7 @@ static int keep_first_cb(const struct ito_flow *flow, void *data)
 
 static int get_reply_cb(const struct nlmsghdr *nlh, void *data)
 {
-	if (flow_parse_reply(nlh, keep_first_cb, data)) {
+	if (ito_flow_parse_reply(nlh, keep_first_cb, data)) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}

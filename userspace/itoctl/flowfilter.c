@@ -5,7 +5,7 @@
 #include "dev.h"
 #include "flow.h"
 #include "flowfilter.h"
-#include "names.h"
+#include "ito_names.h"
 #include "parse.h"
 #include "report.h"
 #include "usage.h"
@@ -15,7 +15,7 @@ static int parse_proto(struct flow_filter *f, const char *kw, const char *arg)
 	uint64_t number;
 	uint32_t value;
 
-	if (choice_value(proto_names, arg, &value)) {
+	if (ito_name_value(ito_proto_names, arg, &value)) {
 		f->proto = value;
 		return EXIT_OK;
 	}
@@ -64,7 +64,7 @@ static int parse_iif(struct flow_filter *f, const char *kw, const char *arg)
 static int parse_verdict(struct flow_filter *f, const char *kw,
 			 const char *arg)
 {
-	return parse_choice(kw, arg, verdict_names, &f->verdict) ?
+	return parse_choice(kw, arg, ito_verdict_names, &f->verdict) ?
 	       EXIT_USAGE : EXIT_OK;
 }
 

@@ -39,7 +39,7 @@ enum output_format {
 	OUTPUT_PROMETHEUS,
 };
 
-static const struct choice output_formats[] = {
+static const struct ito_name output_formats[] = {
 	{ "text",	OUTPUT_TEXT },
 	{ "json",	OUTPUT_JSON },
 	{ "prometheus",	OUTPUT_PROMETHEUS },

@@ -15,7 +15,7 @@
 #include "flow.h"
 #include "itoctl.h"
 #include "monitor.h"
-#include "names.h"
+#include "ito_names.h"
 #include "parse.h"
 #include "report.h"
 #include "usage.h"
@@ -26,7 +26,7 @@ int monitor_parse_args(int argc, char **argv, struct monitor_out *out)
 
 	out->events = 0;
 	for (; argc > 0; argc--, argv++) {
-		if (!choice_value(flow_event_names, argv[0], &event))
+		if (!ito_name_value(ito_flow_event_names, argv[0], &event))
 			return usage_error(argv[0]);
 		out->events |= 1u << event;	/* a word twice is the same set */
 	}
@@ -49,7 +49,7 @@ static bool wanted(const struct monitor_out *out, const struct ito_flow *flow)
 {
 	if (!out->events)
 		return true;
-	return flow_has(flow, ITO_A_FLOW_EVENT) && flow->event < 32 &&
+	return ito_flow_has(flow, ITO_A_FLOW_EVENT) && flow->event < 32 &&
 	       (out->events & (1u << flow->event));
 }
 
@@ -85,7 +85,7 @@ int monitor_event_cb(const struct nlmsghdr *nlh, void *data)
 	genl = mnl_nlmsg_get_payload(nlh);
 	if (genl->cmd != ITO_CMD_FLOW_NTF)
 		return MNL_CB_OK;	/* a newer module's notification */
-	if (flow_parse_reply(nlh, print_event_cb, out)) {
+	if (ito_flow_parse_reply(nlh, print_event_cb, out)) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}

@@ -7,7 +7,7 @@
 
 #include "dev.h"
 #include "itoctl.h"
-#include "names.h"
+#include "ito_names.h"
 #include "nat.h"
 #include "parse.h"
 #include "report.h"
@@ -334,7 +334,7 @@ void nat_pool_print(struct printer *p, const struct ito_nat_pool *pool)
 	print_open_object(p, NULL);
 	print_field_uint(p, PRINT_ANY, "id", "pool %" PRIu64, pool->id);
 	snprintf(prefix, sizeof(prefix), "%s/%u",
-		 addr_str(pool->private_addr, pool->addr_len, min),
+		 ito_addr_str(pool->private_addr, pool->addr_len, min),
 		 pool->private_len);
 	print_field_str(p, PRINT_ANY, "private", " private %s", prefix);
 	if (nat_pool_has(pool, ITO_A_NAT_POOL_OIF)) {
@@ -347,9 +347,9 @@ void nat_pool_print(struct printer *p, const struct ito_nat_pool *pool)
 			print_field_null(p, PRINT_ANY, "dev", " dev %s", "any");
 	}
 
-	addr_str(pool->public_min, pool->addr_len, min);
+	ito_addr_str(pool->public_min, pool->addr_len, min);
 	/* One address when the kernel sends no last one. */
-	addr_str(nat_pool_has(pool, ITO_A_NAT_POOL_PUBLIC_MAX) ?
+	ito_addr_str(nat_pool_has(pool, ITO_A_NAT_POOL_PUBLIC_MAX) ?
 		 pool->public_max : pool->public_min, pool->addr_len, max);
 	print_field_str(p, PRINT_JSON, "public_min", NULL, min);
 	print_field_str(p, PRINT_JSON, "public_max", NULL, max);
@@ -382,7 +382,7 @@ static void print_endpoint(struct printer *p, const char *key,
 {
 	char a[INET6_ADDRSTRLEN];
 
-	addr_str(addr, len, a);
+	ito_addr_str(addr, len, a);
 	print_field_str(p, PRINT_JSON, key, NULL, a);
 	print_field_uint(p, PRINT_JSON, port_key, NULL, port);
 	print_text(p, len == 16 ? "[%s]:%u" : "%s:%u", a, port);
@@ -395,7 +395,7 @@ void nat_binding_print(struct printer *p, const struct ito_nat_binding *b)
 	print_open_object(p, NULL);
 	print_field_uint(p, PRINT_ANY, "pool", "pool %" PRIu64, b->pool);
 	print_field_str(p, PRINT_ANY, "proto", " %s ",
-			word_or_number(proto_names, b->proto, num));
+			word_or_number(ito_proto_names, b->proto, num));
 	print_endpoint(p, "private", "private_port", b->private_addr,
 		       b->addr_len, b->private_port);
 	print_text(p, " public ");

@@ -138,10 +138,10 @@ invalid:
 }
 
 /* The words of @choices quoted: "a", "b" @last "c". */
-static void print_choices(FILE *fp, const struct choice *choices,
+static void print_choices(FILE *fp, const struct ito_name *choices,
 			  const char *last)
 {
-	const struct choice *c;
+	const struct ito_name *c;
 
 	for (c = choices; c->word; c++) {
 		if (c != choices) {
@@ -154,26 +154,12 @@ static void print_choices(FILE *fp, const struct choice *choices,
 	}
 }
 
-bool choice_value(const struct choice *choices, const char *word,
-		  uint32_t *value)
-{
-	const struct choice *c;
-
-	for (c = choices; c->word; c++) {
-		if (keyword_is(word, c->word)) {
-			*value = c->value;
-			return true;
-		}
-	}
-	return false;
-}
-
 int parse_choice(const char *keyword, const char *arg,
-		 const struct choice *choices, uint32_t *value)
+		 const struct ito_name *choices, uint32_t *value)
 {
 	FILE *fp = report_stream();
 
-	if (choice_value(choices, arg, value))
+	if (ito_name_value(choices, arg, value))
 		return 0;
 	/* Error: argument of "x" must be "a", "b" or "c", not "d" */
 	fprintf(fp, "Error: argument of \"%s\" must be ", keyword);
@@ -183,11 +169,11 @@ int parse_choice(const char *keyword, const char *arg,
 }
 
 int parse_flags(const char *keyword, const char *arg,
-		const struct choice *choices, uint32_t *value)
+		const struct ito_name *choices, uint32_t *value)
 {
 	const char *word = arg, *comma;
 	FILE *fp = report_stream();
-	const struct choice *c;
+	const struct ito_name *c;
 	uint32_t flags = 0;
 	size_t len;
 
@@ -218,10 +204,10 @@ invalid:
 	return -EINVAL;
 }
 
-const char *flags_words(const struct choice *choices, uint32_t value,
+const char *flags_words(const struct ito_name *choices, uint32_t value,
 			char *buf, size_t len)
 {
-	const struct choice *c;
+	const struct ito_name *c;
 	uint32_t rest = value;
 	size_t used = 0;
 	int n;
@@ -246,20 +232,10 @@ const char *flags_words(const struct choice *choices, uint32_t value,
 	return buf;
 }
 
-const char *choice_word(const struct choice *choices, uint32_t value)
-{
-	const struct choice *c;
-
-	for (c = choices; c->word; c++)
-		if (c->value == value)
-			return c->word;
-	return NULL;
-}
-
-const char *word_or_number(const struct choice *choices, uint32_t value,
+const char *word_or_number(const struct ito_name *choices, uint32_t value,
 			   char buf[NUMBER_LEN])
 {
-	const char *word = choice_word(choices, value);
+	const char *word = ito_name_word(choices, value);
 
 	if (word)
 		return word;

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ito_names.h"
+
 /* Keywords match exactly: no abbreviations, no case folding. */
 bool keyword_is(const char *word, const char *keyword);
 
@@ -34,37 +36,26 @@ int parse_u32_hex(const char *keyword, const char *arg, uint32_t *value);
 /* "yes" or "no". 0 or -EINVAL. */
 int parse_yes_no(const char *keyword, const char *arg, bool *value);
 
-/* A keyword and the value it stands for; lists end with a NULL word. */
-struct choice {
-	const char *word;
-	uint32_t value;
-};
-
-/* The value of @word in @choices, without a message: false if none. */
-bool choice_value(const struct choice *choices, const char *word,
-		  uint32_t *value);
 /* One of the words of @choices. 0 or -EINVAL, naming them all. */
 int parse_choice(const char *keyword, const char *arg,
-		 const struct choice *choices, uint32_t *value);
+		 const struct ito_name *choices, uint32_t *value);
 /*
  * Words of @choices joined by "," ("agent,ctmark"), their values ORed: a
  * set of bits. 0 or -EINVAL, naming the word refused and all the others.
  */
 int parse_flags(const char *keyword, const char *arg,
-		const struct choice *choices, uint32_t *value);
+		const struct ito_name *choices, uint32_t *value);
 /*
  * The bits of @value as the words of @choices joined by ",", in their
  * order; bits without a word (a newer module's), or none, as one 0x
  * number after them: "agent,0x8", "0x0". Returns @buf.
  */
-const char *flags_words(const struct choice *choices, uint32_t value,
+const char *flags_words(const struct ito_name *choices, uint32_t value,
 			char *buf, size_t len);
-/* The word of @value in @choices, NULL if it has none. */
-const char *choice_word(const struct choice *choices, uint32_t value);
 /* Room for any number itoctl prints as text. */
 #define NUMBER_LEN	24
 /* The word of @value, or its number in @buf for a newer module's value. */
-const char *word_or_number(const struct choice *choices, uint32_t value,
+const char *word_or_number(const struct ito_name *choices, uint32_t value,
 			   char buf[NUMBER_LEN]);
 /* Milliseconds as seconds with one decimal, "2.1". Returns @buf. */
 const char *format_secs(uint64_t ms, char buf[NUMBER_LEN]);

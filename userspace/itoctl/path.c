@@ -9,70 +9,21 @@
 #include "addr.h"
 #include "dev.h"
 #include "ito_nl.h"
-#include "names.h"
+#include "parse.h"
 #include "path.h"
 #include "tcrule.h"
-
-/* How each attribute of a path is checked and where it is kept. */
-#define PATH_ATTR(attr, kind, field) ITO_NL_SLOT(attr, kind, struct ito_path, field)
-
-static const struct ito_nl_slot path_attrs[ITO_A_PATH_MAX + 1] = {
-	PATH_ATTR(ITO_A_PATH_DIR, U8, dir),
-	PATH_ATTR(ITO_A_PATH_WHERE, U32, where),
-	PATH_ATTR(ITO_A_PATH_IN_IFINDEX, U32, in_ifindex),
-	PATH_ATTR(ITO_A_PATH_IN_VLAN, U16, in_vlan),
-	PATH_ATTR(ITO_A_PATH_OUT_IFINDEX, U32, out_ifindex),
-	PATH_ATTR(ITO_A_PATH_OUT_VLAN, U16, out_vlan),
-	PATH_ATTR(ITO_A_PATH_SADDR, ADDR, saddr),
-	PATH_ATTR(ITO_A_PATH_DADDR, ADDR, daddr),
-	PATH_ATTR(ITO_A_PATH_SPORT, U16, sport),
-	PATH_ATTR(ITO_A_PATH_DPORT, U16, dport),
-	PATH_ATTR(ITO_A_PATH_NAT_SADDR, ADDR, nat_saddr),
-	PATH_ATTR(ITO_A_PATH_NAT_DADDR, ADDR, nat_daddr),
-	PATH_ATTR(ITO_A_PATH_NAT_SPORT, U16, nat_sport),
-	PATH_ATTR(ITO_A_PATH_NAT_DPORT, U16, nat_dport),
-	PATH_ATTR(ITO_A_PATH_ETH_DST, MAC, eth_dst),
-	PATH_ATTR(ITO_A_PATH_ETH_SRC, MAC, eth_src),
-	PATH_ATTR(ITO_A_PATH_PKTS, U64, pkts),
-	PATH_ATTR(ITO_A_PATH_BYTES, U64, bytes),
-	PATH_ATTR(ITO_A_PATH_VWIRE, U8, vwire),
-};
-
-/* What a rule cannot be written without... */
-#define PATH_REQUIRED \
-	((1u << ITO_A_PATH_DIR) | (1u << ITO_A_PATH_WHERE) | \
-	 (1u << ITO_A_PATH_IN_IFINDEX) | (1u << ITO_A_PATH_OUT_IFINDEX) | \
-	 (1u << ITO_A_PATH_SADDR) | (1u << ITO_A_PATH_DADDR) | \
-	 (1u << ITO_A_PATH_SPORT) | (1u << ITO_A_PATH_DPORT))
-/* ... and a routed one's MACs (a vWire direction has none). */
-#define PATH_REQUIRED_ROUTED \
-	(PATH_REQUIRED | (1u << ITO_A_PATH_ETH_DST) | (1u << ITO_A_PATH_ETH_SRC))
-
-int path_parse_nest(const struct nlattr *nest, struct ito_path *path)
-{
-	uint32_t required;
-
-	memset(path, 0, sizeof(*path));
-	if (ito_nl_parse_slots(nest, path_attrs, ITO_A_PATH_MAX, path,
-			       &path->present, &path->addr_len))
-		return -EPROTO;
-	required = path->vwire ? PATH_REQUIRED : PATH_REQUIRED_ROUTED;
-	if ((path->present & required) != required)
-		return -EPROTO;
-	return 0;
-}
 
 static void print_addr(struct printer *p, const char *key,
 		       const uint8_t *addr, uint8_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	print_field_str(p, PRINT_JSON, key, NULL, addr_str(addr, len, a));
+	print_field_str(p, PRINT_JSON, key, NULL, ito_addr_str(addr, len, a));
 }
 
 static void print_mac(struct printer *p, const char *key, const uint8_t *mac)
 {
-	char m[3 * ETH_ADDR_LEN];
+	char m[3 * ITO_ETH_ALEN];
 
 	snprintf(m, sizeof(m), "%02x:%02x:%02x:%02x:%02x:%02x",
 		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
@@ -88,8 +39,8 @@ void path_print(struct printer *p, const struct ito_path *path, uint8_t proto)
 	dev_name(path->in_ifindex, in);
 	dev_name(path->out_ifindex, out);
 	tc_rule_format(rule, sizeof(rule), path, proto, in, out);
-	dir = word_or_number(path_dir_names, path->dir, dir_num);
-	where = word_or_number(path_where_names, path->where, where_num);
+	dir = word_or_number(ito_dir_names, path->dir, dir_num);
+	where = word_or_number(ito_path_where_names, path->where, where_num);
 
 	print_open_object(p, NULL);
 	print_text(p, "%s: %s\n  %s\n", dir, where, rule);
@@ -105,14 +56,14 @@ void path_print(struct printer *p, const struct ito_path *path, uint8_t proto)
 	print_addr(p, "dst", path->daddr, path->addr_len);
 	print_field_uint(p, PRINT_JSON, "sport", NULL, path->sport);
 	print_field_uint(p, PRINT_JSON, "dport", NULL, path->dport);
-	if (path_has(path, ITO_A_PATH_NAT_SADDR))
+	if (ito_path_has(path, ITO_A_PATH_NAT_SADDR))
 		print_addr(p, "nat_src", path->nat_saddr, path->addr_len);
-	if (path_has(path, ITO_A_PATH_NAT_DADDR))
+	if (ito_path_has(path, ITO_A_PATH_NAT_DADDR))
 		print_addr(p, "nat_dst", path->nat_daddr, path->addr_len);
-	if (path_has(path, ITO_A_PATH_NAT_SPORT))
+	if (ito_path_has(path, ITO_A_PATH_NAT_SPORT))
 		print_field_uint(p, PRINT_JSON, "nat_sport", NULL,
 				 path->nat_sport);
-	if (path_has(path, ITO_A_PATH_NAT_DPORT))
+	if (ito_path_has(path, ITO_A_PATH_NAT_DPORT))
 		print_field_uint(p, PRINT_JSON, "nat_dport", NULL,
 				 path->nat_dport);
 	if (path->vwire) {

@@ -8,7 +8,7 @@
 #include <linux/genetlink.h>
 
 #include "itoctl.h"
-#include "names.h"
+#include "ito_names.h"
 #include "parse.h"
 #include "port.h"
 #include "report.h"
@@ -25,7 +25,7 @@ static int parse_mode(int argc, char **argv, struct port_args *args)
 		duplicate_argument("mode", argv[1]);
 		return -EINVAL;
 	}
-	if (parse_choice("mode", argv[1], port_mode_names, &args->mode))
+	if (parse_choice("mode", argv[1], ito_port_mode_names, &args->mode))
 		return -EINVAL;
 	args->has_mode = true;
 	if (args->mode != ITO_PORT_MODE_VWIRE)
@@ -73,7 +73,7 @@ static int parse_add_args(int argc, char **argv, struct port_args *args)
 				duplicate_argument("offload", argv[1]);
 				return EXIT_USAGE;
 			}
-			if (parse_choice("offload", argv[1], port_offload_names,
+			if (parse_choice("offload", argv[1], ito_port_offload_names,
 					 &args->offload))
 				return EXIT_USAGE;
 			args->has_offload = true;
@@ -229,8 +229,8 @@ int port_parse_reply(const struct nlmsghdr *nlh, struct ito_port *port)
 
 void port_print(struct printer *p, const struct ito_port *port)
 {
-	const char *mode = choice_word(port_mode_names, port->mode);
-	const char *offload = choice_word(port_offload_names, port->offload);
+	const char *mode = ito_name_word(ito_port_mode_names, port->mode);
+	const char *offload = ito_name_word(ito_port_offload_names, port->offload);
 	char name[DEV_NAME_LEN], peer[DEV_NAME_LEN], number[16];
 
 	print_open_object(p, NULL);

@@ -40,7 +40,7 @@ static void rb_addr(struct rule_buf *rb, const uint8_t *addr, uint8_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
-	rb_printf(rb, "%s", addr_str(addr, len, a));
+	rb_printf(rb, "%s", ito_addr_str(addr, len, a));
 }
 
 static void rb_mac(struct rule_buf *rb, const uint8_t *mac)
@@ -105,17 +105,17 @@ static void rule_pedit(struct rule_buf *rb, const struct ito_path *path,
 		rb_printf(rb, " munge ip ttl add 0xff");
 	else
 		rb_printf(rb, " munge ip6 hoplimit add 0xff");
-	if (path_has(path, ITO_A_PATH_NAT_SADDR)) {
+	if (ito_path_has(path, ITO_A_PATH_NAT_SADDR)) {
 		rb_printf(rb, " munge %s src set ", ip);
 		rb_addr(rb, path->nat_saddr, path->addr_len);
 	}
-	if (path_has(path, ITO_A_PATH_NAT_DADDR)) {
+	if (ito_path_has(path, ITO_A_PATH_NAT_DADDR)) {
 		rb_printf(rb, " munge %s dst set ", ip);
 		rb_addr(rb, path->nat_daddr, path->addr_len);
 	}
-	if (l4 && path_has(path, ITO_A_PATH_NAT_SPORT))
+	if (l4 && ito_path_has(path, ITO_A_PATH_NAT_SPORT))
 		rb_printf(rb, " munge %s sport set %u", l4, path->nat_sport);
-	if (l4 && path_has(path, ITO_A_PATH_NAT_DPORT))
+	if (l4 && ito_path_has(path, ITO_A_PATH_NAT_DPORT))
 		rb_printf(rb, " munge %s dport set %u", l4, path->nat_dport);
 	rb_printf(rb, " pipe");
 }

@@ -135,11 +135,11 @@ static void connect_agent(struct agent *a, uint64_t now)
 	a->ack_deadline = now + AGENT_ACK_TIMEOUT_MS;
 }
 
-static int queue_verdict(struct agent *a, const struct msg_verdict *v)
+static int queue_verdict(struct agent *a, const struct ito_flow_verdict *v)
 {
 	if (a->n_queued == a->queue_cap) {
 		size_t cap = a->queue_cap ? a->queue_cap * 2 : 256;
-		struct msg_verdict *q = realloc(a->queue, cap * sizeof(*q));
+		struct ito_flow_verdict *q = realloc(a->queue, cap * sizeof(*q));
 
 		if (!q) {
 			log_err("out of memory: verdict for flow %" PRIu64 " dropped",
@@ -156,7 +156,7 @@ static int queue_verdict(struct agent *a, const struct msg_verdict *v)
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct agent *a = data;
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 	struct msg_flow flow;
 
 	if (msg_parse_flow(nlh, &flow)) {
@@ -231,7 +231,7 @@ static void handle_packet(struct agent *a, const struct nlmsghdr *nlh,
 			  uint64_t now)
 {
 	struct msg_packet pkt;
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 
 	if (msg_parse_packet(nlh, &pkt)) {
 		a->stats.bad_messages++;
@@ -541,7 +541,7 @@ void agent_timer(struct agent *a, uint64_t now)
 	}
 }
 
-static void verdict_error(struct agent *a, const struct msg_verdict *v,
+static void verdict_error(struct agent *a, const struct ito_flow_verdict *v,
 			  int err, const char *extack)
 {
 	if (err == -ENOENT) {
@@ -551,69 +551,35 @@ static void verdict_error(struct agent *a, const struct msg_verdict *v,
 	}
 	a->stats.verdicts_failed++;
 	log_warn("verdict %s for flow %" PRIu64 " refused: %s%s%s",
-		 policy_verdict_name(v->verdict), v->flow_id, strerror(-err),
+		 ito_verdict_name(v->verdict), v->flow_id, strerror(-err),
 		 extack[0] ? ": " : "", extack);
 }
 
-static int send_verdicts(struct agent *a, const struct msg_verdict *v,
-			 size_t n, char *extack, size_t extack_len)
+/* Each verdict request's outcome, into the stats and the log. */
+static void verdicts_done(const struct ito_flow_verdict *v, size_t n, int err,
+			  const char *extack, void *data)
 {
-	uint32_t buf[ITO_NL_MSG_SIZE / sizeof(uint32_t)];
+	struct agent *a = data;
 
 	a->stats.verdict_requests++;
-	return ito_nl_talk(&a->req,
-			   msg_build_verdicts(buf, a->family_id, v, n),
-			   NULL, NULL, extack, extack_len);
+	if (!err) {
+		a->stats.verdicts_sent += n;
+	} else if (n == 1) {
+		verdict_error(a, v, err, extack);
+	} else if (err != -ENOENT) {
+		/* Not a vanished flow: the whole batch shares the fate. */
+		log_warn("verdict batch of %zu refused: %s%s%s", n,
+			 strerror(-err), extack[0] ? ": " : "", extack);
+		a->stats.verdicts_failed += n;
+	}
+	/* a batch stopped at an ended flow is sent again one by one */
 }
 
 void agent_flush(struct agent *a)
 {
-	char extack[EXTACK_LEN];
-	size_t done, n, i;
-	int err;
-
-	if (a->state != AGENT_UP && a->state != AGENT_REGISTERING) {
-		a->n_queued = 0;
-		return;
-	}
-	for (done = 0; done < a->n_queued; done += n) {
-		n = a->n_queued - done;
-		if (n > MSG_VERDICT_BATCH)
-			n = MSG_VERDICT_BATCH;
-		err = send_verdicts(a, a->queue + done, n, extack,
-				    sizeof(extack));
-		if (!err) {
-			a->stats.verdicts_sent += n;
-			continue;
-		}
-		if (n == 1 || err != -ENOENT) {
-			/* Not a vanished flow: the whole batch shares the fate. */
-			if (n > 1)
-				log_warn("verdict batch of %zu refused: %s%s%s", n,
-					 strerror(-err), extack[0] ? ": " : "",
-					 extack);
-			for (i = 0; i < n; i++)
-				if (n == 1)
-					verdict_error(a, &a->queue[done], err,
-						      extack);
-				else
-					a->stats.verdicts_failed++;
-			continue;
-		}
-		/*
-		 * The kernel applies a batch up to the first flow it does not
-		 * know: send them one by one to get the rest through.
-		 */
-		for (i = 0; i < n; i++) {
-			err = send_verdicts(a, a->queue + done + i, 1, extack,
-					    sizeof(extack));
-			if (err)
-				verdict_error(a, &a->queue[done + i], err,
-					      extack);
-			else
-				a->stats.verdicts_sent++;
-		}
-	}
+	if (a->state == AGENT_UP || a->state == AGENT_REGISTERING)
+		ito_verdict_send(&a->req, a->queue, a->n_queued, verdicts_done,
+				 a);
 	a->n_queued = 0;
 }
 

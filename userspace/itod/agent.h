@@ -29,7 +29,7 @@
  * (copies or events; the kernel puts several copies in a datagram),
  * agent_fd() hides both sockets for AGENT_HOLD_MS. Copies that come one
  * at a time are answered as they come; while more keep coming they are
- * read (and their verdicts sent, MSG_VERDICT_BATCH to a request) every
+ * read (and their verdicts sent, ITO_VERDICT_BATCH to a request) every
  * AGENT_HOLD_MS, not one wakeup, read and request per datagram; end events
  * likewise. The
  * receive buffers hold them meanwhile: AGENT_RCVBUF is thousands of copies
@@ -106,7 +106,7 @@ struct agent {
 	int rcvbuf;			/* bytes for each ito socket */
 	int down_err;			/* why down, logged once */
 	bool stopping;
-	struct msg_verdict *queue;
+	struct ito_flow_verdict *queue;
 	size_t n_queued, queue_cap;
 	struct agent_stats stats;
 	/*

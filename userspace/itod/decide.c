@@ -24,28 +24,16 @@ void decide_fini(struct decider *d)
 	flowtab_fini(&d->flows);
 }
 
-static void format_endpoint(char *buf, size_t len, uint8_t family,
-			    const uint8_t *addr, uint16_t port)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	if (!inet_ntop(family, addr, a, sizeof(a)))
-		snprintf(a, sizeof(a), "?");
-	if (family == AF_INET6)
-		snprintf(buf, len, "[%s]:%u", a, port);
-	else
-		snprintf(buf, len, "%s:%u", a, port);
-}
-
 void decide_format(char *buf, size_t len, uint64_t flow_id,
 		   const struct policy_tuple *t, uint32_t verdict,
 		   size_t rule_number)
 {
-	char src[INET6_ADDRSTRLEN + 8], dst[INET6_ADDRSTRLEN + 8];
+	char src[ITO_ENDPOINT_STRLEN], dst[ITO_ENDPOINT_STRLEN];
 	char ifname[IF_NAMESIZE], num[8], rule[32];
+	uint8_t alen = t->family == AF_INET ? 4 : 16;
 
-	format_endpoint(src, sizeof(src), t->family, t->saddr, t->sport);
-	format_endpoint(dst, sizeof(dst), t->family, t->daddr, t->dport);
+	ito_endpoint_str(t->saddr, alen, t->sport, src);
+	ito_endpoint_str(t->daddr, alen, t->dport, dst);
 	if (!t->iif || !if_indextoname(t->iif, ifname))
 		snprintf(ifname, sizeof(ifname), "%u", t->iif);
 	if (rule_number)
@@ -53,15 +41,15 @@ void decide_format(char *buf, size_t len, uint64_t flow_id,
 	else
 		snprintf(rule, sizeof(rule), "default");
 	snprintf(buf, len, "flow %" PRIu64 " %s %s -> %s iif %s: %s (%s)",
-		 flow_id, policy_proto_name(t->proto, num, sizeof(num)), src,
-		 dst, ifname, policy_verdict_name(verdict), rule);
+		 flow_id, ito_proto_name(t->proto, num, sizeof(num)), src,
+		 dst, ifname, ito_verdict_name(verdict), rule);
 }
 
 /* Match, remember and log; fills @v. */
 static void decide(struct decider *d, uint64_t flow_id,
 		   const struct policy_tuple *t,
 		   const struct policy_rule *r, uint32_t now,
-		   struct msg_verdict *v)
+		   struct ito_flow_verdict *v)
 {
 	char line[256];
 
@@ -82,7 +70,7 @@ static void decide(struct decider *d, uint64_t flow_id,
 }
 
 bool decide_packet(struct decider *d, const struct msg_packet *pkt,
-		   uint32_t now, struct msg_verdict *v)
+		   uint32_t now, struct ito_flow_verdict *v)
 {
 	const struct policy_rule *r;
 	struct flowtab_entry *e;
@@ -110,7 +98,7 @@ bool decide_packet(struct decider *d, const struct msg_packet *pkt,
 }
 
 bool decide_flow(struct decider *d, const struct msg_flow *flow,
-		 uint32_t now, struct msg_verdict *v)
+		 uint32_t now, struct ito_flow_verdict *v)
 {
 	if (flow->state != ITO_FLOW_STATE_INSPECTING ||
 	    flow->verdict != ITO_VERDICT_NONE || !flow->has_tuple)

@@ -48,7 +48,7 @@ void decide_fini(struct decider *d);
  * @v filled when a verdict is to be sent.
  */
 bool decide_packet(struct decider *d, const struct msg_packet *pkt,
-		   uint32_t now, struct msg_verdict *v);
+		   uint32_t now, struct ito_flow_verdict *v);
 
 /*
  * A flow found by a dump: flows still INSPECTING without a verdict are
@@ -56,7 +56,7 @@ bool decide_packet(struct decider *d, const struct msg_packet *pkt,
  * previous agent, so "after N" is not waited for).
  */
 bool decide_flow(struct decider *d, const struct msg_flow *flow,
-		 uint32_t now, struct msg_verdict *v);
+		 uint32_t now, struct ito_flow_verdict *v);
 
 /* The flow ended: forget it. */
 void decide_forget(struct decider *d, uint64_t flow_id);

@@ -369,7 +369,7 @@ static void reload(struct daemon *d, uint64_t now)
 	apply_settings(d, now);
 	log_info("policy reloaded from %s: %zu rules, default %s", d->path,
 		 d->policy->n_rules,
-		 policy_verdict_name(d->policy->default_verdict));
+		 ito_verdict_name(d->policy->default_verdict));
 	notify_reloaded();
 }
 
@@ -515,7 +515,7 @@ int main(int argc, char **argv)
 	apply_settings(&d, d.started);
 	log_info("itod %s started: %zu rules from %s, default %s",
 		 ITOD_VERSION, policy.n_rules, path,
-		 policy_verdict_name(policy.default_verdict));
+		 ito_verdict_name(policy.default_verdict));
 	agent_init(&agent, &decider, o.rcvbuf, now_ms());
 
 	ret = run(&d, sfd);

@@ -2,7 +2,9 @@
 /*
  * message - the ito netlink messages itod reads and writes, as pure
  * functions over buffers (no sockets): packet copies, flow dump entries and
- * events, nlctrl family notifications in; verdict batches and requests out.
+ * events, nlctrl family notifications in; requests out. libito parses the
+ * ito messages and builds verdict batches (ito_verdict_build()); what is
+ * here turns them into the tuples itod's policy matches.
  *
  * Parsers skip attributes they do not know (a newer module may add some)
  * and return -EPROTO when one they need is missing or malformed.
@@ -16,6 +18,8 @@
 
 #include <libmnl/libmnl.h>
 
+#include "ito_verdict.h"
+#include "libito.h"
 #include "policy.h"
 
 /* A packet copy, ITO_CMD_PACKET. @data points into the message. */
@@ -43,14 +47,6 @@ struct msg_flow {
 	bool has_tuple;		/* FAMILY, PROTO and both addresses present */
 };
 
-struct msg_verdict {
-	uint64_t flow_id;
-	uint32_t verdict;	/* enum ito_verdict */
-};
-
-/* Verdicts in one ITO_CMD_FLOW_VERDICT request at most (fits ITO_NL_MSG_SIZE). */
-#define MSG_VERDICT_BATCH	128
-
 /* Returns 0 or -EPROTO. @nlh must be a generic netlink message. */
 int msg_parse_packet(const struct nlmsghdr *nlh, struct msg_packet *pkt);
 int msg_parse_flow(const struct nlmsghdr *nlh, struct msg_flow *flow);
@@ -64,13 +60,6 @@ int msg_genl_cmd(const struct nlmsghdr *nlh);
  */
 int msg_parse_ctrl(const struct nlmsghdr *nlh, uint8_t *cmd, char *name,
 		   size_t name_len, uint16_t *id);
-
-/*
- * ITO_CMD_FLOW_VERDICT with one ITO_A_FLOW nest per verdict, in @buf
- * (ITO_NL_MSG_SIZE bytes, aligned). @n must be 1..MSG_VERDICT_BATCH.
- */
-struct nlmsghdr *msg_build_verdicts(void *buf, uint16_t family_id,
-				    const struct msg_verdict *v, size_t n);
 
 /* A bodiless ito request: AGENT_REGISTER, AGENT_UNREGISTER... */
 struct nlmsghdr *msg_build_simple(void *buf, uint16_t family_id, uint8_t cmd);

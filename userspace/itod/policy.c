@@ -11,6 +11,8 @@
 
 #include <linux/ito.h>
 
+#include "ito_names.h"
+#include "libito.h"
 #include "policy.h"
 
 #define MAX_WORDS	64
@@ -24,26 +26,6 @@ struct parser {
 	size_t err_len;
 	struct policy *p;
 	size_t cap;
-};
-
-static const struct {
-	const char *name;
-	uint32_t verdict;
-} actions[] = {
-	{ "offload",	 ITO_VERDICT_OFFLOAD },
-	{ "inspect",	 ITO_VERDICT_INSPECT },
-	{ "inspect-all", ITO_VERDICT_INSPECT_ALL },
-	{ "block",	 ITO_VERDICT_BLOCK },
-};
-
-static const struct {
-	const char *name;
-	uint8_t proto;
-} protos[] = {
-	{ "tcp",	6 },
-	{ "udp",	17 },
-	{ "icmp",	1 },
-	{ "icmpv6",	58 },
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -69,40 +51,9 @@ static int fail(struct parser *ps, const char *fmt, ...)
 	return -EINVAL;
 }
 
-const char *policy_verdict_name(uint32_t verdict)
-{
-	size_t i;
-
-	if (verdict == ITO_VERDICT_NONE)
-		return "none";
-	for (i = 0; i < ARRAY_SIZE(actions); i++)
-		if (actions[i].verdict == verdict)
-			return actions[i].name;
-	return "?";
-}
-
 static int verdict_from_name(const char *word, uint32_t *verdict)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(actions); i++) {
-		if (!strcmp(word, actions[i].name)) {
-			*verdict = actions[i].verdict;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-const char *policy_proto_name(uint8_t proto, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(protos); i++)
-		if (protos[i].proto == proto)
-			return protos[i].name;
-	snprintf(buf, len, "%u", proto);
-	return buf;
+	return ito_name_value(ito_agent_verdict_names, word, verdict) ? 0 : -1;
 }
 
 /* Plain decimal, no sign, no leading garbage, at most @max. */
@@ -126,13 +77,11 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 static int parse_proto(struct parser *ps, const char *word, uint8_t *proto)
 {
 	unsigned long v;
-	size_t i;
+	uint32_t named;
 
-	for (i = 0; i < ARRAY_SIZE(protos); i++) {
-		if (!strcmp(word, protos[i].name)) {
-			*proto = protos[i].proto;
-			return 0;
-		}
+	if (ito_name_value(ito_proto_names, word, &named)) {
+		*proto = (uint8_t)named;
+		return 0;
 	}
 	if (!parse_uint(word, 255, &v))
 		return fail(ps, "bad protocol \"%s\" (expected tcp, udp, icmp, icmpv6 or 0-255)",
@@ -587,7 +536,7 @@ void policy_format_matches(const struct policy_rule *r, char *buf, size_t len)
 		buf[0] = '\0';
 	if (r->match & POLICY_M_PROTO)
 		off = append(buf, len, off, " proto %s",
-			     policy_proto_name(r->proto, num, sizeof(num)));
+			     ito_proto_name(r->proto, num, sizeof(num)));
 	if (r->match & POLICY_M_SRC)
 		off = append_prefix(buf, len, off, "src", &r->src);
 	if (r->match & POLICY_M_DST)
@@ -615,14 +564,14 @@ void policy_print(const struct policy *p, FILE *fp)
 
 		policy_format_matches(r, matches, sizeof(matches));
 		fprintf(fp, "rule %zu (line %u): %s%s%s\n", i + 1, r->line,
-			policy_verdict_name(r->verdict), matches[0] ? " " : "",
+			ito_verdict_name(r->verdict), matches[0] ? " " : "",
 			matches);
 	}
 	settings_print(&p->settings, fp);
 	if (p->default_line)
 		fprintf(fp, "default (line %u): %s\n", p->default_line,
-			policy_verdict_name(p->default_verdict));
+			ito_verdict_name(p->default_verdict));
 	else
 		fprintf(fp, "default (implicit): %s\n",
-			policy_verdict_name(p->default_verdict));
+			ito_verdict_name(p->default_verdict));
 }

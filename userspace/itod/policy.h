@@ -107,12 +107,6 @@ static inline size_t policy_rule_number(const struct policy *p,
 	return (size_t)(r - p->rules) + 1;
 }
 
-/* "offload", "inspect", "inspect-all", "block"; "none" or "?" otherwise. */
-const char *policy_verdict_name(uint32_t verdict);
-
-/* "tcp", "udp", "icmp", "icmpv6", or the number in @buf. */
-const char *policy_proto_name(uint8_t proto, char *buf, size_t len);
-
 /* A rule in the file's syntax, without its action: "proto tcp dport 22". */
 void policy_format_matches(const struct policy_rule *r, char *buf,
 			   size_t len);

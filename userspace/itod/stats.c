@@ -74,7 +74,7 @@ int stats_print(FILE *fp, const struct stats *s)
 	       "Flows itod decided, by the verdict it gave.");
 	for (i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
 		fprintf(fp, "itod_decisions_total{verdict=\"%s\"} %" PRIu64 "\n",
-			policy_verdict_name(verdicts[i]),
+			ito_verdict_name(verdicts[i]),
 			s->decisions[verdicts[i]]);
 	counter(fp, "itod_copies_received_total",
 		"Packet copies received from the module.", s->copies);

@@ -243,7 +243,7 @@ static void test_parse_packet_refuses_broken(void **state)
 
 static void test_build_verdict_batch(void **state)
 {
-	const struct msg_verdict v[2] = {
+	const struct ito_flow_verdict v[2] = {
 		{ .flow_id = 0x100000001ULL, .verdict = ITO_VERDICT_OFFLOAD },
 		{ .flow_id = 77, .verdict = ITO_VERDICT_BLOCK },
 	};
@@ -254,7 +254,7 @@ static void test_build_verdict_batch(void **state)
 	nlbuf_t buf;
 
 	(void)state;
-	nlh = msg_build_verdicts(buf, TEST_FAMILY, v, 2);
+	nlh = ito_verdict_build(buf, TEST_FAMILY, v, 2);
 	genl = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(nlh->nlmsg_type, TEST_FAMILY);
 	assert_true(nlh->nlmsg_flags & NLM_F_REQUEST);
@@ -292,21 +292,21 @@ static void test_build_verdict_batch(void **state)
 
 static void test_build_verdict_batch_limit(void **state)
 {
-	static struct msg_verdict v[MSG_VERDICT_BATCH + 5];
+	static struct ito_flow_verdict v[ITO_VERDICT_BATCH + 5];
 	const struct nlattr *top;
 	struct nlmsghdr *nlh;
 	unsigned int n = 0, i;
 	nlbuf_t buf;
 
 	(void)state;
-	for (i = 0; i < MSG_VERDICT_BATCH + 5; i++)
-		v[i] = (struct msg_verdict){ i + 1, ITO_VERDICT_INSPECT };
-	nlh = msg_build_verdicts(buf, TEST_FAMILY, v, MSG_VERDICT_BATCH + 5);
+	for (i = 0; i < ITO_VERDICT_BATCH + 5; i++)
+		v[i] = (struct ito_flow_verdict){ i + 1, ITO_VERDICT_INSPECT };
+	nlh = ito_verdict_build(buf, TEST_FAMILY, v, ITO_VERDICT_BATCH + 5);
 	/* A full batch fits the request size the library sends. */
 	assert_true(nlh->nlmsg_len <= 8192);
 	mnl_attr_for_each(top, nlh, sizeof(struct genlmsghdr))
 		n++;
-	assert_int_equal(n, MSG_VERDICT_BATCH);
+	assert_int_equal(n, ITO_VERDICT_BATCH);
 }
 
 static void test_build_requests(void **state)

@@ -433,7 +433,7 @@ static void test_reply_v4(void **state)
 	nlbuf_t buf;
 
 	(void)state;
-	assert_int_equal(flow_parse_reply(v4_reply(buf, ITO_CMD_FLOW_GET),
+	assert_int_equal(ito_flow_parse_reply(v4_reply(buf, ITO_CMD_FLOW_GET),
 					  keep_cb, &f), 0);
 	assert_int_equal(f.n, 1);
 	assert_int_equal(flow->id, 12);
@@ -449,10 +449,10 @@ static void test_reply_v4(void **state)
 	assert_int_equal(flow->bytes_reply, 900);
 	assert_int_equal(flow->age_ms, 2150);
 	assert_int_equal(flow->ct_state, 3);
-	assert_true(flow_has(flow, ITO_A_FLOW_VERDICT_BY));
+	assert_true(ito_flow_has(flow, ITO_A_FLOW_VERDICT_BY));
 	assert_int_equal(flow->verdict_by, ITO_VERDICT_BY_AGENT);
-	assert_false(flow_has(flow, ITO_A_FLOW_EVENT));
-	assert_false(flow_has(flow, ITO_A_FLOW_PAD));
+	assert_false(ito_flow_has(flow, ITO_A_FLOW_EVENT));
+	assert_false(ito_flow_has(flow, ITO_A_FLOW_PAD));
 }
 
 static int stop_cb(const struct ito_flow *flow, void *data)
@@ -477,12 +477,12 @@ static void test_reply_several_flows(void **state)
 	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
 	put_v4_flow_attrs(nlh, 2);
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), 0);
+	assert_int_equal(ito_flow_parse_reply(nlh, keep_cb, &f), 0);
 	assert_int_equal(f.n, 2);
 	assert_int_equal(f.flow[0].id, 1);
 	assert_int_equal(f.flow[1].id, 2);
 	/* The callback's error comes back. */
-	assert_int_equal(flow_parse_reply(nlh, stop_cb, NULL), -ECANCELED);
+	assert_int_equal(ito_flow_parse_reply(nlh, stop_cb, NULL), -ECANCELED);
 }
 
 static void test_reply_malformed(void **state)
@@ -496,21 +496,21 @@ static void test_reply_malformed(void **state)
 	(void)state;
 	/* No flow. */
 	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
-	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+	assert_int_equal(ito_flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
 
 	/* An ID that is not a u64. */
 	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
 	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
 	mnl_attr_put_u32(nlh, ITO_A_FLOW_ID, 1);
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+	assert_int_equal(ito_flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
 
 	/* An address of 5 bytes. */
 	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
 	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
 	mnl_attr_put(nlh, ITO_A_FLOW_SADDR, 5, addr);
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+	assert_int_equal(ito_flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
 
 	/* A v6 address in a v4 flow. */
 	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
@@ -518,14 +518,14 @@ static void test_reply_malformed(void **state)
 	mnl_attr_put_u8(nlh, ITO_A_FLOW_FAMILY, AF_INET);
 	mnl_attr_put(nlh, ITO_A_FLOW_DADDR, 16, addr);
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+	assert_int_equal(ito_flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
 
 	/* A port of 4 bytes. */
 	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
 	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
 	mnl_attr_put_u32(nlh, ITO_A_FLOW_SPORT, 80);
 	mnl_attr_nest_end(nlh, nest);
-	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+	assert_int_equal(ito_flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
 	assert_int_equal(f.n, 0);
 }
 
@@ -535,7 +535,7 @@ static struct ito_flow parse_one(const struct nlmsghdr *nlh)
 {
 	struct flows f = {};
 
-	assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), 0);
+	assert_int_equal(ito_flow_parse_reply(nlh, keep_cb, &f), 0);
 	assert_int_equal(f.n, 1);
 	return f.flow[0];
 }
@@ -835,12 +835,12 @@ static void test_path_parse(void **state)
 	assert_int_equal(o->addr_len, 4);
 	assert_int_equal(o->sport, 40000);
 	assert_int_equal(o->dport, 5201);
-	assert_true(path_has(o, ITO_A_PATH_NAT_SADDR));
+	assert_true(ito_path_has(o, ITO_A_PATH_NAT_SADDR));
 	assert_memory_equal(o->nat_saddr, nat, 4);
-	assert_true(path_has(o, ITO_A_PATH_NAT_SPORT));
+	assert_true(ito_path_has(o, ITO_A_PATH_NAT_SPORT));
 	assert_int_equal(o->nat_sport, 61000);
-	assert_false(path_has(o, ITO_A_PATH_NAT_DADDR));
-	assert_false(path_has(o, ITO_A_PATH_NAT_DPORT));
+	assert_false(ito_path_has(o, ITO_A_PATH_NAT_DADDR));
+	assert_false(ito_path_has(o, ITO_A_PATH_NAT_DPORT));
 	assert_int_equal(o->pkts, 5);
 	assert_int_equal(o->bytes, 600);
 
@@ -848,8 +848,8 @@ static void test_path_parse(void **state)
 	assert_int_equal(r->where, ITO_PATH_SW);
 	assert_int_equal(r->in_vlan, 200);
 	assert_int_equal(r->nat_dport, 40000);
-	assert_true(path_has(r, ITO_A_PATH_NAT_DADDR));
-	assert_false(path_has(r, ITO_A_PATH_NAT_SADDR));
+	assert_true(ito_path_has(r, ITO_A_PATH_NAT_DADDR));
+	assert_false(ito_path_has(r, ITO_A_PATH_NAT_SADDR));
 	assert_memory_equal(r->eth_src, mac, 6);
 	assert_int_equal(o->vwire, 0);
 	assert_int_equal(r->vwire, 0);
@@ -862,11 +862,11 @@ static void test_path_parse(void **state)
 	assert_int_equal(o->vwire, 1);
 	assert_int_equal(o->in_vlan, 100);
 	assert_int_equal(o->out_vlan, 200);
-	assert_false(path_has(o, ITO_A_PATH_ETH_DST));
-	assert_false(path_has(o, ITO_A_PATH_ETH_SRC));
+	assert_false(ito_path_has(o, ITO_A_PATH_ETH_DST));
+	assert_false(ito_path_has(o, ITO_A_PATH_ETH_SRC));
 	assert_int_equal(r->vwire, 1);
 	assert_int_equal(r->dir, 1);
-	assert_false(path_has(r, ITO_A_PATH_ETH_DST));
+	assert_false(ito_path_has(r, ITO_A_PATH_ETH_DST));
 
 	/* A flow without paths: none. */
 	flow = parse_one(v4_reply(buf, ITO_CMD_FLOW_GET));
@@ -913,7 +913,7 @@ static int parse_path_with(uint16_t attr, size_t len, unsigned int flags)
 		mnl_attr_put(nlh, attr, len, junk);
 	mnl_attr_nest_end(nlh, path);
 	mnl_attr_nest_end(nlh, flow);
-	return flow_parse_reply(nlh, keep_cb, &f);
+	return ito_flow_parse_reply(nlh, keep_cb, &f);
 }
 
 static void test_path_malformed(void **state)
@@ -947,7 +947,7 @@ static void test_path_malformed(void **state)
 	assert_int_equal(parse_path_with(ITO_A_PATH_VWIRE, 2, 0), -EPROTO);
 
 	/* Three paths: one too many. */
-	assert_int_equal(flow_parse_reply(offloaded_reply(buf, &orig_hw,
+	assert_int_equal(ito_flow_parse_reply(offloaded_reply(buf, &orig_hw,
 							  &reply_sw),
 					  keep_cb, &f), 0);
 	{
@@ -959,7 +959,7 @@ static void test_path_malformed(void **state)
 		put_path(nlh, &reply_sw);
 		put_path(nlh, &reply_sw);
 		mnl_attr_nest_end(nlh, nest);
-		assert_int_equal(flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
+		assert_int_equal(ito_flow_parse_reply(nlh, keep_cb, &f), -EPROTO);
 	}
 }
 
@@ -1229,7 +1229,7 @@ static void test_verdict_by_absent(void **state)
 
 	(void)state;
 	flow = verdict_flow(buf, ITO_VERDICT_BLOCK, -1);
-	assert_false(flow_has(&flow, ITO_A_FLOW_VERDICT_BY));
+	assert_false(ito_flow_has(&flow, ITO_A_FLOW_VERDICT_BY));
 
 	capture_open(&out);
 	print_init(&p, out.fp, false, false);

@@ -352,8 +352,8 @@ static void test_u16_range(void **state)
 
 static void test_choice(void **state)
 {
-	static const struct choice one[] = { { "only", 7 }, { NULL, 0 } };
-	static const struct choice two[] = { { "a", 1 }, { "b", 2 }, { NULL, 0 } };
+	static const struct ito_name one[] = { { "only", 7 }, { NULL, 0 } };
+	static const struct ito_name two[] = { { "a", 1 }, { "b", 2 }, { NULL, 0 } };
 	uint32_t v = 0;
 
 	(void)state;
@@ -361,8 +361,8 @@ static void test_choice(void **state)
 	assert_int_equal(v, 7);
 	assert_int_equal(parse_choice("k", "b", two, &v), 0);
 	assert_int_equal(v, 2);
-	assert_string_equal(choice_word(two, 1), "a");
-	assert_null(choice_word(two, 3));
+	assert_string_equal(ito_name_word(two, 1), "a");
+	assert_null(ito_name_word(two, 3));
 	assert_int_equal(parse_choice("k", "c", one, &v), -EINVAL);
 	assert_int_equal(parse_choice("k", "B", two, &v), -EINVAL);
 	assert_int_equal(v, 2);
@@ -420,7 +420,7 @@ static void test_u32_hex_overflow(void **state)
 		"Error: argument of \"ctmark-block\" must be an unsigned integer up to 0xffffffff, not \"0xffffffffffffffffffff\"\n");
 }
 
-static const struct choice abc[] = {
+static const struct ito_name abc[] = {
 	{ "a", 1 }, { "bb", 2 }, { "c", 4 }, { NULL, 0 }
 };
 

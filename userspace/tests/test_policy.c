@@ -448,7 +448,7 @@ static void test_print(void **state)
 	fclose(fp);
 	assert_string_equal(text,
 		"rule 1 (line 1): offload proto tcp dst 10.0.2.0/24 dport 5201\n"
-		"rule 2 (line 3): block proto 132 src 2001:db8::/32 sport 1-2 iif eth1 after 3\n"
+		"rule 2 (line 3): block proto sctp src 2001:db8::/32 sport 1-2 iif eth1 after 3\n"
 		"rule 3 (line 4): inspect-all\n"
 		"default (implicit): inspect\n");
 	free(text);

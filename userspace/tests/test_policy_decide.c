@@ -111,7 +111,7 @@ static void test_first_copy_decides_once(void **state)
 {
 	struct fixture *f = *state;
 	struct msg_packet p = copy4(7, 6, "192.0.2.1", 40000, "10.0.2.77", 5201, 1);
-	struct msg_verdict v = { 0 };
+	struct ito_flow_verdict v = { 0 };
 
 	assert_true(decide_packet(&f->d, &p, 100, &v));
 	assert_int_equal(v.flow_id, 7);
@@ -134,7 +134,7 @@ static void test_default_and_block(void **state)
 {
 	struct fixture *f = *state;
 	struct msg_packet p = copy4(8, 17, "192.0.2.1", 5, "198.51.100.1", 9999, 1);
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 
 	assert_true(decide_packet(&f->d, &p, 1, &v));
 	assert_int_equal(v.verdict, ITO_VERDICT_BLOCK);
@@ -153,7 +153,7 @@ static void test_ipv6_line(void **state)
 {
 	struct fixture *f = *state;
 	struct msg_packet p = { .flow_id = 18446744073709551615ULL, .seq = 1 };
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 
 	p.tuple.family = AF_INET6;
 	p.tuple.proto = 132;
@@ -165,7 +165,7 @@ static void test_ipv6_line(void **state)
 	assert_int_equal(v.verdict, ITO_VERDICT_INSPECT_ALL);
 	/* iif 0 (unknown) is printed as 0. */
 	assert_string_equal(logged(f),
-		"itod: flow 18446744073709551615 132 [2001:db8::1]:443 -> [2001:db8:ffff::2]:5000 iif 0: inspect-all (rule 3)\n");
+		"itod: flow 18446744073709551615 sctp [2001:db8::1]:443 -> [2001:db8:ffff::2]:5000 iif 0: inspect-all (rule 3)\n");
 }
 
 static void test_lo_name(void **state)
@@ -187,7 +187,7 @@ static void test_after_n(void **state)
 {
 	struct fixture *f = *state;
 	struct msg_packet p = copy4(20, 17, "192.0.2.1", 5, "198.51.100.1", 53, 1);
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 
 	assert_false(decide_packet(&f->d, &p, 1, &v));
 	p.seq = 2;
@@ -211,7 +211,7 @@ static void test_log_rate_limit(void **state)
 {
 	struct fixture *f = *state;
 	struct msg_packet p;
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 	const char *text;
 	uint64_t id;
 	int lines = 0;
@@ -247,7 +247,7 @@ static void test_log_debug_all(void **state)
 {
 	struct fixture *f = *state;
 	struct msg_packet p;
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 	uint64_t id;
 
 	log_open(false, true);
@@ -264,7 +264,7 @@ static void test_forget_and_reset(void **state)
 {
 	struct fixture *f = *state;
 	struct msg_packet p = copy4(30, 6, "192.0.2.1", 1, "10.0.2.1", 5201, 1);
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 
 	assert_true(decide_packet(&f->d, &p, 1, &v));
 	decide_forget(&f->d, 30);
@@ -279,7 +279,7 @@ static void test_expire(void **state)
 	struct fixture *f = *state;
 	struct msg_packet a = copy4(40, 6, "192.0.2.1", 1, "10.0.2.1", 5201, 1);
 	struct msg_packet b = copy4(41, 6, "192.0.2.1", 2, "10.0.2.1", 5201, 1);
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 
 	assert_true(decide_packet(&f->d, &a, 1000, &v));
 	assert_true(decide_packet(&f->d, &b, 1000, &v));
@@ -297,7 +297,7 @@ static void test_reload_keeps_decisions(void **state)
 	struct fixture *f = *state;
 	struct msg_packet p = copy4(50, 6, "192.0.2.1", 1, "10.0.2.1", 5201, 1);
 	struct policy other;
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 	char err[POLICY_ERR_LEN];
 
 	assert_true(decide_packet(&f->d, &p, 1, &v));
@@ -325,7 +325,7 @@ static void test_dumped_flows(void **state)
 		.verdict = ITO_VERDICT_NONE,
 		.has_tuple = true,
 	};
-	struct msg_verdict v;
+	struct ito_flow_verdict v;
 
 	/* "after N" is not waited for: those copies went elsewhere. */
 	flow.tuple.proto = 17;
