@@ -30,7 +30,9 @@ cleanup()
 }
 trap cleanup EXIT
 
-debs=$(ls "$DEB"/ito-dkms_*_all.deb "$DEB"/ito-tools_*_amd64.deb 2>/dev/null)
+debs=$(ls "$DEB"/ito-dkms_*_all.deb "$DEB"/ito-tools_*_amd64.deb \
+	"$DEB"/libito1_*_amd64.deb "$DEB"/libito-dev_*_amd64.deb 2>/dev/null)
+PKGS="ito-dkms ito-tools libito1 libito-dev"
 case " ${ITO_PACKAGE_KERNELS:-6.1} " in
 *" ${kver%%.*}.$(echo "$kver" | cut -d. -f2) "*) ;;
 *)
@@ -40,7 +42,7 @@ case " ${ITO_PACKAGE_KERNELS:-6.1} " in
 	exit
 	;;
 esac
-if [ "$(echo "$debs" | wc -w)" != 2 ] || [ ! -e "/lib/modules/$kver/build" ]; then
+if [ "$(echo "$debs" | wc -w)" != 4 ] || [ ! -e "/lib/modules/$kver/build" ]; then
 	plan 1
 	skip "packages" "no .debs in $DEB (make deb) or no headers for $kver"
 	finish
@@ -60,7 +62,7 @@ port_names() { "$o/root/usr/sbin/itoctl" -j port show | jq -c '[.[].ifname]|sort
 unit_active() { [ "$(container systemctl is-active "$1" 2>/dev/null)" = active ]; }
 booted() { container systemctl is-system-running 2>/dev/null | grep -qx 'running\|degraded'; }
 
-plan 22
+plan 25
 
 # A writable root: overlay's upper and work on the guest's tmpfs.
 o=$(mktemp -d /tmp/pkg.XXXXXX)
@@ -75,18 +77,20 @@ mount -t tmpfs tmpfs "$o/root/run"
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 # DKMS builds for every kernel whose headers it finds: only this one's.
 for d in "$o"/root/lib/modules/*; do
-	[ "${d##*/}" = "$kver" ] || rm -f "$d/build"
+	[ "${d##*/}" = "$kver" ] || rm -f "$d/build" 2>/dev/null
 done
 # The host's own build of ito, if any, is not the package's.
 rm -rf "$o/root/usr/src/ito-"* "$o/root/var/lib/dkms/ito" \
 	"$o/root/lib/modules/$kver/updates/dkms/ito"*.ko* 2>/dev/null
 mkdir "$o/root/tmp/deb" && cp $debs "$o/root/tmp/deb/"
+# their names as the overlay sees them
+in_debs=$(for d in $debs; do echo "/tmp/deb/${d##*/}"; done)
 
 section() { echo "# --- $1 (at ${SECONDS} s)"; }
 section "install"
 start=$SECONDS
-in_root dpkg -i /tmp/deb/ito-dkms_*_all.deb /tmp/deb/ito-tools_*_amd64.deb >"$o/dpkg.log" 2>&1
-check "dpkg -i ito-dkms ito-tools" test $? = 0
+in_root dpkg -i $in_debs >"$o/dpkg.log" 2>&1
+check "dpkg -i $PKGS" test $? = 0
 echo "# dpkg -i took $((SECONDS - start)) s (the DKMS build under emulation)"
 tail -n 5 "$o/dpkg.log" | sed 's/^/# /'
 check "dkms status: ito installed for $kver" bash -c "
@@ -98,7 +102,12 @@ check "modprobe ito loads the package's module" in_root modprobe ito
 check "... the one DKMS installed" bash -c "
 	grep -qw '^ito' /proc/modules &&
 	chroot '$o/root' modinfo -F filename ito | grep -q '^/lib/modules/$kver/updates/dkms/ito.ko'"
-check "/usr/sbin/itoctl show talks to it" bash -c "in() { chroot '$o/root' \"\$@\"; }; in /usr/sbin/itoctl -j show | jq -e .min_pkts >/dev/null"
+check "/usr/sbin/itoctl show talks to it" bash -c "
+	chroot '$o/root' /usr/sbin/itoctl -j show | jq -e .min_pkts >/dev/null"
+check "libito-dev: the example agent builds with pkg-config" bash -c "
+	cp '$TOP/Documentation/examples/ito-agent-example.c' '$o/root/tmp/' &&
+	chroot '$o/root' sh -c 'cc -o /tmp/agent /tmp/ito-agent-example.c \$(pkg-config --cflags --libs libito)' &&
+	chroot '$o/root' ldd /tmp/agent | grep -q 'libito.so.1 => /usr/lib/'"
 check "the units name /usr/sbin" bash -c "
 	grep -qx 'ExecStart=/usr/sbin/itoctl apply /etc/ito/ito.conf watch' '$o/root/lib/systemd/system/ito.service' &&
 	grep -q '^ExecStart=/usr/sbin/itod ' '$o/root/lib/systemd/system/itod.service'"
@@ -165,14 +174,16 @@ mount --rbind /sys "$o/root/sys"
 mount --rbind /dev "$o/root/dev"
 mount -t tmpfs tmpfs "$o/root/tmp"
 rmmod ito
-in_root dpkg --purge ito-tools ito-dkms >"$o/purge.log" 2>&1
-check "dpkg --purge ito-tools ito-dkms" test $? = 0
+in_root dpkg --purge $PKGS >"$o/purge.log" 2>&1
+check "dpkg --purge $PKGS" test $? = 0
 check "no ito module left" bash -c "! find '$o/root/lib/modules' -name 'ito*.ko*' | grep -q ."
 check "no sources, no DKMS tree, no /etc/ito" bash -c "
 	! ls -d '$o/root'/usr/src/ito-* '$o/root/var/lib/dkms/ito' '$o/root/etc/ito' 2>/dev/null | grep -q ."
 check "no binaries, units or enablement links left" bash -c "
 	! ls '$o/root/usr/sbin/itoctl' '$o/root/usr/sbin/itod' 2>/dev/null | grep -q . &&
 	! find '$o/root/lib/systemd/system' '$o/root/etc/systemd/system' -name 'ito*' | grep -q ."
-check "dpkg knows neither package" bash -c "
-	! chroot '$o/root' dpkg -l ito-tools ito-dkms 2>/dev/null | grep -q '^[ir]'"
+check "no library, header or pkg-config file left" bash -c "
+	! find '$o/root/usr/lib' '$o/root/usr/include' -name 'libito*' -o -name 'ito' -type d -path '*/include/*' | grep -q ."
+check "dpkg knows none of the packages" bash -c "
+	! chroot '$o/root' dpkg -l $PKGS 2>/dev/null | grep -q '^[ir]'"
 finish
