@@ -42,9 +42,11 @@ case " ${ITO_PACKAGE_KERNELS:-6.1} " in
 	exit
 	;;
 esac
-if [ "$(echo "$debs" | wc -w)" != 4 ] || [ ! -e "/lib/modules/$kver/build" ]; then
+# Debian's kernels only: a kernel of our own build has no headers package.
+if [ "$(echo "$debs" | wc -w)" != 4 ] || [ ! -e "/lib/modules/$kver/build" ] ||
+   [ "${kver%-amd64}" = "$kver" ]; then
 	plan 1
-	skip "packages" "no .debs in $DEB (make deb) or no headers for $kver"
+	skip "packages" "no .debs in $DEB (make deb), or no Debian headers for $kver"
 	finish
 	exit
 fi
@@ -62,7 +64,7 @@ port_names() { "$o/root/usr/sbin/itoctl" -j port show | jq -c '[.[].ifname]|sort
 unit_active() { [ "$(container systemctl is-active "$1" 2>/dev/null)" = active ]; }
 booted() { container systemctl is-system-running 2>/dev/null | grep -qx 'running\|degraded'; }
 
-plan 25
+plan 27
 
 # A writable root: overlay's upper and work on the guest's tmpfs.
 o=$(mktemp -d /tmp/pkg.XXXXXX)
@@ -107,7 +109,7 @@ check "/usr/sbin/itoctl show talks to it" bash -c "
 check "libito-dev: the example agent builds with pkg-config" bash -c "
 	cp '$TOP/Documentation/examples/ito-agent-example.c' '$o/root/tmp/' &&
 	chroot '$o/root' sh -c 'cc -o /tmp/agent /tmp/ito-agent-example.c \$(pkg-config --cflags --libs libito)' &&
-	chroot '$o/root' ldd /tmp/agent | grep -q 'libito.so.1 => /usr/lib/'"
+	chroot '$o/root' ldd /tmp/agent | grep -q 'libito.so.1 => /.*/libito.so.1 '"
 check "the units name /usr/sbin" bash -c "
 	grep -qx 'ExecStart=/usr/sbin/itoctl apply /etc/ito/ito.conf watch' '$o/root/lib/systemd/system/ito.service' &&
 	grep -q '^ExecStart=/usr/sbin/itod ' '$o/root/lib/systemd/system/itod.service'"
@@ -143,8 +145,10 @@ umount "$o/root/proc" "$o/root/tmp" "$o/root/run"
 umount -R "$o/root/sys" "$o/root/dev"
 mountpoint -q /sys/fs/cgroup || mount -t cgroup2 cgroup2 /sys/fs/cgroup
 start=$SECONDS
+# No manager outside to register with or to ask for a scope; the
+# capability nspawn leaves out unless it makes a network namespace.
 SYSTEMD_NSPAWN_TMPFS_TMP=1 systemd-nspawn -q -D "$o/root" --register=no \
-	--resolv-conf=off --timezone=off --link-journal=no --console=passive \
+	--keep-unit --capability=CAP_NET_ADMIN --resolv-conf=off --timezone=off --link-journal=no --console=passive \
 	--boot >"$o/nspawn.log" 2>&1 &
 nspawn_pid=$!
 check "systemd boots the installed system" wait_for 180 booted
@@ -161,7 +165,14 @@ check "itod.service is active: registered as the agent" unit_active itod.service
 check "... its log is in the journal" bash -c "
 	pid=\$(pgrep -xo systemd) &&
 	nsenter -t \$pid -m -p -- journalctl -u itod -q --no-pager | grep -q 'registered as the ito agent'"
-check "systemctl reload ito works" container systemctl reload ito.service
+echo "port add pkt1.200 offload sw" >>"$o/root/etc/ito/ito.conf"
+ip link add link pkt1 name pkt1.200 type vlan id 200
+check "systemctl reload ito: a port added to the file is enrolled" bash -c "
+	pid=\$(pgrep -xo systemd) && nsenter -t \$pid -m -p -- systemctl reload ito.service &&
+	[ \"\$('$o/root/usr/sbin/itoctl' -j port show | jq -r '.[]|select(.ifname==\"pkt1.200\").offload')\" = sw ]"
+check "no error in the journal of either unit" bash -c "
+	pid=\$(pgrep -xo systemd) &&
+	! nsenter -t \$pid -m -p -- journalctl -u ito -u itod -p err -q --no-pager | grep -q ."
 container journalctl -u ito -q --no-pager 2>/dev/null | tail -n 8 | sed 's/^/# ito: /'
 kill -TERM "$nspawn_pid"
 check "the container powers off" wait_for 60 bash -c "! kill -0 $nspawn_pid 2>/dev/null"

@@ -242,8 +242,10 @@ int apply_conf(struct itoctl *ctl, const struct ito_conf *conf,
 
 	memset(res, 0, sizeof(*res));
 	ret = kernel_connect(ctl);
-	if (ret)
+	if (ret) {
+		res->no_module = true;
 		return ret;
+	}
 	ret = read_ports(ctl, &have);
 	if (ret) {
 		kernel_disconnect(ctl);

@@ -16,6 +16,7 @@ struct apply_result {
 	unsigned int waiting;	/* ports whose device (or peer) is missing */
 	unsigned int changed;	/* knob sets, additions, replacements, removals */
 	unsigned int failed;	/* requests the kernel refused */
+	bool no_module;		/* the ito family could not be reached */
 };
 
 /*

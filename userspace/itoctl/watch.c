@@ -268,11 +268,17 @@ int apply_watch(struct itoctl *ctl, struct ito_conf *conf)
 		return ret;
 	}
 	/*
-	 * Neither refusals nor the module's absence stop the watch: the
-	 * file is applied when the module comes (its family is registered).
+	 * Neither refusals of single requests nor the module's absence stop
+	 * the watch: the file is applied when the module comes (its family
+	 * is registered).
 	 */
 	ret = apply_conf(ctl, &w.conf, NULL, false, &res);
-	if (ret && !res.failed) {
+	if (ret && !res.failed && !res.no_module) {
+		/* e.g. no CAP_NET_ADMIN: waiting would not help */
+		close_watch(&w);
+		return ret;
+	}
+	if (ret && res.no_module) {
 		printf("waiting for the module to apply %s\n", w.conf.path);
 		fflush(stdout);
 		sd_notify(0, "READY=1\nSTATUS=waiting for the ito module");
