@@ -232,7 +232,7 @@ static bool flow_offloaded(const struct ito_flow *flow)
 /* The JSON members of a flow, in one place for every command. */
 static void flow_json_members(struct printer *p, const struct ito_flow *f)
 {
-	char num[NUMBER_LEN], a[INET6_ADDRSTRLEN];
+	char num[NUMBER_LEN], a[INET6_ADDRSTRLEN], dev[DEV_NAME_LEN];
 
 	if (ito_flow_has(f, ITO_A_FLOW_ID))
 		print_field_uint(p, PRINT_JSON, "id", NULL, f->id);
@@ -252,9 +252,15 @@ static void flow_json_members(struct printer *p, const struct ito_flow *f)
 				ito_addr_str(f->daddr, f->daddr_len, a));
 	if (ito_flow_has(f, ITO_A_FLOW_DPORT))
 		print_field_uint(p, PRINT_JSON, "dport", NULL, f->dport);
-	/* An interface another object refers to is its ifindex in JSON. */
-	if (ito_flow_has(f, ITO_A_FLOW_IIF))
+	/*
+	 * An interface another object refers to is its ifindex in JSON, and
+	 * its name here (the number if it has none) for people and scripts.
+	 */
+	if (ito_flow_has(f, ITO_A_FLOW_IIF)) {
 		print_field_uint(p, PRINT_JSON, "iif", NULL, f->iif);
+		print_field_str(p, PRINT_JSON, "iif_name", NULL,
+				dev_name(f->iif, dev));
+	}
 	if (ito_flow_has(f, ITO_A_FLOW_STATE))
 		print_field_str(p, PRINT_JSON, "state", NULL,
 				word_or_number(ito_flow_state_names, f->state, num));

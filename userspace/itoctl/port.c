@@ -249,6 +249,9 @@ void port_print(struct printer *p, const struct ito_port *port)
 	/* In JSON, an interface another object refers to is its ifindex. */
 	print_field_uint(p, PRINT_JSON, "peer", NULL, port->peer);
 	if (port->peer)
+		print_field_str(p, PRINT_JSON, "peer_name", NULL,
+				dev_name(port->peer, peer));
+	if (port->peer)
 		print_field_str(p, PRINT_FP, NULL, " peer %s",
 				dev_name(port->peer, peer));
 	/* Untagged (0) goes without saying in text. */

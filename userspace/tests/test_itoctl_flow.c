@@ -546,7 +546,7 @@ static const char *v4_line =
 	"idle 0.3s copies 8";
 static const char *v4_json =
 	"{\"id\":12,\"proto\":\"tcp\",\"family\":\"inet\",\"src\":\"10.0.1.2\","
-	"\"sport\":40000,\"dst\":\"10.0.2.2\",\"dport\":5201,\"iif\":1,"
+	"\"sport\":40000,\"dst\":\"10.0.2.2\",\"dport\":5201,\"iif\":1,\"iif_name\":\"lo\","
 	"\"state\":\"slowpath\",\"verdict\":\"inspect\",\"verdict_by\":\"agent\","
 	"\"pkts_orig\":10,"
 	"\"bytes_orig\":1200,\"pkts_reply\":8,\"bytes_reply\":900,"
@@ -558,7 +558,7 @@ static const char *v6_line =
 	"rate 0/s age 86400.0s idle 0.0s copies 0";
 static const char *v6_json =
 	"{\"id\":7,\"proto\":\"udp\",\"family\":\"inet6\",\"src\":\"2001:db8::1\","
-	"\"sport\":5353,\"dst\":\"2001:db8::2\",\"dport\":53,\"iif\":999999,"
+	"\"sport\":5353,\"dst\":\"2001:db8::2\",\"dport\":53,\"iif\":999999,\"iif_name\":\"999999\","
 	"\"state\":\"offloaded\",\"verdict\":\"offload\",\"pkts_orig\":8589934592,"
 	"\"bytes_orig\":0,\"pkts_reply\":1,\"bytes_reply\":64,"
 	"\"age_ms\":86400000,\"idle_ms\":0,\"rate\":0,\"copies\":0,"

@@ -575,7 +575,7 @@ static void test_show_json(void **state)
 	show_three(&out, true);
 	assert_string_equal(capture_text(&out),
 		"[{\"ifindex\":5,\"ifname\":\"eth1\",\"mode\":\"l3\",\"vlan\":100,\"peer\":0},"
-		"{\"ifindex\":999999,\"ifname\":\"999999\",\"mode\":\"vwire\",\"vlan\":0,\"peer\":1},"
+		"{\"ifindex\":999999,\"ifname\":\"999999\",\"mode\":\"vwire\",\"vlan\":0,\"peer\":1,\"peer_name\":\"lo\"},"
 		"{\"ifindex\":7,\"ifname\":\"eth\\\"3\",\"mode\":\"9\",\"vlan\":0,\"peer\":0}]\n");
 	capture_close(&out);
 }
