@@ -238,7 +238,7 @@ static void handle_packet(struct agent *a, const struct nlmsghdr *nlh,
 		log_debug("malformed packet copy ignored");
 		return;
 	}
-	if (decide_packet(a->decider, &pkt, secs(now), &v))
+	if (decide_packet_at(a->decider, &pkt, now, &v))
 		queue_verdict(a, &v);
 }
 
@@ -489,6 +489,16 @@ int agent_init(struct agent *a, struct decider *d, int rcvbuf, uint64_t now)
 	return 0;
 }
 
+/* Flows whose classification ran out of time get their verdict now. */
+static void decide_timeouts(struct agent *a, uint64_t now)
+{
+	struct ito_flow_verdict v;
+
+	while (decide_timeout(a->decider, now, &v))
+		if (a->state == AGENT_UP)
+			queue_verdict(a, &v);
+}
+
 int agent_next_timeout(const struct agent *a, uint64_t now, int max)
 {
 	uint64_t next = a->expire_at;
@@ -503,6 +513,9 @@ int agent_next_timeout(const struct agent *a, uint64_t now, int max)
 		next = a->redump_at;
 	if (a->holding && a->hold_until < next)
 		next = a->hold_until;
+	if (decide_next_timeout(a->decider) &&
+	    decide_next_timeout(a->decider) < next)
+		next = decide_next_timeout(a->decider);
 	if (declog_due(&a->decider->log) &&
 	    declog_due(&a->decider->log) * 1000ULL < next)
 		next = declog_due(&a->decider->log) * 1000ULL;
@@ -518,6 +531,7 @@ void agent_timer(struct agent *a, uint64_t now)
 		decide_expire(a->decider, secs(now));
 	}
 	declog_tick(&a->decider->log, secs(now));
+	decide_timeouts(a, now);
 	if (a->holding && now >= a->hold_until)
 		a->holding = false;
 	switch (a->state) {

@@ -26,6 +26,7 @@
 
 #include "agent.h"
 #include "decide.h"
+#include "dpi.h"
 #include "log.h"
 #include "notify.h"
 #include "policy.h"
@@ -481,6 +482,7 @@ int main(int argc, char **argv)
 	if (o.check) {
 		policy_print(&policy, stdout);
 		policy_free(&policy);
+		dpi_exit();
 		return EXIT_OK;
 	}
 	/* Reloads happen after chdir("/"). */
@@ -527,6 +529,7 @@ int main(int argc, char **argv)
 	if (d.settings.stats_file[0])
 		unlink(d.settings.stats_file);
 	decide_fini(&decider);
+	dpi_exit();
 	policy_free(&policy);
 	close(sfd);
 	if (pidfd >= 0) {

@@ -276,8 +276,20 @@ static void test_iif_real_resolver(void **state)
 static void test_app_refused(void **state)
 {
 	(void)state;
-	refused("offload app bittorrent", "test.conf:1: \"app\" matching is not supported yet");
-	refused("offload proto tcp app", "test.conf:1: \"app\" matching is not supported yet");
+	refused("offload proto tcp app", "test.conf:1: \"app\" needs a value");
+#ifdef HAVE_NDPI
+	refused("offload app nosuchproto", "test.conf:1: unknown application \"nosuchproto\" (not in nDPI's list of protocols)");
+	refused("offload category nosuchcat", "test.conf:1: unknown category \"nosuchcat\" (not in nDPI's list of categories)");
+	refused("offload\noffload app tls app ssh", "test.conf:2: \"app\" given twice");
+	refused("offload sni exa/mple.com", "test.conf:1: bad \"sni\" name \"exa/mple.com\" (expected a domain name suffix such as example.com)");
+	refused("offload host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"test.conf:1: \"host\" name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is too long (at most 79 characters)");
+#else
+	refused("offload app bittorrent", "test.conf:1: \"app\" cannot be used: itod was built without nDPI (libndpi-dev)");
+	refused("offload category web", "test.conf:1: \"category\" cannot be used: itod was built without nDPI (libndpi-dev)");
+	refused("offload sni example.com", "test.conf:1: \"sni\" cannot be used: itod was built without nDPI (libndpi-dev)");
+	refused("offload host example.com", "test.conf:1: \"host\" cannot be used: itod was built without nDPI (libndpi-dev)");
+#endif
 }
 
 static void test_after(void **state)
