@@ -301,6 +301,7 @@ static void test_without_ndpi(void **state)
 	assert_false(pol.needs_app);
 	expect(APPPKT_TLS, "a.test", 1, 1, ITO_VERDICT_OFFLOAD);
 	assert_int_equal(dec.cls.stats.started, 0);
+	log_has(": offload (rule 1)");
 }
 
 #endif /* HAVE_NDPI */
