@@ -51,13 +51,9 @@ void classify_fini(struct classifier *c)
 
 size_t classify_flow_size(void)
 {
-	size_t n = sizeof(struct classify_flow) +
-		   2 * sizeof(struct flowtab_entry);	/* half-full index */
-
-#ifdef HAVE_NDPI
-	n += ndpi_detection_get_sizeof_ndpi_flow_struct();
-#endif
-	return n;
+	/* The index is at most half full: two of its slots per flow. */
+	return sizeof(struct classify_flow) +
+	       2 * sizeof(struct flowtab_entry) + dpi_flow_size();
 }
 
 void classify_label(const struct policy_app *app, char *buf, size_t len)
@@ -181,7 +177,7 @@ static void give_up(struct classify_flow *f)
 static int start(struct classifier *c, uint64_t flow_id,
 		 const struct policy_tuple *t, uint64_t now_ms, uint32_t *slot)
 {
-	size_t nf_size = ndpi_detection_get_sizeof_ndpi_flow_struct();
+	size_t nf_size = dpi_flow_size();
 	struct classify_flow *f;
 	uint32_t i;
 	int err;

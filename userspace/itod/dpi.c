@@ -75,6 +75,11 @@ const char *dpi_category_name(uint16_t id)
 	return n ? n : "?";
 }
 
+size_t dpi_flow_size(void)
+{
+	return ndpi_detection_get_sizeof_ndpi_flow_struct();
+}
+
 void dpi_exit(void)
 {
 	if (module)
@@ -117,6 +122,11 @@ const char *dpi_category_name(uint16_t id)
 {
 	(void)id;
 	return "?";
+}
+
+size_t dpi_flow_size(void)
+{
+	return 0;
 }
 
 void dpi_exit(void)

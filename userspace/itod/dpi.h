@@ -37,6 +37,9 @@ int dpi_category_id(const char *name);
 const char *dpi_app_name(uint16_t id);
 const char *dpi_category_name(uint16_t id);
 
+/* Bytes of nDPI's per-flow state (struct ndpi_flow_struct); 0 without. */
+size_t dpi_flow_size(void);
+
 /* Free the module (at exit, so leak checkers stay quiet). */
 void dpi_exit(void);
 
