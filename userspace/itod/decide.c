@@ -71,6 +71,10 @@ static void decide(struct decider *d, uint64_t flow_id,
 
 	v->flow_id = flow_id;
 	v->verdict = r ? r->verdict : d->policy->default_verdict;
+	/* The module keeps it for "itoctl flow show" (ITO_A_FLOW_APP). */
+	v->app[0] = '\0';
+	if (app)
+		classify_label(app, v->app, sizeof(v->app));
 	d->stats.decided++;
 	if (v->verdict <= ITO_VERDICT_MAX)
 		d->stats.verdicts[v->verdict]++;
