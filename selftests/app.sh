@@ -5,7 +5,8 @@
 # the TLS SNI or the HTTP host; the module keeps the application's name and
 # "itoctl flow show" reports it. TLS (openssl s_server/s_client), HTTP
 # (python3 http.server, curl), SSH (the OpenSSH client against a banner),
-# DNS (a query over UDP), and bytes nDPI cannot name, which fall back.
+# DNS (a query over UDP), a BitTorrent handshake, and bytes nDPI cannot
+# name, which fall back.
 # Skips (exit 4) when itod was built without nDPI. Runs inside the test VM.
 set -u
 here=$(dirname "$0")
@@ -19,7 +20,7 @@ if ! "$ITOD" -n -c "$tmp/probe.conf" >/dev/null 2>&1; then
 	exit 4
 fi
 
-plan 15
+plan 16
 
 modprobe nf_nat
 rmmod ito 2>/dev/null
@@ -35,6 +36,7 @@ offload app tls sni .example.test
 inspect app tls
 inspect-all app http host web.test
 block app ssh
+block app bittorrent
 offload app dns
 default inspect
 set classify-timeout 5
@@ -118,6 +120,33 @@ check "unknown bytes: the default verdict, app Unknown" \
 	wait_for 5 has_verdict '.dport==9000' "inspect Unknown"
 echo "# $(flow '.dport==9000')"
 check "... logged as a fallback to the default" grep -q "app Unknown: inspect (default)" "$tmp/itod.log"
+
+# BitTorrent: a peer wire handshake, both ways. Last: nDPI remembers
+# BitTorrent peers, and would name the flows above after them.
+srv python3 -c '
+import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.0.2.2", 51413))
+s.listen(4)
+c, _ = s.accept()
+c.recv(68)
+c.sendall(b"\x13BitTorrent protocol" + bytes(8) + b"\xab" * 20 + b"-TR3000-ito-peer0000")
+c.recv(4096)
+' &
+listening ito-srv tcp 51413
+cli timeout 5 python3 -c '
+import socket
+s = socket.create_connection(("10.0.2.2", 51413))
+s.sendall(b"\x13BitTorrent protocol" + bytes(8) + b"\xab" * 20 + b"-TR3000-ito-selftest")
+s.settimeout(2)
+try:
+    s.recv(68)
+except OSError:
+    pass
+' >/dev/null 2>&1
+check "BitTorrent handshake: blocked, app BitTorrent" \
+	wait_for 5 has_verdict '.dport==51413' "block BitTorrent"
 
 # The name is in the detail view and the events too.
 id=$(flow_id '.dport==53')

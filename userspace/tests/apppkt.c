@@ -167,7 +167,7 @@ static size_t dns_message(uint8_t *b, const char *name, int answer)
 void apppkt_script(struct apppkt_script *s, enum apppkt_kind kind,
 		   uint32_t client, uint16_t cport, const char *name)
 {
-	static const uint16_t ports[__APPPKT_KIND_MAX] = { 443, 80, 22, 53, 7777 };
+	static const uint16_t ports[__APPPKT_KIND_MAX] = { 443, 80, 22, 53, 7777, 51413 };
 	struct conn c = {
 		.s = s,
 		.addr = { 0x0a000000u | (client & 0xffffffu), SERVER },
@@ -216,6 +216,18 @@ void apppkt_script(struct apppkt_script *s, enum apppkt_kind kind,
 	case APPPKT_DNS:
 		emit(&c, 0, 0, b, dns_message(b, name, 0));
 		emit(&c, 1, 0, b, dns_message(b, name, 1));
+		break;
+	case APPPKT_BITTORRENT:
+		handshake(&c);
+		/* pstrlen, pstr, 8 reserved bytes, info hash, peer id */
+		b[0] = 19;
+		memcpy(b + 1, "BitTorrent protocol", 19);
+		memset(b + 20, 0, 8);
+		memset(b + 28, 0xab, 20);
+		memcpy(b + 48, "-TR3000-ito-selftest", 20);
+		emit(&c, 0, TCP_PSH | TCP_ACK, b, 68);
+		memcpy(b + 48, "-TR3000-ito-peer0000", 20);
+		emit(&c, 1, TCP_PSH | TCP_ACK, b, 68);
 		break;
 	default:
 		handshake(&c);

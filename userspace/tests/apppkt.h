@@ -9,6 +9,7 @@
  *   HTTP  handshake, GET with a Host header, a 200 response
  *   SSH   handshake, both banners
  *   DNS   a query for a name over UDP, its answer
+ *   BitTorrent  handshake, the peer wire protocol's handshake both ways
  */
 #ifndef ITO_TESTS_APPPKT_H
 #define ITO_TESTS_APPPKT_H
@@ -27,6 +28,7 @@ enum apppkt_kind {
 	APPPKT_SSH,
 	APPPKT_DNS,
 	APPPKT_OPAQUE,	/* a handshake then bytes nDPI cannot name */
+	APPPKT_BITTORRENT,
 	__APPPKT_KIND_MAX,
 };
 

@@ -161,6 +161,19 @@ static void test_dns(void **state)
 	expect(APPPKT_DNS, "www.debian.org", 2, 1, ITO_VERDICT_OFFLOAD);
 }
 
+/*
+ * The peer wire handshake: BitTorrent. nDPI remembers BitTorrent peers
+ * (a cache it consults when it gives up): a client of its own, so that the
+ * other tests' flows are not taken for BitTorrent.
+ */
+static void test_bittorrent(void **state)
+{
+	(void)state;
+	load("block app bittorrent\ndefault offload\n");
+	expect(APPPKT_BITTORRENT, "", 9, 4, ITO_VERDICT_BLOCK);
+	log_has("app BitTorrent: block (rule 1)");
+}
+
 /* "category": nDPI's own (SSH is RemoteAccess, TLS alone is Web). */
 static void test_category(void **state)
 {
@@ -314,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_http_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ssh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bittorrent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_category, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tuple_rule_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_copies, setup, teardown),
