@@ -15,6 +15,7 @@
 
 #define NIL		UINT32_MAX
 #define MIN_SLOTS	64u
+#define TRIM_MAX	65535u	/* an IP length's top */
 
 struct classify_flow {
 	uint64_t id;			/* 0: free */
@@ -45,6 +46,7 @@ void classify_fini(struct classifier *c)
 		free(c->slots[i].nf);
 	}
 	free(c->slots);
+	free(c->trim);
 	flowtab_fini(&c->index);
 	memset(c, 0, sizeof(*c));
 }
@@ -166,6 +168,45 @@ static void finish(struct classify_flow *f, ndpi_protocol p)
 	f->done = true;
 }
 
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/*
+ * @data as nDPI will take it: when the copy is shorter than its IP header
+ * says (cut at snaplen), a copy with the length fixed (nDPI checks no
+ * checksum); the copy as it is when there is
+ * no memory for that (nDPI then skips it).
+ */
+static const uint8_t *trimmed(struct classifier *c, const uint8_t *data,
+			      uint32_t *len)
+{
+	uint32_t claimed;
+
+	if (*len < 40)
+		return data;
+	if ((data[0] >> 4) == 4)
+		claimed = get16(data + 2);
+	else if ((data[0] >> 4) == 6)
+		claimed = 40u + get16(data + 4);
+	else
+		return data;
+	if (claimed <= *len || *len > TRIM_MAX)
+		return data;
+	if (!c->trim && !(c->trim = malloc(TRIM_MAX)))
+		return data;
+	memcpy(c->trim, data, *len);
+	if ((data[0] >> 4) == 4) {
+		c->trim[2] = (uint8_t)(*len >> 8);
+		c->trim[3] = (uint8_t)*len;
+	} else {
+		c->trim[4] = (uint8_t)((*len - 40) >> 8);
+		c->trim[5] = (uint8_t)(*len - 40);
+	}
+	return c->trim;
+}
+
 static void give_up(struct classify_flow *f)
 {
 	uint8_t guessed = 0;
@@ -240,6 +281,7 @@ enum classify_state classify_packet(struct classifier *c, uint64_t flow_id,
 		nf = f->nf;
 		/* The kernel knows which side spoke (ito.h's DIR): tell nDPI. */
 		nf->packet_direction = dir ? 1 : 0;
+		data = trimmed(c, data, &len);
 		p = ndpi_detection_process_packet(dpi_module(), nf, data,
 						  len > 0xffff ? 0xffff :
 						  (unsigned short)len, now_ms);

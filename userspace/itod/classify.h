@@ -14,6 +14,10 @@
  * list by age, so timeouts cost the flows that time out only. nDPI flow
  * structures are kept for reuse: no allocation per flow in the steady
  * state. Single-threaded. Without nDPI, nothing is ever pending.
+ *
+ * A copy cut at the module's snaplen claims more bytes than it has, and
+ * nDPI would skip it: it gets a copy whose IP length says what is there,
+ * so that what comes first (a request line, a Host header) still counts.
  */
 #ifndef ITOD_CLASSIFY_H
 #define ITOD_CLASSIFY_H
@@ -41,6 +45,7 @@ struct classifier {
 	uint32_t n_slots, n_pending;
 	uint32_t free_head;		/* free slots, linked by next */
 	uint32_t oldest, newest;	/* the age list */
+	uint8_t *trim;			/* a cut copy, its length fixed */
 	struct classify_stats stats;
 };
 

@@ -130,6 +130,35 @@ static void test_tls_sni(void **state)
 	assert_int_equal(dec.cls.n_pending, 0);
 }
 
+/*
+ * Copies are cut at the module's snaplen (256 bytes by default): a GET
+ * with long headers still names HTTP and its Host, which come first.
+ */
+static void test_http_truncated(void **state)
+{
+	struct apppkt_script s;
+	struct ito_flow_verdict v;
+	struct msg_packet pkt;
+	char host[160];
+	size_t i;
+
+	(void)state;
+	load("block app http host example.com\ndefault offload\n");
+	memset(host, 'a', sizeof(host) - 13);
+	strcpy(host + sizeof(host) - 13, ".example.com");
+	apppkt_script(&s, APPPKT_HTTP, 1, 40001, host);
+	assert_true(s.len[3] > 256);
+	for (i = 0; i < 4; i++) {
+		apppkt_copy(&s, i, 1, &pkt);
+		if (pkt.data_len > 256)
+			pkt.data_len = 256;
+		if (decide_packet_at(&dec, &pkt, 1000 + i, &v))
+			break;
+	}
+	assert_int_equal(i, 3);
+	assert_int_equal(v.verdict, ITO_VERDICT_BLOCK);
+}
+
 /* The GET (copy 4) names HTTP and its Host; "sni" does not see it. */
 static void test_http_host(void **state)
 {
@@ -325,6 +354,7 @@ int main(void)
 #ifdef HAVE_NDPI
 		cmocka_unit_test_setup_teardown(test_tls_sni, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_http_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_truncated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ssh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bittorrent, setup, teardown),
