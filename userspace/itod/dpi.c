@@ -80,6 +80,11 @@ size_t dpi_flow_size(void)
 	return ndpi_detection_get_sizeof_ndpi_flow_struct();
 }
 
+const char *dpi_version(void)
+{
+	return ndpi_revision();
+}
+
 void dpi_exit(void)
 {
 	if (module)
@@ -127,6 +132,11 @@ const char *dpi_category_name(uint16_t id)
 size_t dpi_flow_size(void)
 {
 	return 0;
+}
+
+const char *dpi_version(void)
+{
+	return "none";
 }
 
 void dpi_exit(void)

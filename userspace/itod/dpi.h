@@ -37,6 +37,9 @@ int dpi_category_id(const char *name);
 const char *dpi_app_name(uint16_t id);
 const char *dpi_category_name(uint16_t id);
 
+/* nDPI's version ("4.2.0"), or "none". */
+const char *dpi_version(void);
+
 /* Bytes of nDPI's per-flow state (struct ndpi_flow_struct); 0 without. */
 size_t dpi_flow_size(void);
 

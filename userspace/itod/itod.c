@@ -515,9 +515,11 @@ int main(int argc, char **argv)
 	d.started = now_ms();
 	d.start_time = (uint64_t)time(NULL);
 	apply_settings(&d, d.started);
-	log_info("itod %s started: %zu rules from %s, default %s",
+	log_info("itod %s started: %zu rules from %s, default %s%s%s",
 		 ITOD_VERSION, policy.n_rules, path,
-		 ito_verdict_name(policy.default_verdict));
+		 ito_verdict_name(policy.default_verdict),
+		 policy.needs_app ? ", applications by nDPI " : "",
+		 policy.needs_app ? dpi_version() : "");
 	agent_init(&agent, &decider, o.rcvbuf, now_ms());
 
 	ret = run(&d, sfd);
