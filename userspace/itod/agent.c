@@ -67,6 +67,7 @@ static void instance_gone(struct agent *a, uint64_t now, const char *why)
 	if (a->state != AGENT_DOWN)
 		log_warn("%s: agent connection lost", why);
 	decide_reset(a->decider);
+	a->no_app = false;	/* the next module may take them */
 	close_ito_sockets(a);
 	a->state = AGENT_DOWN;
 	a->n_queued = 0;
@@ -574,8 +575,16 @@ static void verdicts_done(const struct ito_flow_verdict *v, size_t n, int err,
 			  const char *extack, void *data)
 {
 	struct agent *a = data;
+	size_t i;
 
 	a->stats.verdict_requests++;
+	/* An older module refuses the attribute: agent_flush() sends again. */
+	if (err == -EINVAL && !a->no_app)
+		for (i = 0; i < n; i++)
+			if (v[i].app[0]) {
+				a->app_refused = true;
+				return;
+			}
 	if (!err) {
 		a->stats.verdicts_sent += n;
 	} else if (n == 1) {
@@ -589,11 +598,32 @@ static void verdicts_done(const struct ito_flow_verdict *v, size_t n, int err,
 	/* a batch stopped at an ended flow is sent again one by one */
 }
 
+static void strip_apps(struct agent *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_queued; i++)
+		a->queue[i].app[0] = '\0';
+}
+
 void agent_flush(struct agent *a)
 {
-	if (a->state == AGENT_UP || a->state == AGENT_REGISTERING)
+	if (a->state != AGENT_UP && a->state != AGENT_REGISTERING) {
+		a->n_queued = 0;
+		return;
+	}
+	if (a->no_app)
+		strip_apps(a);
+	ito_verdict_send(&a->req, a->queue, a->n_queued, verdicts_done, a);
+	if (a->app_refused) {
+		/* Verdicts applied before the refusal are applied again: a no-op. */
+		log_warn("the ito module does not take application names (ITO_A_FLOW_APP): verdicts go without them");
+		a->app_refused = false;
+		a->no_app = true;
+		strip_apps(a);
 		ito_verdict_send(&a->req, a->queue, a->n_queued, verdicts_done,
 				 a);
+	}
 	a->n_queued = 0;
 }
 
