@@ -10,7 +10,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 DKMS_SRC := /usr/src/ito-$(DKMS_VERSION)
 
-.PHONY: all modules userspace install modules_install dkms-install \
+.PHONY: bench-classify all modules userspace install modules_install dkms-install \
 	dkms-remove deb deps check check-debug demo bench bench-installs bench-scale bench-nat \
 	checkpatch sparse clean
 
@@ -64,6 +64,11 @@ demo:
 
 bench:
 	bench/forward.sh
+
+# itod's classification (nDPI) and decisions, no kernel: flows/s and
+# memory per pending flow (make bench-classify ARGS="FLOWS WINDOW")
+bench-classify:
+	$(MAKE) -C userspace bench-classify ARGS="$(ARGS)"
 
 bench-installs:
 	bench/installs.sh

@@ -130,7 +130,7 @@ static int ito_copy_put(struct sk_buff *msg, struct ito_flow *flow,
 	if (!hdr)
 		return -EMSGSIZE;
 	nest = nla_nest_start(msg, ITO_A_PACKET);
-	if (!nest || ito_nl_put_flow(msg, ITO_A_PACKET_FLOW, flow, false) ||
+	if (!nest || ito_nl_put_flow(msg, ITO_A_PACKET_FLOW, NULL, flow, false) ||
 	    nla_put_u8(msg, ITO_A_PACKET_DIR, dir) ||
 	    nla_put_u32(msg, ITO_A_PACKET_IFINDEX, ifindex) ||
 	    nla_put_u32(msg, ITO_A_PACKET_SEQ, seq) ||

@@ -239,6 +239,7 @@ bool ito_flow_end(struct ito_net *in, struct ito_flow *flow, u32 reason)
 	ito_hw_reap(in);	/* its hardware counters, before the event */
 
 	ito_nl_flow_event(in, flow, ITO_FLOW_EVENT_END, reason, GFP_KERNEL);
+	ito_app_forget(in, flow);	/* after the event, which shows it */
 	ito_counter_inc(in, ITO_CNT_FLOWS_ENDED);
 	ito_counter_add(in, ITO_CNT_FLOWS_ACTIVE, -1);
 	atomic_dec(&in->nflows);
@@ -579,6 +580,7 @@ int ito_flow_net_init(struct ito_net *in)
 		return err;
 	}
 	xa_init_flags(&in->flow_ids, XA_FLAGS_LOCK_BH | XA_FLAGS_ALLOC1);
+	ito_app_net_init(in);
 	atomic_set(&in->nflows, 0);
 	in->next_id = 1;
 	ito_gc_net_init(in);
@@ -597,4 +599,5 @@ void ito_flow_net_uninit(struct ito_net *in)
 	ito_rht_free(rcu_dereference_protected(in->flows, true));
 	ito_rht_free(rcu_dereference_protected(in->flows_old, true));
 	xa_destroy(&in->flow_ids);
+	ito_app_net_uninit(in);
 }

@@ -489,6 +489,7 @@ struct ito_net {
 	bool flows_moving;
 	u32 flows_reach;
 	struct xarray flow_ids;
+	struct xarray apps;		/* flow id -> application (app.c) */
 	atomic_t nflows;
 	u32 next_id;
 	struct ito_gc gc;
@@ -608,6 +609,14 @@ void ito_flow_end_all(struct ito_net *in, int ifindex, u32 reason);
 void ito_flow_set_verdict(struct ito_net *in, struct ito_flow *flow,
 			  u32 verdict, u8 by);
 void ito_flow_apply_default(struct ito_net *in);
+
+/* app.c */
+int ito_app_set(struct ito_net *in, struct ito_flow *flow, const char *name);
+void ito_app_forget(struct ito_net *in, struct ito_flow *flow);
+int ito_app_put(struct sk_buff *msg, struct ito_net *in,
+		const struct ito_flow *flow);
+void ito_app_net_init(struct ito_net *in);
+void ito_app_net_uninit(struct ito_net *in);
 void ito_flow_standby(struct ito_net *in);
 u32 ito_rate(u64 pkts, unsigned long first, unsigned long last);
 u32 ito_flow_rate(const struct ito_flow *flow);
@@ -743,7 +752,8 @@ void ito_agent_uninit(void);
 /* netlink.c */
 int ito_netlink_init(void);
 void ito_netlink_uninit(void);
-int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_flow *flow,
+int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_net *in,
+		    struct ito_flow *flow,
 		    bool full);
 void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 		       u32 reason, gfp_t gfp);

@@ -63,6 +63,8 @@ static const struct nla_policy ito_flow_policy[ITO_A_FLOW_MAX + 1] = {
 	[ITO_A_FLOW_STATE]	= NLA_POLICY_MAX(NLA_U32, ITO_FLOW_STATE_MAX),
 	[ITO_A_FLOW_VERDICT]	= NLA_POLICY_RANGE(NLA_U32, ITO_VERDICT_OFFLOAD,
 						   ITO_VERDICT_MAX),
+	[ITO_A_FLOW_APP]	= { .type = NLA_NUL_STRING,
+				    .len = ITO_APP_NAME_LEN - 1 },
 };
 
 /* What a request may say about a pool; the rest is only in replies. */
@@ -443,7 +445,8 @@ static void ito_flow_snapshot(struct ito_flow *flow, struct ito_flow_snapshot *s
 	s->rate = ito_rate(s->pkts[0] + s->pkts[1], s->first_seen, s->last_seen);
 }
 
-static int ito_put_flow_state(struct sk_buff *msg, struct ito_flow *flow)
+static int ito_put_flow_state(struct sk_buff *msg, struct ito_net *in,
+			      struct ito_flow *flow)
 {
 	struct ito_flow_snapshot s;
 	unsigned long now = jiffies;
@@ -465,19 +468,20 @@ static int ito_put_flow_state(struct sk_buff *msg, struct ito_flow *flow)
 	    nla_put_u64_64bit(msg, ITO_A_FLOW_OFFLOAD_PKTS, s.offload_pkts,
 			      ITO_A_FLOW_PAD) ||
 	    nla_put_u64_64bit(msg, ITO_A_FLOW_OFFLOAD_BYTES, s.offload_bytes,
-			      ITO_A_FLOW_PAD))
+			      ITO_A_FLOW_PAD) ||
+	    ito_app_put(msg, in, flow))
 		return -EMSGSIZE;
 	return 0;
 }
 
-static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_flow *flow,
-			      bool full)
+static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_net *in,
+			      struct ito_flow *flow, bool full)
 {
 	if (nla_put_u64_64bit(msg, ITO_A_FLOW_ID, flow->id, ITO_A_FLOW_PAD) ||
 	    ito_put_tuple(msg, flow->ct) ||
 	    nla_put_u32(msg, ITO_A_FLOW_IIF, READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL])))
 		return -EMSGSIZE;
-	return full ? ito_put_flow_state(msg, flow) : 0;
+	return full ? ito_put_flow_state(msg, in, flow) : 0;
 }
 
 /* What one offloaded direction does, copied under the flow's lock. */
@@ -568,18 +572,19 @@ static int ito_put_paths(struct sk_buff *msg, struct ito_net *in,
  * ito_nl_put_flow - a flow nest: the tuple, and with @full its state
  * @msg: the message
  * @type: ITO_A_FLOW, or ITO_A_PACKET_FLOW inside a packet copy
+ * @in: the flow's instance (only read with @full)
  * @flow: the flow, kept alive by the caller
  * @full: add state, verdict and counters (takes the flow's lock)
  */
-int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_flow *flow,
-		    bool full)
+int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_net *in,
+		    struct ito_flow *flow, bool full)
 {
 	struct nlattr *nest;
 
 	nest = nla_nest_start(msg, type);
 	if (!nest)
 		return -EMSGSIZE;
-	if (ito_put_flow_attrs(msg, flow, full)) {
+	if (ito_put_flow_attrs(msg, in, flow, full)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -605,6 +610,7 @@ static size_t ito_flow_event_size(void)
 	       3 * nla_total_size(sizeof(u32)) +	/* STATE, VERDICT, _BY */
 	       8 * nla_total_size_64bit(sizeof(u64)) +	/* counters, age, idle */
 	       2 * nla_total_size(sizeof(u32)) +	/* RATE, COPIES */
+	       nla_total_size(ITO_APP_NAME_LEN) +	/* APP */
 	       2 * nla_total_size(sizeof(u32));		/* EVENT, END_REASON */
 }
 
@@ -631,7 +637,7 @@ void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 	if (!msg)
 		return;
 	nest = nla_nest_start(msg, ITO_A_FLOW);
-	if (!nest || ito_put_flow_attrs(msg, flow, true) ||
+	if (!nest || ito_put_flow_attrs(msg, in, flow, true) ||
 	    nla_put_u32(msg, ITO_A_FLOW_EVENT, event) ||
 	    (reason && nla_put_u32(msg, ITO_A_FLOW_END_REASON, reason))) {
 		WARN_ON_ONCE(1);	/* ito_flow_event_size() is short */
@@ -725,7 +731,7 @@ static int ito_nl_flow_get_doit(struct sk_buff *skb, struct genl_info *info)
 		nest = nla_nest_start(msg, ITO_A_FLOW);
 
 		err = -EMSGSIZE;
-		if (nest && !ito_put_flow_attrs(msg, flow, true) &&
+		if (nest && !ito_put_flow_attrs(msg, in, flow, true) &&
 		    !ito_put_paths(msg, in, flow)) {
 			nla_nest_end(msg, nest);
 			err = 0;
@@ -763,7 +769,7 @@ static int ito_nl_flow_get_dumpit(struct sk_buff *skb,
 		if (state >= 0 && READ_ONCE(flow->state) != state)
 			continue;
 		hdr = ito_nl_dump_put(skb, cb, ITO_CMD_FLOW_GET);
-		if (!hdr || ito_nl_put_flow(skb, ITO_A_FLOW, flow, true)) {
+		if (!hdr || ito_nl_put_flow(skb, ITO_A_FLOW, in, flow, true)) {
 			if (hdr)
 				genlmsg_cancel(skb, hdr);
 			err = -EMSGSIZE;
@@ -843,6 +849,12 @@ static int ito_nl_flow_verdict_doit(struct sk_buff *skb, struct genl_info *info)
 			break;
 		}
 		verdict = nla_get_u32(tb[ITO_A_FLOW_VERDICT]);
+		/*
+		 * Before the verdict, whose event shows it; kept if the verdict
+		 * is overruled. Out of memory, the verdict goes on without it.
+		 */
+		if (tb[ITO_A_FLOW_APP])
+			ito_app_set(in, flow, nla_data(tb[ITO_A_FLOW_APP]));
 		/* not an error: the agent's batch goes on */
 		if (ito_ctv_admits(flow, verdict))
 			ito_flow_set_verdict(in, flow, verdict,

@@ -106,6 +106,7 @@ offload proto tcp dport 5201      # bulk transfer
 offload proto udp dport 7000      # a media stream (echoed back)
 inspect proto tcp dport 8080      # web-like: keep watching
 block   proto udp dport 9999      # not allowed
+inspect-all app http              # the web, known by its application (nDPI)
 default inspect
 CONF
 cat "$tmp/itod.conf"
@@ -120,22 +121,25 @@ ip netns exec ito-srv python3 "$ECHO" server 7000 "$tmp/udp7000" &
 ip netns exec ito-srv python3 "$ECHO" server 9999 "$tmp/udp9999" &
 srv socat -u TCP-LISTEN:8080,reuseaddr OPEN:"$tmp/tcp8080",creat &
 srv_8080=$!
+srv python3 -m http.server --bind 10.0.2.2 8000 >/dev/null 2>&1 &
 listening() {
 	local l
 	l=$(srv ss -Htuln)
 	grep -q ':5201 ' <<<"$l" && grep -q ':8080 ' <<<"$l" &&
-		grep -q ':7000 ' <<<"$l" && grep -q ':9999 ' <<<"$l"
+		grep -q ':7000 ' <<<"$l" && grep -q ':9999 ' <<<"$l" &&
+		grep -q ':8000 ' <<<"$l"
 }
 wait_for 30 listening || { srv ss -tuln; echo "demo: the servers did not start" >&2; exit 1; }
 run fw ip -s link show simrep0
 rx0=$(rx_packets simrep0)
 hits0=$(sim_stat hits)
 
-say "Traffic: four flows at once (about 20 s)"
+say "Traffic: five flows at once (about 20 s)"
 echo "tcp/5201  iperf3, 20 s at 30 Mbit/s"
 echo "udp/7000  1200 datagrams of 200 bytes, 100/s, each echoed back"
 echo "tcp/8080  300000 bytes in 10 pieces, 0.5 s apart"
 echo "udp/9999  50 datagrams, 10/s"
+echo "tcp/8000  an HTTP GET (curl), its application found by itod"
 t0=$SECONDS
 cli iperf3 -c 10.0.2.2 -t 20 -b 30M -i 0 >"$tmp/iperf3" 2>&1 &
 c_5201=$!
@@ -146,6 +150,8 @@ c_9999=$!
 (for _ in 1 2 3 4 5 6 7 8 9 10; do head -c 30000 /dev/urandom; sleep 0.5; done) |
 	cli socat -u - TCP:10.0.2.2:8080 &
 c_8080=$!
+cli curl -s -o "$tmp/http8000" http://10.0.2.2:8000/ &
+c_8000=$!
 
 # Both offload candidates go to the hardware within a few seconds; wait
 # for that (deadline), then look at everything while the traffic runs.
@@ -176,7 +182,7 @@ say "conntrack on the firewall"
 fw conntrack -L 2>/dev/null | grep -E 'dport=(5201|7000|8080|9999) ' | sed 's/  */ /g' || true
 
 # Every client ends by itself (run.sh's timeout guards against a hang).
-wait $c_5201 $c_7000 $c_9999 $c_8080 || true
+wait $c_5201 $c_7000 $c_9999 $c_8080 $c_8000 || true
 wait_for 10 bash -c "[ \$(stat -c %s '$tmp/tcp8080') = 300000 ]" || true
 wait_for 5 bash -c "! kill -0 $srv_8080" || true
 echo "all clients done at t+$((SECONDS - t0)) s"
@@ -200,6 +206,7 @@ f5201=$(flow_of 5201)
 f7000=$(flow_of 7000)
 f8080=$(flow_of 8080)
 f9999=$(flow_of 9999)
+f8000=$(flow_of 8000)
 # iperf3's control connection (it may or may not reach min-rate)
 fctl=$(jq -c '[.[]|select(.dport==5201)]|select(length > 1)|min_by(.pkts_orig + .pkts_reply)' <<<"$all")
 where() { jq -r '[.paths[]?.where]|unique|join("+")' "$tmp/get$1" 2>/dev/null; }
@@ -218,7 +225,7 @@ row() {
 	hw) hw=$o ;;
 	*) sw=$o ;;
 	esac
-	printf '%-22s %-8s %9s %9s %9s %9s\n' "$name" "$(field "$f" verdict)" \
+	printf '%-22s %-11s %9s %9s %9s %9s\n' "$name" "$(field "$f" verdict)" \
 		"$t" "$((t - o))" "$hw" "$sw"
 }
 hw_pkts() { [ "$(where "$1")" = hw ] && fast "$2" || echo 0; }
@@ -229,12 +236,13 @@ got9999=$(wc -l <"$tmp/udp9999")
 got8080=$(stat -c %s "$tmp/tcp8080")
 
 say "Summary"
-printf '%-22s %-8s %9s %9s %9s %9s\n' flow verdict packets "slow path" hardware "sw fast"
+printf '%-22s %-11s %9s %9s %9s %9s\n' flow verdict packets "slow path" hardware "sw fast"
 row "tcp/5201 iperf3" "$f5201" "$(where 5201)"
 [ -z "$fctl" ] || row "tcp/5201 iperf3 ctrl" "$fctl"
 row "udp/7000 stream" "$f7000" "$(where 7000)"
 row "tcp/8080 web-like" "$f8080"
 row "udp/9999 forbidden" "$f9999"
+row "tcp/8000 http" "$f8000"
 echo
 printf '%-34s %s\n' \
 	"flows tracked" "$(jq length <<<"$all")" \
@@ -244,6 +252,7 @@ printf '%-34s %s\n' \
 	"udp/7000 echoed" "$got7000 of 1200" \
 	"tcp/8080 arrived" "$got8080 of 300000 bytes, all through the host stack" \
 	"udp/9999 arrived" "$got9999 of 50 datagrams ($(counter blocked_pkts) dropped by ito)" \
+	"tcp/8000 application" "$(field "$f8000" app) (nDPI, in itod), verdict $(field "$f8000" verdict)" \
 	"simulator: packets in hardware" "$((hits1 - hits0))" \
 	"host: simrep0 received" "$((rx1 - rx0)) packets (slow path only)" \
 	"never touched the host stack" "$bypass bytes"
@@ -268,6 +277,9 @@ grep -q receiver "$tmp/iperf3" || fail "iperf3 did not finish"
 [ "$got8080" = 300000 ] || fail "tcp/8080: $got8080 of 300000 bytes"
 [ "$(field "$f9999" verdict)" = block ] || fail "udp/9999 verdict is not block"
 [ "$got9999" -lt 50 ] && [ "$(counter blocked_pkts)" -gt 0 ] || fail "udp/9999 was not blocked"
+[ "$(field "$f8000" app)" = HTTP ] || fail "tcp/8000 was not classified HTTP"
+[ "$(field "$f8000" verdict)" = inspect-all ] || fail "tcp/8000 verdict is not inspect-all"
+[ -s "$tmp/http8000" ] || fail "tcp/8000: curl got no page"
 
 [ "$KEEP" = 1 ] || fwctl flow flush
 if [ "$ok" = 1 ]; then

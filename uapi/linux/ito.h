@@ -448,7 +448,13 @@ enum ito_end_reason {
  * @ITO_A_FLOW_PATH: nest, enum ito_a_path; one per direction of an
  *	offloaded flow (flow get only, not dumps or events)
  * @ITO_A_FLOW_VERDICT_BY: u32, enum ito_verdict_by: who gave the verdict
+ * @ITO_A_FLOW_APP: NUL-terminated string of at most ITO_APP_NAME_LEN bytes
+ *	(the NUL included), the flow's application as the agent named it
+ *	(itod: nDPI's name, e.g. "TLS.Google"); optional in a verdict, kept
+ *	by the module and reported in flow dumps, gets and events from then
  */
+#define ITO_APP_NAME_LEN	16
+
 enum ito_a_flow {
 	ITO_A_FLOW_UNSPEC,
 	ITO_A_FLOW_ID,
@@ -477,6 +483,7 @@ enum ito_a_flow {
 	ITO_A_FLOW_OFFLOAD_BYTES,
 	ITO_A_FLOW_PATH,
 	ITO_A_FLOW_VERDICT_BY,
+	ITO_A_FLOW_APP,
 
 	__ITO_A_FLOW_MAX,
 	ITO_A_FLOW_MAX = __ITO_A_FLOW_MAX - 1

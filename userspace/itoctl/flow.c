@@ -271,6 +271,8 @@ static void flow_json_members(struct printer *p, const struct ito_flow *f)
 		print_field_str(p, PRINT_JSON, "verdict_by", NULL,
 				word_or_number(ito_verdict_by_names, f->verdict_by,
 					       num));
+	if (ito_flow_has(f, ITO_A_FLOW_APP))
+		print_field_str(p, PRINT_JSON, "app", NULL, f->app);
 	if (ito_flow_has(f, ITO_A_FLOW_PKTS_ORIG))
 		print_field_uint(p, PRINT_JSON, "pkts_orig", NULL, f->pkts_orig);
 	if (ito_flow_has(f, ITO_A_FLOW_BYTES_ORIG))
@@ -341,6 +343,8 @@ static void flow_text_line(struct printer *p, const struct ito_flow *f)
 		print_text(p, " verdict %s%s",
 			   word_or_number(ito_verdict_names, f->verdict, num),
 			   verdict_by_text(f, by));
+	if (ito_flow_has(f, ITO_A_FLOW_APP))
+		print_text(p, " app %s", f->app);
 	/* Original/reply, as conntrack counts them. */
 	if (ito_flow_has(f, ITO_A_FLOW_PKTS_ORIG) || ito_flow_has(f, ITO_A_FLOW_PKTS_REPLY))
 		print_text(p, " pkts %" PRIu64 "/%" PRIu64,
@@ -405,6 +409,8 @@ void flow_print_detail(struct printer *p, const struct ito_flow *f)
 		print_text(p, "  %-*s: %s%s\n", w, "verdict",
 			   word_or_number(ito_verdict_names, f->verdict, num),
 			   verdict_by_text(f, by));
+	if (ito_flow_has(f, ITO_A_FLOW_APP))
+		print_text(p, "  %-*s: %s\n", w, "app", f->app);
 	if (ito_flow_has(f, ITO_A_FLOW_CT_STATE) && f->proto == IPPROTO_TCP)
 		print_text(p, "  %-*s: %s\n", w, "ct-state",
 			   word_or_number(ito_ct_state_names, f->ct_state, num));

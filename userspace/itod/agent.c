@@ -67,6 +67,7 @@ static void instance_gone(struct agent *a, uint64_t now, const char *why)
 	if (a->state != AGENT_DOWN)
 		log_warn("%s: agent connection lost", why);
 	decide_reset(a->decider);
+	a->no_app = false;	/* the next module may take them */
 	close_ito_sockets(a);
 	a->state = AGENT_DOWN;
 	a->n_queued = 0;
@@ -238,7 +239,7 @@ static void handle_packet(struct agent *a, const struct nlmsghdr *nlh,
 		log_debug("malformed packet copy ignored");
 		return;
 	}
-	if (decide_packet(a->decider, &pkt, secs(now), &v))
+	if (decide_packet_at(a->decider, &pkt, now, &v))
 		queue_verdict(a, &v);
 }
 
@@ -489,6 +490,16 @@ int agent_init(struct agent *a, struct decider *d, int rcvbuf, uint64_t now)
 	return 0;
 }
 
+/* Flows whose classification ran out of time get their verdict now. */
+static void decide_timeouts(struct agent *a, uint64_t now)
+{
+	struct ito_flow_verdict v;
+
+	while (decide_timeout(a->decider, now, &v))
+		if (a->state == AGENT_UP)
+			queue_verdict(a, &v);
+}
+
 int agent_next_timeout(const struct agent *a, uint64_t now, int max)
 {
 	uint64_t next = a->expire_at;
@@ -503,6 +514,9 @@ int agent_next_timeout(const struct agent *a, uint64_t now, int max)
 		next = a->redump_at;
 	if (a->holding && a->hold_until < next)
 		next = a->hold_until;
+	if (decide_next_timeout(a->decider) &&
+	    decide_next_timeout(a->decider) < next)
+		next = decide_next_timeout(a->decider);
 	if (declog_due(&a->decider->log) &&
 	    declog_due(&a->decider->log) * 1000ULL < next)
 		next = declog_due(&a->decider->log) * 1000ULL;
@@ -518,6 +532,7 @@ void agent_timer(struct agent *a, uint64_t now)
 		decide_expire(a->decider, secs(now));
 	}
 	declog_tick(&a->decider->log, secs(now));
+	decide_timeouts(a, now);
 	if (a->holding && now >= a->hold_until)
 		a->holding = false;
 	switch (a->state) {
@@ -560,8 +575,16 @@ static void verdicts_done(const struct ito_flow_verdict *v, size_t n, int err,
 			  const char *extack, void *data)
 {
 	struct agent *a = data;
+	size_t i;
 
 	a->stats.verdict_requests++;
+	/* An older module refuses the attribute: agent_flush() sends again. */
+	if (err == -EINVAL && !a->no_app)
+		for (i = 0; i < n; i++)
+			if (v[i].app[0]) {
+				a->app_refused = true;
+				return;
+			}
 	if (!err) {
 		a->stats.verdicts_sent += n;
 	} else if (n == 1) {
@@ -575,11 +598,32 @@ static void verdicts_done(const struct ito_flow_verdict *v, size_t n, int err,
 	/* a batch stopped at an ended flow is sent again one by one */
 }
 
+static void strip_apps(struct agent *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_queued; i++)
+		a->queue[i].app[0] = '\0';
+}
+
 void agent_flush(struct agent *a)
 {
-	if (a->state == AGENT_UP || a->state == AGENT_REGISTERING)
+	if (a->state != AGENT_UP && a->state != AGENT_REGISTERING) {
+		a->n_queued = 0;
+		return;
+	}
+	if (a->no_app)
+		strip_apps(a);
+	ito_verdict_send(&a->req, a->queue, a->n_queued, verdicts_done, a);
+	if (a->app_refused) {
+		/* Verdicts applied before the refusal are applied again: a no-op. */
+		log_warn("the ito module does not take application names (ITO_A_FLOW_APP): verdicts go without them");
+		a->app_refused = false;
+		a->no_app = true;
+		strip_apps(a);
 		ito_verdict_send(&a->req, a->queue, a->n_queued, verdicts_done,
 				 a);
+	}
 	a->n_queued = 0;
 }
 

@@ -100,6 +100,11 @@ struct agent {
 	uint64_t ack_deadline, check_at, expire_at, overrun_warned_at;
 	uint64_t hold_until;		/* copies socket not polled before */
 	bool holding;
+	/*
+	 * The module refused ITO_A_FLOW_APP (one older than the attribute):
+	 * verdicts go without application names until it is reloaded.
+	 */
+	bool no_app, app_refused;
 	uint64_t dump_now;
 	uint64_t dumped_at;		/* the last dump of waiting flows */
 	uint64_t redump_at;		/* 0, or when to dump after lost copies */

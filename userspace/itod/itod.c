@@ -26,6 +26,7 @@
 
 #include "agent.h"
 #include "decide.h"
+#include "dpi.h"
 #include "log.h"
 #include "notify.h"
 #include "policy.h"
@@ -481,6 +482,7 @@ int main(int argc, char **argv)
 	if (o.check) {
 		policy_print(&policy, stdout);
 		policy_free(&policy);
+		dpi_exit();
 		return EXIT_OK;
 	}
 	/* Reloads happen after chdir("/"). */
@@ -513,9 +515,11 @@ int main(int argc, char **argv)
 	d.started = now_ms();
 	d.start_time = (uint64_t)time(NULL);
 	apply_settings(&d, d.started);
-	log_info("itod %s started: %zu rules from %s, default %s",
+	log_info("itod %s started: %zu rules from %s, default %s%s%s",
 		 ITOD_VERSION, policy.n_rules, path,
-		 ito_verdict_name(policy.default_verdict));
+		 ito_verdict_name(policy.default_verdict),
+		 policy.needs_app ? ", applications by nDPI " : "",
+		 policy.needs_app ? dpi_version() : "");
 	agent_init(&agent, &decider, o.rcvbuf, now_ms());
 
 	ret = run(&d, sfd);
@@ -527,6 +531,7 @@ int main(int argc, char **argv)
 	if (d.settings.stats_file[0])
 		unlink(d.settings.stats_file);
 	decide_fini(&decider);
+	dpi_exit();
 	policy_free(&policy);
 	close(sfd);
 	if (pidfd >= 0) {

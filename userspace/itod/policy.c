@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* policy - parse itod.conf and match flows against its rules. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/ito.h>
 
+#include "dpi.h"
 #include "ito_names.h"
 #include "libito.h"
 #include "policy.h"
@@ -191,8 +194,50 @@ static int parse_iif(struct parser *ps, const char *word,
 	return 0;
 }
 
+/* "app tls", "category web": checked against nDPI's own lists. */
+static int parse_dpi_name(struct parser *ps, const char *key,
+			  const char *value, uint16_t *id)
+{
+	bool cat = !strcmp(key, "category");
+	int n;
+
+	if (!dpi_available())
+		return fail(ps, "\"%s\" cannot be used: %s", key, DPI_MISSING);
+	n = cat ? dpi_category_id(value) : dpi_app_id(value);
+	if (n < 0 || n > UINT16_MAX)
+		return fail(ps, "unknown %s \"%s\" (not in nDPI's list of %s)",
+			    cat ? "category" : "application", value,
+			    cat ? "categories" : "protocols");
+	*id = (uint16_t)n;
+	return 0;
+}
+
+/* "sni example.com": a domain name suffix, kept in lower case. */
+static int parse_suffix(struct parser *ps, const char *key,
+			const char *value, char *out)
+{
+	size_t i, len = strlen(value);
+
+	if (!dpi_available())
+		return fail(ps, "\"%s\" cannot be used: %s", key, DPI_MISSING);
+	if (len >= POLICY_NAME_LEN)
+		return fail(ps, "\"%s\" name \"%s\" is too long (at most %d characters)",
+			    key, value, POLICY_NAME_LEN - 1);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if (!isalnum(c) && c != '-' && c != '.' && c != '_')
+			return fail(ps, "bad \"%s\" name \"%s\" (expected a domain name suffix such as example.com)",
+				    key, value);
+		out[i] = (char)tolower(c);
+	}
+	out[len] = '\0';
+	return 0;
+}
+
 static const char *const match_names[] = {
 	"proto", "src", "dst", "sport", "dport", "iif",
+	"app", "category", "sni", "host",
 };
 
 static int parse_match(struct parser *ps, struct policy_rule *r,
@@ -202,8 +247,6 @@ static int parse_match(struct parser *ps, struct policy_rule *r,
 	unsigned long n;
 	int err;
 
-	if (!strcmp(key, "app"))
-		return fail(ps, "\"app\" matching is not supported yet");
 	if (!strcmp(key, "after")) {
 		if (!value)
 			return fail(ps, "\"after\" needs a packet count");
@@ -241,8 +284,20 @@ static int parse_match(struct parser *ps, struct policy_rule *r,
 	case POLICY_M_DPORT:
 		err = parse_range(ps, value, &r->dport);
 		break;
-	default:
+	case POLICY_M_IIF:
 		err = parse_iif(ps, value, r);
+		break;
+	case POLICY_M_APP:
+		err = parse_dpi_name(ps, key, value, &r->app);
+		break;
+	case POLICY_M_CATEGORY:
+		err = parse_dpi_name(ps, key, value, &r->category);
+		break;
+	case POLICY_M_SNI:
+		err = parse_suffix(ps, key, value, r->sni);
+		break;
+	default:
+		err = parse_suffix(ps, key, value, r->host);
 		break;
 	}
 	if (err)
@@ -309,6 +364,8 @@ static int parse_line(struct parser *ps, char **words, size_t n)
 	}
 	if (!r.after)
 		r.after = 1;
+	if (r.match & POLICY_M_NEEDS_APP)
+		ps->p->needs_app = true;
 	return add_rule(ps, &r);
 }
 
@@ -483,15 +540,67 @@ bool policy_rule_matches(const struct policy_rule *r,
 	return true;
 }
 
-const struct policy_rule *policy_match(const struct policy *p,
-				       const struct policy_tuple *t)
+/* @name is @suffix or ends with "." @suffix (or @suffix starts with "."). */
+static bool suffix_matches(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	if (!n || s > n || strcasecmp(name + n - s, suffix))
+		return false;
+	return s == n || suffix[0] == '.' || name[n - s - 1] == '.';
+}
+
+bool policy_rule_matches_app(const struct policy_rule *r,
+			     const struct policy_app *app)
+{
+	if ((r->match & POLICY_M_APP) && r->app != app->app &&
+	    r->app != app->master)
+		return false;
+	if ((r->match & POLICY_M_CATEGORY) && r->category != app->category)
+		return false;
+	if ((r->match & POLICY_M_SNI) &&
+	    (!app->name_is_sni || !suffix_matches(app->name, r->sni)))
+		return false;
+	if ((r->match & POLICY_M_HOST) &&
+	    (app->name_is_sni || !suffix_matches(app->name, r->host)))
+		return false;
+	return true;
+}
+
+const struct policy_rule *policy_match_app(const struct policy *p,
+					   const struct policy_tuple *t,
+					   const struct policy_app *app,
+					   bool *pending)
 {
 	size_t i;
 
-	for (i = 0; i < p->n_rules; i++)
-		if (policy_rule_matches(&p->rules[i], t))
-			return &p->rules[i];
+	if (pending)
+		*pending = false;
+	for (i = 0; i < p->n_rules; i++) {
+		const struct policy_rule *r = &p->rules[i];
+
+		if (!policy_rule_matches(r, t))
+			continue;
+		if (!(r->match & POLICY_M_NEEDS_APP))
+			return r;
+		if (!app) {
+			/* Rules after this one must wait too: first match wins. */
+			if (pending)
+				*pending = true;
+			return NULL;
+		}
+		if (policy_rule_matches_app(r, app))
+			return r;
+	}
 	return NULL;
+}
+
+const struct policy_rule *policy_match(const struct policy *p,
+				       const struct policy_tuple *t)
+{
+	static const struct policy_app unknown;
+
+	return policy_match_app(p, t, &unknown, NULL);
 }
 
 static size_t append(char *buf, size_t len, size_t off, const char *fmt, ...)
@@ -547,6 +656,15 @@ void policy_format_matches(const struct policy_rule *r, char *buf, size_t len)
 		off = append_range(buf, len, off, "dport", &r->dport);
 	if (r->match & POLICY_M_IIF)
 		off = append(buf, len, off, " iif %s", r->iif_name);
+	if (r->match & POLICY_M_APP)
+		off = append(buf, len, off, " app %s", dpi_app_name(r->app));
+	if (r->match & POLICY_M_CATEGORY)
+		off = append(buf, len, off, " category %s",
+			     dpi_category_name(r->category));
+	if (r->match & POLICY_M_SNI)
+		off = append(buf, len, off, " sni %s", r->sni);
+	if (r->match & POLICY_M_HOST)
+		off = append(buf, len, off, " host %s", r->host);
 	if (r->after > 1)
 		off = append(buf, len, off, " after %u", r->after);
 	/* Drop the leading blank. */
@@ -556,7 +674,7 @@ void policy_format_matches(const struct policy_rule *r, char *buf, size_t len)
 
 void policy_print(const struct policy *p, FILE *fp)
 {
-	char matches[256];
+	char matches[512];
 	size_t i;
 
 	for (i = 0; i < p->n_rules; i++) {

@@ -7,6 +7,10 @@
  * first rule whose every match holds. Parsing and matching do no I/O other
  * than reading the file and resolving interface names, and the resolver can
  * be replaced. The grammar is in itod.conf(5).
+ *
+ * Application matches (app, category, sni, host) need the flow's
+ * classification (classify.h): policy_match_app() says when a rule that
+ * could match is waiting for it.
  */
 #ifndef ITOD_POLICY_H
 #define ITOD_POLICY_H
@@ -32,7 +36,18 @@ enum policy_match_bit {
 	POLICY_M_SPORT	= 1u << 3,
 	POLICY_M_DPORT	= 1u << 4,
 	POLICY_M_IIF	= 1u << 5,
+	POLICY_M_APP	= 1u << 6,	/* nDPI protocol (master or app) */
+	POLICY_M_CATEGORY = 1u << 7,	/* nDPI category */
+	POLICY_M_SNI	= 1u << 8,	/* TLS/QUIC server name suffix */
+	POLICY_M_HOST	= 1u << 9,	/* other host names: HTTP, DNS */
 };
+
+/* The matches that need the flow classified. */
+#define POLICY_M_NEEDS_APP \
+	(POLICY_M_APP | POLICY_M_CATEGORY | POLICY_M_SNI | POLICY_M_HOST)
+
+/* Host names as nDPI keeps them (host_server_name), NUL included. */
+#define POLICY_NAME_LEN		80
 
 struct policy_prefix {
 	uint8_t family;		/* AF_INET or AF_INET6 */
@@ -54,6 +69,22 @@ struct policy_rule {
 	char iif_name[IF_NAMESIZE];
 	unsigned int iif;
 	unsigned int after;	/* decide at this packet copy (1 = first) */
+	uint16_t app;		/* nDPI protocol id */
+	uint16_t category;	/* nDPI category id */
+	char sni[POLICY_NAME_LEN];	/* lower case, a domain suffix */
+	char host[POLICY_NAME_LEN];
+};
+
+/*
+ * What classification found out about a flow. A flow nDPI gave up on has
+ * both ids DPI_APP_UNKNOWN (0, nDPI's "Unknown") and no name.
+ */
+struct policy_app {
+	uint16_t master;	/* e.g. TLS for TLS.Google; 0 if none */
+	uint16_t app;		/* e.g. Google, or TLS alone */
+	uint16_t category;
+	bool name_is_sni;	/* @name came from a TLS or QUIC hello */
+	char name[POLICY_NAME_LEN];	/* "": none */
 };
 
 struct policy {
@@ -62,6 +93,7 @@ struct policy {
 	uint32_t default_verdict;	/* enum ito_verdict */
 	unsigned int default_line;	/* 0 when implicit */
 	struct settings settings;	/* "set" lines, settings.h */
+	bool needs_app;			/* some rule has POLICY_M_NEEDS_APP */
 };
 
 /* A flow as the kernel describes it (ito.h: addresses network order). */
@@ -92,11 +124,29 @@ int policy_load(struct policy *p, const char *path, policy_ifindex_fn ifindex,
 
 void policy_free(struct policy *p);
 
-/* Does @r match @t? */
+/* Does @r's tuple part match @t? (Application matches are not looked at.) */
 bool policy_rule_matches(const struct policy_rule *r,
 			 const struct policy_tuple *t);
 
-/* The first matching rule, or NULL: the default verdict applies. */
+/* Does @r's application part match @app? */
+bool policy_rule_matches_app(const struct policy_rule *r,
+			     const struct policy_app *app);
+
+/*
+ * The first rule matching @t and @app, or NULL: the default verdict
+ * applies. @app NULL means "not classified yet": when a rule with
+ * application matches would be looked at, *@pending is set and NULL
+ * returned, as the answer depends on the classification.
+ */
+const struct policy_rule *policy_match_app(const struct policy *p,
+					   const struct policy_tuple *t,
+					   const struct policy_app *app,
+					   bool *pending);
+
+/*
+ * The first matching rule for a flow that will not be classified (found
+ * by a dump): application matches see an unknown application.
+ */
 const struct policy_rule *policy_match(const struct policy *p,
 				       const struct policy_tuple *t);
 

@@ -11,6 +11,9 @@ void settings_init(struct settings *s)
 	s->log_rate = DECLOG_RATE;
 	s->log_burst = DECLOG_BURST;
 	s->stats_interval = SETTINGS_STATS_INTERVAL;
+	s->classify_max = SETTINGS_CLASSIFY_MAX;
+	s->classify_packets = SETTINGS_CLASSIFY_PACKETS;
+	s->classify_timeout = SETTINGS_CLASSIFY_TIMEOUT;
 }
 
 static int parse_u32(const char *v, uint32_t lo, uint32_t hi, uint32_t *out)
@@ -48,6 +51,19 @@ int settings_parse(struct settings *s, const char *name, const char *value,
 			      &s->stats_interval))
 			goto range;
 		s->set |= SETTING_STATS_INTERVAL;
+	} else if (!strcmp(name, "classify-max")) {
+		if (parse_u32(value, 1, SETTINGS_CLASSIFY_LIMIT, &s->classify_max))
+			goto range;
+		s->set |= SETTING_CLASSIFY_MAX;
+	} else if (!strcmp(name, "classify-packets")) {
+		if (parse_u32(value, 1, 1024, &s->classify_packets))
+			goto range;
+		s->set |= SETTING_CLASSIFY_PACKETS;
+	} else if (!strcmp(name, "classify-timeout")) {
+		if (parse_u32(value, 1, SETTINGS_MAX_INTERVAL,
+			      &s->classify_timeout))
+			goto range;
+		s->set |= SETTING_CLASSIFY_TIMEOUT;
 	} else if (!strcmp(name, "stats-file")) {
 		if (strlen(value) >= sizeof(s->stats_file)) {
 			snprintf(err, err_len, "\"stats-file\" is too long");
@@ -63,7 +79,7 @@ int settings_parse(struct settings *s, const char *name, const char *value,
 		s->set |= SETTING_STATS_FILE;
 	} else {
 		snprintf(err, err_len,
-			 "unknown setting \"%s\" (expected log-rate, log-burst, stats-file or stats-interval)",
+			 "unknown setting \"%s\" (expected log-rate, log-burst, stats-file, stats-interval, classify-max, classify-packets or classify-timeout)",
 			 name);
 		return -1;
 	}
@@ -73,6 +89,8 @@ range:
 		 value, name,
 		 !strcmp(name, "log-rate") ? "0-1000000 lines a second" :
 		 !strcmp(name, "log-burst") ? "1-1000000 lines" :
+		 !strcmp(name, "classify-max") ? "1-1048576 flows" :
+		 !strcmp(name, "classify-packets") ? "1-1024 packet copies" :
 		 "1-3600 seconds");
 	return -1;
 }
@@ -87,6 +105,12 @@ void settings_merge(struct settings *s, const struct settings *over)
 		memcpy(s->stats_file, over->stats_file, sizeof(s->stats_file));
 	if (over->set & SETTING_STATS_INTERVAL)
 		s->stats_interval = over->stats_interval;
+	if (over->set & SETTING_CLASSIFY_MAX)
+		s->classify_max = over->classify_max;
+	if (over->set & SETTING_CLASSIFY_PACKETS)
+		s->classify_packets = over->classify_packets;
+	if (over->set & SETTING_CLASSIFY_TIMEOUT)
+		s->classify_timeout = over->classify_timeout;
 	s->set |= over->set;
 }
 
@@ -101,4 +125,10 @@ void settings_print(const struct settings *s, FILE *fp)
 			s->stats_file[0] ? s->stats_file : "none");
 	if (s->set & SETTING_STATS_INTERVAL)
 		fprintf(fp, "set stats-interval %u\n", s->stats_interval);
+	if (s->set & SETTING_CLASSIFY_MAX)
+		fprintf(fp, "set classify-max %u\n", s->classify_max);
+	if (s->set & SETTING_CLASSIFY_PACKETS)
+		fprintf(fp, "set classify-packets %u\n", s->classify_packets);
+	if (s->set & SETTING_CLASSIFY_TIMEOUT)
+		fprintf(fp, "set classify-timeout %u\n", s->classify_timeout);
 }

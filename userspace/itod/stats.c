@@ -26,6 +26,12 @@ void stats_collect(struct stats *s, const struct agent *a,
 	memcpy(s->decisions, ds->verdicts, sizeof(s->decisions));
 	s->flows_remembered = d->flows.n_entries;
 	s->lines_suppressed = d->log.suppressed;
+	s->classify_pending = d->cls.n_pending;
+	s->classify_started = d->cls.stats.started;
+	s->classify_classified = d->cls.stats.classified;
+	s->classify_gave_up = d->cls.stats.gave_up;
+	s->classify_timed_out = d->cls.stats.timed_out;
+	s->classify_full = d->cls.stats.full;
 
 	s->registered = a->state == AGENT_UP;
 	s->registrations = a->stats.registrations;
@@ -109,6 +115,22 @@ int stats_print(FILE *fp, const struct stats *s)
 	counter(fp, "itod_flows_untracked_total",
 		"Decided flows the full flow table could not remember.",
 		s->untracked);
+	gauge(fp, "itod_classify_pending",
+	      "Flows whose application nDPI is still looking for.",
+	      s->classify_pending);
+	counter(fp, "itod_classify_started_total",
+		"Flows given to nDPI for classification.", s->classify_started);
+	counter(fp, "itod_classify_classified_total",
+		"Flows whose application nDPI named.", s->classify_classified);
+	counter(fp, "itod_classify_gave_up_total",
+		"Flows nDPI could not name within classify-packets copies.",
+		s->classify_gave_up);
+	counter(fp, "itod_classify_timed_out_total",
+		"Flows still unnamed after classify-timeout seconds.",
+		s->classify_timed_out);
+	counter(fp, "itod_classify_full_total",
+		"Flows decided without classification: classify-max were pending.",
+		s->classify_full);
 	counter(fp, "itod_bad_messages_total",
 		"Messages from the module that could not be parsed.",
 		s->bad_messages);

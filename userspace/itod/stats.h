@@ -33,6 +33,10 @@ struct stats {
 	uint64_t decisions[ITO_VERDICT_MAX + 1];	/* by verdict */
 	uint64_t flows_remembered;
 	uint64_t lines_suppressed;
+	/* classification (classify.h) */
+	uint64_t classify_pending;
+	uint64_t classify_started, classify_classified, classify_gave_up,
+		 classify_timed_out, classify_full;
 	/* the agent */
 	bool registered;
 	uint64_t registrations;

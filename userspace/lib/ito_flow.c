@@ -100,6 +100,15 @@ static int flow_attr_cb(const struct nlattr *attr, void *data)
 	if (mnl_attr_type_valid(attr, ITO_A_FLOW_MAX) < 0)
 		return MNL_CB_OK;	/* a newer module's */
 
+	if (type == ITO_A_FLOW_APP) {
+		/* a NUL-terminated string that fits, as the uapi says */
+		if (!len || len > sizeof(flow->app) ||
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		memcpy(flow->app, mnl_attr_get_str(attr), len);
+		flow->present |= 1u << type;
+		return MNL_CB_OK;
+	}
 	switch (flow_attrs[type].kind) {
 	case ITO_NL_SKIP:
 		return MNL_CB_OK;

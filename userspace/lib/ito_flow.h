@@ -90,6 +90,7 @@ struct ito_flow {
 	uint32_t end_reason;
 	uint64_t offload_pkts;	/* both directions, forwarded while offloaded */
 	uint64_t offload_bytes;
+	char app[ITO_APP_NAME_LEN];	/* the agent's name for it, "" if none */
 	/* ITO_A_FLOW_PATH, in the order received: flow get of an offloaded flow */
 	unsigned int n_paths;
 	struct ito_path path[ITO_FLOW_MAX_PATHS];

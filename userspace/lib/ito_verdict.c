@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* ito_verdict - verdict batches (ITO_CMD_FLOW_VERDICT): built and sent. */
 #include <errno.h>
+#include <string.h>
 
 #include <linux/ito.h>
 
 #include "ito_nl.h"
 #include "ito_verdict.h"
 
-/* A batch must fit the request buffer: each nest is 4 + 12 + 8 bytes. */
-_Static_assert(ITO_VERDICT_BATCH * 24 + 64 <= ITO_NL_MSG_SIZE,
+/*
+ * A batch must fit the request buffer: each nest is 4 + 12 + 8 bytes, and
+ * 4 + ITO_APP_NAME_LEN more with an application name.
+ */
+_Static_assert(ITO_VERDICT_BATCH * (24 + 4 + ITO_APP_NAME_LEN) + 64 <=
+	       ITO_NL_MSG_SIZE,
 	       "ITO_VERDICT_BATCH does not fit ITO_NL_MSG_SIZE");
 
 struct nlmsghdr *ito_verdict_build(void *buf, uint16_t family_id,
@@ -24,6 +29,14 @@ struct nlmsghdr *ito_verdict_build(void *buf, uint16_t family_id,
 
 		mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, v[i].flow_id);
 		mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, v[i].verdict);
+		/* Only when named: a module without ITO_A_FLOW_APP refuses it. */
+		if (v[i].app[0]) {
+			char app[ITO_APP_NAME_LEN];
+
+			memcpy(app, v[i].app, sizeof(app));
+			app[sizeof(app) - 1] = '\0';	/* the caller's may not be */
+			mnl_attr_put_strz(nlh, ITO_A_FLOW_APP, app);
+		}
 		mnl_attr_nest_end(nlh, nest);
 	}
 	return nlh;

@@ -88,6 +88,7 @@ int ito_packet_parse(const struct nlmsghdr *nlh, struct ito_packet *pkt);
 struct ito_flow_verdict {
 	uint64_t flow_id;
 	uint32_t verdict;	/* enum ito_verdict */
+	char app[ITO_APP_NAME_LEN];	/* ITO_A_FLOW_APP, "" for none */
 };
 
 /* Verdicts one ITO_CMD_FLOW_VERDICT request carries at most. */

@@ -92,8 +92,20 @@ printf 'offload proto tcp\n\nblock dport 9999 frob 1\n' >"$dir/bad.conf"
 check "unknown keyword, with its line" 1 \
 	"itod: error: $dir/bad.conf:3: unknown keyword \"frob\"" -- -n -c "$dir/bad.conf"
 printf 'offload app http\n' >"$dir/app.conf"
-check "app is refused" 1 \
-	"itod: error: $dir/app.conf:1: \"app\" matching is not supported yet" -- -n -c "$dir/app.conf"
+if "$ITOD" -n -c "$dir/app.conf" >/dev/null 2>&1; then
+	printf 'offload proto tcp\noffload app nosuchproto\n' >"$dir/app.conf"
+	check "an unknown app, with its line" 1 \
+		"itod: error: $dir/app.conf:2: unknown application \"nosuchproto\" (not in nDPI's list of protocols)" -- -n -c "$dir/app.conf"
+	printf 'offload app TLS sni example.com\ninspect category web\nblock app bittorrent\n' >"$dir/app.conf"
+	check "app, category and sni, as nDPI names them" 0 \
+		"rule 1 (line 1): offload app TLS sni example.com
+rule 2 (line 2): inspect category Web
+rule 3 (line 3): block app BitTorrent
+default (implicit): inspect" -- -n -c "$dir/app.conf"
+else
+	check "app is refused without nDPI" 1 \
+		"itod: error: $dir/app.conf:1: \"app\" cannot be used: itod was built without nDPI (libndpi-dev)" -- -n -c "$dir/app.conf"
+fi
 printf 'block iif no-such-if0\n' >"$dir/iif.conf"
 check "unknown interface" 1 \
 	"itod: error: $dir/iif.conf:1: unknown interface \"no-such-if0\"" -- -n -c "$dir/iif.conf"
@@ -171,7 +183,7 @@ check "a bad setting, with its line" 1 \
 	"itod: error: $dir/set.conf:1: bad value \"fast\" for \"log-rate\" (expected 0-1000000 lines a second)" -- -n -c "$dir/set.conf"
 printf 'set frobs 1\n' >"$dir/set.conf"
 check "an unknown setting" 1 \
-	"itod: error: $dir/set.conf:1: unknown setting \"frobs\" (expected log-rate, log-burst, stats-file or stats-interval)" -- -n -c "$dir/set.conf"
+	"itod: error: $dir/set.conf:1: unknown setting \"frobs\" (expected log-rate, log-burst, stats-file, stats-interval, classify-max, classify-packets or classify-timeout)" -- -n -c "$dir/set.conf"
 printf 'set stats-file\n' >"$dir/set.conf"
 check "a setting without a value" 1 \
 	"itod: error: $dir/set.conf:1: \"set\" takes a name and a value" -- -n -c "$dir/set.conf"

@@ -290,6 +290,37 @@ static void test_build_verdict_batch(void **state)
 	assert_int_equal(i, 2);
 }
 
+/* An application name goes with its verdict, NUL-terminated, cut to fit. */
+static void test_build_verdict_app(void **state)
+{
+	struct ito_flow_verdict v[2] = {
+		{ .flow_id = 1, .verdict = ITO_VERDICT_OFFLOAD, .app = "SSH" },
+		{ .flow_id = 2, .verdict = ITO_VERDICT_INSPECT },
+	};
+	const struct nlattr *top, *attr;
+	const char *seen[2] = { NULL, NULL };
+	struct nlmsghdr *nlh;
+	unsigned int i = 0;
+	nlbuf_t buf;
+
+	(void)state;
+	memset(v[1].app, 'x', sizeof(v[1].app));	/* not terminated */
+	nlh = ito_verdict_build(buf, TEST_FAMILY, v, 2);
+	mnl_attr_for_each(top, nlh, sizeof(struct genlmsghdr)) {
+		mnl_attr_for_each_nested(attr, top)
+			if (mnl_attr_get_type(attr) == ITO_A_FLOW_APP) {
+				assert_int_equal(mnl_attr_validate(attr, MNL_TYPE_NUL_STRING), 0);
+				seen[i] = mnl_attr_get_str(attr);
+			}
+		i++;
+	}
+	assert_int_equal(i, 2);
+	assert_non_null(seen[0]);
+	assert_string_equal(seen[0], "SSH");
+	assert_non_null(seen[1]);
+	assert_int_equal(strlen(seen[1]), ITO_APP_NAME_LEN - 1);
+}
+
 static void test_build_verdict_batch_limit(void **state)
 {
 	static struct ito_flow_verdict v[ITO_VERDICT_BATCH + 5];
@@ -300,7 +331,9 @@ static void test_build_verdict_batch_limit(void **state)
 
 	(void)state;
 	for (i = 0; i < ITO_VERDICT_BATCH + 5; i++)
-		v[i] = (struct ito_flow_verdict){ i + 1, ITO_VERDICT_INSPECT };
+		v[i] = (struct ito_flow_verdict){ .flow_id = i + 1,
+						  .verdict = ITO_VERDICT_INSPECT,
+						  .app = "TLS.Google" };
 	nlh = ito_verdict_build(buf, TEST_FAMILY, v, ITO_VERDICT_BATCH + 5);
 	/* A full batch fits the request size the library sends. */
 	assert_true(nlh->nlmsg_len <= 8192);
@@ -428,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_parse_packet_refuses_broken),
 		cmocka_unit_test(test_build_verdict_batch),
 		cmocka_unit_test(test_build_verdict_batch_limit),
+		cmocka_unit_test(test_build_verdict_app),
 		cmocka_unit_test(test_build_requests),
 		cmocka_unit_test(test_parse_dumped_flow),
 		cmocka_unit_test(test_parse_end_event),

@@ -1219,6 +1219,83 @@ static void test_verdict_by_words(void **state)
 	}
 }
 
+/* The application the agent named (ITO_A_FLOW_APP): text, JSON, detail. */
+static void test_flow_app(void **state)
+{
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct ito_flow flow;
+	struct capture out;
+	struct printer p;
+	nlbuf_t buf;
+
+	(void)state;
+	nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+	nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+	mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 5);
+	mnl_attr_put_u32(nlh, ITO_A_FLOW_VERDICT, ITO_VERDICT_OFFLOAD);
+	mnl_attr_put_strz(nlh, ITO_A_FLOW_APP, "TLS.Google");
+	mnl_attr_nest_end(nlh, nest);
+	flow = parse_one(nlh);
+	assert_string_equal(flow.app, "TLS.Google");
+
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	flow_print_line(&p, &flow);
+	assert_string_equal(capture_text(&out),
+			    "id 5 verdict offload app TLS.Google\n");
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&p, out.fp, true, false);
+	flow_print_line(&p, &flow);
+	assert_string_equal(capture_text(&out),
+			    "{\"id\":5,\"verdict\":\"offload\",\"app\":\"TLS.Google\"}\n");
+	capture_close(&out);
+
+	capture_open(&out);
+	print_init(&p, out.fp, false, false);
+	flow_print_detail(&p, &flow);
+	assert_string_equal(capture_text(&out),
+			    "flow 5\n  verdict  : offload\n  app      : TLS.Google\n");
+	capture_close(&out);
+}
+
+/* A name longer than the uapi allows, or not terminated: refused. */
+static void test_flow_app_malformed(void **state)
+{
+	static const char *const names[] = { "", "0123456789abcdefX" };
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct ito_flow flow;
+	nlbuf_t buf;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		nlh = genl_reply_start(buf, TEST_FAMILY, ITO_CMD_FLOW_GET);
+		nest = mnl_attr_nest_start(nlh, ITO_A_FLOW);
+		mnl_attr_put_u64(nlh, ITO_A_FLOW_ID, 5);
+		if (i < 2)
+			mnl_attr_put_strz(nlh, ITO_A_FLOW_APP, names[i]);
+		else
+			mnl_attr_put(nlh, ITO_A_FLOW_APP, 3, "abc");
+		mnl_attr_nest_end(nlh, nest);
+		if (i == 0) {
+			/* "" is a string: nothing to show */
+			flow = parse_one(nlh);
+			assert_string_equal(flow.app, "");
+			continue;
+		}
+		{
+			struct flows f = {};
+
+			assert_int_not_equal(ito_flow_parse_reply(nlh, keep_cb, &f), 0);
+			assert_int_equal(f.n, 0);
+		}
+	}
+}
+
 /* A module that does not say who gave the verdict: nothing about it. */
 static void test_verdict_by_absent(void **state)
 {
@@ -1705,6 +1782,8 @@ int main(void)
 		cmocka_unit_test(test_path_vwire),
 		cmocka_unit_test(test_icmp_and_unknown_values),
 		cmocka_unit_test(test_verdict_by_words),
+		cmocka_unit_test(test_flow_app),
+		cmocka_unit_test(test_flow_app_malformed),
 		cmocka_unit_test(test_verdict_by_absent),
 		cmocka_unit_test(test_verdict_by_event),
 		cmocka_unit_test(test_event_text_each_reason),

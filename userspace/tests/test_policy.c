@@ -18,6 +18,7 @@
 
 #include <linux/ito.h>
 
+#include "../itod/dpi.h"
 #include "../itod/policy.h"
 
 /* Interfaces of a pretend host: the tests do not depend on the real one. */
@@ -276,9 +277,71 @@ static void test_iif_real_resolver(void **state)
 static void test_app_refused(void **state)
 {
 	(void)state;
-	refused("offload app bittorrent", "test.conf:1: \"app\" matching is not supported yet");
-	refused("offload proto tcp app", "test.conf:1: \"app\" matching is not supported yet");
+	refused("offload proto tcp app", "test.conf:1: \"app\" needs a value");
+#ifdef HAVE_NDPI
+	refused("offload app nosuchproto", "test.conf:1: unknown application \"nosuchproto\" (not in nDPI's list of protocols)");
+	refused("offload category nosuchcat", "test.conf:1: unknown category \"nosuchcat\" (not in nDPI's list of categories)");
+	refused("offload\noffload app tls app ssh", "test.conf:2: \"app\" given twice");
+	refused("offload sni exa/mple.com", "test.conf:1: bad \"sni\" name \"exa/mple.com\" (expected a domain name suffix such as example.com)");
+	refused("offload host aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		"test.conf:1: \"host\" name \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is too long (at most 79 characters)");
+#else
+	refused("offload app bittorrent", "test.conf:1: \"app\" cannot be used: itod was built without nDPI (libndpi-dev)");
+	refused("offload category web", "test.conf:1: \"category\" cannot be used: itod was built without nDPI (libndpi-dev)");
+	refused("offload sni example.com", "test.conf:1: \"sni\" cannot be used: itod was built without nDPI (libndpi-dev)");
+	refused("offload host example.com", "test.conf:1: \"host\" cannot be used: itod was built without nDPI (libndpi-dev)");
+#endif
 }
+
+#ifdef HAVE_NDPI
+/* Application matches: parsed, combined with the tuple, matched in order. */
+static void test_app_matches(void **state)
+{
+	const struct policy_rule *r;
+	struct policy_app app = { 0 };
+	struct policy_tuple t;
+	char buf[256];
+	bool pending;
+
+	(void)state;
+	r = only_rule("offload proto tcp dport 443 app TLS category Web sni Example.COM host .h.test");
+	assert_int_equal(r->match, POLICY_M_PROTO | POLICY_M_DPORT | POLICY_M_APP |
+			 POLICY_M_CATEGORY | POLICY_M_SNI | POLICY_M_HOST);
+	assert_true(pol.needs_app);
+	assert_int_equal(r->app, dpi_app_id("tls"));
+	assert_string_equal(r->sni, "example.com");
+	policy_format_matches(r, buf, sizeof(buf));
+	assert_string_equal(buf, "proto tcp dport 443 app TLS category Web sni example.com host .h.test");
+	policy_free(&pol);
+
+	assert_int_equal(parse("inspect dport 22\noffload app tls sni example.com\nblock app bittorrent\n"), 0);
+	tuple4(&t, 6, "10.0.0.1", 40000, "192.0.2.1", 22, 1);
+	/* A tuple-only rule first: no need to wait. */
+	assert_int_equal(policy_rule_number(&pol, policy_match_app(&pol, &t, NULL, &pending)), 1);
+	assert_false(pending);
+	t.dport = 443;
+	assert_null(policy_match_app(&pol, &t, NULL, &pending));
+	assert_true(pending);
+	app.app = (uint16_t)dpi_app_id("tls");
+	app.name_is_sni = true;
+	strcpy(app.name, "www.example.com");
+	assert_int_equal(policy_rule_number(&pol, policy_match_app(&pol, &t, &app, &pending)), 2);
+	assert_false(pending);
+	strcpy(app.name, "wwwexample.com");
+	assert_null(policy_match_app(&pol, &t, &app, NULL));
+	/* A master protocol matches too: TLS.Google is TLS. */
+	app.master = app.app;
+	app.app = (uint16_t)dpi_app_id("bittorrent");
+	assert_int_equal(policy_rule_number(&pol, policy_match_app(&pol, &t, &app, NULL)), 3);
+	/* A host name is not an SNI. */
+	app.name_is_sni = false;
+	app.app = app.master;
+	strcpy(app.name, "example.com");
+	assert_null(policy_match_app(&pol, &t, &app, NULL));
+	/* Dumped flows are never classified: application rules do not match. */
+	assert_null(policy_match(&pol, &t));
+}
+#endif
 
 static void test_after(void **state)
 {
@@ -488,6 +551,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_iif, teardown),
 		cmocka_unit_test_teardown(test_iif_real_resolver, teardown),
 		cmocka_unit_test_teardown(test_app_refused, teardown),
+#ifdef HAVE_NDPI
+		cmocka_unit_test_teardown(test_app_matches, teardown),
+#endif
 		cmocka_unit_test_teardown(test_after, teardown),
 		cmocka_unit_test_teardown(test_default, teardown),
 		cmocka_unit_test_teardown(test_unknown_keyword_line, teardown),
@@ -498,5 +564,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_load_file, teardown),
 	};
 
-	return cmocka_run_group_tests_name("itod policy", tests, NULL, NULL);
+	int ret = cmocka_run_group_tests_name("itod policy", tests, NULL, NULL);
+
+	dpi_exit();
+	return ret;
 }

@@ -178,7 +178,7 @@ static void test_lo_name(void **state)
 	assert_int_not_equal(t.iif, 0);
 	t.saddr[0] = 127;
 	t.daddr[0] = 127;
-	decide_format(line, sizeof(line), 1, &t, ITO_VERDICT_BLOCK, 0);
+	decide_format(line, sizeof(line), 1, &t, NULL, ITO_VERDICT_BLOCK, 0);
 	assert_string_equal(line,
 		"flow 1 tcp 127.0.0.0:0 -> 127.0.0.0:0 iif lo: block (default)");
 }
