@@ -4,7 +4,7 @@
 # each flow's copies with nDPI and its policy decides on the application,
 # the TLS SNI or the HTTP host; the module keeps the application's name and
 # "itoctl flow show" reports it. TLS (openssl s_server/s_client), HTTP
-# (python3 http.server, curl), SSH (the OpenSSH client against a banner),
+# (python3 http.server, curl), SSH (OpenSSH's sshd and ssh),
 # DNS (a query over UDP), a BitTorrent handshake, and bytes nDPI cannot
 # name, which fall back.
 # Skips (exit 4) when itod was built without nDPI. Runs inside the test VM.
@@ -20,7 +20,7 @@ if ! "$ITOD" -n -c "$tmp/probe.conf" >/dev/null 2>&1; then
 	exit 4
 fi
 
-plan 16
+plan 17
 
 modprobe nf_nat
 rmmod ito 2>/dev/null
@@ -81,20 +81,21 @@ check "HTTP to web.test: inspect-all, app HTTP" \
 cli curl -s -o /dev/null -H "Host: elsewhere.test" http://10.0.2.2:8001/
 check "HTTP elsewhere: the default" wait_for 5 has_verdict '.dport==8001' "inspect HTTP"
 
-# SSH: the OpenSSH client's banner against a server's banner.
-srv python3 -c '
-import socket
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("10.0.2.2", 2222))
-s.listen(4)
-while True:
-    c, _ = s.accept()
-    c.sendall(b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
-    c.recv(4096)
-    c.close()
-' &
-listening ito-srv tcp 2222
+# SSH: Debian's OpenSSH server, with a host key and a config of its own,
+# and its client.
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/ssh_host_key"
+cat >"$tmp/sshd_config" <<SSHD
+Port 2222
+ListenAddress 10.0.2.2
+HostKey $tmp/ssh_host_key
+PidFile $tmp/sshd.pid
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+SSHD
+mkdir -p /run/sshd
+srv /usr/sbin/sshd -D -e -f "$tmp/sshd_config" 2>"$tmp/sshd.log" &
+check "Debian's sshd listens on 10.0.2.2:2222" listening ito-srv tcp 2222
 cli timeout 5 ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 	-o ConnectTimeout=3 -p 2222 test@10.0.2.2 true >/dev/null 2>&1
 check "SSH: blocked, app SSH" wait_for 5 has_verdict '.dport==2222' "block SSH"
