@@ -2,14 +2,12 @@
 /* Error and warning messages. */
 #include <errno.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <linux/ito.h>
 #include <systemd/sd-daemon.h>
 
+#include "journal.h"
 #include "report.h"
 
 static FILE *report_fp;
@@ -25,28 +23,15 @@ void report_set_stream(FILE *fp)
 }
 
 /*
- * Under systemd, stderr may be a stream to the journal: systemd says which
- * in JOURNAL_STREAM ("DEVICE:INODE"). Then a "<N>" prefix gives a line its
- * priority, so "journalctl -p err" shows the errors.
+ * Under systemd, stderr may be a stream to the journal: then a "<N>"
+ * prefix gives a line its priority, so "journalctl -p err" shows errors.
  */
-static bool to_journal(FILE *fp)
-{
-	const char *env = getenv("JOURNAL_STREAM");
-	unsigned long long dev, ino;
-	struct stat st;
-
-	if (!env || sscanf(env, "%llu:%llu", &dev, &ino) != 2 ||
-	    fstat(fileno(fp), &st))
-		return false;
-	return st.st_dev == dev && st.st_ino == ino;
-}
-
 static void report(const char *level, const char *prefix, const char *fmt,
 		   va_list ap)
 {
 	FILE *fp = report_stream();
 
-	if (to_journal(fp))
+	if (ito_fd_is_journal(fileno(fp)))
 		fputs(level, fp);
 	fputs(prefix, fp);
 	vfprintf(fp, fmt, ap);

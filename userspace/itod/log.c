@@ -2,10 +2,9 @@
 /* log - stderr (a terminal, a file or journald's stream) or syslog. */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "log.h"
 
 static bool to_syslog;
@@ -16,33 +15,11 @@ static char stderr_buf[64 << 10];
 static bool stderr_buffered;
 static bool to_journal;
 
-/*
- * Is stderr the stream systemd connected to journald? systemd.exec(5):
- * JOURNAL_STREAM holds the device and inode numbers of that stream, so a
- * stderr redirected elsewhere by the service (a file, a pipe) is told
- * apart. Then each line starts with "<N>", N its syslog priority
- * (sd-daemon(3)), which journald takes as the entry's priority and strips.
- */
-static bool stderr_is_journal(void)
-{
-	const char *env = getenv("JOURNAL_STREAM");
-	unsigned long long dev, ino;
-	struct stat st;
-	char end;
-
-	if (!env || sscanf(env, "%llu:%llu%c", &dev, &ino, &end) != 2)
-		return false;
-	if (fstat(STDERR_FILENO, &st))
-		return false;
-	return (unsigned long long)st.st_dev == dev &&
-	       (unsigned long long)st.st_ino == ino;
-}
-
 void log_open(bool use_syslog, bool debug)
 {
 	to_syslog = use_syslog;
 	debug_on = debug;
-	to_journal = !to_syslog && stderr_is_journal();
+	to_journal = !to_syslog && ito_fd_is_journal(STDERR_FILENO);
 	if (to_syslog)
 		openlog("itod", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	else if (!stderr_buffered)
