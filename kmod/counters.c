@@ -65,6 +65,10 @@ static const char *const ito_counter_names[__ITO_CNT_MAX] = {
 	[ITO_CNT_NAT_SESSIONS]		= "nat_sessions",
 	[ITO_CNT_NAT_POOL_EXHAUSTED]	= "nat_pool_exhausted",
 	[ITO_CNT_NAT_UNTRACKED]		= "nat_untracked",
+	[ITO_CNT_XDP_ANNOUNCED]		= "xdp_announced",
+	[ITO_CNT_XDP_ANNOUNCE_FAILED]	= "xdp_announce_failed",
+	[ITO_CNT_XDP_PKTS]		= "xdp_pkts",
+	[ITO_CNT_XDP_STALE]		= "xdp_stale",
 };
 
 /* Charged to whoever creates the namespace (process context). */

@@ -793,7 +793,8 @@ int ito_hw_port_bind(struct ito_net *in, struct ito_port *port,
 
 	ASSERT_RTNL();
 	lockdep_assert_held(&in->lock);
-	if (port->offload == ITO_PORT_OFFLOAD_SW)
+	/* software ports, and XDP ones (the XDP backend runs in software) */
+	if (port->offload != ITO_PORT_OFFLOAD_AUTO && !must)
 		return 0;
 	if (is_vlan_dev(dev))
 		dev = vlan_dev_real_dev(dev);

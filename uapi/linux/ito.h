@@ -20,6 +20,11 @@
  * Join one of the two groups: a socket in both gets each end twice.
  */
 #define ITO_MCGRP_ENDS		"ends"
+/*
+ * Multicast group of the XDP backend (CAP_NET_ADMIN to join): the
+ * %ITO_CMD_XDP_SESSION requests of software sessions it may forward.
+ */
+#define ITO_MCGRP_XDP		"xdp"
 
 /**
  * enum ito_cmd - generic netlink commands of the "ito" family
@@ -55,6 +60,17 @@
  * @ITO_CMD_NAT_POOL_GET: a dump of the pools (only ITO_A_NAT_POOL_ID if the
  *	request names one)
  * @ITO_CMD_NAT_BINDING_GET: dump of the bindings, %ITO_A_NAT_BINDING each
+ * @ITO_CMD_XDP_SESSION: kernel to the XDP backend, on %ITO_MCGRP_XDP: an
+ *	%ITO_A_FLOW with ID, FAMILY, PROTO and ITO_A_FLOW_EVENT. OFFLOADED:
+ *	install, or replace, the session's two %ITO_A_FLOW_PATH (WHERE XDP);
+ *	END: remove the session (ID only). A dump request lists, as
+ *	OFFLOADED, every session the backend should hold now: its start, and
+ *	its resync after it lost messages (ENOBUFS)
+ * @ITO_CMD_XDP_REPORT: the XDP backend's counts, %ITO_A_XDP_STAT each: the
+ *	packets it forwarded since its last report, added to the flow and to
+ *	conntrack, and the session's last use moved to now. The reply lists,
+ *	as %ITO_A_XDP_STAT with ID only, the reported sessions the kernel no
+ *	longer has in software: the backend removes them
  */
 enum ito_cmd {
 	ITO_CMD_UNSPEC,
@@ -76,6 +92,8 @@ enum ito_cmd {
 	ITO_CMD_NAT_POOL_DEL,
 	ITO_CMD_NAT_POOL_GET,
 	ITO_CMD_NAT_BINDING_GET,
+	ITO_CMD_XDP_SESSION,
+	ITO_CMD_XDP_REPORT,
 
 	__ITO_CMD_MAX,
 	ITO_CMD_MAX = __ITO_CMD_MAX - 1
@@ -91,6 +109,7 @@ enum ito_a {
 	ITO_A_PACKET,		/* nest, enum ito_a_packet */
 	ITO_A_NAT_POOL,		/* nest, enum ito_a_nat_pool */
 	ITO_A_NAT_BINDING,	/* nest, enum ito_a_nat_binding */
+	ITO_A_XDP_STAT,		/* nest, enum ito_a_xdp_stat; may repeat */
 
 	__ITO_A_MAX,
 	ITO_A_MAX = __ITO_A_MAX - 1
@@ -315,6 +334,13 @@ enum ito_counter {
 	ITO_CNT_NAT_UNTRACKED,		/* connections a pool matched that ito
 					 * does not track: left to the ruleset
 					 */
+	/* the XDP backend (%ITO_MCGRP_XDP) */
+	ITO_CNT_XDP_ANNOUNCED,		/* sessions sent to the XDP backend */
+	ITO_CNT_XDP_ANNOUNCE_FAILED,	/* not sent: no memory for the message */
+	ITO_CNT_XDP_PKTS,		/* packets the backend reported forwarded */
+	ITO_CNT_XDP_STALE,		/* reported sessions the kernel no longer
+					 * has (the backend removes them)
+					 */
 
 	__ITO_CNT_MAX
 };
@@ -333,6 +359,10 @@ enum ito_port_offload {
 	ITO_PORT_OFFLOAD_SW,	/* the software cut-through only */
 	ITO_PORT_OFFLOAD_HW,	/* hardware only: refused sessions stay on the
 				 * slow path and are retried
+				 */
+	ITO_PORT_OFFLOAD_XDP,	/* software, and announced to the XDP backend
+				 * (%ITO_MCGRP_XDP) when one listens; AUTO
+				 * does so too where hardware does not
 				 */
 
 	__ITO_PORT_OFFLOAD_MAX,
@@ -406,6 +436,7 @@ enum ito_flow_event {
 	ITO_FLOW_EVENT_NEW = 1,
 	ITO_FLOW_EVENT_VERDICT,
 	ITO_FLOW_EVENT_END,
+	ITO_FLOW_EVENT_OFFLOADED,	/* %ITO_CMD_XDP_SESSION only */
 };
 
 enum ito_end_reason {
@@ -492,6 +523,7 @@ enum ito_a_flow {
 enum ito_path_where {
 	ITO_PATH_SW,		/* the software cut-through */
 	ITO_PATH_HW,		/* a rule in the port device's hardware */
+	ITO_PATH_XDP,		/* %ITO_CMD_XDP_SESSION: for the XDP backend */
 };
 
 /*
@@ -517,6 +549,8 @@ enum ito_path_where {
  *	hardware, as of the last statistics poll (every second)
  * @ITO_A_PATH_VWIRE: u8, 1 for a vWire (bridged) direction: no MAC, TTL
  *	or NAT rewrite, hence no ETH_* attributes
+ * @ITO_A_PATH_MTU: u32, the largest packet (from the network header) the
+ *	direction may forward; larger ones go to the slow path
  */
 enum ito_a_path {
 	ITO_A_PATH_UNSPEC,
@@ -540,6 +574,7 @@ enum ito_a_path {
 	ITO_A_PATH_BYTES,
 	ITO_A_PATH_PAD,
 	ITO_A_PATH_VWIRE,
+	ITO_A_PATH_MTU,
 
 	__ITO_A_PATH_MAX,
 	ITO_A_PATH_MAX = __ITO_A_PATH_MAX - 1
@@ -649,6 +684,27 @@ enum ito_a_nat_binding {
 
 	__ITO_A_NAT_BINDING_MAX,
 	ITO_A_NAT_BINDING_MAX = __ITO_A_NAT_BINDING_MAX - 1
+};
+
+/*
+ * One session direction's counts in an %ITO_CMD_XDP_REPORT, or in its
+ * reply a session the kernel no longer has (ID only).
+ *
+ * @ITO_A_XDP_STAT_ID: u64, the flow's id
+ * @ITO_A_XDP_STAT_DIR: u8, 0 original, 1 reply
+ * @ITO_A_XDP_STAT_PKTS, @ITO_A_XDP_STAT_BYTES: u64, forwarded since the
+ *	last report; bytes from the network header, as ito counts
+ */
+enum ito_a_xdp_stat {
+	ITO_A_XDP_STAT_UNSPEC,
+	ITO_A_XDP_STAT_ID,
+	ITO_A_XDP_STAT_DIR,
+	ITO_A_XDP_STAT_PKTS,
+	ITO_A_XDP_STAT_BYTES,
+	ITO_A_XDP_STAT_PAD,
+
+	__ITO_A_XDP_STAT_MAX,
+	ITO_A_XDP_STAT_MAX = __ITO_A_XDP_STAT_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_ITO_H */

@@ -129,6 +129,14 @@ static const struct ito_counter_info infos[] = {
 		MONOTONIC("New connections a full pool left to the ruleset's NAT."),
 	[ITO_CNT_NAT_UNTRACKED] =
 		MONOTONIC("New connections a pool matched but ito does not track."),
+	[ITO_CNT_XDP_ANNOUNCED] =
+		MONOTONIC("Sessions sent to the XDP backend."),
+	[ITO_CNT_XDP_ANNOUNCE_FAILED] =
+		MONOTONIC("Sessions not sent to the XDP backend for want of memory."),
+	[ITO_CNT_XDP_PKTS] =
+		MONOTONIC("Packets the XDP backend reported forwarded."),
+	[ITO_CNT_XDP_STALE] =
+		MONOTONIC("Sessions the XDP backend reported that the kernel no longer has."),
 };
 
 /*

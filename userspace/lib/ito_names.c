@@ -79,6 +79,7 @@ const struct ito_name ito_port_offload_names[] = {
 	{ "auto",		ITO_PORT_OFFLOAD_AUTO },
 	{ "sw",			ITO_PORT_OFFLOAD_SW },
 	{ "hw",			ITO_PORT_OFFLOAD_HW },
+	{ "xdp",		ITO_PORT_OFFLOAD_XDP },
 	{ NULL, 0 }
 };
 
@@ -92,6 +93,7 @@ const struct ito_name ito_dir_names[] = {
 const struct ito_name ito_path_where_names[] = {
 	{ "sw",			ITO_PATH_SW },
 	{ "hw",			ITO_PATH_HW },
+	{ "xdp",		ITO_PATH_XDP },
 	{ NULL, 0 }
 };
 
@@ -99,6 +101,7 @@ const struct ito_name ito_flow_event_names[] = {
 	{ "new",		ITO_FLOW_EVENT_NEW },
 	{ "verdict",		ITO_FLOW_EVENT_VERDICT },
 	{ "end",		ITO_FLOW_EVENT_END },
+	{ "offloaded",		ITO_FLOW_EVENT_OFFLOADED },
 	{ NULL, 0 }
 };
 

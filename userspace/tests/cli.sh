@@ -102,7 +102,7 @@ check "port add bad mode" 2 "Error: argument of \"mode\" must be \"l3\" or \"vwi
 check "port add vwire without peer" 2 "Error: \"mode vwire\" needs \"peer DEV\"" -- port add lo mode vwire
 check "port add vlan too big" 2 "Error: argument of \"vlan\" must be an unsigned integer up to 65535, not \"70000\"" -- port add lo vlan 70000
 check "port add vlan twice" 2 "Error: duplicate \"vlan\": \"2\" is the second value" -- port add lo vlan 1 vlan 2
-check "port add bad offload" 2 "Error: argument of \"offload\" must be \"auto\", \"sw\" or \"hw\", not \"bogus\"" -- port add lo offload bogus
+check "port add bad offload" 2 "Error: argument of \"offload\" must be \"auto\", \"sw\", \"hw\" or \"xdp\", not \"bogus\"" -- port add lo offload bogus
 check "port add offload missing" 2 "Error: argument of \"offload\" is missing" -- port add lo mode l3 offload
 check "port add offload twice" 2 "Error: duplicate \"offload\": \"sw\" is the second value" -- port add lo offload hw offload sw
 check "port del offload" 2 "What is \"offload\"?" -- port del lo offload sw

@@ -143,8 +143,8 @@ static void test_parse_add_offload(void **state)
 	assert_int_equal(parse(&a, 6, "add", "eth1", "offload", "sw", "offload",
 			       "hw"), EXIT_USAGE);
 	assert_string_equal(capture_text(&reported),
-		"Error: argument of \"offload\" must be \"auto\", \"sw\" or \"hw\", not \"bogus\"\n"
-		"Error: argument of \"offload\" must be \"auto\", \"sw\" or \"hw\", not \"HW\"\n"
+		"Error: argument of \"offload\" must be \"auto\", \"sw\", \"hw\" or \"xdp\", not \"bogus\"\n"
+		"Error: argument of \"offload\" must be \"auto\", \"sw\", \"hw\" or \"xdp\", not \"HW\"\n"
 		"Error: argument of \"offload\" is missing\n"
 		"Error: duplicate \"offload\": \"hw\" is the second value\n");
 
