@@ -18,11 +18,13 @@
 #include <linux/xarray.h>
 #include <net/flow_offload.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
 #include <net/netns/generic.h>
 #include <linux/ito.h>
 #include <net/netfilter/nf_conntrack_tuple.h>
 
 struct genl_info;
+struct netlink_callback;
 struct netlink_ext_ack;
 struct nf_conn;
 struct nlattr;
@@ -761,5 +763,24 @@ void *ito_nl_packet_put(struct sk_buff *msg);
 void *ito_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 		      u8 cmd);
 int ito_nl_unicast(struct ito_net *in, struct sk_buff *msg, u32 portid);
+int ito_nl_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
+		    const struct ito_rule *r, u64 pkts, u64 bytes, u32 where);
+struct sk_buff *ito_nl_reply_new(struct genl_info *info, size_t size,
+				 void **hdr);
+int ito_nl_reply_finish(struct genl_info *info, struct sk_buff *msg,
+			void *hdr, int err);
+extern const struct nla_policy ito_xdp_stat_policy[];
+bool ito_nl_xdp_listening(struct ito_net *in);
+struct sk_buff *ito_nl_xdp_new(size_t size, gfp_t gfp, void **hdr);
+void ito_nl_xdp_send(struct ito_net *in, struct sk_buff *msg, gfp_t gfp);
+
+/* xdp.c */
+bool ito_xdp_holds(struct ito_net *in, const struct ito_flow *flow);
+void ito_xdp_install(struct ito_net *in, struct ito_flow *flow,
+		     const struct ito_rule *r);
+void ito_xdp_update(struct ito_net *in, struct ito_flow *flow);
+void ito_xdp_remove(struct ito_net *in, struct ito_flow *flow);
+int ito_xdp_session_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int ito_xdp_report_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _ITO_H */

@@ -16,6 +16,7 @@
 enum ito_mcgrp {
 	ITO_MCGRP_EVENTS_ID,
 	ITO_MCGRP_ENDS_ID,
+	ITO_MCGRP_XDP_ID,
 };
 
 static const struct genl_multicast_group ito_mcgrps[] = {
@@ -24,6 +25,8 @@ static const struct genl_multicast_group ito_mcgrps[] = {
 				  .flags = GENL_MCAST_CAP_NET_ADMIN },
 	[ITO_MCGRP_ENDS_ID] = { .name = ITO_MCGRP_ENDS,
 				.flags = GENL_MCAST_CAP_NET_ADMIN },
+	[ITO_MCGRP_XDP_ID] = { .name = ITO_MCGRP_XDP,
+			       .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static const struct nla_policy ito_config_policy[ITO_A_CONFIG_MAX + 1] = {
@@ -85,6 +88,13 @@ static const struct nla_policy ito_nat_pool_policy[ITO_A_NAT_POOL_MAX + 1] = {
 };
 
 /* Requests carry no counters: the attribute is accepted only in replies. */
+const struct nla_policy ito_xdp_stat_policy[ITO_A_XDP_STAT_MAX + 1] = {
+	[ITO_A_XDP_STAT_ID]	= { .type = NLA_U64 },
+	[ITO_A_XDP_STAT_DIR]	= NLA_POLICY_MAX(NLA_U8, IP_CT_DIR_REPLY),
+	[ITO_A_XDP_STAT_PKTS]	= { .type = NLA_U64 },
+	[ITO_A_XDP_STAT_BYTES]	= { .type = NLA_U64 },
+};
+
 static const struct nla_policy ito_policy[ITO_A_MAX + 1] = {
 	[ITO_A_CONFIG]		= NLA_POLICY_NESTED(ito_config_policy),
 	[ITO_A_COUNTERS]	= { .type = NLA_REJECT },
@@ -93,6 +103,7 @@ static const struct nla_policy ito_policy[ITO_A_MAX + 1] = {
 	[ITO_A_PACKET]		= { .type = NLA_REJECT },
 	[ITO_A_NAT_POOL]	= NLA_POLICY_NESTED(ito_nat_pool_policy),
 	[ITO_A_NAT_BINDING]	= { .type = NLA_REJECT },
+	[ITO_A_XDP_STAT]	= NLA_POLICY_NESTED(ito_xdp_stat_policy),
 };
 
 static struct genl_family ito_family;
@@ -137,6 +148,38 @@ static int ito_reply_finish(struct genl_info *info, struct sk_buff *msg,
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+/* A reply of @size bytes of attributes, for a handler outside this file. */
+struct sk_buff *ito_nl_reply_new(struct genl_info *info, size_t size,
+				 void **hdr)
+{
+	return ito_msg_new(size, GFP_KERNEL, info->snd_portid, info->snd_seq,
+			   info->genlhdr->cmd, hdr);
+}
+
+int ito_nl_reply_finish(struct genl_info *info, struct sk_buff *msg,
+			void *hdr, int err)
+{
+	return ito_reply_finish(info, msg, hdr, err);
+}
+
+/* Does an XDP backend listen in @in's namespace? */
+bool ito_nl_xdp_listening(struct ito_net *in)
+{
+	return genl_has_listeners(&ito_family, in->net, ITO_MCGRP_XDP_ID);
+}
+
+/* A message for the XDP backend: an %ITO_CMD_XDP_SESSION of @size bytes. */
+struct sk_buff *ito_nl_xdp_new(size_t size, gfp_t gfp, void **hdr)
+{
+	return ito_msg_new(size, gfp, 0, 0, ITO_CMD_XDP_SESSION, hdr);
+}
+
+void ito_nl_xdp_send(struct ito_net *in, struct sk_buff *msg, gfp_t gfp)
+{
+	genlmsg_multicast_netns(&ito_family, in->net, msg, 0, ITO_MCGRP_XDP_ID,
+				gfp);
 }
 
 static int ito_put_config(struct sk_buff *msg, const struct ito_net *in)
@@ -488,14 +531,27 @@ static int ito_put_flow_attrs(struct sk_buff *msg, struct ito_net *in,
 struct ito_path {
 	struct ito_rule r;
 	u64 pkts, bytes;
-	bool hw;
+	u32 where;
 };
 
-static int ito_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
-			const struct ito_path *p)
+/**
+ * ito_nl_put_path - an %ITO_A_FLOW_PATH nest: one direction's rule
+ * @msg: the message
+ * @in: the instance
+ * @dir: the direction
+ * @r: its rule, described under the flow's lock
+ * @pkts: its packets so far
+ * @bytes: and bytes
+ * @where: enum ito_path_where
+ *
+ * Return: 0, also when a port of the rule is leaving (nothing is put: the
+ * flow ends with it); -EMSGSIZE.
+ */
+int ito_nl_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
+		    const struct ito_rule *r, u64 pkts, u64 bytes, u32 where)
 {
-	const struct ito_ft_key *key = &p->r.key;
-	const struct ito_rewrite *rw = &p->r.rw;
+	const struct ito_ft_key *key = &r->key;
+	const struct ito_rewrite *rw = &r->rw;
 	struct ito_port *ip = ito_port_lookup(in, key->iif);
 	struct ito_port *op = ito_port_lookup(in, rw->out_dev->ifindex);
 	int alen = key->family == NFPROTO_IPV4 ? 4 : 16;
@@ -515,7 +571,7 @@ static int ito_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
 	nest = nla_nest_start(msg, ITO_A_FLOW_PATH);
 	if (!nest ||
 	    nla_put_u8(msg, ITO_A_PATH_DIR, dir) ||
-	    nla_put_u32(msg, ITO_A_PATH_WHERE, p->hw ? ITO_PATH_HW : ITO_PATH_SW) ||
+	    nla_put_u32(msg, ITO_A_PATH_WHERE, where) ||
 	    nla_put_u32(msg, ITO_A_PATH_IN_IFINDEX, idev->ifindex) ||
 	    nla_put_u16(msg, ITO_A_PATH_IN_VLAN, ip->vlan) ||
 	    nla_put_u32(msg, ITO_A_PATH_OUT_IFINDEX, odev->ifindex) ||
@@ -533,11 +589,12 @@ static int ito_put_path(struct sk_buff *msg, struct ito_net *in, int dir,
 	    (rw->dport != key->dport &&
 	     nla_put_u16(msg, ITO_A_PATH_NAT_DPORT, ntohs(rw->dport))) ||
 	    (!rw->vwire &&
-	     (nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, p->r.h_dest) ||
+	     (nla_put(msg, ITO_A_PATH_ETH_DST, ETH_ALEN, r->h_dest) ||
 	      nla_put(msg, ITO_A_PATH_ETH_SRC, ETH_ALEN, rw->h_source))) ||
-	    nla_put_u64_64bit(msg, ITO_A_PATH_PKTS, p->pkts, ITO_A_PATH_PAD) ||
-	    nla_put_u64_64bit(msg, ITO_A_PATH_BYTES, p->bytes, ITO_A_PATH_PAD) ||
-	    (rw->vwire && nla_put_u8(msg, ITO_A_PATH_VWIRE, 1))) {
+	    nla_put_u64_64bit(msg, ITO_A_PATH_PKTS, pkts, ITO_A_PATH_PAD) ||
+	    nla_put_u64_64bit(msg, ITO_A_PATH_BYTES, bytes, ITO_A_PATH_PAD) ||
+	    (rw->vwire && nla_put_u8(msg, ITO_A_PATH_VWIRE, 1)) ||
+	    nla_put_u32(msg, ITO_A_PATH_MTU, rw->mtu)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -557,13 +614,16 @@ static int ito_put_paths(struct sk_buff *msg, struct ito_net *in,
 	offloaded = flow->state == ITO_FLOW_STATE_OFFLOADED;
 	for (dir = 0; offloaded && dir < IP_CT_DIR_MAX; dir++) {
 		ito_rule_describe(flow, dir, &p[dir].r);
-		p[dir].hw = flow->hw;
+		p[dir].where = flow->hw ? ITO_PATH_HW :
+			       ito_xdp_holds(in, flow) ? ITO_PATH_XDP :
+			       ITO_PATH_SW;
 		ito_flow_bypassed(flow, dir, &p[dir].pkts, &p[dir].bytes);
 	}
 	spin_unlock_bh(&flow->lock);
 
 	for (dir = 0; offloaded && dir < IP_CT_DIR_MAX; dir++)
-		if (ito_put_path(msg, in, dir, &p[dir]))
+		if (ito_nl_put_path(msg, in, dir, &p[dir].r, p[dir].pkts,
+				    p[dir].bytes, p[dir].where))
 			return -EMSGSIZE;
 	return 0;
 }
@@ -1031,6 +1091,16 @@ static const struct genl_ops ito_ops[] = {
 	{
 		.cmd	= ITO_CMD_NAT_BINDING_GET,
 		.dumpit	= ito_nl_nat_binding_get_dumpit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_XDP_SESSION,
+		.dumpit	= ito_xdp_session_dumpit,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= ITO_CMD_XDP_REPORT,
+		.doit	= ito_xdp_report_doit,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };

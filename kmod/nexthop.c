@@ -262,6 +262,17 @@ static bool ito_nh_in_hw(struct ito_flow *flow, int dir)
 	return hw;
 }
 
+/* The XDP backend forwards the session: its MAC is in the backend's maps. */
+static bool ito_nh_in_xdp(struct ito_net *in, struct ito_flow *flow)
+{
+	bool xdp;
+
+	spin_lock_bh(&flow->lock);
+	xdp = ito_xdp_holds(in, flow);
+	spin_unlock_bh(&flow->lock);
+	return xdp;
+}
+
 /* A neighbour behind @nh changed: new MAC, or gone. Holds in->lock. */
 static void ito_nh_refresh(struct ito_net *in, struct ito_nh *nh)
 {
@@ -300,7 +311,8 @@ static void ito_nh_refresh(struct ito_net *in, struct ito_nh *nh)
 	 */
 	atomic64_set(&nh->ha, ito_mac_pack(mac));
 	for (i = 0; i < n; i++) {
-		if (!ito_nh_in_hw(u[i].flow, u[i].dir)) {
+		if (!ito_nh_in_hw(u[i].flow, u[i].dir) &&
+		    !ito_nh_in_xdp(in, u[i].flow)) {
 			ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
 			continue;
 		}
@@ -491,6 +503,7 @@ static int ito_nh_route_check(struct ito_net *in, struct ito_flow *flow,
 int ito_nh_update(struct ito_net *in, struct ito_flow *flow, int dir, u8 what)
 {
 	struct ito_port *port;
+	bool hw;
 	union nf_inet_addr gw;
 	u32 mtu = 0;
 
@@ -508,11 +521,19 @@ int ito_nh_update(struct ito_net *in, struct ito_flow *flow, int dir, u8 what)
 			ito_offload_fall_back(in, flow);
 		return 0;
 	}
-	if (!(what & ITO_UPDATE_MAC) || !ito_nh_in_hw(flow, dir))
+	if (!(what & ITO_UPDATE_MAC))
+		return 0;
+	hw = ito_nh_in_hw(flow, dir);
+	if (!hw && !ito_nh_in_xdp(in, flow))
 		return 0;
 	if (!ito_offload_token(in))
 		return -EAGAIN;
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
+	if (!hw) {
+		/* until the backend replaces it, it sends to the old MAC */
+		ito_xdp_update(in, flow);
+		return 0;
+	}
 	if (ito_hw_update(in, flow, dir))
 		ito_offload_fall_back(in, flow);
 	return 0;

@@ -422,6 +422,8 @@ static int ito_offload_install(struct ito_net *in, struct ito_flow *flow)
 		spin_unlock(&in->pending_lock);
 		flow->hw = hs;
 		flow->hw_retry = hw_retry;
+		/* under the lock: ahead of any removal the teardown sends */
+		ito_xdp_install(in, flow, r);
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_INSERT);
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION);
 		ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_ACTIVE_SESSION);
@@ -699,6 +701,8 @@ bool ito_offload_teardown(struct ito_net *in, struct ito_flow *flow)
 	flow->hw = NULL;
 	if (hs)
 		clear_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
+	else
+		ito_xdp_remove(in, flow);
 	for (dir = 0; dir < IP_CT_DIR_MAX; dir++) {
 		rhashtable_remove_fast(ito_ft_of(in, flow),
 				       &flow->dirs[dir].node, ito_ft_params);
@@ -806,6 +810,7 @@ int ito_offload_move(struct ito_net *in, struct ito_flow *flow, int dir,
 	ito_nh_put(in, nh);	/* the direction holds its own use */
 
 	ito_counter_inc(in, ITO_CNT_FLOW_OFFLOAD_SESSION_UPDATE);
+	ito_xdp_update(in, flow);
 	return ito_hw_update(in, flow, dir);
 }
 
@@ -845,6 +850,8 @@ static void ito_offload_promote(struct ito_net *in, struct ito_flow *flow)
 	    flow->dirs[0].nh == live[0] && flow->dirs[1].nh == live[1]) {
 		flow->hw = hs;
 		set_bit(IPS_HW_OFFLOAD_BIT, &flow->ct->status);
+		/* the hardware carries it now, not XDP */
+		ito_xdp_remove(in, flow);
 		hs = NULL;
 	}
 	spin_unlock_bh(&flow->lock);
