@@ -7,6 +7,7 @@
 #   ITO_CHECK_ONLY="unit vm-6.1.0"  run only the named sections
 #   ITO_KVER                  kernels the VMs boot (default: newest 6.1 and
 #                             newest 6.12 installed)
+#   ITO_CHECK_SERIAL=1        one VM after the other instead of side by side
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -58,8 +59,29 @@ section kbuild kernel_builds
 section dkms scripts/test-dkms.sh
 section deb scripts/test-deb.sh
 section harness selftests/vm/test-harness.sh
-for k in ${ITO_KVER:-$(newest_kernel 6.1) $(newest_kernel 6.12)}; do
+# The kernels' VMs run side by side, one host thread each under TCG: the
+# first's output shows as it comes, each other's when it has ended.
+# ITO_CHECK_SERIAL=1 runs them one after the other.
+# shellcheck disable=SC2207
+kernels=($(echo ${ITO_KVER:-$(newest_kernel 6.1) $(newest_kernel 6.12)}))
+later=()
+if [ "${ITO_CHECK_SERIAL:-0}" != 1 ]; then
+	for k in "${kernels[@]:1}"; do
+		want "vm-${k%%-*}" || continue
+		(vm_tests "$k" >"$logdir/later-$k.out" 2>&1
+		 echo $? >"$logdir/later-$k.rc") &
+		later+=("$k")
+	done
+fi
+for k in "${kernels[@]}"; do
+	[[ " ${later[*]} " == *" $k "* ]] && continue
 	section "vm-${k%%-*}" vm_tests "$k"
+done
+wait
+# replay KVER: what a VM run in the background printed, and its status
+replay() { cat "$logdir/later-$1.out"; return "$(cat "$logdir/later-$1.rc")"; }
+for k in "${later[@]}"; do
+	section "vm-${k%%-*}" replay "$k"
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"
