@@ -11,6 +11,7 @@ debhelper dh-dkms lintian
 linux-headers-amd64 linux-image-amd64 linux-source-6.1 xz-utils
 qemu-system-x86 busybox-static
 libmnl-dev libcmocka-dev libsystemd-dev systemd-container libndpi-dev
+clang llvm libbpf-dev bpftool
 iproute2 iperf3 nftables conntrack tcpdump util-linux libcap2-bin jq
 python3 python3-prometheus-client procps cpio socat iputils-ping bsdextrautils ethtool
 keepalived conntrackd tshark prometheus-node-exporter openssh-server openssh-client"

@@ -42,7 +42,7 @@ void usage(FILE *fp)
 	      "MARK := { N | 0xHEX }\n"
 	      "BIT := { 0..127 | none }\n"
 	      "MODE := { l3 | vwire peer DEV }\n"
-	      "OFFLOAD := { auto | sw | hw }\n"
+	      "OFFLOAD := { auto | sw | hw | xdp }\n"
 	      "FILTER := { state STATE | proto PROTO | src PREFIX | dst PREFIX |\n"
 	      "            sport PORT | dport PORT | iif { DEV | IFINDEX } |\n"
 	      "            verdict { none | VERDICT } }\n"

@@ -14,6 +14,12 @@ static FILE *stream;
 static char stderr_buf[64 << 10];
 static bool stderr_buffered;
 static bool to_journal;
+static const char *ident = "itod";
+
+void log_set_ident(const char *name)
+{
+	ident = name;
+}
 
 void log_open(bool use_syslog, bool debug)
 {
@@ -21,7 +27,7 @@ void log_open(bool use_syslog, bool debug)
 	debug_on = debug;
 	to_journal = !to_syslog && ito_fd_is_journal(STDERR_FILENO);
 	if (to_syslog)
-		openlog("itod", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	else if (!stderr_buffered)
 		stderr_buffered = !setvbuf(stderr, stderr_buf, _IOFBF,
 					   sizeof(stderr_buf));
@@ -82,7 +88,7 @@ void log_msg(int level, const char *fmt, ...)
 		if (to_journal && fp == stderr)
 			fprintf(fp, "<%d>%s", level, prefix(level));
 		else
-			fprintf(fp, "itod: %s", prefix(level));
+			fprintf(fp, "%s: %s", ident, prefix(level));
 		vfprintf(fp, fmt, ap);
 		fputc('\n', fp);
 		/* Trouble is told at once; the rest waits for log_flush(). */

@@ -17,6 +17,8 @@
 #include <syslog.h>
 
 void log_open(bool use_syslog, bool debug);
+/* The name lines carry, "itod" unless set (before log_open()). */
+void log_set_ident(const char *ident);
 void log_close(void);	/* flushes */
 void log_flush(void);
 

@@ -33,6 +33,7 @@ static const struct ito_nl_slot path_attrs[ITO_A_PATH_MAX + 1] = {
 	PATH_ATTR(ITO_A_PATH_PKTS, U64, pkts),
 	PATH_ATTR(ITO_A_PATH_BYTES, U64, bytes),
 	PATH_ATTR(ITO_A_PATH_VWIRE, U8, vwire),
+	PATH_ATTR(ITO_A_PATH_MTU, U32, mtu),
 };
 
 /* What a rule cannot be written without... */

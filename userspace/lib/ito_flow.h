@@ -41,6 +41,7 @@ struct ito_path {
 	uint64_t pkts;
 	uint64_t bytes;
 	uint8_t vwire;		/* bridged: no MAC, TTL or NAT rewrite */
+	uint32_t mtu;		/* largest packet from the network header */
 };
 
 static inline bool ito_path_has(const struct ito_path *path, unsigned int attr)

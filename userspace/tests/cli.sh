@@ -60,7 +60,7 @@ check_help()
 	fi
 }
 check_help "help: port add offload" "                                   [ offload OFFLOAD ]"
-check_help "help: offload words" "OFFLOAD := { auto | sw | hw }"
+check_help "help: offload words" "OFFLOAD := { auto | sw | hw | xdp }"
 check "version" 0 "itoctl 0.1.0 (netlink family \"ito\" version 1)" -- -V
 check "no command" 2 "Usage: itoctl [ OPTIONS ] show" --
 check "unknown command" 2 "What is \"shw\"?" -- shw

@@ -36,7 +36,7 @@ offers "text json prometheus" -o ""
 offers "add del show" port ""
 offers "lo" port add l
 offers "mode vlan offload" port add lo ""
-offers "auto sw hw" port add lo offload ""
+offers "auto sw hw xdp" port add lo offload ""
 offers "yes no" set offload ""
 offers "l3 vwire" port add lo mode ""
 offers "peer" port add lo mode vwire ""

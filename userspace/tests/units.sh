@@ -13,11 +13,13 @@ itod_unit=$top/userspace/itod/itod.service
 metrics_unit=$top/systemd/ito-metrics.service
 ito_unit=$top/systemd/ito.service
 timer=$top/systemd/ito-metrics.timer
+xdpd_unit=$top/systemd/ito-xdpd.service
 # exposure times ten: itod.service 1.1, ito-metrics.service 1.4,
-# ito.service 1.1 (README)
+# ito.service 1.1, ito-xdpd.service 1.5 (README)
 ITOD_MAX=11
 METRICS_MAX=14
 ITO_MAX=11
+XDPD_MAX=15
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 n=0
@@ -60,6 +62,7 @@ at_most()
 at_most itod.service "$itod_unit" $ITOD_MAX
 at_most ito-metrics.service "$metrics_unit" $METRICS_MAX
 at_most ito.service "$ito_unit" $ITO_MAX
+at_most ito-xdpd.service "$xdpd_unit" $XDPD_MAX
 
 # The check bites: the unit without its sandbox is refused.
 sed '/^# Sandbox/,$d' "$itod_unit" >"$dir/itod.service"
@@ -89,12 +92,23 @@ for want in Type=notify Before=itod.service "RestrictAddressFamilies=AF_NETLINK 
 	fi
 done
 
+for want in Type=notify After="ito.service network.target" \
+	    "RestrictAddressFamilies=AF_NETLINK AF_UNIX" SystemCallFilter=bpf \
+	    "CapabilityBoundingSet=CAP_BPF CAP_NET_ADMIN CAP_SYS_ADMIN"; do
+	if grep -qx "$want" "$xdpd_unit"; then
+		ok "ito-xdpd.service has $want"
+	else
+		not_ok "ito-xdpd.service has $want"
+	fi
+done
+
 # verify: with this build's binaries, which it checks are executable
 sed "s|/usr/local/sbin/itod|$top/userspace/itod/itod|g" "$itod_unit" >"$dir/itod.service"
 sed "s|/usr/local/bin/itoctl|$top/userspace/itoctl/itoctl|g" "$metrics_unit" >"$dir/ito-metrics.service"
 sed "s|/usr/local/bin/itoctl|$top/userspace/itoctl/itoctl|g" "$ito_unit" >"$dir/ito.service"
+sed "s|/usr/local/sbin/ito-xdpd|$top/userspace/xdpd/ito-xdpd|g" "$xdpd_unit" >"$dir/ito-xdpd.service"
 cp "$timer" "$dir/"
-for u in ito.service itod.service ito-metrics.service ito-metrics.timer; do
+for u in ito.service itod.service ito-metrics.service ito-metrics.timer ito-xdpd.service; do
 	if out=$(cd "$dir" && systemd-analyze verify --man=no "$dir/$u" 2>&1) && [ -z "$out" ]; then
 		ok "systemd-analyze verify $u"
 	else
