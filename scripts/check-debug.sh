@@ -58,7 +58,7 @@ vm_shard()
 # run does not keep the traffic tests from reporting.
 debug_costs="netlink_test:30 itoctl.sh:83 metrics.sh:60 config.sh:100 flows.sh:97 agent.sh:182 agent_api.sh:60 sim.sh:164
 	offload.sh:91 nat.sh:120 ctverdict.sh:120 suricata.sh:470 ha.sh:1800 hwoffload.sh:815
-	hwfault.sh:240 nexthop.sh:1339 vwire.sh:520 fastpath.sh:602 lifetime.sh:186
+	hwfault.sh:240 nexthop.sh:1339 vwire.sh:520 fastpath.sh:602 xdp.sh:300 lifetime.sh:186
 	faults.sh:691 faults-hw.sh:622 itod_systemd.sh:60 package.sh:5 fuzz_test:1350"
 
 # shard_tests N: N lines, the test files of each VM. Longest first, each to

@@ -94,7 +94,7 @@ run_test()
 # Last: a long fuzz run must not keep the traffic tests from reporting.
 # ITO_TESTS replaces the list (a rerun of some files on the debug kernel).
 tests=${ITO_TESTS:-"netlink_test itoctl.sh metrics.sh config.sh flows.sh agent.sh app.sh agent_api.sh sim.sh offload.sh nat.sh gc.sh ctverdict.sh
-	suricata.sh ha.sh hwoffload.sh hwfault.sh nexthop.sh vwire.sh fastpath.sh lifetime.sh
+	suricata.sh ha.sh hwoffload.sh hwfault.sh nexthop.sh vwire.sh fastpath.sh xdp.sh lifetime.sh
 	faults.sh faults-hw.sh itod_systemd.sh package.sh ${ITO_EXTRA_TESTS:-} fuzz_test"}
 
 # ITO_SHARD=I/N: only every Nth test from the Ith (from 0), for N VMs in

@@ -78,7 +78,6 @@ fwctl set min-rate 0 udp-ageing 3 tcp-ageing 30
 echo "default offload" >"$tmp/itod.conf"
 start_itod
 echo_server 7000 "$tmp/echo.log"
-echo_server 7000 "$tmp/echo6.log" fd00:2::2
 
 section "attach"
 check "ito-xdpd attaches its program to f0 (offload xdp) and f1 (auto) natively" start_xdpd

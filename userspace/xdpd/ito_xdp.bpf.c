@@ -95,6 +95,7 @@ static __always_inline int parse(struct xdp_md *ctx, struct packet *p)
 	struct ethhdr *eth = data;
 	void *l3 = eth + 1;
 	__be16 proto;
+	__u32 len;
 
 	if (l3 > end)
 		return -1;
@@ -143,9 +144,15 @@ static __always_inline int parse(struct xdp_md *ctx, struct packet *p)
 	} else {
 		return -1;
 	}
-	/* a truncated packet is the stack's to drop */
-	if (p->l3_len > 0xffff + sizeof(struct ipv6hdr) ||
-	    (void *)((char *)l3 + p->l3_len) > end)
+	/*
+	 * A truncated packet is the stack's to drop. The compiler knows a
+	 * byte swap's result fits in 16 bits and would drop the first test;
+	 * the verifier of 6.1 does not, and refuses the sum without it.
+	 */
+	len = p->l3_len;
+	asm volatile("" : "+r"(len));
+	if (len > 0xffff + sizeof(struct ipv6hdr) ||
+	    (void *)((char *)l3 + len) > end)
 		return -1;
 
 	if (p->key.proto == IPPROTO_TCP) {
