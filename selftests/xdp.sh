@@ -28,11 +28,15 @@ cleanup_extra()
 }
 
 # start_xdpd: the backend in the firewall's namespace, reporting every
-# 200 ms; returns once its program is on both ports
+# 200 ms. Not inside check(), whose subshell would lose xdpd_pid.
 start_xdpd()
 {
 	ip netns exec ito-fw "$XDPD" -i 200 >>"$tmp/xdpd.log" 2>&1 &
 	xdpd_pid=$!
+}
+# attached: its program is on both ports, within 30 s
+attached()
+{
 	wait_for 30 xdp_on f0 && wait_for 10 xdp_on f1 && return 0
 	sed 's/^/# ito-xdpd: /' "$tmp/xdpd.log"
 	return 1
@@ -69,7 +73,9 @@ rmmod ito 2>/dev/null
 insmod "$ITO_KO" || exit 1
 topo_up
 for ns_dev in ito-cli:c0 ito-srv:s0; do
-	ip netns exec "${ns_dev%%:*}" ethtool -K "${ns_dev#*:}" gro on tx off >/dev/null
+	# tags in the frame, as on a wire: veth's VLAN offload keeps them
+	# beside the packet, where XDP does not see them
+	ip netns exec "${ns_dev%%:*}" ethtool -K "${ns_dev#*:}" gro on tx off txvlan off >/dev/null
 done
 fw sysctl -qw net.netfilter.nf_conntrack_acct=1
 fwctl port add f0 offload xdp
@@ -80,7 +86,8 @@ start_itod
 echo_server 7000 "$tmp/echo.log"
 
 section "attach"
-check "ito-xdpd attaches its program to f0 (offload xdp) and f1 (auto) natively" start_xdpd
+start_xdpd
+check "ito-xdpd attaches its program to f0 (offload xdp) and f1 (auto) natively" attached
 check "port show: f0 offload xdp" test "$(port_offload f0)" = xdp
 
 section "UDP through XDP, conntrack's counters exact"
@@ -143,8 +150,6 @@ sleep "$(slow 4)"
 stop_client $uclient
 check "UDP: every datagram echoed through the reverse NAT" all_echoed 1502
 check "XDP carried the NATed flows" carried_by_xdp "$x0" "$f0" 200
-check "TCP: the stream kept going through XDP's NAT ($(wc -l <"$tmp/t1") round trips)" \
-	test "$(wc -l <"$tmp/t1")" -gt 100
 check "the server saw only 10.0.2.1" \
 	bash -c "! tcpdump -nn -r '$pcap' 2>/dev/null | grep -q '10.0.1.2'"
 check "no UDP checksum error at the server" test "$(udp_in_csum_errors ito-srv)" = 0
@@ -153,6 +158,8 @@ section "FIN: handed back, the session leaves the maps"
 t0=$(counter fastpath_teardown_fin_rst)
 stop_client $tclient
 check "the TCP stream ended cleanly" test ! -s "$tmp/t1.err"
+check "TCP: the stream kept going through XDP's NAT ($(cat "$tmp/t1") round trips)" \
+	test "$(cat "$tmp/t1")" -gt 50
 check "its FIN went up the stack: handed back" wait_for 10 above fastpath_teardown_fin_rst "$t0"
 sleep 1
 pkill -f "tcpdump -i s0 -nn -U" 2>/dev/null
@@ -175,9 +182,9 @@ fw ip neigh replace 10.0.2.2 lladdr 02:00:00:00:0a:02 dev f1 nud permanent
 check "the session was updated" wait_for 5 above flow_offload_session_update "$u0"
 check "frames reach the server with the new MAC" \
 	wait_for "$(slow 5)" bash -c "[ \$(grep -c '> 02:00:00:00:0a:02, .*10.0.2.2.7000' '$tmp/mac') -gt 20 ]"
-stop_client $client
 check "still offloaded, XDP carrying it" \
 	eval "on_xdp '.sport==1503' && above xdp_pkts $((x0 + 20))"
+stop_client $client
 
 section "VLAN 100 -> 200"
 cli ip link add link c0 name c0.100 type vlan id 100
@@ -219,7 +226,8 @@ f0=$(counter fastpath_pkts)
 sleep "$(slow 3)"
 check_fail "its program went with it" xdp_on f0
 check "the skb fast path took the flow" test $(( $(counter fastpath_pkts) - f0 )) -gt 50
-check "a restarted backend picks the session up again (dump)" start_xdpd
+start_xdpd
+check "a restarted backend attaches again" attached
 x0=$(counter xdp_pkts)
 sleep "$(slow 3)"
 stop_client $client
