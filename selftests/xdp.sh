@@ -80,7 +80,7 @@ done
 fw sysctl -qw net.netfilter.nf_conntrack_acct=1
 fwctl port add f0 offload xdp
 fwctl port add f1
-fwctl set min-rate 0 udp-ageing 3 tcp-ageing 30
+fwctl set min-rate 0 udp-ageing 4 tcp-ageing 30
 echo "default offload" >"$tmp/itod.conf"
 start_itod
 echo_server 7000 "$tmp/echo.log"
@@ -99,15 +99,16 @@ check "UDP flow offloaded" wait_for 10 offloaded '.sport==1500'
 check "its paths are the XDP backend's" wait_for 5 on_xdp '.sport==1500'
 check "xdp_announced counted" test "$(counter xdp_announced)" -ge 1
 sleep "$(slow 6)"
-check "not aged out: the backend's reports keep it alive past udp-ageing (3 s)" \
+check "not aged out: the backend's reports keep it alive past udp-ageing (4 s)" \
 	offloaded '.sport==1500'
 stop_client $client
+# before it ages (udp-ageing 4 s): the last report came 200 ms after
+check "the flow's offload_pkts include the XDP packets" \
+	wait_for 2 eval "[ \"\$(offload_pkts '.sport==1500')\" -ge 300 ]"
 sleep 1
 check "every datagram echoed ($(sent 1500) sent)" all_echoed 1500
 check "XDP carried them, not the skb fast path" carried_by_xdp "$x0" "$f0" 300
 check "conntrack counted every datagram each way, 128 bytes each" ct_exact 1500
-check "the flow's offload_pkts include the XDP packets" \
-	test "$(offload_pkts '.sport==1500')" -ge 300
 check "then it ages out, idle" wait_for "$(slow 10)" gone '.sport==1500'
 
 section "IPv6, hop limit"
