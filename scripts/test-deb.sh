@@ -134,6 +134,13 @@ units_paths()
 		! grep -n /usr/local "$u"/*
 }
 
+xdpd_files()
+{
+	has "$tmp/tools" /usr/sbin/ito-xdpd /usr/share/man/man8/ito-xdpd.8.gz \
+		/lib/systemd/system/ito-xdpd.service &&
+		grep -q '^ExecStart=/usr/sbin/ito-xdpd' "$tmp/tools/lib/systemd/system/ito-xdpd.service"
+}
+
 conffile()
 {
 	dpkg-deb --info "$tools_deb" conffiles | grep -qx /etc/ito/itod.conf &&
@@ -200,6 +207,8 @@ check "ito-tools: man pages itoctl(8), itod(8), itod.conf(5)" has "$tmp/tools" \
 check "ito-tools: units itod.service, ito-metrics.service and .timer" has "$tmp/tools" \
 	/lib/systemd/system/{itod.service,ito-metrics.service,ito-metrics.timer}
 check "ito-tools: the units run /usr/sbin/itod and /usr/sbin/itoctl, nothing from /usr/local" units_paths
+check "ito-tools: ito-xdpd, its man page and unit, running /usr/sbin/ito-xdpd" xdpd_files
+check "ito-tools: depends on libbpf1" depends_on "$tools_deb" libbpf1
 check "ito-tools: /etc/ito/itod.conf is a conffile, the example policy" conffile
 check "ito-tools: itoctl -V says $uver, itod -n accepts the shipped itod.conf" tools_run
 check "ito-tools: depends on libmnl0 (shlibs)" depends_on "$tools_deb" libmnl0
