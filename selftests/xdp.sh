@@ -66,7 +66,7 @@ above() { [ "$(counter "$1")" -gt "$2" ]; }
 port_offload() { fwctl -j port show | jq -r ".[]|select(.ifname==\"$1\")|.offload"; }
 udp_in_csum_errors() { ip netns exec "$1" nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}'; }
 
-plan 39
+plan 45
 
 modprobe nf_nat
 rmmod ito 2>/dev/null
@@ -186,6 +186,32 @@ check "frames reach the server with the new MAC" \
 check "still offloaded, XDP carrying it" \
 	eval "on_xdp '.sport==1503' && above xdp_pkts $((x0 + 20))"
 stop_client $client
+
+section "route change: the server's address moves behind another port"
+ip link add s1 netns ito-srv type veth peer name f2 netns ito-fw
+ip netns exec ito-srv ethtool -K s1 gro on tx off txvlan off >/dev/null
+fw ip addr add 10.0.3.1/24 dev f2
+srv ip addr add 10.0.3.2/24 dev s1
+fw ip link set f2 up
+srv ip link set s1 up
+fwctl port add f2 offload xdp
+check "the program goes on the new port f2 at the daemon's next look" wait_for 10 xdp_on f2
+udp_stream 1505
+client=$!
+check "flow offloaded" wait_for 10 offloaded '.sport==1505'
+ip netns exec ito-srv timeout "$(slow 30)" tcpdump -i s1 -nn -l udp port 1505 >"$tmp/s1" 2>"$tmp/s1.err" &
+wait_for 10 grep -q "listening on" "$tmp/s1.err"
+u0=$(counter flow_offload_session_update)
+x0=$(counter xdp_pkts)
+fw ip route replace 10.0.2.2/32 via 10.0.3.2 dev f2
+check "the session moved" wait_for 5 above flow_offload_session_update "$u0"
+check "the client's datagrams now reach the server by s1" \
+	wait_for "$(slow 5)" eval "[ \$(grep -c '10.0.1.2.1505 > 10.0.2.2.7000' '$tmp/s1') -gt 20 ]"
+check "XDP carries the moved session (path out by f2)" \
+	eval "on_xdp '.sport==1505' && above xdp_pkts $((x0 + 20)) && [ \"\$(fwctl -j flow get \$(flow_id '.sport==1505') | jq -r '.paths[0].out_dev')\" = f2 ]"
+stop_client $client
+check "no datagram lost across the move" all_echoed 1505
+fw ip route del 10.0.2.2/32
 
 section "VLAN 100 -> 200"
 cli ip link add link c0 name c0.100 type vlan id 100
