@@ -66,7 +66,7 @@ above() { [ "$(counter "$1")" -gt "$2" ]; }
 port_offload() { fwctl -j port show | jq -r ".[]|select(.ifname==\"$1\")|.offload"; }
 udp_in_csum_errors() { ip netns exec "$1" nstat -az UdpInCsumErrors | awk '/UdpInCsumErrors/ {print $2}'; }
 
-plan 45
+plan 46
 
 modprobe nf_nat
 rmmod ito 2>/dev/null
@@ -167,6 +167,8 @@ pkill -f "tcpdump -i s0 -nn -U" 2>/dev/null
 sleep 0.5
 check "tshark: every frame the server got has good IPv4 and UDP/TCP checksums" \
 	bash -c "n=\$(tshark -n -r '$pcap' -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -T fields -e ip.checksum.status -e udp.checksum.status -e tcp.checksum.status 2>/dev/null | awk '\$1 != 1 || \$2 != 1 { bad++ } END { print bad + 0 }'); echo \"# bad: \$n\"; [ \"\$n\" = 0 ]"
+check "IPv4 TTL: every frame from the client reached the server with TTL 63" \
+	bash -c "[ \"\$(tshark -n -r '$pcap' -Y 'ip.dst==10.0.2.2' -T fields -e ip.ttl 2>/dev/null | sort -u)\" = 63 ]"
 fw nft delete table ip nat
 
 section "next hop's MAC changes"
