@@ -25,6 +25,7 @@
 #include <linux/ito.h>
 
 #include "agent.h"
+#include "clock.h"
 #include "decide.h"
 #include "dpi.h"
 #include "log.h"
@@ -201,14 +202,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	return 0;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* Lock the pid file before forking: the lock is shared with the child. */
@@ -416,7 +409,7 @@ static int run(struct daemon *d, int sfd)
 	struct agent *a = d->agent;
 
 	for (;;) {
-		uint64_t now = now_ms();
+		uint64_t now = ito_now_ms();
 		int i, n = 0, timeout;
 		enum agent_fd w;
 
@@ -439,7 +432,7 @@ static int run(struct daemon *d, int sfd)
 			log_err("poll: %s", strerror(errno));
 			return EXIT_FAIL;
 		}
-		now = now_ms();
+		now = ito_now_ms();
 		if (pfd[0].revents && handle_signals(sfd, d, now))
 			return EXIT_OK;
 		for (i = 1; i < n; i++)
@@ -512,7 +505,7 @@ int main(int argc, char **argv)
 		log_err("out of memory");
 		return EXIT_FAIL;
 	}
-	d.started = now_ms();
+	d.started = ito_now_ms();
 	d.start_time = (uint64_t)time(NULL);
 	apply_settings(&d, d.started);
 	log_info("itod %s started: %zu rules from %s, default %s%s%s",
@@ -520,7 +513,7 @@ int main(int argc, char **argv)
 		 ito_verdict_name(policy.default_verdict),
 		 policy.needs_app ? ", applications by nDPI " : "",
 		 policy.needs_app ? dpi_version() : "");
-	agent_init(&agent, &decider, o.rcvbuf, now_ms());
+	agent_init(&agent, &decider, o.rcvbuf, ito_now_ms());
 
 	ret = run(&d, sfd);
 

@@ -25,6 +25,7 @@
 
 #include "attach.h"
 #include "backend.h"
+#include "clock.h"
 #include "feed.h"
 #include "log.h"
 #include "maps.h"
@@ -144,14 +145,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return -1;
 	}
 	return 0;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static int signals_open(void)
@@ -318,7 +311,7 @@ static int run(struct daemon *d, int sfd)
 {
 	for (;;) {
 		struct pollfd pfd[2];
-		uint64_t now = now_ms();
+		uint64_t now = ito_now_ms();
 		int n = 0, timeout;
 
 		if (now >= d->tick_at) {
@@ -393,7 +386,7 @@ int main(int argc, char **argv)
 	log_info("ito-xdpd %s started: %lu sessions at most, reports every %lu ms",
 		 XDPD_VERSION, o.max_sessions, o.interval_ms);
 
-	d.tick_at = now_ms();
+	d.tick_at = ito_now_ms();
 	ret = run(&d, sfd);
 	stop(&d);
 
