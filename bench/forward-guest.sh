@@ -14,7 +14,9 @@
 # machine hits all of them alike; medians compared.
 #
 # env: ITO_KO (required), ROUNDS (5), SECS (4, measured), WARMUP (1),
-#      ITO_XDPD (userspace/xdpd/ito-xdpd), VARIANTS ("A B C D")
+#      ITO_XDPD (userspace/xdpd/ito-xdpd), VARIANTS ("A B C D"),
+#      PERF (1: after each measured flood, a second 2 s flood under
+#      `perf record -a`, its top symbols logged; not in the numbers)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko for this kernel}
@@ -26,6 +28,7 @@ ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-4}
 WARMUP=${WARMUP:-1}
 VARIANTS=${VARIANTS:-A B C D}
+PERF=${PERF:-}
 . "$top/selftests/topo.sh"
 
 # The one flow: client 10.0.1.2:4000 -> sink 10.0.2.2:5000.
@@ -42,7 +45,6 @@ declare -A sys	# sys[V,round]: system (non-softirq kernel) ns per packet
 xdpd_pid=
 xdpd_log=/tmp/ito-xdpd.log
 
-# ito-xdpd first: pg_stop's `wait` would wait for it
 trap 'stop_xdpd; pg_stop; rmmod ito 2>/dev/null || true; topo_down' EXIT
 
 log() { echo "# $*"; }
@@ -133,11 +135,13 @@ setup_pktgen()
 		done"
 }
 
-pg_start() { ip netns exec ito-cli bash -c "echo start >$PG/pgctrl" & }
+# pg_stop waits for pg_start's job only: ito-xdpd is a job of this shell too
+pg_start() { ip netns exec ito-cli bash -c "echo start >$PG/pgctrl" & pg_pid=$!; }
 pg_stop()
 {
 	ip netns exec ito-cli bash -c "echo stop >$PG/pgctrl" 2>/dev/null || true
-	wait 2>/dev/null || true
+	[ -z "${pg_pid:-}" ] || wait "$pg_pid" 2>/dev/null || true
+	pg_pid=
 }
 
 f1_tx() { fw cat /sys/class/net/f1/statistics/tx_packets; }
@@ -224,6 +228,19 @@ flood()
 				hz, $4 - $3, $17 - $6, sys, $20 - $9, $22 - $11, si
 		}'
 	pg_stop
+}
+
+# profile V: with PERF=1, where the CPU goes during a flood of V (perf's
+# cpu-clock samples, TCG has no PMU): the top symbols, to the log
+profile()
+{
+	[ -n "$PERF" ] || return 0
+	pg_start
+	sleep 0.5
+	perf record -a -F 997 -q -o "/tmp/perf-$1.data" -- sleep 2 >/dev/null 2>&1
+	pg_stop
+	perf report -i "/tmp/perf-$1.data" --stdio --no-children --sort sym 2>/dev/null |
+		grep -v '^#' | grep . | head -n 25 | sed "s/^/# perf $1: /"
 }
 
 # --- the variants: setup, check, teardown --------------------------------
@@ -445,6 +462,7 @@ run_variant()
 		fail "$v (round $r): flood did not take the expected path"
 		rate=
 	fi
+	profile "$v"
 	"teardown_$v"
 	if [ -n "$rate" ]; then
 		pps[$v,$r]=$rate

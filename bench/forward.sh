@@ -36,5 +36,5 @@ echo "bench: VM with 1 CPU (TCG software emulation), $rounds rounds of A B C D"
 ITO_KVER=$kver selftests/vm/run.sh --smp 1 --timeout "$(vm_timeout)" \
 	--log build/bench/forward.log -- \
 	env ITO_KO="$top/build/kmod-$kver/kmod/ito.ko" ROUNDS="$rounds" SECS="$secs" \
-	VARIANTS="${VARIANTS:-A B C D}" \
+	VARIANTS="${VARIANTS:-A B C D}" PERF="${PERF:-}" \
 	bench/forward-guest.sh | tee build/bench/forward.out
