@@ -1,23 +1,34 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Inside the benchmark VM (bench/forward.sh): forwarding packets/s of one
-# UDP flow through the router namespace of selftests/topo.sh, three ways:
+# UDP flow through the router namespace of selftests/topo.sh, four ways:
 #   A  slow path: conntrack + routing, ito not loaded
 #   B  ito loaded, the flow offloaded: ito's netdev ingress fast path
 #   C  nftables software flowtable (`flow add @ft`), ito not loaded
+#   D  ito loaded, both ports "offload xdp", ito-xdpd running: the flow
+#      offloaded as in B, forwarded by the XDP program (XDP_REDIRECT)
 # pktgen in ito-cli floods 64-byte frames of the flow; what ito-fw sends on
-# f1 per second is the result. Variants are interleaved A B C A B C ... so
-# drift of the emulated machine hits all of them alike; medians compared.
+# f1 per second is the result, and the CPU time spent per forwarded packet
+# in softirq (the router and the sink) and in system context (pktgen).
+# Variants are interleaved A B C D A B C D ... so drift of the emulated
+# machine hits all of them alike; medians compared.
 #
-# env: ITO_KO (required), ROUNDS (5), SECS (4, measured), WARMUP (1)
+# env: ITO_KO (required), ROUNDS (5), SECS (4, measured), WARMUP (1),
+#      ITO_XDPD (userspace/xdpd/ito-xdpd), VARIANTS ("A B C D"),
+#      PERF (1: after each measured flood, a second 2 s flood under
+#      `perf record -a`, its top symbols logged; not in the numbers)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko for this kernel}
 # shellcheck disable=SC2034  # used by topo.sh's fwctl
 ITOCTL=$top/userspace/itoctl/itoctl
+XDPD=${ITO_XDPD:-$top/userspace/xdpd/ito-xdpd}
+XDPD_MS=200	# ito-xdpd's report interval
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-4}
 WARMUP=${WARMUP:-1}
+VARIANTS=${VARIANTS:-A B C D}
+PERF=${PERF:-}
 . "$top/selftests/topo.sh"
 
 # The one flow: client 10.0.1.2:4000 -> sink 10.0.2.2:5000.
@@ -29,8 +40,12 @@ PG=/proc/net/pktgen
 
 failed=""	# "variant: reason" lines, reported at the end
 declare -A pps	# pps[V,round]
+declare -A sirq	# sirq[V,round]: softirq ns per forwarded packet
+declare -A sys	# sys[V,round]: system (non-softirq kernel) ns per packet
+xdpd_pid=
+xdpd_log=/tmp/ito-xdpd.log
 
-trap 'pg_stop; rmmod ito 2>/dev/null || true; topo_down' EXIT
+trap 'stop_xdpd; pg_stop; rmmod ito 2>/dev/null || true; topo_down' EXIT
 
 log() { echo "# $*"; }
 mac() { ip -n "$1" -br link show dev "$2" | awk '{print $3}'; }
@@ -63,6 +78,12 @@ setup_topology()
 		chain in { type filter hook ingress device "s0" priority 0; policy drop; }
 	}
 	NFT
+	# GRO on the sink's veth end gives it NAPI: in D, f1 hands it the
+	# XDP_REDIRECTed frames through ndo_xdp_xmit, which a veth without
+	# NAPI (no XDP program, GRO off) drops. On in every variant, so that
+	# the sink receives the same way (s0's NAPI poll, then the ingress
+	# drop) and costs the same in all four.
+	srv ethtool -K s0 gro on >/dev/null
 	# The firewall every variant runs: conntrack on, established accepted.
 	fw nft -f - <<-'NFT'
 	table inet router {
@@ -114,60 +135,112 @@ setup_pktgen()
 		done"
 }
 
-pg_start() { ip netns exec ito-cli bash -c "echo start >$PG/pgctrl" & }
+# pg_stop waits for pg_start's job only: ito-xdpd is a job of this shell too
+pg_start() { ip netns exec ito-cli bash -c "echo start >$PG/pgctrl" & pg_pid=$!; }
 pg_stop()
 {
 	ip netns exec ito-cli bash -c "echo stop >$PG/pgctrl" 2>/dev/null || true
-	wait 2>/dev/null || true
+	[ -z "${pg_pid:-}" ] || wait "$pg_pid" 2>/dev/null || true
+	pg_pid=
 }
 
 f1_tx() { fw cat /sys/class/net/f1/statistics/tx_packets; }
 
 # The router's path counters, one line: f1 tx packets, IpForwDatagrams (only
 # ip_forward() counts it: neither ito's fast path nor a flowtable does),
-# and what the client offered (c0 tx) and lost (c0 tx_dropped: veth found
-# the router's backlog full).
+# what the client offered (c0 tx) and lost (c0 tx_dropped: veth found
+# the router's backlog full), what the sink's s0 received, and the sink's
+# IpInReceives (the sinkhole drops at ingress: it must not move).
+#
+# f1's tx_packets counts frames XDP redirected to f1, too: a veth's
+# ndo_xdp_xmit queues them on the peer's (s0's) XDP ring without touching
+# f1's own tx counters, but veth_get_stats64() adds the peer's
+# rx xdp_packets (what s0's NAPI took off that ring) to f1's tx_packets.
+# With s0 in NAPI mode (GRO on) that is also where f1's ndo_start_xmit
+# frames are counted (veth_xmit() counts in f1's lstats only without
+# NAPI), so f1 tx is the same measure in all variants: frames s0 took.
+# s0's rx_packets (the mirror image) is logged beside it as the check.
 path_counters()
 {
 	local c0=/sys/class/net/c0/statistics
 	echo "$(f1_tx)" \
 		"$(fw awk '/^Ip: [0-9]/ {print $7}' /proc/net/snmp)" \
-		"$(cli cat $c0/tx_packets)" "$(cli cat $c0/tx_dropped)"
+		"$(cli cat $c0/tx_packets)" "$(cli cat $c0/tx_dropped)" \
+		"$(srv cat /sys/class/net/s0/statistics/rx_packets)" \
+		"$(srv awk '/^Ip: [0-9]/ {print $3}' /proc/net/snmp)"
 }
 
 # check_path V BEFORE AFTER: did the flood take V's path? A: every
 # forwarded packet went through ip_forward(); B, C: (almost) none did.
 check_path()
 {
-	local v=$1 tx fwd offered dropped
+	local v=$1 tx fwd offered dropped s0rx sinkip
 	# (the guest has no /dev/fd: no process substitution)
-	# shellcheck disable=SC2046  # four numbers, split on purpose
+	# shellcheck disable=SC2046  # six numbers, split on purpose
 	set -- $(awk -v a="$2" -v b="$3" 'BEGIN { n = split(a, x); split(b, y)
 		for (i = 1; i <= n; i++) printf "%d ", y[i] - x[i] }')
-	tx=$1 fwd=$2 offered=$3 dropped=$4
-	log "$v: c0 offered $offered (dropped $dropped), f1 sent $tx, IpForwDatagrams +$fwd"
+	tx=$1 fwd=$2 offered=$3 dropped=$4 s0rx=$5 sinkip=$6
+	log "$v: c0 offered $offered (dropped $dropped), f1 sent $tx, IpForwDatagrams +$fwd," \
+		"s0 received $s0rx, sink IpInReceives +$sinkip"
 	[ "$tx" -gt 0 ] || return 1
+	# the sinkhole dropped the flood before IP
+	[ "$sinkip" -le $((tx / 100)) ] || { log "$v: the sink's IP saw the flood"; return 1; }
 	case $v in
 	A) [ "$fwd" -ge $((tx * 95 / 100)) ] ;;
 	*) [ "$fwd" -le $((tx * 5 / 100)) ] ;;
 	esac
 }
 
-# Flood for WARMUP + SECS seconds; print the pps f1 sent during the SECS
-# window. The window's bounds are read in one process with bash builtins
+# Flood for WARMUP + SECS seconds; print, on one line, the pps f1 sent
+# during the SECS window, the CPU time per packet f1 sent in that window,
+# softirq and system (kernel, not softirq) ns, from /proc/stat's cpu line
+# (USER_HZ ticks), and the ticks themselves. The window's bounds are read in one process with bash builtins
 # ($EPOCHREALTIME, read), so no fork falls inside a timestamp pair.
+#
+# The VM has one CPU and the Debian kernel samples CPU time by tick
+# (no CONFIG_IRQ_TIME_ACCOUNTING): a tick that finds the CPU serving a
+# softirq counts as softirq. pktgen's kthread builds each skb and
+# transmits it on c0 with bottom halves disabled (system time); everything
+# after that runs in NET_RX softirq (f0's receive, the router's path,
+# f1's transmit, s0's NAPI poll and the sink's ingress drop), when the
+# kthread re-enables bottom halves or in ksoftirqd. So softirq time per
+# packet is the router's cost plus the sink's (the same sink in every
+# variant), and system time is the sender's. With 2 vCPUs under TCG's
+# single host thread, per-CPU times would include the other vCPU's turns.
 flood()
 {
 	pg_start
 	sleep "$WARMUP"
 	fw bash -c '
 		f=/sys/class/net/f1/statistics/tx_packets
-		t0=$EPOCHREALTIME; read -r n0 <$f
+		t0=$EPOCHREALTIME; read -r n0 <$f; read -r s0 </proc/stat
 		sleep '"$SECS"'
-		t1=$EPOCHREALTIME; read -r n1 <$f
-		echo "$n0 $n1 $t0 $t1"' |
-		awk '{printf "%d\n", ($2 - $1) / ($4 - $3)}'
+		t1=$EPOCHREALTIME; read -r n1 <$f; read -r s1 </proc/stat
+		echo "$n0 $n1 $t0 $t1 $s0 $s1"' |
+		awk -v hz="$(getconf CLK_TCK)" '{
+			# $5..$15 and $16..$26: "cpu" user nice system idle
+			# iowait irq softirq steal guest guest_nice
+			n = $2 - $1
+			sys = $19 - $8; si = $23 - $12
+			ns = 1e9 / hz
+			printf "%d %.0f %.0f ", n / ($4 - $3), (n > 0 ? si * ns / n : 0), (n > 0 ? sys * ns / n : 0)
+			printf "ticks(1/%d s) over %.2f s: user %d system %d idle %d irq %d softirq %d\n",
+				hz, $4 - $3, $17 - $6, sys, $20 - $9, $22 - $11, si
+		}'
 	pg_stop
+}
+
+# profile V: with PERF=1, where the CPU goes during a flood of V (perf's
+# cpu-clock samples, TCG has no PMU): the top symbols, to the log
+profile()
+{
+	[ -n "$PERF" ] || return 0
+	pg_start
+	sleep 0.5
+	perf record -a -F 997 -q -o "/tmp/perf-$1.data" -- sleep 2 >/dev/null 2>&1
+	pg_stop
+	perf report -i "/tmp/perf-$1.data" --stdio --no-children --sort sym 2>/dev/null |
+		grep -v '^#' | grep . | head -n 25 | sed "s/^/# perf $1: /"
 }
 
 # --- the variants: setup, check, teardown --------------------------------
@@ -266,95 +339,251 @@ check_C()
 
 teardown_C() { fw nft delete table inet ft; }
 
+# xdp_on DEV: an XDP program is attached to DEV in the firewall, natively
+xdp_on() { fw ip -j -d link show "$1" | jq -e '.[0].xdp.mode == 1' >/dev/null; }
+# where: the flow's two paths as flow get shows them ("xdp xdp")
+flow_where() { fwctl -j flow get "$(flow_id)" | jq -r '[.paths[].where]|join(" ")'; }
+
+# start_xdpd: the backend in the firewall's namespace, in the foreground
+# of a background job, reporting every XDPD_MS; returns once its program
+# is on both ports
+start_xdpd()
+{
+	local n=50
+	ip netns exec ito-fw "$XDPD" -i "$XDPD_MS" >>"$xdpd_log" 2>&1 &
+	xdpd_pid=$!
+	until xdp_on f0 && xdp_on f1; do
+		n=$((n - 1))
+		if [ $n -le 0 ] || ! kill -0 "$xdpd_pid" 2>/dev/null; then
+			log "ito-xdpd did not attach to f0 and f1:"
+			sed 's/^/# ito-xdpd: /' "$xdpd_log"
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+# stop_xdpd: SIGTERM (it detaches, reports its last counts and exits 0),
+# then wait for it; SIGKILL if it is still there after 10 s (a daemon
+# blocked outside its signal loop would otherwise hang the VM)
+stop_xdpd()
+{
+	local n=50 st=0
+	[ -n "$xdpd_pid" ] || return 0
+	kill -TERM "$xdpd_pid" 2>/dev/null || true
+	while kill -0 "$xdpd_pid" 2>/dev/null && [ $n -gt 0 ]; do
+		sleep 0.2
+		n=$((n - 1))
+	done
+	if [ $n -eq 0 ]; then
+		log "ito-xdpd did not stop on SIGTERM within 10 s: SIGKILL"
+		kill -KILL "$xdpd_pid" 2>/dev/null || true
+	fi
+	wait "$xdpd_pid" 2>/dev/null || st=$?
+	[ $st -eq 0 ] || log "ito-xdpd exited with status $st"
+	xdpd_pid=
+}
+
+# D: ito as in B, but both ports "offload xdp" and ito-xdpd running, so
+# the session is announced to the backend and the XDP program on f0
+# XDP_REDIRECTs the flood to f1. The flow is offloaded exactly as in B.
+setup_D()
+{
+	local n=25 id
+	: >"$xdpd_log"
+	insmod "$ITO_KO" || return 1
+	fwctl port add f0 offload xdp || return 1
+	fwctl port add f1 offload xdp || return 1
+	fwctl set min-pkts 1 min-rate 0 udp-ageing 3600 || return 1
+	start_xdpd || return 1
+	establish_flow || return 1
+	id=$(flow_id)
+	[ "$id" != null ] || { log "ito saw no flow: $(fwctl flow show)"; return 1; }
+	fwctl flow verdict "$id" offload || return 1
+	ping_pong || return 1
+	while { [ "$(flow_state)" != offloaded ] || [ "$(flow_where)" != "xdp xdp" ]; } &&
+	      [ $n -gt 0 ]; do
+		sleep 0.2
+		n=$((n - 1))
+	done
+	if [ "$(flow_state)" != offloaded ] || [ "$(flow_where)" != "xdp xdp" ]; then
+		log "ito flow: $(fwctl flow show), paths: $(flow_where)"
+		log "ito counters: $(fwctl -j counters | jq -c 'with_entries(select(.value>0))')"
+		sed 's/^/# ito-xdpd: /' "$xdpd_log"
+		return 1
+	fi
+	# the session's install reached the daemon's maps: one report interval
+	sleep 0.5
+	D_xdp0=$(fwctl_counter xdp_pkts)
+	D_fp0=$(fwctl_counter fastpath_pkts)
+	D_tx0=$(f1_tx)
+}
+
+# The XDP program must have carried what f1 sent during the flood: the
+# daemon reports the program's counts every XDPD_MS, so wait a little more
+# than one interval after the flood, then compare xdp_pkts with f1's
+# tx_packets over the same span (see path_counters for why f1's tx counts
+# redirected frames); the skb fast path must barely have moved.
+check_D()
+{
+	local x fp tx
+	sleep "$(awk -v ms="$XDPD_MS" 'BEGIN { printf "%.1f", 2 * ms / 1000 + 0.1 }')"
+	x=$(($(fwctl_counter xdp_pkts) - D_xdp0))
+	fp=$(($(fwctl_counter fastpath_pkts) - D_fp0))
+	tx=$(($(f1_tx) - D_tx0))
+	log "D: xdp_pkts +$x, fastpath_pkts +$fp, f1 sent $tx, xdp_announced" \
+		"$(fwctl_counter xdp_announced), state $(flow_state), paths $(flow_where)"
+	[ "$tx" -gt 0 ] && [ "$x" -ge $((tx * 95 / 100)) ] && [ "$fp" -le $((tx * 5 / 100)) ]
+}
+
+teardown_D()
+{
+	stop_xdpd
+	grep -h 'statistics:' "$xdpd_log" | tail -n 1 | sed 's/^/# ito-xdpd: /'
+	rmmod ito
+}
+
 # run_variant V ROUND: set V up (setup_V runs under `if`, where set -e is
 # off, hence their explicit `|| return 1`), flood, check, tear down; records pps.
 run_variant()
 {
-	local v=$1 r=$2 rate before
+	local v=$1 r=$2 rate before res
 	if ! "setup_$v"; then
 		fail "$v (round $r): could not be set up"
 		"teardown_$v" 2>/dev/null || true
 		return 0
 	fi
 	before=$(path_counters)
-	rate=$(flood)
+	res=$(flood)
+	rate=${res%% *}
+	log "$v: $rate pps, ns per packet: softirq/system $(cut -d' ' -f2-3 <<<"$res"), $(cut -d' ' -f4- <<<"$res")"
 	if ! check_path "$v" "$before" "$(path_counters)" ||
 	   { declare -F "check_$v" >/dev/null && ! "check_$v"; }; then
 		fail "$v (round $r): flood did not take the expected path"
 		rate=
 	fi
+	profile "$v"
 	"teardown_$v"
-	[ -z "$rate" ] || pps[$v,$r]=$rate
+	if [ -n "$rate" ]; then
+		pps[$v,$r]=$rate
+		sirq[$v,$r]=$(cut -d' ' -f2 <<<"$res")
+		sys[$v,$r]=$(cut -d' ' -f3 <<<"$res")
+	fi
 }
 
 # --- report --------------------------------------------------------------
 
 median()
 {
-	sort -n | awk '{a[NR] = $1} END {
+	sort -g | awk '{a[NR] = $1} END {
 		if (NR == 0) { print "n/a"; exit }
 		if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
 }
 
+# median of ratios (two decimals)
+median_ratio()
+{
+	grep -v '^-$' | sort -g | awk '{a[NR] = $1} END {
+		if (NR == 0) print "n/a"
+		else if (NR % 2) print a[(NR + 1) / 2]
+		else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f\n", a / b; else print "n/a" }'; }
 
-# ratio_cell V W ROUND: V/W of one round, "-" when either is missing
+# ratio_cell ARRAY V W ROUND: V/W of one round, "-" when either is missing
 ratio_cell()
 {
-	if [ -n "${pps[$1,$3]:-}" ] && [ -n "${pps[$2,$3]:-}" ]; then
-		ratio "${pps[$1,$3]}" "${pps[$2,$3]}"
+	local -n a=$1
+	if [ -n "${a[$2,$4]:-}" ] && [ -n "${a[$3,$4]:-}" ]; then
+		ratio "${a[$2,$4]}" "${a[$3,$4]}"
 	else
 		echo -
 	fi
 }
 
+# med_of ARRAY V: median of V's values over the rounds
+med_of()
+{
+	local -n a=$1
+	local r
+	for r in $(seq "$ROUNDS"); do [ -z "${a[$2,$r]:-}" ] || echo "${a[$2,$r]}"; done | median
+}
+
+# med_ratio ARRAY V W: median of the per-round ratios V/W
+med_ratio()
+{
+	local r
+	for r in $(seq "$ROUNDS"); do ratio_cell "$1" "$2" "$3" "$r"; done | median_ratio
+}
+
 # Medians of the rates, and of each round's own ratios: the emulated
 # machine drifts between rounds, a ratio within one round cancels that.
+# Then the CPU time per forwarded packet: softirq (router + sink) and
+# system (pktgen), and the per-round ratios of the softirq time.
 report()
 {
-	local v r vals fmt='%-7s %11s %11s %11s %6s %6s %6s\n'
-	declare -A med
+	local v r q
+	local fmt='%-7s %9s %9s %9s %9s %5s %5s %5s %5s %5s %5s\n'
+	local cfmt='%-7s %7s %7s %7s %7s   %7s %7s %7s %7s   %5s %5s %5s\n'
+	local -a qs=(BA CA BC DA DB DC)
+	local -A med
 	echo
 	echo "== Forwarded packets/s (f1 tx), one UDP flow, 64-byte frames, $SECS s windows"
-	printf "$fmt" round "A slowpath" "B ito" "C flowtbl" B/A C/A B/C
+	printf "$fmt" round "A slow" "B ito" "C flowtb" "D xdp" B/A C/A B/C D/A D/B D/C
 	for r in $(seq "$ROUNDS"); do
-		printf "$fmt" "$r" "${pps[A,$r]:--}" "${pps[B,$r]:--}" "${pps[C,$r]:--}" \
-			"$(ratio_cell B A "$r")" "$(ratio_cell C A "$r")" "$(ratio_cell B C "$r")"
+		# shellcheck disable=SC2046  # six ratios, one word each
+		printf "$fmt" "$r" "${pps[A,$r]:--}" "${pps[B,$r]:--}" "${pps[C,$r]:--}" "${pps[D,$r]:--}" \
+			$(for q in "${qs[@]}"; do ratio_cell pps "${q:0:1}" "${q:1:1}" "$r"; done)
 	done
-	for v in A B C; do
-		vals=$(for r in $(seq "$ROUNDS"); do [ -z "${pps[$v,$r]:-}" ] || echo "${pps[$v,$r]}"; done)
-		med[$v]=$(median <<<"$vals")
+	for v in A B C D; do med[$v]=$(med_of pps $v); done
+	for q in "${qs[@]}"; do med[$q]=$(med_ratio pps "${q:0:1}" "${q:1:1}"); done
+	printf "$fmt" median "${med[A]}" "${med[B]}" "${med[C]}" "${med[D]}" \
+		"${med[BA]}" "${med[CA]}" "${med[BC]}" "${med[DA]}" "${med[DB]}" "${med[DC]}"
+	echo
+	echo "== CPU ns per forwarded packet in the $SECS s windows (1 CPU, /proc/stat ticks)"
+	echo "   softirq = router + sink (s0's NAPI poll, ingress drop); system = pktgen"
+	printf "$cfmt" "" "softirq" "" "" "" "system" "" "" "" "softirq ratio" "" ""
+	printf "$cfmt" round A B C D A B C D A/D B/D C/D
+	for r in $(seq "$ROUNDS"); do
+		printf "$cfmt" "$r" "${sirq[A,$r]:--}" "${sirq[B,$r]:--}" "${sirq[C,$r]:--}" "${sirq[D,$r]:--}" \
+			"${sys[A,$r]:--}" "${sys[B,$r]:--}" "${sys[C,$r]:--}" "${sys[D,$r]:--}" \
+			"$(ratio_cell sirq A D "$r")" "$(ratio_cell sirq B D "$r")" "$(ratio_cell sirq C D "$r")"
 	done
-	for v in BA CA BC; do
-		med[$v]=$(for r in $(seq "$ROUNDS"); do ratio_cell "${v:0:1}" "${v:1:1}" "$r"; done |
-			grep -v '^-$' | sort -g | awk '{a[NR] = $1} END {
-				if (NR == 0) print "n/a"
-				else if (NR % 2) print a[(NR + 1) / 2]
-				else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-	done
-	printf "$fmt" median "${med[A]}" "${med[B]}" "${med[C]}" "${med[BA]}" "${med[CA]}" "${med[BC]}"
+	for v in A B C D; do med[s$v]=$(med_of sirq $v); med[y$v]=$(med_of sys $v); done
+	for q in AD BD CD; do med[s$q]=$(med_ratio sirq "${q:0:1}" "${q:1:1}"); done
+	printf "$cfmt" median "${med[sA]}" "${med[sB]}" "${med[sC]}" "${med[sD]}" \
+		"${med[yA]}" "${med[yB]}" "${med[yC]}" "${med[yD]}" "${med[sAD]}" "${med[sBD]}" "${med[sCD]}"
 	echo
 	echo "== Summary: ratio of median rates (median of per-round ratios)"
 	echo "   TCG software emulation, 1 CPU; expect +-20% noise between rounds"
 	printf '  B/A  ito fast path vs slow path:      %s (%s)\n' "$(ratio "${med[B]}" "${med[A]}")" "${med[BA]}"
 	printf '  C/A  nft flowtable vs slow path:      %s (%s)\n' "$(ratio "${med[C]}" "${med[A]}")" "${med[CA]}"
 	printf '  B/C  ito fast path vs nft flowtable:  %s (%s)\n' "$(ratio "${med[B]}" "${med[C]}")" "${med[BC]}"
+	printf '  D/A  ito XDP vs slow path:            %s (%s)\n' "$(ratio "${med[D]}" "${med[A]}")" "${med[DA]}"
+	printf '  D/B  ito XDP vs ito fast path:        %s (%s)\n' "$(ratio "${med[D]}" "${med[B]}")" "${med[DB]}"
+	printf '  D/C  ito XDP vs nft flowtable:        %s (%s)   goal >= 1.3\n' "$(ratio "${med[D]}" "${med[C]}")" "${med[DC]}"
+	echo "  softirq (router + sink) ns/packet, medians: A ${med[sA]}, B ${med[sB]}, C ${med[sC]}, D ${med[sD]}"
+	echo "  system (pktgen) ns/packet, medians:         A ${med[yA]}, B ${med[yB]}, C ${med[yC]}, D ${med[yD]}"
+	printf '  softirq time per packet, C/D (per-round median): %s, B/D: %s, A/D: %s\n' \
+		"${med[sCD]}" "${med[sBD]}" "${med[sAD]}"
 }
 
 main()
 {
 	local r v
 	log "kernel $(uname -r), $(nproc) cpu(s), module $ITO_KO"
-	log "rounds $ROUNDS, warmup $WARMUP s, window $SECS s"
+	log "rounds $ROUNDS, warmup $WARMUP s, window $SECS s, variants $VARIANTS"
+	log "ito-xdpd: $("$XDPD" -V)"
 	modprobe nf_nat
 	rmmod ito 2>/dev/null || true
 	setup_topology
 	setup_pktgen
 	for r in $(seq "$ROUNDS"); do
-		for v in A B C; do
+		for v in $VARIANTS; do
 			run_variant "$v" "$r"
 		done
-		echo "round $r: A ${pps[A,$r]:--} pps, B ${pps[B,$r]:--} pps, C ${pps[C,$r]:--} pps"
+		echo "round $r: A ${pps[A,$r]:--} pps, B ${pps[B,$r]:--} pps, C ${pps[C,$r]:--} pps, D ${pps[D,$r]:--} pps"
 	done
 	report
 	if [ -n "$failed" ]; then
