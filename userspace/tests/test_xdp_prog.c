@@ -449,6 +449,24 @@ static void test_vwire(void **state)
 	expect_forwarded(&f, &s, &want);
 }
 
+/* A source NAT pool on a vWire: addresses and ports translated, MACs and TTL kept. */
+static void test_vwire_nat(void **state)
+{
+	struct frame f = tcp4(), want;
+	struct ito_xdp_session s = routed();
+	uint8_t nat_saddr[4] = { 203, 0, 113, 77 };
+
+	(void)state;
+	f.proto = IPPROTO_UDP;
+	want = f;
+	s.flags = ITO_XDP_VWIRE | ITO_XDP_NAT_SADDR | ITO_XDP_NAT_SPORT;
+	memcpy(&s.nat_saddr, nat_saddr, 4);
+	s.nat_sport = htons(2000);
+	memcpy(want.saddr, nat_saddr, 4);
+	want.sport = 2000;
+	expect_forwarded(&f, &s, &want);
+}
+
 static void test_pass_miss(void **state)
 {
 	struct frame f = tcp4();
@@ -629,6 +647,7 @@ int main(void)
 		PROG_TEST(test_vlan_pop),
 		PROG_TEST(test_vlan_rewrite),
 		PROG_TEST(test_vwire),
+		PROG_TEST(test_vwire_nat),
 		PROG_TEST(test_pass_miss),
 		PROG_TEST(test_pass_tcp_flags),
 		PROG_TEST(test_pass_ttl),

@@ -252,6 +252,28 @@ static void test_translate_vwire(void **state)
 	assert_int_equal(t.a.dir[1].value.flags, ITO_XDP_VWIRE);
 }
 
+/* A source NAT pool on a vWire: the translation goes with the bridging. */
+static void test_translate_vwire_nat(void **state)
+{
+	struct ito_path p[2] = { path4(0), path4(1) };
+	uint8_t nat[4] = { 203, 0, 113, 9 };
+	struct translated t;
+	nlbuf_t buf;
+
+	(void)state;
+	p[0].vwire = p[1].vwire = 1;
+	p[0].present = 1u << ITO_A_PATH_NAT_SADDR | 1u << ITO_A_PATH_NAT_SPORT;
+	memcpy(p[0].nat_saddr, nat, 4);
+	p[0].nat_sport = 2000;
+	t = translate_msg(session_msg(buf, 9, AF_INET, IPPROTO_UDP, p, 2, true));
+	assert_int_equal(t.err, 0);
+	assert_int_equal(t.a.dir[0].value.flags,
+			 ITO_XDP_VWIRE | ITO_XDP_NAT_SADDR | ITO_XDP_NAT_SPORT);
+	assert_memory_equal(&t.a.dir[0].value.nat_saddr, nat, 4);
+	assert_int_equal(t.a.dir[0].value.nat_sport, htons(2000));
+	assert_int_equal(t.a.dir[1].value.flags, ITO_XDP_VWIRE);
+}
+
 /* What the backend cannot forward safely, it refuses. */
 static void test_translate_refused(void **state)
 {
@@ -626,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_translate_ipv6),
 		cmocka_unit_test(test_translate_vlan),
 		cmocka_unit_test(test_translate_vwire),
+		cmocka_unit_test(test_translate_vwire_nat),
 		cmocka_unit_test(test_translate_refused),
 		BACKEND_TEST(test_install_and_end),
 		BACKEND_TEST(test_replace_keeps_counts),

@@ -353,11 +353,11 @@ int ito_xdp(struct xdp_md *ctx)
 	/* from here on the packet is changed: it goes out, or nowhere */
 	if (write_link_header(data, end, p.tagged, macs, s->out_vlan))
 		return XDP_DROP;
-	if (!(s->flags & ITO_XDP_VWIRE)) {
-		if (p.key.family == ITO_XDP_AF_INET)
-			nat44(&p, end, s);
+	/* NAT on a vWire too: a source NAT pool translates bridged flows */
+	if (p.key.family == ITO_XDP_AF_INET)
+		nat44(&p, end, s);
+	if (!(s->flags & ITO_XDP_VWIRE))
 		decrement_ttl(&p, end);
-	}
 
 	__sync_fetch_and_add(&c->pkts, 1);
 	__sync_fetch_and_add(&c->bytes, p.l3_len);

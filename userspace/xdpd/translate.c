@@ -32,7 +32,7 @@ static int check_path(const struct ito_flow *flow, const struct ito_path *p,
 		*why = "a path without MTU";
 	else if (p->in_vlan > VLAN_VID_MAX || p->out_vlan > VLAN_VID_MAX)
 		*why = "a VLAN id above 4095";
-	else if (flow->family == AF_INET6 && !p->vwire && (p->present & NAT_ATTRS))
+	else if (flow->family == AF_INET6 && (p->present & NAT_ATTRS))
 		*why = "NAT on IPv6";
 	else
 		return 0;
@@ -80,12 +80,15 @@ static void fill_value(const struct ito_path *p, struct ito_xdp_session *v)
 	v->mtu = p->mtu;
 	v->out_vlan = p->out_vlan;
 	if (p->vwire) {
-		/* a bridged direction keeps MACs and TTL, and has no NAT */
+		/*
+		 * A bridged direction keeps MACs and TTL; a source NAT pool
+		 * may still translate it (ito_nat_bridged() in the module).
+		 */
 		v->flags = ITO_XDP_VWIRE;
-		return;
+	} else {
+		memcpy(v->eth_dst, p->eth_dst, sizeof(v->eth_dst));
+		memcpy(v->eth_src, p->eth_src, sizeof(v->eth_src));
 	}
-	memcpy(v->eth_dst, p->eth_dst, sizeof(v->eth_dst));
-	memcpy(v->eth_src, p->eth_src, sizeof(v->eth_src));
 	fill_nat(p, v);
 }
 
