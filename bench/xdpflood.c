@@ -7,9 +7,14 @@
  *	Until SIGINT/SIGTERM, transmit one IPv4 UDP frame (FRAME_LEN bytes
  *	without FCS, default 60, UDP checksum 0 as pktgen's) on IFNAME as XDP
  *	frames: BPF_PROG_RUN in live-frames mode (BPF_F_TEST_XDP_LIVE_FRAMES,
- *	Linux >= 5.18) runs a two-instruction program returning XDP_TX with
- *	IFNAME as the ingress device, which the kernel turns into a redirect
- *	to IFNAME's ndo_xdp_xmit. On a veth that puts xdp_frames (page-pool
+ *	Linux >= 5.18) runs a small program with IFNAME as the ingress
+ *	device: it writes the frame's first 48 bytes (Ethernet, IPv4 and UDP
+ *	headers) and returns XDP_TX, which the kernel turns into a redirect
+ *	to IFNAME's ndo_xdp_xmit. The kernel copies the frame into a page
+ *	only when its page pool makes the page; a page that comes back (the
+ *	sink's XDP_DROP; from 6.5 or so also a freed skb built around it)
+ *	is reused as it is, with the router's rewrites (MACs, TTL) in it,
+ *	hence the program's stores. On a veth that puts xdp_frames (page-pool
  *	pages, 256 bytes of headroom, never an skb) on the peer's NAPI ring,
  *	as a NIC's DMA puts frames in its rx ring. The peer needs NAPI (an
  *	XDP program or GRO on): veth refuses the frames otherwise.
@@ -33,6 +38,7 @@
 #include <linux/udp.h>
 #include <net/if.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +55,51 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* r0 = action; exit */
-static int load_ret_prog(int action)
-{
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = action },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, action == XDP_DROP ? "bench_drop" : "bench_tx",
-			       "GPL", insns, 2, NULL);
+#define HDR_WORDS 6	/* the frame's first 48 bytes, rewritten per frame */
 
+/*
+ * hdr == NULL: r0 = action; exit.
+ * Otherwise: if the packet has 48 bytes, store hdr's six words at its
+ * start and return action (else XDP_ABORTED).
+ */
+static int load_prog(int action, const unsigned char *hdr)
+{
+	struct bpf_insn insns[9 + 3 * HDR_WORDS], *i = insns;
+	int fd, w;
+
+	if (hdr) {
+		/* r2 = ctx->data, r3 = ctx->data_end */
+		*i++ = (struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 2,
+					  .src_reg = 1, .off = offsetof(struct xdp_md, data) };
+		*i++ = (struct bpf_insn){ .code = BPF_LDX | BPF_MEM | BPF_W, .dst_reg = 3,
+					  .src_reg = 1, .off = offsetof(struct xdp_md, data_end) };
+		/* r4 = r2 + 48; if r4 > r3 goto abort */
+		*i++ = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 4, .src_reg = 2 };
+		*i++ = (struct bpf_insn){ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 4,
+					  .imm = 8 * HDR_WORDS };
+		*i++ = (struct bpf_insn){ .code = BPF_JMP | BPF_JGT | BPF_X, .dst_reg = 4, .src_reg = 3,
+					  .off = 3 * HDR_WORDS + 2 };
+		for (w = 0; w < HDR_WORDS; w++) {
+			unsigned long long v;
+
+			memcpy(&v, hdr + 8 * w, 8);	/* as the (little-endian) CPU loads it */
+			/* r5 = v (ld_imm64: two slots); *(u64 *)(r2 + 8w) = r5 */
+			*i++ = (struct bpf_insn){ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = 5,
+						  .imm = (int)(unsigned int)v };
+			*i++ = (struct bpf_insn){ .imm = (int)(unsigned int)(v >> 32) };
+			*i++ = (struct bpf_insn){ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = 2,
+						  .src_reg = 5, .off = 8 * w };
+		}
+	}
+	*i++ = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = action };
+	*i++ = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+	if (hdr) {
+		*i++ = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0,
+					  .imm = XDP_ABORTED };
+		*i++ = (struct bpf_insn){ .code = BPF_JMP | BPF_EXIT };
+	}
+	fd = bpf_prog_load(BPF_PROG_TYPE_XDP, action == XDP_DROP ? "bench_drop" : "bench_tx",
+			   "GPL", insns, i - insns, NULL);
 	if (fd < 0)
 		fprintf(stderr, "xdpflood: BPF_PROG_LOAD: %s\n", strerror(-fd));
 	return fd;
@@ -90,7 +131,7 @@ static int cmd_drop(const char *ifname)
 		fprintf(stderr, "xdpflood: no device %s\n", ifname);
 		return 1;
 	}
-	fd = load_ret_prog(XDP_DROP);
+	fd = load_prog(XDP_DROP, NULL);
 	if (fd < 0)
 		return 1;
 	err = bpf_xdp_attach(ifindex, fd, XDP_FLAGS_DRV_MODE, NULL);
@@ -117,7 +158,7 @@ static int cmd_udp(char **argv, int argc)
 		fprintf(stderr, "xdpflood: no device %s\n", argv[1]);
 		return 1;
 	}
-	if (len < (int)(sizeof(*eth) + sizeof(*ip) + sizeof(*udp)) || len > 1514) {
+	if (len < 8 * HDR_WORDS || len > 1514) {
 		fprintf(stderr, "xdpflood: frame length %d out of range\n", len);
 		return 1;
 	}
@@ -155,7 +196,7 @@ static int cmd_udp(char **argv, int argc)
 	udp->len = htons(len - sizeof(*eth) - sizeof(*ip));
 	udp->check = 0;	/* none, as pktgen's frames */
 
-	fd = load_ret_prog(XDP_TX);
+	fd = load_prog(XDP_TX, frame);
 	if (fd < 0)
 		return 1;
 	ctx.ingress_ifindex = ifindex;
