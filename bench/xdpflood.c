@@ -12,7 +12,7 @@
  *	headers) and returns XDP_TX, which the kernel turns into a redirect
  *	to IFNAME's ndo_xdp_xmit. The kernel copies the frame into a page
  *	only when its page pool makes the page; a page that comes back (the
- *	sink's XDP_DROP; from 6.5 or so also a freed skb built around it)
+ *	sink's XDP_DROP; on 6.12, not 6.1, also a freed skb built around it)
  *	is reused as it is, with the router's rewrites (MACs, TTL) in it,
  *	hence the program's stores. On a veth that puts xdp_frames (page-pool
  *	pages, 256 bytes of headroom, never an skb) on the peer's NAPI ring,
