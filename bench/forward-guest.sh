@@ -7,16 +7,25 @@
 #   C  nftables software flowtable (`flow add @ft`), ito not loaded
 #   D  ito loaded, both ports "offload xdp", ito-xdpd running: the flow
 #      offloaded as in B, forwarded by the XDP program (XDP_REDIRECT)
-# pktgen in ito-cli floods 64-byte frames of the flow; what ito-fw sends on
-# f1 per second is the result, and the CPU time spent per forwarded packet
-# in softirq (the router and the sink) and in system context (pktgen).
+# A source in ito-cli floods 64-byte frames of the flow; what ito-fw sends
+# on f1 per second is the result, and the CPU time spent per forwarded
+# packet in softirq (the router and the sink) and in system context (the
+# sender). SOURCE picks the source and the sink:
+#   xdp     a model of a NIC: bench/xdpflood sends XDP frames on c0
+#           (BPF_PROG_RUN live frames), which reach f0's NAPI as
+#           xdp_frames, never skbs; f0 has GRO on (NAPI, as a NIC driver);
+#           the sink s0 drops with an XDP program (XDP_DROP)
+#   pktgen  pktgen's skbs on c0 (f0 without NAPI); the sink s0 drops with
+#           an nft netdev ingress chain (GRO on for NAPI)
 # Variants are interleaved A B C D A B C D ... so drift of the emulated
 # machine hits all of them alike; medians compared.
 #
 # env: ITO_KO (required), ROUNDS (5), SECS (4, measured), WARMUP (1),
 #      ITO_XDPD (userspace/xdpd/ito-xdpd), VARIANTS ("A B C D"),
 #      PERF (1: after each measured flood, a second 2 s flood under
-#      `perf record -a`, its top symbols logged; not in the numbers)
+#      `perf record -a`, its top symbols logged; not in the numbers),
+#      SOURCE (xdp or pktgen, default xdp), XDPFLOOD (bench/xdpflood's
+#      binary, required for SOURCE=xdp)
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko for this kernel}
@@ -29,6 +38,12 @@ SECS=${SECS:-4}
 WARMUP=${WARMUP:-1}
 VARIANTS=${VARIANTS:-A B C D}
 PERF=${PERF:-}
+SOURCE=${SOURCE:-xdp}
+case $SOURCE in
+xdp) XDPFLOOD=${XDPFLOOD:?XDPFLOOD must name the xdpflood binary} ;;
+pktgen) ;;
+*) echo "SOURCE must be xdp or pktgen, not $SOURCE" >&2; exit 2 ;;
+esac
 . "$top/selftests/topo.sh"
 
 # The one flow: client 10.0.1.2:4000 -> sink 10.0.2.2:5000.
@@ -45,7 +60,7 @@ declare -A sys	# sys[V,round]: system (non-softirq kernel) ns per packet
 xdpd_pid=
 xdpd_log=/tmp/ito-xdpd.log
 
-trap 'stop_xdpd; pg_stop; rmmod ito 2>/dev/null || true; topo_down' EXIT
+trap 'stop_xdpd; src_stop; rmmod ito 2>/dev/null || true; topo_down' EXIT
 
 log() { echo "# $*"; }
 mac() { ip -n "$1" -br link show dev "$2" | awk '{print $3}'; }
@@ -84,6 +99,22 @@ setup_topology()
 	# the sink receives the same way (s0's NAPI poll, then the ingress
 	# drop) and costs the same in all four.
 	srv ethtool -K s0 gro on >/dev/null
+	if [ "$SOURCE" = xdp ]; then
+		# The NIC model. The sink drops with XDP before any skb: D's
+		# redirected xdp_frames are returned to their page pool, A's,
+		# B's and C's skbs (built by f0 from the frames: page-pool
+		# heads with 256 bytes of headroom, so veth runs XDP on them in
+		# place, no copy) are freed. The nft sinkhole stays as a
+		# backstop; the checks require that it saw nothing.
+		srv "$XDPFLOOD" drop s0
+		# f0 must have NAPI for c0's ndo_xdp_xmit to queue frames on
+		# it: GRO on, in every variant, as a NIC driver's
+		# napi_gro_receive(). Without an XDP program f0 builds an skb
+		# from each frame and hands it to GRO (UDP without a GRO socket:
+		# no merge, on to the stack); in D ito-xdpd's program redirects
+		# the frame before any skb or GRO.
+		fw ethtool -K f0 gro on >/dev/null
+	fi
 	# The firewall every variant runs: conntrack on, established accepted.
 	fw nft -f - <<-'NFT'
 	table inet router {
@@ -144,13 +175,41 @@ pg_stop()
 	pg_pid=
 }
 
+# --- the xdp source (bench/xdpflood) -----------------------------------------
+
+# xdpflood sends the flow's frame (the same 60 bytes as pktgen's: UDP
+# checksum 0, to f0's MAC from c0's) on c0 by BPF_PROG_RUN in live-frames
+# mode, in batches of 64, until SIGTERM: each batch's frames go through
+# veth's ndo_xdp_xmit onto f0's ring as xdp_frames, then the batch's
+# local_bh_enable() runs f0's NAPI poll. The sending is system time (a
+# process in the syscall, bottom halves off), the rest softirq, as with
+# pktgen. ip netns exec execs it: $! is xdpflood itself.
+xf_start()
+{
+	ip netns exec ito-cli "$XDPFLOOD" udp c0 "$(mac ito-fw f0)" \
+		$CLI_IP $SPORT $SRV_IP $DPORT 60 &
+	xf_pid=$!
+}
+xf_stop()
+{
+	[ -n "${xf_pid:-}" ] || return 0
+	kill -TERM "$xf_pid" 2>/dev/null || true
+	wait "$xf_pid" 2>/dev/null || log "xdpflood exited with status $?"
+	xf_pid=
+}
+
+src_start() { if [ "$SOURCE" = xdp ]; then xf_start; else pg_start; fi; }
+src_stop() { if [ "$SOURCE" = xdp ]; then xf_stop; else pg_stop; fi; }
+
 f1_tx() { fw cat /sys/class/net/f1/statistics/tx_packets; }
 
 # The router's path counters, one line: f1 tx packets, IpForwDatagrams (only
 # ip_forward() counts it: neither ito's fast path nor a flowtable does),
 # what the client offered (c0 tx) and lost (c0 tx_dropped: veth found
-# the router's backlog full), what the sink's s0 received, and the sink's
-# IpInReceives (the sinkhole drops at ingress: it must not move).
+# the router's backlog full, or, for the xdp source, f0's ring full), what
+# the sink's s0 received, the sink's IpInReceives (the sinkhole drops at
+# ingress: it must not move), and the frames s0's XDP program dropped
+# (ethtool -S: rx_queue_0_xdp_drops; 0 with pktgen, which has no XDP sink).
 #
 # f1's tx_packets counts frames XDP redirected to f1, too: a veth's
 # ndo_xdp_xmit queues them on the peer's (s0's) XDP ring without touching
@@ -167,24 +226,30 @@ path_counters()
 		"$(fw awk '/^Ip: [0-9]/ {print $7}' /proc/net/snmp)" \
 		"$(cli cat $c0/tx_packets)" "$(cli cat $c0/tx_dropped)" \
 		"$(srv cat /sys/class/net/s0/statistics/rx_packets)" \
-		"$(srv awk '/^Ip: [0-9]/ {print $3}' /proc/net/snmp)"
+		"$(srv awk '/^Ip: [0-9]/ {print $3}' /proc/net/snmp)" \
+		"$(srv ethtool -S s0 | awk '/rx_queue_0_xdp_drops:/ {print $2}')"
 }
 
 # check_path V BEFORE AFTER: did the flood take V's path? A: every
 # forwarded packet went through ip_forward(); B, C: (almost) none did.
 check_path()
 {
-	local v=$1 tx fwd offered dropped s0rx sinkip
+	local v=$1 tx fwd offered dropped s0rx sinkip xdrop
 	# (the guest has no /dev/fd: no process substitution)
-	# shellcheck disable=SC2046  # six numbers, split on purpose
+	# shellcheck disable=SC2046  # seven numbers, split on purpose
 	set -- $(awk -v a="$2" -v b="$3" 'BEGIN { n = split(a, x); split(b, y)
 		for (i = 1; i <= n; i++) printf "%d ", y[i] - x[i] }')
-	tx=$1 fwd=$2 offered=$3 dropped=$4 s0rx=$5 sinkip=$6
+	tx=$1 fwd=$2 offered=$3 dropped=$4 s0rx=$5 sinkip=$6 xdrop=$7
 	log "$v: c0 offered $offered (dropped $dropped), f1 sent $tx, IpForwDatagrams +$fwd," \
-		"s0 received $s0rx, sink IpInReceives +$sinkip"
+		"s0 received $s0rx (XDP drops +$xdrop), sink IpInReceives +$sinkip"
 	[ "$tx" -gt 0 ] || return 1
 	# the sinkhole dropped the flood before IP
 	[ "$sinkip" -le $((tx / 100)) ] || { log "$v: the sink's IP saw the flood"; return 1; }
+	# the xdp source's sink: s0's XDP program dropped what f1 sent
+	if [ "$SOURCE" = xdp ] && [ "$xdrop" -lt $((tx * 95 / 100)) ]; then
+		log "$v: s0's XDP sink dropped $xdrop of $tx"
+		return 1
+	fi
 	case $v in
 	A) [ "$fwd" -ge $((tx * 95 / 100)) ] ;;
 	*) [ "$fwd" -le $((tx * 5 / 100)) ] ;;
@@ -200,16 +265,18 @@ check_path()
 # The VM has one CPU and the Debian kernel samples CPU time by tick
 # (no CONFIG_IRQ_TIME_ACCOUNTING): a tick that finds the CPU serving a
 # softirq counts as softirq. pktgen's kthread builds each skb and
-# transmits it on c0 with bottom halves disabled (system time); everything
+# transmits it on c0 with bottom halves disabled (system time); xdpflood's
+# BPF_PROG_RUN fills page-pool frames and queues them on f0's ring with
+# bottom halves disabled (system time, too); everything
 # after that runs in NET_RX softirq (f0's receive, the router's path,
-# f1's transmit, s0's NAPI poll and the sink's ingress drop), when the
-# kthread re-enables bottom halves or in ksoftirqd. So softirq time per
+# f1's transmit, s0's NAPI poll and the sink's drop), when the
+# sender re-enables bottom halves or in ksoftirqd. So softirq time per
 # packet is the router's cost plus the sink's (the same sink in every
 # variant), and system time is the sender's. With 2 vCPUs under TCG's
 # single host thread, per-CPU times would include the other vCPU's turns.
 flood()
 {
-	pg_start
+	src_start
 	sleep "$WARMUP"
 	fw bash -c '
 		f=/sys/class/net/f1/statistics/tx_packets
@@ -227,7 +294,7 @@ flood()
 			printf "ticks(1/%d s) over %.2f s: user %d system %d idle %d irq %d softirq %d\n",
 				hz, $4 - $3, $17 - $6, sys, $20 - $9, $22 - $11, si
 		}'
-	pg_stop
+	src_stop
 }
 
 # profile V: with PERF=1, where the CPU goes during a flood of V (perf's
@@ -235,10 +302,10 @@ flood()
 profile()
 {
 	[ -n "$PERF" ] || return 0
-	pg_start
+	src_start
 	sleep 0.5
 	perf record -a -F 997 -q -o "/tmp/perf-$1.data" -- sleep 2 >/dev/null 2>&1
-	pg_stop
+	src_stop
 	perf report -i "/tmp/perf-$1.data" --stdio --no-children --sort sym 2>/dev/null |
 		grep -v '^#' | grep . | head -n 25 | sed "s/^/# perf $1: /"
 }
@@ -520,7 +587,7 @@ med_ratio()
 # Medians of the rates, and of each round's own ratios: the emulated
 # machine drifts between rounds, a ratio within one round cancels that.
 # Then the CPU time per forwarded packet: softirq (router + sink) and
-# system (pktgen), and the per-round ratios of the softirq time.
+# system (the sender), and the per-round ratios of the softirq time.
 report()
 {
 	local v r q
@@ -529,7 +596,7 @@ report()
 	local -a qs=(BA CA BC DA DB DC)
 	local -A med
 	echo
-	echo "== Forwarded packets/s (f1 tx), one UDP flow, 64-byte frames, $SECS s windows"
+	echo "== Forwarded packets/s (f1 tx), one UDP flow, 64-byte frames, $SECS s windows, source $SOURCE"
 	printf "$fmt" round "A slow" "B ito" "C flowtb" "D xdp" B/A C/A B/C D/A D/B D/C
 	for r in $(seq "$ROUNDS"); do
 		# shellcheck disable=SC2046  # six ratios, one word each
@@ -542,7 +609,11 @@ report()
 		"${med[BA]}" "${med[CA]}" "${med[BC]}" "${med[DA]}" "${med[DB]}" "${med[DC]}"
 	echo
 	echo "== CPU ns per forwarded packet in the $SECS s windows (1 CPU, /proc/stat ticks)"
-	echo "   softirq = router + sink (s0's NAPI poll, ingress drop); system = pktgen"
+	if [ "$SOURCE" = xdp ]; then
+		echo "   softirq = router + sink (s0's NAPI poll, XDP drop); system = xdpflood"
+	else
+		echo "   softirq = router + sink (s0's NAPI poll, ingress drop); system = pktgen"
+	fi
 	printf "$cfmt" "" "softirq" "" "" "" "system" "" "" "" "softirq ratio" "" ""
 	printf "$cfmt" round A B C D A B C D A/D B/D C/D
 	for r in $(seq "$ROUNDS"); do
@@ -555,7 +626,7 @@ report()
 	printf "$cfmt" median "${med[sA]}" "${med[sB]}" "${med[sC]}" "${med[sD]}" \
 		"${med[yA]}" "${med[yB]}" "${med[yC]}" "${med[yD]}" "${med[sAD]}" "${med[sBD]}" "${med[sCD]}"
 	echo
-	echo "== Summary: ratio of median rates (median of per-round ratios)"
+	echo "== Summary: ratio of median rates (median of per-round ratios), source $SOURCE"
 	echo "   TCG software emulation, 1 CPU; expect +-20% noise between rounds"
 	printf '  B/A  ito fast path vs slow path:      %s (%s)\n' "$(ratio "${med[B]}" "${med[A]}")" "${med[BA]}"
 	printf '  C/A  nft flowtable vs slow path:      %s (%s)\n' "$(ratio "${med[C]}" "${med[A]}")" "${med[CA]}"
@@ -564,7 +635,8 @@ report()
 	printf '  D/B  ito XDP vs ito fast path:        %s (%s)\n' "$(ratio "${med[D]}" "${med[B]}")" "${med[DB]}"
 	printf '  D/C  ito XDP vs nft flowtable:        %s (%s)   goal >= 1.3\n' "$(ratio "${med[D]}" "${med[C]}")" "${med[DC]}"
 	echo "  softirq (router + sink) ns/packet, medians: A ${med[sA]}, B ${med[sB]}, C ${med[sC]}, D ${med[sD]}"
-	echo "  system (pktgen) ns/packet, medians:         A ${med[yA]}, B ${med[yB]}, C ${med[yC]}, D ${med[yD]}"
+	printf '%-46sA %s, B %s, C %s, D %s\n' "  system ($SOURCE) ns/packet, medians:" \
+		"${med[yA]}" "${med[yB]}" "${med[yC]}" "${med[yD]}"
 	printf '  softirq time per packet, C/D (per-round median): %s, B/D: %s, A/D: %s\n' \
 		"${med[sCD]}" "${med[sBD]}" "${med[sAD]}"
 }
@@ -573,12 +645,12 @@ main()
 {
 	local r v
 	log "kernel $(uname -r), $(nproc) cpu(s), module $ITO_KO"
-	log "rounds $ROUNDS, warmup $WARMUP s, window $SECS s, variants $VARIANTS"
+	log "rounds $ROUNDS, warmup $WARMUP s, window $SECS s, variants $VARIANTS, source $SOURCE"
 	log "ito-xdpd: $("$XDPD" -V)"
 	modprobe nf_nat
 	rmmod ito 2>/dev/null || true
 	setup_topology
-	setup_pktgen
+	[ "$SOURCE" != pktgen ] || setup_pktgen
 	for r in $(seq "$ROUNDS"); do
 		for v in $VARIANTS; do
 			run_variant "$v" "$r"

@@ -13,7 +13,7 @@ qemu-system-x86 busybox-static
 libmnl-dev libcmocka-dev libsystemd-dev systemd-container libndpi-dev
 clang llvm libbpf-dev bpftool
 iproute2 iperf3 nftables conntrack tcpdump util-linux libcap2-bin jq
-python3 python3-prometheus-client procps cpio socat iputils-ping bsdextrautils ethtool
+python3 python3-prometheus-client procps cpio socat iputils-ping bsdextrautils ethtool xdp-tools
 keepalived conntrackd tshark prometheus-node-exporter openssh-server openssh-client"
 # --debug-kernel: also what building a kernel from linux-source-6.1 takes
 # (make check-debug).
