@@ -33,7 +33,7 @@ build()
 	scripts/build-kmod.sh "$kver"
 	make -s -C userspace
 	mkdir -p build/bench
-	cc -O2 -Wall -Wextra -o build/bench/xdpflood bench/xdpflood.c -lbpf
+	cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o build/bench/xdpflood bench/xdpflood.c -lbpf
 }
 
 # The host's load beside the result: the VM's emulation competes with

@@ -25,7 +25,7 @@
  *	IFNAME, and exit (the attachment stays; `ip link set dev IFNAME xdp
  *	off` removes it).
  *
- * Built by bench/forward.sh: cc -O2 -o build/bench/xdpflood xdpflood.c -lbpf
+ * Built by bench/forward.sh (C11, -Wall -Wextra -Werror, -lbpf).
  */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
