@@ -66,6 +66,8 @@ int maps_session_put(struct maps *m, const struct ito_xdp_key *key,
 		m->n++;
 	}
 	e->value = *value;
+	if (value->slot < FAKE_MAX_SLOTS)
+		m->counter[value->slot].pkts += m->pkts_on_put;
 	return 0;
 }
 

@@ -26,6 +26,8 @@ struct maps {
 	unsigned int n;
 	struct ito_xdp_counter counter[FAKE_MAX_SLOTS];
 	unsigned int puts, dels;
+	/* packets the program forwards the moment an entry goes in */
+	unsigned int pkts_on_put;
 };
 
 void fake_maps_reset(struct maps *m, unsigned int capacity);

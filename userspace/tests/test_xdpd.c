@@ -497,6 +497,18 @@ static void test_slot_reuse_baseline(void **state)
 	assert_int_equal(cap.stats, 0);
 }
 
+/* A packet forwarded as the entry goes in is the new session's. */
+static void test_first_packet_counted(void **state)
+{
+	(void)state;
+	maps.pkts_on_put = 1;
+	offload(4);
+	maps.pkts_on_put = 0;
+	backend_tick(&backend);
+	assert_int_equal(cap.stats, 2);
+	assert_int_equal(cap.pkts, 2);
+}
+
 static void test_map_full(void **state)
 {
 	(void)state;
@@ -653,6 +665,7 @@ int main(void)
 		BACKEND_TEST(test_install_and_end),
 		BACKEND_TEST(test_replace_keeps_counts),
 		BACKEND_TEST(test_slot_reuse_baseline),
+		BACKEND_TEST(test_first_packet_counted),
 		BACKEND_TEST(test_map_full),
 		BACKEND_TEST(test_max_sessions),
 		BACKEND_TEST(test_key_taken_over),

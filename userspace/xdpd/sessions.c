@@ -131,6 +131,7 @@ static void release(struct sessions *s, struct session *ss, counts_fn fn,
 
 static int install_new(struct sessions *s, const struct xdp_announce *a)
 {
+	struct ito_xdp_counter base[2];
 	struct ito_xdp_session v[2];
 	struct session *ss;
 	uint32_t slot[2];
@@ -143,6 +144,12 @@ static int install_new(struct sessions *s, const struct xdp_announce *a)
 		slot[d] = s->free_slots[--s->n_free];
 		v[d] = a->dir[d].value;
 		v[d].slot = slot[d];
+		/*
+		 * What the slot counted before is not this session's: read
+		 * before the entry goes in, or its first packets would be
+		 * taken for that too (and never reported).
+		 */
+		maps_counter_read(s->maps, slot[d], &base[d]);
 	}
 	for (d = 0; d < 2; d++) {
 		err = maps_session_put(s->maps, &a->dir[d].key, &v[d]);
@@ -161,8 +168,7 @@ static int install_new(struct sessions *s, const struct xdp_announce *a)
 	for (d = 0; d < 2; d++) {
 		ss->key[d] = a->dir[d].key;
 		ss->slot[d] = slot[d];
-		/* whatever the slot counted before is not this session's */
-		maps_counter_read(s->maps, slot[d], &ss->reported[d]);
+		ss->reported[d] = base[d];
 	}
 	return 0;
 }
