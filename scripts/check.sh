@@ -45,8 +45,9 @@ vm_tests()
 {
 	local kver=$1 ko=$top/build/kmod-$1/kmod/ito.ko
 	scripts/build-kmod.sh "$kver" || return 1
-	# a pass takes about 11 minutes under TCG on an idle core, 16 shared
-	ITO_KVER=$kver selftests/vm/run.sh --timeout 2400 --log "$logdir/vm-$kver.log" -- \
+	# a pass takes about 25 minutes under TCG on an idle core, 35 with the
+	# other kernel's VM beside it; more on a host loaded further
+	ITO_KVER=$kver selftests/vm/run.sh --timeout 3600 --log "$logdir/vm-$kver.log" -- \
 		env ITO_KO="$ko" selftests/guest-tests.sh
 }
 
