@@ -32,6 +32,7 @@
 #include "notify.h"
 #include "policy.h"
 #include "settings.h"
+#include "signals.h"
 #include "stats.h"
 
 #ifndef ITOD_VERSION
@@ -266,17 +267,9 @@ static int daemonize(void)
 
 static int signals_open(void)
 {
-	sigset_t set;
+	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGUSR1 };
 
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return ito_signals_open(sigs, sizeof(sigs) / sizeof(sigs[0]));
 }
 
 /* The file's settings, then the command line's over them; applied. */

@@ -31,6 +31,7 @@
 #include "maps.h"
 #include "notify.h"
 #include "ports.h"
+#include "signals.h"
 
 #ifndef XDPD_VERSION
 #define XDPD_VERSION	"0.1.0"
@@ -149,16 +150,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 static int signals_open(void)
 {
-	sigset_t set;
+	static const int sigs[] = { SIGTERM, SIGINT, SIGUSR1 };
 
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR1);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return ito_signals_open(sigs, sizeof(sigs) / sizeof(sigs[0]));
 }
 
 static void show_status(struct daemon *d)
