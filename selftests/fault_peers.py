@@ -36,8 +36,18 @@ import time
 # a socket's patience; ITO_TIME_SCALE stretches it where the kernel is
 # many times slower (make check-debug), as selftests/lib.sh's slow does
 TIMEOUT = 10 * int(os.environ.get("ITO_TIME_SCALE", "1"))
-stopping = threading.Event()
-signal.signal(signal.SIGUSR1, lambda *_: stopping.set())
+# A plain flag: an Event set from the handler can deadlock, for the handler
+# runs in the main thread, which may hold the Event's own lock at that
+# moment (inside Event.wait); seen as a stream client that never stopped.
+stopping = False
+
+
+def stop(*_):
+    global stopping
+    stopping = True
+
+
+signal.signal(signal.SIGUSR1, stop)
 
 
 class Echo(socketserver.BaseRequestHandler):
@@ -79,10 +89,10 @@ def stream(host, port, interval):
     done = 0
     try:
         s = socket.create_connection((host, port), timeout=TIMEOUT)
-        while not stopping.is_set():
+        while not stopping:
             round_trip(s, f"{done:08d}".encode() * 12 + b"\n\n\n\n")
             done += 1
-            stopping.wait(interval)
+            time.sleep(interval)
         s.close()
     except (OSError, ValueError) as e:
         print(done)
@@ -98,7 +108,7 @@ def udp(host, port, sport, interval):
     s.settimeout(0.001)
     sent = got = 0
     payload = b"x" * 100
-    while not stopping.is_set():
+    while not stopping:
         try:
             s.sendto(payload, (host, port))
             sent += 1
