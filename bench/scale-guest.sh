@@ -40,8 +40,10 @@
 # alone), "memory" (inspected flows' and sessions' memory, and the
 # lookup) or "nat" (the pool phase alone); CPS_POLICY: itod's default in the cps phase (offload);
 # CPS_ROUNDS: rounds of the cps phase, of which it takes the median (1);
+# ITOD_CPU: the cpu itod is pinned to (none: the scheduler's choice);
 # CPS_ALT_KO, CPS_ALT_ITOD: another build's ito.ko and itod, measured with
-# ito in each round too (cps_ito_alt), for a comparison on equal terms;
+# ito in each round too (cps_ito_alt, and cps_ito_no_agent_alt without the
+# agent), for a comparison on equal terms;
 # CPS_PERF=1: a profile of each cps round (perf), its top symbols logged;
 # CPS_PERF=g: with call graphs, each symbol's samples including its callees;
 # CPS_ALONE_SET: "itoctl set" options for the ito-alone measurement, e.g.
@@ -196,11 +198,25 @@ hosts_setup()
 	srv nft add rule netdev sink in meta l4proto udp drop
 	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600
 	fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=3600
-	# the neighbours, once, before the burst
+	# The neighbours, once, before the burst, then made permanent: a
+	# burst can take longer to drain than an entry stays reachable, and
+	# the answer to the probe then waits in the backlog behind the burst
+	# (once seen: the entry failed and f1 dropped the rest, uncounted)
 	for i in $(seq 0 $((A - 1))); do
 		fw ping -c1 -W2 10.0.1.$((10 + i)) >/dev/null || true
+		neigh_pin $P0 10.0.1.$((10 + i))
 	done
 	fw ping -c1 -W2 10.0.2.2 >/dev/null || true
+	neigh_pin $P1 10.0.2.2
+}
+
+# neigh_pin DEV IP: the router's entry for IP, resolved, made permanent
+neigh_pin()
+{
+	local mac
+	mac=$(fw ip -j neigh show "$2" dev "$1" | jq -r '.[0].lladdr // empty')
+	[ -n "$mac" ] || { fail "no neighbour $2 on $1"; return; }
+	fw ip neigh replace "$2" lladdr "$mac" nud permanent dev "$1"
 }
 
 # hw_setup: the same hosts behind two ports of ito_sim, ports in hardware
@@ -240,7 +256,10 @@ ito_up()
 		max-sessions $((N + 1)) max-flows $((N * 2 + 10000))
 	[ "${2:-}" != noagent ] || return 0
 	echo "default $1" >"$tmp/itod.conf"
-	ip netns exec ito-fw "${UP_ITOD:-$ITOD}" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
+	# ITOD_CPU: the agent on a cpu of its own, as on a real host (pktgen
+	# sends from cpu 0, and the forwarding runs there)
+	ip netns exec ito-fw ${ITOD_CPU:+taskset -c "$ITOD_CPU"} \
+		"${UP_ITOD:-$ITOD}" -f -c "$tmp/itod.conf" >"$tmp/itod.log" 2>&1 &
 	itod_pid=$!
 	local i
 	for i in $(seq 100); do
@@ -387,14 +406,31 @@ cps_plain()
 # with the router here; on a real host it has cores of its own)
 cps_alone()
 {
-	log "cps: $N new flows, ito without an agent${CPS_ALONE_SET:+ (set $CPS_ALONE_SET)}"
-	ito_up offload noagent
+	if [ -z "$CPS_ALT_KO" ]; then
+		cps_no_agent cps_ito_no_agent "$ITO_KO"
+	elif [ $(($1 % 2)) = 1 ]; then
+		cps_no_agent cps_ito_no_agent "$ITO_KO"
+		settle
+		cps_no_agent cps_ito_no_agent_alt "$CPS_ALT_KO"
+	else
+		cps_no_agent cps_ito_no_agent_alt "$CPS_ALT_KO"
+		settle
+		cps_no_agent cps_ito_no_agent "$ITO_KO"
+	fi
+}
+
+# cps_no_agent KEY KO: new flows/s with that ito.ko and no agent, to
+# $tmp/KEY
+cps_no_agent()
+{
+	log "cps: $N new flows, ito without an agent ($1)${CPS_ALONE_SET:+ (set $CPS_ALONE_SET)}"
+	UP_KO=$2 ito_up offload noagent
 	# e.g. "max-flows 1000": the hook's cost without making flows
 	[ -z "${CPS_ALONE_SET:-}" ] || fwctl set $CPS_ALONE_SET
-	perf_on ito
+	perf_on "$1"
 	new_flows_per_s
-	perf_off ito
-	cat "$tmp/cps" >>"$tmp/cps_ito_no_agent"; echo >>"$tmp/cps_ito_no_agent"
+	perf_off "$1"
+	cat "$tmp/cps" >>"$tmp/$1"; echo >>"$tmp/$1"
 	rmmod ito
 }
 
@@ -484,12 +520,13 @@ phase_cps()
 		cps_round "$r"
 	done
 	fw nft delete table inet cps_fw
-	for k in cps_plain cps_ito_no_agent cps_ito cps_ito_alt; do
+	for k in cps_plain cps_ito_no_agent cps_ito cps_ito_alt \
+		 cps_ito_no_agent_alt; do
 		[ -s "$tmp/$k" ] && res[$k]=$(median <"$tmp/$k")
 	done
 	log "cps: median of $CPS_ROUNDS: ${res[cps_plain]}/s plain, ${res[cps_ito_no_agent]}/s with ito alone, ${res[cps_ito]}/s with ito and itod, ratio $(awk -v a="${res[cps_ito]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f", a / b }')"
 	[ -z "${res[cps_ito_alt]:-}" ] ||
-		log "cps: the other build: ${res[cps_ito_alt]}/s with ito and itod, ratio $(awk -v a="${res[cps_ito_alt]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f", a / b }')"
+		log "cps: the other build: ${res[cps_ito_no_agent_alt]}/s alone, ${res[cps_ito_alt]}/s with ito and itod, ratios $(awk -v c="${res[cps_ito_no_agent_alt]}" -v a="${res[cps_ito_alt]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f / %.2f", c / b, a / b }') (this build: $(awk -v c="${res[cps_ito_no_agent]}" -v a="${res[cps_ito]}" -v b="${res[cps_plain]}" 'BEGIN { printf "%.2f / %.2f", c / b, a / b }'))"
 }
 
 phase_inspect()
@@ -872,6 +909,7 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	--argjson ci "${res[cps_ito]:-null}" --argjson cp "${res[cps_plain]:-null}" \
 	--argjson cn "${res[cps_ito_no_agent]:-null}" \
 	--argjson calt "${res[cps_ito_alt]:-null}" \
+	--argjson cnalt "${res[cps_ito_no_agent_alt]:-null}" \
 	--argjson lr "${res[lookup_ratio]:-null}" \
 	--argjson v50 "${res[verdict_p50_us]:-null}" \
 	--argjson v99 "${res[verdict_p99_us]:-null}" \
@@ -896,7 +934,8 @@ json=$(jq -cn --argjson n "${res[sessions]:-null}" \
 	  gc_cpu_ms_per_s_sw: $gsw, gc_cpu_ms_per_s_hw: $ghw,
 	  verdict_p50_us: $v50, verdict_p99_us: $v99,
 	  verdict_max_us_during_gc: $vgc, age_out_all_s: $age,
-	  cps_ito_no_agent: $cn, cps_ito_alt: $calt, verdict_max_us: $vmax,
+	  cps_ito_no_agent: $cn, cps_ito_alt: $calt,
+	  cps_ito_no_agent_alt: $cnalt, verdict_max_us: $vmax,
 	  pps_one_flow_among_n: $pn, pps_one_flow_alone: $p1,
 	  age_out_all_s_hw: $ahw, port_add_ms_sw: $padd, port_del_ms_sw: $pdel,
 	  flow_show_ms_sw: $show, port_del_ms_hw: $pdelhw,
