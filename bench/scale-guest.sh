@@ -46,6 +46,7 @@
 # agent), for a comparison on equal terms;
 # CPS_PERF=1: a profile of each cps round (perf), its top symbols logged;
 # CPS_PERF=g: with call graphs, each symbol's samples including its callees;
+# CPS_PERF_CPU: the profile of that cpu alone (e.g. 0, the forwarding's);
 # CPS_ALONE_SET: "itoctl set" options for the ito-alone measurement, e.g.
 # "max-flows 1000" for the hook's cost without making flows
 set -eu
@@ -61,6 +62,7 @@ CPS_ROUNDS=${CPS_ROUNDS:-1}
 CPS_ALT_KO=${CPS_ALT_KO:-}
 CPS_ALT_ITOD=${CPS_ALT_ITOD:-$ITOD}
 CPS_PERF=${CPS_PERF:-}
+CPS_PERF_CPU=${CPS_PERF_CPU:-}
 CPS_PERF_G=
 [ "$CPS_PERF" = g ] && CPS_PERF_G=1
 PG=/proc/net/pktgen
@@ -361,7 +363,10 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)
 perf_on()
 {
 	[ -n "$CPS_PERF" ] || return 0
-	perf record -a -F 997 -q ${CPS_PERF_G:+-g} -o "$tmp/perf-$1.data" >/dev/null 2>&1 &
+	local cpus=(-a)
+	[ -z "$CPS_PERF_CPU" ] || cpus=(-C "$CPS_PERF_CPU")
+	perf record "${cpus[@]}" -F 997 -q ${CPS_PERF_G:+-g} \
+		-o "$tmp/perf-$1.data" >/dev/null 2>&1 &
 	perf_pid=$!
 	sleep 1
 }
