@@ -102,7 +102,10 @@ ip netns exec ito-fw timeout 900 "$ITOCTL" -j monitor >"$tmp/events" &
 monitor=$!
 sleep 0.5
 
-# block verdict: a long-running UDP stream stops.
+# block verdict: a long-running UDP stream stops. Its conntrack entry
+# must outlive the checks on the blocked flow that follow: on a slow
+# kernel those took more than the 30 s an unreplied UDP entry lives.
+fw sysctl -qw net.netfilter.nf_conntrack_udp_timeout="$(slow 30)"
 ip netns exec ito-srv timeout 20 socat -u UDP-RECV:9000 OPEN:"$tmp/udp.out",creat,append &
 server=$!
 sleep 0.5
