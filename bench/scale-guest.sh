@@ -409,20 +409,7 @@ cps_plain()
 
 # ito's own share, apart from the agent's (itod shares the guest's CPUs
 # with the router here; on a real host it has cores of its own)
-cps_alone()
-{
-	if [ -z "$CPS_ALT_KO" ]; then
-		cps_no_agent cps_ito_no_agent "$ITO_KO"
-	elif [ $(($1 % 2)) = 1 ]; then
-		cps_no_agent cps_ito_no_agent "$ITO_KO"
-		settle
-		cps_no_agent cps_ito_no_agent_alt "$CPS_ALT_KO"
-	else
-		cps_no_agent cps_ito_no_agent_alt "$CPS_ALT_KO"
-		settle
-		cps_no_agent cps_ito_no_agent "$ITO_KO"
-	fi
-}
+cps_alone() { both_builds "$1" cps_no_agent cps_ito_no_agent; }
 
 # cps_no_agent KEY KO: new flows/s with that ito.ko and no agent, to
 # $tmp/KEY
@@ -439,19 +426,23 @@ cps_no_agent()
 	rmmod ito
 }
 
-cps_agent()
+cps_agent() { both_builds "$1" cps_itod cps_ito; }
+
+# both_builds R FN KEY: FN KEY KO ITOD with this build; with CPS_ALT_KO,
+# also FN KEY_alt with the other, which goes first every other round
+both_builds()
 {
+	local key=$3
 	if [ -z "$CPS_ALT_KO" ]; then
-		cps_itod cps_ito "$ITO_KO" "$ITOD"
+		"$2" "$key" "$ITO_KO" "$ITOD"
 	elif [ $(($1 % 2)) = 1 ]; then
-		# the other build goes first every other round
-		cps_itod cps_ito "$ITO_KO" "$ITOD"
+		"$2" "$key" "$ITO_KO" "$ITOD"
 		settle
-		cps_itod cps_ito_alt "$CPS_ALT_KO" "$CPS_ALT_ITOD"
+		"$2" "${key}_alt" "$CPS_ALT_KO" "$CPS_ALT_ITOD"
 	else
-		cps_itod cps_ito_alt "$CPS_ALT_KO" "$CPS_ALT_ITOD"
+		"$2" "${key}_alt" "$CPS_ALT_KO" "$CPS_ALT_ITOD"
 		settle
-		cps_itod cps_ito "$ITO_KO" "$ITOD"
+		"$2" "$key" "$ITO_KO" "$ITOD"
 	fi
 }
 

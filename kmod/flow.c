@@ -10,7 +10,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/hash.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <net/netfilter/nf_conntrack.h>
@@ -26,33 +25,10 @@
  */
 static struct kmem_cache *ito_flow_cache;
 
-/*
- * The key is a pointer: one multiply spreads it over the buckets (the
- * seed goes in first, so that a rehash changes what collides), and one
- * compare matches it, where jhash and memcmp would run their loops for
- * every new connection.
- */
-static u32 ito_flow_hash(const void *data, u32 len, u32 seed)
-{
-	const struct nf_conn *const *ct = data;
-
-	return hash_64((unsigned long)*ct ^ seed, 32);
-}
-
-static int ito_flow_cmp(struct rhashtable_compare_arg *arg, const void *obj)
-{
-	const struct nf_conn *const *ct = arg->key;
-	const struct ito_flow *flow = obj;
-
-	return flow->ct != *ct;
-}
-
 static const struct rhashtable_params ito_flow_params = {
 	.head_offset		= offsetof(struct ito_flow, node),
 	.key_offset		= offsetof(struct ito_flow, ct),
 	.key_len		= sizeof(struct nf_conn *),
-	.hashfn			= ito_flow_hash,
-	.obj_cmpfn		= ito_flow_cmp,
 	.automatic_shrinking	= true,
 };
 
@@ -188,8 +164,15 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	flow = kmem_cache_zalloc(ito_flow_cache, GFP_ATOMIC);
 	if (!flow)
 		goto err_count;
+	/* an id, reserved: its entry reads as none until the flow is in */
+	if (xa_alloc_cyclic(&in->flow_ids, &id, NULL, xa_limit_32b,
+			    &in->next_id, GFP_ATOMIC) < 0) {
+		kmem_cache_free(ito_flow_cache, flow);
+		goto err_count;
+	}
 	spin_lock_init(&flow->lock);
 	flow->ct = ct;
+	flow->id = id;
 	flow->state = ITO_FLOW_STATE_INSPECTING;
 	flow->verdict = ITO_VERDICT_NONE;
 	flow->first_seen = (u32)jiffies;
@@ -197,34 +180,22 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	flow->dirs[IP_CT_DIR_REPLY].dir = IP_CT_DIR_REPLY;
 
 	/*
-	 * An id is reserved (its entry reads as none), then the table decides
-	 * a race between two cpus: the loser's copy was never visible and is
-	 * freed at once. Only then is the flow published by id, where the
-	 * (process context) enders find it. One hold of the xarray's lock
-	 * does all three (the packet path runs with softirqs off); the
-	 * reserved entry takes the flow without allocating.
+	 * The table decides a race between two cpus; the loser's copy was
+	 * never visible and is freed at once. Only then is the flow published
+	 * by id, where the (process context) enders find it: the reserved
+	 * entry takes it without allocating.
 	 */
 	ht = rcu_dereference(in->flows);
-	xa_lock(&in->flow_ids);
-	if (__xa_alloc_cyclic(&in->flow_ids, &id, NULL, xa_limit_32b,
-			      &in->next_id, GFP_ATOMIC) < 0) {
-		xa_unlock(&in->flow_ids);
-		kmem_cache_free(ito_flow_cache, flow);
-		goto err_count;
-	}
-	flow->id = id;
 	old = rhashtable_lookup_get_insert_fast(ht, &flow->node,
 						ito_flow_params);
 	if (old) {
-		__xa_erase(&in->flow_ids, id);
-		xa_unlock(&in->flow_ids);
+		xa_erase(&in->flow_ids, id);
 		kmem_cache_free(ito_flow_cache, flow);
 		atomic_dec(&in->nflows);
 		return IS_ERR(old) ? NULL : old;
 	}
 	nf_conntrack_get(&ct->ct_general);
-	__xa_store(&in->flow_ids, id, flow, GFP_ATOMIC);
-	xa_unlock(&in->flow_ids);
+	xa_store(&in->flow_ids, id, flow, GFP_ATOMIC);
 
 	ito_counter_inc(in, ITO_CNT_FLOWS_NEW);
 	ito_counter_inc(in, ITO_CNT_FLOWS_ACTIVE);

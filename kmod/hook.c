@@ -164,22 +164,17 @@ static unsigned int __ito_hook(void *priv, struct sk_buff *skb,
 	if (!ct || ctinfo == IP_CT_UNTRACKED)
 		return NF_ACCEPT;
 
-	/*
-	 * A connection's first packet: its entry is in neither conntrack's
-	 * table nor ours, so it goes straight to creation, which finds a
-	 * flow the bridge hook made of it (br_netfilter) all the same.
-	 */
-	flow = nf_ct_is_confirmed(ct) ? ito_flow_lookup(in, ct) : NULL;
+	flow = ito_flow_lookup(in, ct);
 	if (!flow) {
 		if (!ito_port_lookup(in, state->in->ifindex))
 			return NF_ACCEPT;
 		flow = ito_flow_create(in, ct);
 		if (!flow)
 			return NF_ACCEPT;
-	}
-	/* bridged, yet shown to IP hooks (br_netfilter): seen there */
-	if (READ_ONCE(flow->vwire))
+	} else if (READ_ONCE(flow->vwire)) {
+		/* bridged, yet shown to IP hooks (br_netfilter): seen there */
 		return NF_ACCEPT;
+	}
 	return ito_hook_flow(in, flow, skb, ctinfo, state, false);
 }
 
@@ -205,7 +200,7 @@ static unsigned int __ito_hook_vwire(void *priv, struct sk_buff *skb,
 	    port->peer_ifindex != state->out->ifindex)
 		return NF_ACCEPT;
 
-	flow = nf_ct_is_confirmed(ct) ? ito_flow_lookup(in, ct) : NULL;
+	flow = ito_flow_lookup(in, ct);
 	if (!flow) {
 		flow = ito_flow_create(in, ct);
 		if (flow)
