@@ -24,7 +24,7 @@ timeout=$((1200 + n / 25))
 echo "bench: $n sessions, guest with $mem MB, timeout $timeout s"
 rc=0
 ITO_KVER=$kver selftests/vm/run.sh --mem "$mem" --smp "${SMP:-2}" --timeout "$timeout" \
-	--log build/bench/scale.log -- \
+	${VM_APPEND:+--append "$VM_APPEND"} --log build/bench/scale.log -- \
 	env ITO_KO="$top/build/kmod-$kver/kmod/ito.ko" \
 	ITO_SIM_KO="$top/build/kmod-$kver/kmod/sim/ito_sim.ko" N="$n" \
 	PHASES="${PHASES:-all}" CPS_POLICY="${CPS_POLICY:-offload}" \
