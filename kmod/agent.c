@@ -7,10 +7,14 @@
  * get the configured default.
  *
  * Copies go out in batches: each cpu appends them to one datagram, sent
- * when the next copy would not fit or when a short timer fires. The timer
- * is a softirq one, and its softirq runs after the network's: a burst of
- * packets handled in one round leaves in a datagram or a few, with one
- * allocation and one wakeup of the agent for each, not one per copy.
+ * when the next copy would not fit or when a timer fires, copy_delay after
+ * the datagram's first copy. The timer is a softirq one, and its softirq
+ * runs after the network's: a burst of packets handled in one round leaves
+ * in a datagram or a few, with one allocation and one wakeup of the agent
+ * for each, not one per copy. Where flows start by the ten thousand a
+ * second, the wakeups (and the agent's trips through poll) are what the
+ * forwarding cpu pays for the copies: a millisecond and datagrams of up to
+ * 32 KiB make them about one per hundred copies.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -62,8 +66,11 @@ int ito_agent_unregister(struct ito_net *in, u32 portid,
 	return err;
 }
 
-/* How long a copy may wait for others to share its datagram. */
-#define ITO_COPY_BATCH_NS	(100 * NSEC_PER_USEC)
+/*
+ * The datagram a batch is built in: 32 KiB with its shared info, one
+ * order-3 block. When none is free, the page-sized one netlink prefers.
+ */
+#define ITO_COPY_DATAGRAM	SKB_WITH_OVERHEAD(32768)
 
 /**
  * struct ito_copy_batch - one cpu's datagram of copies, not sent yet
@@ -73,7 +80,7 @@ int ito_agent_unregister(struct ito_net *in, u32 portid,
  * @skb: the datagram, NULL if none
  * @portid: the agent it is for
  * @n: copies in it
- * @timer: sends it, %ITO_COPY_BATCH_NS after its first copy
+ * @timer: sends it, copy_delay after its first copy
  * @in: the instance
  */
 struct ito_copy_batch {
@@ -167,6 +174,7 @@ void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
 	u32 portid = READ_ONCE(in->agent_portid);
 	struct ito_copy_batch *b;
 	unsigned int snap;
+	u32 delay;
 	size_t need;
 	bool first;
 
@@ -185,8 +193,11 @@ void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
 		spin_lock(&b->lock);
 	}
 	if (!b->skb) {
-		b->skb = alloc_skb(max_t(size_t, need, NLMSG_GOODSIZE),
-				   GFP_ATOMIC);
+		b->skb = alloc_skb(max_t(size_t, need, ITO_COPY_DATAGRAM),
+				   GFP_ATOMIC | __GFP_NOWARN);
+		if (!b->skb)
+			b->skb = alloc_skb(max_t(size_t, need, NLMSG_GOODSIZE),
+					   GFP_ATOMIC);
 		if (!b->skb) {
 			spin_unlock(&b->lock);
 			goto drop;
@@ -198,15 +209,16 @@ void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
 		goto drop;
 	}
 	first = !b->n++;
-	/* full: the next would not fit, send it now */
-	if (skb_tailroom(b->skb) < need) {
+	delay = ito_config_get(in, ITO_A_CONFIG_COPY_DELAY);
+	/* full (the next would not fit), or no wait: send it now */
+	if (!delay || skb_tailroom(b->skb) < need) {
 		spin_unlock(&b->lock);
 		ito_copy_flush(b);	/* an armed timer finds nothing, or more */
 		return;
 	}
 	spin_unlock(&b->lock);
 	if (first)
-		hrtimer_start(&b->timer, ns_to_ktime(ITO_COPY_BATCH_NS),
+		hrtimer_start(&b->timer, ns_to_ktime(delay * NSEC_PER_USEC),
 			      HRTIMER_MODE_REL_PINNED_SOFT);
 	return;
 

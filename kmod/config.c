@@ -67,6 +67,8 @@ static const struct ito_knob ito_knobs[__ITO_A_CONFIG_MAX] = {
 	[ITO_A_CONFIG_HA_ROLE]		= KNOB("ha_role", 0, 1, 0),
 	/* milliseconds */
 	[ITO_A_CONFIG_HA_HOLD]		= KNOB("ha_hold", 0, 60000, 3000),
+	/* microseconds */
+	[ITO_A_CONFIG_COPY_DELAY]	= KNOB("copy_delay", 0, 100000, 1000),
 };
 
 static_assert(ITO_VERDICT_SOURCE_ALL == 7 && ITO_CTLABEL_NONE == 128 &&

@@ -50,6 +50,7 @@ static const struct nla_policy ito_config_policy[ITO_A_CONFIG_MAX + 1] = {
 	[ITO_A_CONFIG_CTLABEL_BLOCKED]	= { .type = NLA_U32 },
 	[ITO_A_CONFIG_HA_ROLE]		= { .type = NLA_U32 },
 	[ITO_A_CONFIG_HA_HOLD]		= { .type = NLA_U32 },
+	[ITO_A_CONFIG_COPY_DELAY]	= { .type = NLA_U32 },
 };
 
 static const struct nla_policy ito_port_policy[ITO_A_PORT_MAX + 1] = {

@@ -61,6 +61,7 @@ static const struct config_knob knobs[] = {
 	{ .keyword = "ha-role", .attr = ITO_A_CONFIG_HA_ROLE,
 	  .kind = KNOB_WORD, .words = ito_ha_role_names, .names = ito_ha_role_names },
 	{ .keyword = "ha-hold", .attr = ITO_A_CONFIG_HA_HOLD, .unit = "ms" },
+	{ .keyword = "copy-delay", .attr = ITO_A_CONFIG_COPY_DELAY, .unit = "us" },
 };
 
 #define N_KNOBS		(sizeof(knobs) / sizeof(knobs[0]))

@@ -36,7 +36,7 @@ void usage(FILE *fp)
 	      "             ctmark-inspect MARK | ctmark-block MARK |\n"
 	      "             ctlabel-offloaded BIT | ctlabel-inspected BIT |\n"
 	      "             ctlabel-blocked BIT | ha-role { active | passive } |\n"
-	      "             ha-hold MS }\n"
+	      "             ha-hold MS | copy-delay US }\n"
 	      "SOURCES := SOURCE[,SOURCE]...\n"
 	      "SOURCE := { agent | ctmark | ctlabel }\n"
 	      "MARK := { N | 0xHEX }\n"
