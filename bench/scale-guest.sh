@@ -48,7 +48,8 @@
 # CPS_PERF=g: with call graphs, each symbol's samples including its callees;
 # CPS_PERF_CPU: the profile of that cpu alone (e.g. 0, the forwarding's);
 # CPS_ALONE_SET: "itoctl set" options for the ito-alone measurement, e.g.
-# "max-flows 1000" for the hook's cost without making flows
+# "max-flows 1000" for the hook's cost without making flows; CPS_ITOD_SET:
+# the same for the ito and itod measurement (e.g. "copy-delay 100")
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 ITO_KO=${ITO_KO:?ITO_KO must name ito.ko}
@@ -463,8 +464,10 @@ cps_round()
 cps_itod()
 {
 	local n c0 c1
-	log "cps: $N new flows, ito and itod (default $CPS_POLICY; $1)"
+	log "cps: $N new flows, ito and itod (default $CPS_POLICY; $1)${CPS_ITOD_SET:+ (set $CPS_ITOD_SET)}"
 	UP_KO=$2 UP_ITOD=$3 ito_up "$CPS_POLICY"
+	# e.g. "copy-delay 100": the copies' batching
+	[ -z "${CPS_ITOD_SET:-}" ] || fwctl set $CPS_ITOD_SET
 	c0=$(cpu_ticks)
 	perf_on "$1"
 	new_flows_per_s

@@ -68,7 +68,7 @@ static const struct ito_knob ito_knobs[__ITO_A_CONFIG_MAX] = {
 	/* milliseconds */
 	[ITO_A_CONFIG_HA_HOLD]		= KNOB("ha_hold", 0, 60000, 3000),
 	/* microseconds */
-	[ITO_A_CONFIG_COPY_DELAY]	= KNOB("copy_delay", 0, 100000, 1000),
+	[ITO_A_CONFIG_COPY_DELAY]	= KNOB("copy_delay", 0, 1000000, 1000),
 };
 
 static_assert(ITO_VERDICT_SOURCE_ALL == 7 && ITO_CTLABEL_NONE == 128 &&

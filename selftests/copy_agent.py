@@ -4,8 +4,9 @@
 
   copy_agent.py COUNT SECONDS
       register as the agent of this namespace, print "registered", then one
-      line "dir ifindex seq len" per packet copy, until COUNT copies came or
-      SECONDS passed; gives no verdict. Numbers from uapi/linux/ito.h.
+      line "dir ifindex seq len datagram" per packet copy, until COUNT copies
+      came or SECONDS passed; gives no verdict. datagram numbers the reads
+      that brought copies, from 1. Numbers from uapi/linux/ito.h.
 """
 import socket
 import struct
@@ -77,7 +78,7 @@ def main():
     print("registered", flush=True)
 
     end = time.monotonic() + seconds
-    got = 0
+    got = dgrams = 0
     while got < count:
         left = end - time.monotonic()
         if left <= 0:
@@ -87,6 +88,7 @@ def main():
             data = s.recv(65536)
         except socket.timeout:
             break
+        dgrams += 1
         while data:
             mlen, mtype = struct.unpack_from("IH", data)
             body = data[16:mlen]
@@ -97,7 +99,8 @@ def main():
             print(p[ITO_A_PACKET_DIR][0],
                   struct.unpack("I", p[ITO_A_PACKET_IFINDEX])[0],
                   struct.unpack("I", p[ITO_A_PACKET_SEQ])[0],
-                  struct.unpack("I", p[ITO_A_PACKET_LEN])[0], flush=True)
+                  struct.unpack("I", p[ITO_A_PACKET_LEN])[0], dgrams,
+                  flush=True)
             got += 1
 
 

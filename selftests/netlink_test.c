@@ -41,7 +41,7 @@ static const struct knob knobs[] = {
 	  ITO_VERDICT_BLOCK, ITO_VERDICT_INSPECT },
 	{ ITO_A_CONFIG_MAX_FLOWS, "max_flows", 1, 16777216, 1048576 },
 	{ ITO_A_CONFIG_HA_HOLD, "ha_hold", 0, 60000, 3000 },
-	{ ITO_A_CONFIG_COPY_DELAY, "copy_delay", 0, 100000, 1000 },
+	{ ITO_A_CONFIG_COPY_DELAY, "copy_delay", 0, 1000000, 1000 },
 };
 
 #define N_KNOBS (sizeof(knobs) / sizeof(knobs[0]))

@@ -89,6 +89,24 @@ vw_up()
 	NFT
 }
 
+# copies_in DELAY PORT: "COPIES DATAGRAMS", what an agent got of three
+# packets sent back to back to PORT (a new flow) with copy-delay DELAY (us)
+copies_in()
+{
+	fwctl set copy-delay "$1"
+	fw python3 "$here/copy_agent.py" 3 30 >"$tmp/copies.$2" &
+	local agent=$!
+	wait_for 10 grep -q registered "$tmp/copies.$2"
+	cli taskset -c 0 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3):
+    s.sendto(b"c", ("10.0.9.3", int(sys.argv[1])))' "$2"
+	wait $agent
+	sed 's/^/# copy: /' "$tmp/copies.$2" >&2
+	awk 'NF == 5 { n++; if (!($5 in d)) { d[$5]; m++ } } END { print n + 0, m + 0 }' "$tmp/copies.$2"
+}
+
 # vw_suite MODE CLIDEV A B SRVDEV: the tests, MODE sw or hw
 vw_suite()
 {
@@ -122,6 +140,17 @@ for _ in range(3):
 	sed 's/^/# copy: /' "$tmp/copies"
 	check "$mode: copies of the client's packets name $a.100 as their input" test \
 		"$(awk '$1 == 0 {print $2}' "$tmp/copies" | sort -u)" = "$(fw cat "/sys/class/net/$a.100/ifindex")"
+	if [ "$mode" = sw ]; then
+		# a copy waits up to copy-delay for others to share its
+		# datagram (at most 1 s), or goes at once
+		f=$(slow 500000)
+		[ "$f" -le 1000000 ] || f=1000000
+		check "sw: copy-delay $f: three copies in one datagram" \
+			test "$(copies_in "$f" 7998)" = "3 1"
+		check "sw: copy-delay 0: three copies, one datagram each" \
+			test "$(copies_in 0 7997)" = "3 3"
+		fwctl set copy-delay 1000
+	fi
 
 	cat >"$tmp/itod.conf" <<-CONF
 	default offload

@@ -175,10 +175,10 @@ enum ito_a {
  *	(with the verdict) is still being committed. Held copies are counted
  *	(%ITO_CNT_HA_COPIES_HELD); a flow still without a verdict after the
  *	hold is copied from its next packet on.
- * @ITO_A_CONFIG_COPY_DELAY: microseconds [0, 100000], default 1000. A
- *	copy may wait this long for others to share its datagram (up to
- *	32 KiB: read copies with a buffer at least that large); 0 sends each
- *	copy at once. Longer delays wake the agent less often per copy.
+ * @ITO_A_CONFIG_COPY_DELAY: microseconds [0, 1000000], default 1000. A
+ *	copy may wait this long for others to share its datagram (about
+ *	8 KiB, or one copy if larger); 0 sends each copy at once. A longer
+ *	delay wakes the agent less often per copy when few flows start.
  */
 enum ito_a_config {
 	ITO_A_CONFIG_UNSPEC,
