@@ -89,7 +89,7 @@ def main():
         except socket.timeout:
             break
         dgrams += 1
-        while data:
+        while data and got < count:
             mlen, mtype = struct.unpack_from("IH", data)
             body = data[16:mlen]
             data = data[(mlen + 3) & ~3:]

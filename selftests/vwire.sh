@@ -89,8 +89,10 @@ vw_up()
 	NFT
 }
 
-# copies_in DELAY PORT: "COPIES DATAGRAMS", what an agent got of three
-# packets sent back to back to PORT (a new flow) with copy-delay DELAY (us)
+# copies_in DELAY PORT: "COPIES DATAGRAMS", the first three copies an agent
+# got, and in how many datagrams, of three packets sent back to back to
+# PORT (a new flow; the server's ICMP answers are copied too), with
+# copy-delay DELAY (us)
 copies_in()
 {
 	fwctl set copy-delay "$1"
