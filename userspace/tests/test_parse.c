@@ -249,6 +249,21 @@ static void test_set_args_ha_hold(void **state)
 	assert_non_null(strstr(capture_text(&reported), "\"ha-hold\""));
 }
 
+static void test_set_args_copy_delay(void **state)
+{
+	char *zero[] = { "copy-delay", "0" };
+	char *bad[] = { "copy-delay", "1ms" };
+	struct ito_config cfg;
+
+	(void)state;
+	assert_int_equal(config_parse_args(2, zero, &cfg), EXIT_OK);
+	assert_int_equal(cfg.present, 1u << ITO_A_CONFIG_COPY_DELAY);
+	assert_int_equal(cfg.value[ITO_A_CONFIG_COPY_DELAY], 0);
+	assert_string_equal(capture_text(&reported), "");
+	assert_int_equal(config_parse_args(2, bad, &cfg), EXIT_USAGE);
+	assert_non_null(strstr(capture_text(&reported), "\"copy-delay\""));
+}
+
 static void test_set_args_default_verdict_words(void **state)
 {
 	/* inspect-all is a flow's verdict, not a default; none is no verdict. */
@@ -688,6 +703,7 @@ int main(void)
 		cmocka_unit_test_setup(test_set_args_new_knobs, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_ha_role, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_ha_hold, fresh_capture),
+		cmocka_unit_test_setup(test_set_args_copy_delay, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_default_verdict_words, fresh_capture),
 		cmocka_unit_test_setup(test_set_args_snaplen_max_flows_numbers, fresh_capture),
 		cmocka_unit_test_setup(test_u16_u64, fresh_capture),
