@@ -178,7 +178,7 @@ enum ito_a {
  * @ITO_A_CONFIG_COPY_DELAY: microseconds [0, 1000000], default 1000. A
  *	copy may wait this long for others to share its datagram (about
  *	8 KiB, or one copy if larger); 0 sends each copy at once. A longer
- *	delay wakes the agent less often per copy when few flows start.
+ *	delay wakes the agent less often, and gives it each copy later.
  */
 enum ito_a_config {
 	ITO_A_CONFIG_UNSPEC,
