@@ -173,6 +173,7 @@ echo "# at the server: $(arrived ito-srv held) $(arrived ito-srv burst); echoed:
 	"$(server_got echo7000 3000 3049); at the client: $(arrived ito-cli held) $(arrived ito-cli burst)"
 # a flow still sending when itod comes back may be decided from a fresh
 # copy before the dump's reply is read: the dump then finds fewer than 20
+grep -E "registered|flow dump" "$tmp/itod.log" | sed 's/^/# itod: /'
 check "itod logged the dump of the waiting flows" \
 	grep -Eq "flow dump: ([1-9]|1[0-9]|20) flows awaiting" "$tmp/itod.log"
 udp_stream 1502

@@ -321,7 +321,7 @@ except socket.timeout:
 	topo_down
 }
 
-plan 80
+plan 82
 
 modprobe nf_nat
 modprobe nf_conntrack_bridge
