@@ -47,6 +47,8 @@
 # CPS_PERF=1: a profile of each cps round (perf), its top symbols logged;
 # CPS_PERF=g: with call graphs, each symbol's samples including its callees;
 # CPS_PERF_CPU: the profile of that cpu alone (e.g. 0, the forwarding's);
+# CPS_PERF_SPLIT: with CPS_PERF=g, functions whose samples are split by the
+# callee they were in (e.g. "ito_flow_create ito_agent_send_copy");
 # CPS_ALONE_SET: "itoctl set" options for the ito-alone measurement, e.g.
 # "max-flows 1000" for the hook's cost without making flows; CPS_ITOD_SET:
 # the same for the ito and itod measurement (e.g. "copy-delay 100")
@@ -64,6 +66,7 @@ CPS_ALT_KO=${CPS_ALT_KO:-}
 CPS_ALT_ITOD=${CPS_ALT_ITOD:-$ITOD}
 CPS_PERF=${CPS_PERF:-}
 CPS_PERF_CPU=${CPS_PERF_CPU:-}
+CPS_PERF_SPLIT=${CPS_PERF_SPLIT:-}
 CPS_PERF_G=
 [ "$CPS_PERF" = g ] && CPS_PERF_G=1
 PG=/proc/net/pktgen
@@ -381,6 +384,42 @@ perf_off()
 		${CPS_PERF_G:+--children -g none} ${CPS_PERF_G:---no-children} \
 		--sort dso,sym 2>/dev/null | grep -v '^#' | grep . | head -n 40 |
 		while read -r line; do log "perf $1: $line"; done
+	[ -n "$CPS_PERF_G" ] && [ -n "$CPS_PERF_SPLIT" ] || return 0
+	perf script -i "$tmp/perf-$1.data" -F ip,sym 2>/dev/null |
+		perf_split "$CPS_PERF_SPLIT" |
+		while read -r line; do log "perf $1: $line"; done
+}
+
+# perf_split "F G ...": from perf script's call chains (leaf first, a blank
+# line after each sample), each function's samples by the callee they were
+# in ("self" for its own code), as a share of all samples
+perf_split()
+{
+	awk -v fns="$1" '
+	BEGIN { n = split(fns, f, " "); for (i = 1; i <= n; i++) want[f[i]] = 1 }
+	function flush(   i, seen) {
+		if (!depth)
+			return
+		total++
+		for (i = 1; i <= depth; i++) {
+			if (!(fr[i] in want) || (fr[i] in seen))
+				continue
+			seen[fr[i]] = 1
+			in_fn[fr[i]]++
+			by[fr[i], i == 1 ? "self" : fr[i - 1]]++
+		}
+		depth = 0
+	}
+	NF == 0 { flush(); next }
+	{ sym = $2; sub(/\+0x[0-9a-f]+$/, "", sym); fr[++depth] = sym }
+	END {
+		flush()
+		for (k in by) {
+			split(k, p, SUBSEP)
+			printf "split %s %.2f%%: %s %.2f%%\n", p[1],
+			       100 * in_fn[p[1]] / total, p[2], 100 * by[k] / total
+		}
+	}' | sort -t' ' -k2,2 -k5,5nr
 }
 
 # settle: conntrack empty and its entries freed (RCU frees them after a
