@@ -49,6 +49,9 @@
 # CPS_PERF_CPU: the profile of that cpu alone (e.g. 0, the forwarding's);
 # CPS_PERF_SPLIT: with CPS_PERF=g, functions whose samples are split by the
 # callee they were in (e.g. "ito_flow_create ito_agent_send_copy");
+# CPS_PLAIN_LOAD: a command run on ITOD_CPU during the plain measurement
+# (e.g. "sh -c 'while :; do :; done'"): how much a busy second cpu alone
+# slows the forwarding one, which under TCG is not ito's cost;
 # CPS_ALONE_SET: "itoctl set" options for the ito-alone measurement, e.g.
 # "max-flows 1000" for the hook's cost without making flows; CPS_ITOD_SET:
 # the same for the ito and itod measurement (e.g. "copy-delay 100")
@@ -67,6 +70,7 @@ CPS_ALT_ITOD=${CPS_ALT_ITOD:-$ITOD}
 CPS_PERF=${CPS_PERF:-}
 CPS_PERF_CPU=${CPS_PERF_CPU:-}
 CPS_PERF_SPLIT=${CPS_PERF_SPLIT:-}
+CPS_PLAIN_LOAD=${CPS_PLAIN_LOAD:-}
 CPS_PERF_G=
 [ "$CPS_PERF" = g ] && CPS_PERF_G=1
 PG=/proc/net/pktgen
@@ -440,10 +444,20 @@ settle()
 
 cps_plain()
 {
-	log "cps: $N new flows, conntrack alone"
+	local load=
+	log "cps: $N new flows, conntrack alone${CPS_PLAIN_LOAD:+ (cpu ${ITOD_CPU:-1} running: $CPS_PLAIN_LOAD)}"
+	if [ -n "$CPS_PLAIN_LOAD" ]; then
+		taskset -c "${ITOD_CPU:-1}" sh -c "$CPS_PLAIN_LOAD" &
+		load=$!
+	fi
 	perf_on plain
 	new_flows_per_s
 	perf_off plain
+	if [ -n "$load" ]; then
+		pkill -P "$load" 2>/dev/null || true
+		kill "$load" 2>/dev/null || true
+		wait "$load" 2>/dev/null || true
+	fi
 	cat "$tmp/cps" >>"$tmp/cps_plain"; echo >>"$tmp/cps_plain"
 }
 

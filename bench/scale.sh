@@ -30,6 +30,7 @@ ITO_KVER=$kver selftests/vm/run.sh --mem "$mem" --smp "${SMP:-2}" --timeout "$ti
 	PHASES="${PHASES:-all}" CPS_POLICY="${CPS_POLICY:-offload}" \
 	CPS_ROUNDS="${CPS_ROUNDS:-1}" CPS_ALT_KO="${CPS_ALT_KO:-}" \
 	CPS_ALT_ITOD="${CPS_ALT_ITOD:-}" CPS_PERF="${CPS_PERF:-}" CPS_PERF_CPU="${CPS_PERF_CPU:-}" CPS_PERF_SPLIT="${CPS_PERF_SPLIT:-}" \
+	CPS_PLAIN_LOAD="${CPS_PLAIN_LOAD:-}" \
 	CPS_ALONE_SET="${CPS_ALONE_SET:-}" CPS_ITOD_SET="${CPS_ITOD_SET:-}" ITOD_CPU="${ITOD_CPU:-}" \
 	bench/scale-guest.sh | tee build/bench/scale.out || rc=$?
 # the guest sees the host's / read-only: it prints the JSON, we keep it
