@@ -121,36 +121,6 @@ static enum hrtimer_restart ito_copy_timer(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
-/* Append the copy's message to @skb: 0, or -EMSGSIZE with @skb unchanged. */
-static int ito_copy_put(struct sk_buff *msg, struct ito_flow *flow,
-			struct sk_buff *skb, int dir, int ifindex, u32 seq,
-			unsigned int snap)
-{
-	struct nlattr *nest, *data;
-	void *hdr;
-
-	hdr = ito_nl_packet_put(msg);
-	if (!hdr)
-		return -EMSGSIZE;
-	nest = nla_nest_start(msg, ITO_A_PACKET);
-	if (!nest || ito_nl_put_flow(msg, ITO_A_PACKET_FLOW, NULL, flow, false) ||
-	    nla_put_u8(msg, ITO_A_PACKET_DIR, dir) ||
-	    nla_put_u32(msg, ITO_A_PACKET_IFINDEX, ifindex) ||
-	    nla_put_u32(msg, ITO_A_PACKET_SEQ, seq) ||
-	    nla_put_u32(msg, ITO_A_PACKET_LEN, skb->len))
-		goto cancel;
-	data = nla_reserve(msg, ITO_A_PACKET_DATA, snap);
-	if (!data || skb_copy_bits(skb, 0, nla_data(data), snap))
-		goto cancel;
-	nla_nest_end(msg, nest);
-	genlmsg_end(msg, hdr);
-	return 0;
-
-cancel:
-	genlmsg_cancel(msg, hdr);
-	return -EMSGSIZE;
-}
-
 /**
  * ito_agent_send_copy - copy the start of a packet to the agent
  * @in: the instance
@@ -178,8 +148,7 @@ void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
 		goto drop;
 	snap = min_t(unsigned int, skb->len,
 		     ito_config_get(in, ITO_A_CONFIG_SNAPLEN));
-	/* the message: its headers, the flow and packet attributes, the data */
-	need = nlmsg_total_size(GENL_HDRLEN + snap + 256);
+	need = ito_nl_copy_size(snap);
 	b = this_cpu_ptr(in->copies);
 
 	spin_lock(&b->lock);
@@ -197,7 +166,7 @@ void ito_agent_send_copy(struct ito_net *in, struct ito_flow *flow,
 		}
 		b->portid = portid;
 	}
-	if (ito_copy_put(b->skb, flow, skb, dir, ifindex, seq, snap)) {
+	if (ito_nl_put_copy(b->skb, flow, skb, dir, ifindex, seq, snap)) {
 		spin_unlock(&b->lock);
 		goto drop;
 	}

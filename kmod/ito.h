@@ -759,7 +759,10 @@ int ito_nl_put_flow(struct sk_buff *msg, int type, struct ito_net *in,
 		    bool full);
 void ito_nl_flow_event(struct ito_net *in, struct ito_flow *flow, u32 event,
 		       u32 reason, gfp_t gfp);
-void *ito_nl_packet_put(struct sk_buff *msg);
+size_t ito_nl_copy_size(unsigned int snap);
+int ito_nl_put_copy(struct sk_buff *msg, const struct ito_flow *flow,
+		    const struct sk_buff *skb, int dir, int ifindex, u32 seq,
+		    unsigned int snap);
 void *ito_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 		      u8 cmd);
 int ito_nl_unicast(struct ito_net *in, struct sk_buff *msg, u32 portid);

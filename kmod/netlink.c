@@ -417,32 +417,49 @@ static int ito_nl_port_get_dumpit(struct sk_buff *skb,
 
 /* Flow objects */
 
-static int ito_put_tuple(struct sk_buff *msg, const struct nf_conn *ct)
+/* A flow's tuple, as its attributes say it. */
+struct ito_tuple_attrs {
+	u8 family, proto, alen;
+	u16 sport, dport;
+	u32 ct_state;
+	const union nf_inet_addr *saddr, *daddr;
+};
+
+static void ito_tuple_attrs(const struct nf_conn *ct, struct ito_tuple_attrs *a)
 {
 	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	int alen = t->src.l3num == NFPROTO_IPV6 ? 16 : 4;
-	u16 sport, dport;
 
+	a->family = t->src.l3num == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	a->alen = t->src.l3num == NFPROTO_IPV6 ? 16 : 4;
+	a->proto = t->dst.protonum;
+	a->saddr = &t->src.u3;
+	a->daddr = &t->dst.u3;
 	switch (t->dst.protonum) {
 	case IPPROTO_ICMP:
 	case IPPROTO_ICMPV6:
-		sport = ntohs(t->src.u.icmp.id);
-		dport = t->dst.u.icmp.type << 8 | t->dst.u.icmp.code;
+		a->sport = ntohs(t->src.u.icmp.id);
+		a->dport = t->dst.u.icmp.type << 8 | t->dst.u.icmp.code;
 		break;
 	default:
-		sport = ntohs(t->src.u.all);
-		dport = ntohs(t->dst.u.all);
+		a->sport = ntohs(t->src.u.all);
+		a->dport = ntohs(t->dst.u.all);
 	}
-	if (nla_put_u8(msg, ITO_A_FLOW_FAMILY,
-		       t->src.l3num == NFPROTO_IPV6 ? AF_INET6 : AF_INET) ||
-	    nla_put_u8(msg, ITO_A_FLOW_PROTO, t->dst.protonum) ||
-	    nla_put(msg, ITO_A_FLOW_SADDR, alen, &t->src.u3) ||
-	    nla_put(msg, ITO_A_FLOW_DADDR, alen, &t->dst.u3) ||
-	    nla_put_u16(msg, ITO_A_FLOW_SPORT, sport) ||
-	    nla_put_u16(msg, ITO_A_FLOW_DPORT, dport) ||
-	    nla_put_u32(msg, ITO_A_FLOW_CT_STATE,
-			nf_ct_protonum(ct) == IPPROTO_TCP ?
-			READ_ONCE(ct->proto.tcp.state) : 0))
+	a->ct_state = nf_ct_protonum(ct) == IPPROTO_TCP ?
+		      READ_ONCE(ct->proto.tcp.state) : 0;
+}
+
+static int ito_put_tuple(struct sk_buff *msg, const struct nf_conn *ct)
+{
+	struct ito_tuple_attrs a;
+
+	ito_tuple_attrs(ct, &a);
+	if (nla_put_u8(msg, ITO_A_FLOW_FAMILY, a.family) ||
+	    nla_put_u8(msg, ITO_A_FLOW_PROTO, a.proto) ||
+	    nla_put(msg, ITO_A_FLOW_SADDR, a.alen, a.saddr) ||
+	    nla_put(msg, ITO_A_FLOW_DADDR, a.alen, a.daddr) ||
+	    nla_put_u16(msg, ITO_A_FLOW_SPORT, a.sport) ||
+	    nla_put_u16(msg, ITO_A_FLOW_DPORT, a.dport) ||
+	    nla_put_u32(msg, ITO_A_FLOW_CT_STATE, a.ct_state))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -719,9 +736,146 @@ free:
 }
 
 /* Start a packet copy message in @msg; NULL when it has no room. */
-void *ito_nl_packet_put(struct sk_buff *msg)
+/*
+ * The packet copy, the one message the packet path makes for each flow,
+ * is written in place after one check of the room: no call per attribute
+ * (reserve, pad, copy). Its bytes are those the nla_put_*() calls would
+ * make, in the same order: ito_nl_put_flow()'s tuple (not its state),
+ * then the packet's attributes.
+ */
+
+/* An attribute of @len bytes at *@pos, its padding zeroed. */
+static __always_inline void *ito_attr(void **pos, int type, int len)
 {
-	return genlmsg_put(msg, 0, 0, &ito_family, 0, ITO_CMD_PACKET);
+	struct nlattr *nla = *pos;
+
+	nla->nla_type = type;
+	nla->nla_len = nla_attr_size(len);
+	memset((u8 *)nla_data(nla) + len, 0, nla_padlen(len));
+	*pos = (u8 *)nla + nla_total_size(len);
+	return nla_data(nla);
+}
+
+static __always_inline void ito_attr_u8(void **pos, int type, u8 v)
+{
+	*(u8 *)ito_attr(pos, type, sizeof(v)) = v;
+}
+
+static __always_inline void ito_attr_u16(void **pos, int type, u16 v)
+{
+	*(u16 *)ito_attr(pos, type, sizeof(v)) = v;
+}
+
+static __always_inline void ito_attr_u32(void **pos, int type, u32 v)
+{
+	*(u32 *)ito_attr(pos, type, sizeof(v)) = v;
+}
+
+/* As nla_put_u64_64bit(): a pad attribute first where 8 bytes must align. */
+static __always_inline void ito_attr_u64(void **pos, int type, u64 v,
+					 int padtype)
+{
+	if (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	    IS_ALIGNED((unsigned long)*pos, 8))
+		ito_attr(pos, padtype, 0);
+	put_unaligned(v, (u64 *)ito_attr(pos, type, sizeof(v)));
+}
+
+static __always_inline struct nlattr *ito_attr_nest(void **pos, int type)
+{
+	return ito_attr(pos, type | NLA_F_NESTED, 0);
+}
+
+static __always_inline void ito_attr_nest_end(void *pos, struct nlattr *nest)
+{
+	nest->nla_len = (u8 *)pos - (u8 *)nest;
+}
+
+/* The most a copy of @snap bytes of packet takes. */
+size_t ito_nl_copy_size(unsigned int snap)
+{
+	return NLMSG_HDRLEN + GENL_HDRLEN +
+	       2 * nla_total_size(0) +				/* nests */
+	       nla_total_size_64bit(sizeof(u64)) +		/* id */
+	       2 * nla_total_size(sizeof(u8)) +			/* family, proto */
+	       2 * nla_total_size(sizeof(struct in6_addr)) +
+	       2 * nla_total_size(sizeof(u16)) +		/* ports */
+	       2 * nla_total_size(sizeof(u32)) +		/* ct state, iif */
+	       nla_total_size(sizeof(u8)) +			/* dir */
+	       3 * nla_total_size(sizeof(u32)) +		/* ifindex, seq, len */
+	       nla_total_size(snap);
+}
+
+/**
+ * ito_nl_put_copy - append an %ITO_CMD_PACKET message to @msg
+ * @msg: the datagram
+ * @flow: the packet's flow
+ * @skb: the packet, data at the network header
+ * @dir: its direction
+ * @ifindex: the port it came in by
+ * @seq: the copy's number within the flow
+ * @snap: bytes of @skb to copy, at most its length
+ *
+ * Return: 0, or -EMSGSIZE with @msg unchanged.
+ */
+int ito_nl_put_copy(struct sk_buff *msg, const struct ito_flow *flow,
+		    const struct sk_buff *skb, int dir, int ifindex, u32 seq,
+		    unsigned int snap)
+{
+	void *start = skb_tail_pointer(msg), *pos = start;
+	struct nlattr *packet, *nest;
+	struct ito_tuple_attrs a;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	void *data;
+
+	if (skb_tailroom(msg) < ito_nl_copy_size(snap))
+		return -EMSGSIZE;
+	ito_tuple_attrs(flow->ct, &a);
+
+	nlh = pos;
+	nlh->nlmsg_type = ito_family.id;
+	nlh->nlmsg_flags = 0;
+	nlh->nlmsg_seq = 0;
+	nlh->nlmsg_pid = 0;
+	genl = nlmsg_data(nlh);
+	genl->cmd = ITO_CMD_PACKET;
+	genl->version = ito_family.version;
+	genl->reserved = 0;
+	pos = (u8 *)genl + GENL_HDRLEN;
+
+	packet = ito_attr_nest(&pos, ITO_A_PACKET);
+	nest = ito_attr_nest(&pos, ITO_A_PACKET_FLOW);
+	ito_attr_u64(&pos, ITO_A_FLOW_ID, flow->id, ITO_A_FLOW_PAD);
+	ito_attr_u8(&pos, ITO_A_FLOW_FAMILY, a.family);
+	ito_attr_u8(&pos, ITO_A_FLOW_PROTO, a.proto);
+	if (a.alen == 4) {
+		memcpy(ito_attr(&pos, ITO_A_FLOW_SADDR, 4), a.saddr, 4);
+		memcpy(ito_attr(&pos, ITO_A_FLOW_DADDR, 4), a.daddr, 4);
+	} else {
+		memcpy(ito_attr(&pos, ITO_A_FLOW_SADDR, 16), a.saddr, 16);
+		memcpy(ito_attr(&pos, ITO_A_FLOW_DADDR, 16), a.daddr, 16);
+	}
+	ito_attr_u16(&pos, ITO_A_FLOW_SPORT, a.sport);
+	ito_attr_u16(&pos, ITO_A_FLOW_DPORT, a.dport);
+	ito_attr_u32(&pos, ITO_A_FLOW_CT_STATE, a.ct_state);
+	ito_attr_u32(&pos, ITO_A_FLOW_IIF,
+		     READ_ONCE(flow->iif[IP_CT_DIR_ORIGINAL]));
+	ito_attr_nest_end(pos, nest);
+
+	ito_attr_u8(&pos, ITO_A_PACKET_DIR, dir);
+	ito_attr_u32(&pos, ITO_A_PACKET_IFINDEX, ifindex);
+	ito_attr_u32(&pos, ITO_A_PACKET_SEQ, seq);
+	ito_attr_u32(&pos, ITO_A_PACKET_LEN, skb->len);
+	data = (u8 *)pos + NLA_HDRLEN;
+	if (skb_copy_bits(skb, 0, data, snap))
+		return -EMSGSIZE;
+	ito_attr(&pos, ITO_A_PACKET_DATA, snap);
+	ito_attr_nest_end(pos, packet);
+
+	nlh->nlmsg_len = (u8 *)pos - (u8 *)start;
+	skb_put(msg, nlh->nlmsg_len);
+	return 0;
 }
 
 /* Non-blocking: a full receiver costs the message (freed), not a wait. */
