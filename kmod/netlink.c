@@ -783,7 +783,10 @@ static __always_inline void ito_attr_u64(void **pos, int type, u64 v,
 
 static __always_inline struct nlattr *ito_attr_nest(void **pos, int type)
 {
-	return ito_attr(pos, type | NLA_F_NESTED, 0);
+	struct nlattr *nest = *pos;
+
+	ito_attr(pos, type | NLA_F_NESTED, 0);
+	return nest;
 }
 
 static __always_inline void ito_attr_nest_end(void *pos, struct nlattr *nest)
