@@ -312,6 +312,7 @@ new_flows_per_s()
 		"udp_src_min $PORT_MIN" "udp_src_max $((PORT_MIN + B))" \
 		'udp_dst_min 7000' 'udp_dst_max 7000'
 	tx0=$(f1_tx)
+	cat /proc/interrupts >"$tmp/irqs0"
 	t0=$EPOCHREALTIME
 	ip netns exec ito-cli bash -c "echo start >$PG/pgctrl"
 	# one poller in the router's namespace, reading with a shell builtin:
@@ -338,8 +339,22 @@ new_flows_per_s()
 		echo "$cur $t1"')
 	cur=${out% *} t1=${out#* }
 	log "cps: f1 sent $cur of $N new flows' packets"
+	cat /proc/interrupts >"$tmp/irqs1"
+	log "cps: interrupts meanwhile (cpu0/cpu1): $(irq_deltas "$tmp/irqs0" "$tmp/irqs1")"
 	[ "$cur" -ge "$N" ] || cps_short "$cur" "$tx0"
 	awk -v n="$cur" -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", n / (b - a) }' >"$tmp/cps"
+}
+
+# irq_deltas BEFORE AFTER: the interrupts of the first two cpus between two
+# copies of /proc/interrupts, the busiest kinds first (IPIs among them:
+# what the agent's cpu makes the forwarding one do)
+irq_deltas()
+{
+	awk 'FNR == 1 { next }
+	     NR == FNR { a[$1] = $2; b[$1] = $3; next }
+	     { d0 = $2 - a[$1]; d1 = $3 - b[$1]
+	       if (d0 + d1 >= 100) printf "%d %s%d/%d\n", d0 + d1, $1, d0, d1 }' \
+		"$1" "$2" | sort -rn | head -n 6 | cut -d' ' -f2 | tr '\n' ' '
 }
 
 # cps_short SENT TX0: f1 stopped short of N; a stall (it goes on later) or
