@@ -735,7 +735,6 @@ free:
 	nlmsg_free(msg);
 }
 
-/* Start a packet copy message in @msg; NULL when it has no room. */
 /*
  * The packet copy, the one message the packet path makes for each flow,
  * is written in place after one check of the room: no call per attribute
@@ -794,19 +793,33 @@ static __always_inline void ito_attr_nest_end(void *pos, struct nlattr *nest)
 	nest->nla_len = (u8 *)pos - (u8 *)nest;
 }
 
+/* A copy's attributes but its data, at their largest. */
+#define ITO_COPY_ATTRS_SIZE						\
+	(2 * nla_total_size(0) +			/* nests */	\
+	 nla_total_size_64bit(sizeof(u64)) +		/* id */	\
+	 2 * nla_total_size(sizeof(u8)) +	/* family, proto */	\
+	 2 * nla_total_size(sizeof(struct in6_addr)) +			\
+	 2 * nla_total_size(sizeof(u16)) +		/* ports */	\
+	 2 * nla_total_size(sizeof(u32)) +	/* ct state, iif */	\
+	 nla_total_size(sizeof(u8)) +			/* dir */	\
+	 3 * nla_total_size(sizeof(u32)) +	/* ifindex, seq, len */	\
+	 nla_total_size(0))				/* data */
+
+/*
+ * The copy's nest says its length in 16 bits, so the data stops short of
+ * 64 KiB by the other attributes: a GRO packet can be longer than that.
+ */
+static unsigned int ito_copy_snap(unsigned int snap)
+{
+	return min_t(unsigned int, snap,
+		     round_down(U16_MAX - ITO_COPY_ATTRS_SIZE, NLA_ALIGNTO));
+}
+
 /* The most a copy of @snap bytes of packet takes. */
 size_t ito_nl_copy_size(unsigned int snap)
 {
-	return NLMSG_HDRLEN + GENL_HDRLEN +
-	       2 * nla_total_size(0) +				/* nests */
-	       nla_total_size_64bit(sizeof(u64)) +		/* id */
-	       2 * nla_total_size(sizeof(u8)) +			/* family, proto */
-	       2 * nla_total_size(sizeof(struct in6_addr)) +
-	       2 * nla_total_size(sizeof(u16)) +		/* ports */
-	       2 * nla_total_size(sizeof(u32)) +		/* ct state, iif */
-	       nla_total_size(sizeof(u8)) +			/* dir */
-	       3 * nla_total_size(sizeof(u32)) +		/* ifindex, seq, len */
-	       nla_total_size(snap);
+	return NLMSG_HDRLEN + GENL_HDRLEN + ITO_COPY_ATTRS_SIZE +
+	       NLA_ALIGN(ito_copy_snap(snap));
 }
 
 /**
@@ -817,7 +830,8 @@ size_t ito_nl_copy_size(unsigned int snap)
  * @dir: its direction
  * @ifindex: the port it came in by
  * @seq: the copy's number within the flow
- * @snap: bytes of @skb to copy, at most its length
+ * @snap: bytes of @skb to copy, at most its length; fewer are copied
+ *	where the nest's 16-bit length could not say them
  *
  * Return: 0, or -EMSGSIZE with @msg unchanged.
  */
@@ -834,6 +848,7 @@ int ito_nl_put_copy(struct sk_buff *msg, const struct ito_flow *flow,
 
 	if (skb_tailroom(msg) < ito_nl_copy_size(snap))
 		return -EMSGSIZE;
+	snap = ito_copy_snap(snap);
 	ito_tuple_attrs(flow->ct, &a);
 
 	nlh = pos;

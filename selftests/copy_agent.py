@@ -4,9 +4,10 @@
 
   copy_agent.py COUNT SECONDS
       register as the agent of this namespace, print "registered", then one
-      line "dir ifindex seq len datagram" per packet copy, until COUNT copies
-      came or SECONDS passed; gives no verdict. datagram numbers the reads
-      that brought copies, from 1. Numbers from uapi/linux/ito.h.
+      line "dir ifindex seq len datagram data" per packet copy, until COUNT
+      copies came or SECONDS passed; gives no verdict. datagram numbers the
+      reads that brought copies, from 1; data is the bytes of the packet the
+      copy carries. Numbers from uapi/linux/ito.h.
 """
 import socket
 import struct
@@ -29,6 +30,7 @@ ITO_A_PACKET_DIR = 2
 ITO_A_PACKET_IFINDEX = 3
 ITO_A_PACKET_SEQ = 4
 ITO_A_PACKET_LEN = 5
+ITO_A_PACKET_DATA = 6
 
 
 def attrs(buf):
@@ -85,7 +87,8 @@ def main():
             break
         s.settimeout(left)
         try:
-            data = s.recv(65536)
+            # a copy of a 64 KiB packet is a little more than that
+            data = s.recv(1 << 17)
         except socket.timeout:
             break
         dgrams += 1
@@ -100,7 +103,7 @@ def main():
                   struct.unpack("I", p[ITO_A_PACKET_IFINDEX])[0],
                   struct.unpack("I", p[ITO_A_PACKET_SEQ])[0],
                   struct.unpack("I", p[ITO_A_PACKET_LEN])[0], dgrams,
-                  flush=True)
+                  len(p.get(ITO_A_PACKET_DATA, b"")), flush=True)
             got += 1
 
 

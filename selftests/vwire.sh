@@ -106,7 +106,24 @@ for _ in range(3):
     s.sendto(b"c", ("10.0.9.3", int(sys.argv[1])))' "$2"
 	wait $agent
 	sed 's/^/# copy: /' "$tmp/copies.$2" >&2
-	awk 'NF == 5 { n++; if (!($5 in d)) { d[$5]; m++ } } END { print n + 0, m + 0 }' "$tmp/copies.$2"
+	awk 'NF == 6 { n++; if (!($5 in d)) { d[$5]; m++ } } END { print n + 0, m + 0 }' "$tmp/copies.$2"
+}
+
+# big_copy PORT: with snaplen 65535, one 65,507-byte UDP datagram to PORT
+# is copied with between 65,000 and 65,534 bytes of its 65,535
+big_copy()
+{
+	fwctl set snaplen 65535
+	fw python3 "$here/copy_agent.py" 2 30 >"$tmp/big" &
+	local agent=$!
+	wait_for 10 grep -q registered "$tmp/big"
+	cli python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(bytes(65507), ("10.0.9.3", int(sys.argv[1])))' "$1"
+	wait $agent
+	sed 's/^/# copy: /' "$tmp/big" >&2
+	awk '$4 == 65535 && $6 > 65000 && $6 < 65535 { ok = 1 } END { exit !ok }' "$tmp/big"
 }
 
 # vw_suite MODE CLIDEV A B SRVDEV: the tests, MODE sw or hw
@@ -152,6 +169,12 @@ for _ in range(3):
 		check "sw: copy-delay 0: three copies, one datagram each" \
 			test "$(copies_in 0 7997)" = "3 3"
 		fwctl set copy-delay 1000
+		# a 65,535-byte packet (a UDP datagram the bridge's conntrack
+		# reassembled) with snaplen 65535: the copy's nest says its
+		# length in 16 bits, so the data stops short of the packet
+		check "sw: a 64 KiB packet's copy is whole, its data cut to fit" \
+			big_copy 7996
+		fwctl set snaplen 256
 	fi
 
 	cat >"$tmp/itod.conf" <<-CONF
@@ -321,7 +344,7 @@ except socket.timeout:
 	topo_down
 }
 
-plan 82
+plan 83
 
 modprobe nf_nat
 modprobe nf_conntrack_bridge

@@ -595,7 +595,8 @@ enum ito_a_path {
  * @ITO_A_PACKET_SEQ: u32, 1 for the flow's first packet copied, then 2...
  * @ITO_A_PACKET_LEN: u32, the packet's length from the network header
  * @ITO_A_PACKET_DATA: binary, the first snaplen bytes from the network
- *	header
+ *	header; a little under 64 KiB at most, as ITO_A_PACKET's length is
+ *	16 bits (LEN still says the packet's)
  */
 enum ito_a_packet {
 	ITO_A_PACKET_UNSPEC,
