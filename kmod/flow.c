@@ -159,13 +159,17 @@ struct ito_flow *ito_flow_get_by_id(struct ito_net *in, u64 id)
  * ito_flow_create - start tracking @ct
  * @in: the instance
  * @ct: a conntrack entry not tracked yet
+ * @dir: the direction of the packet that made it
+ * @ifindex: the port that packet came in by, known before the flow's NEW
+ *	event goes out
  *
  * Runs in the packet path (softirq, RCU). Two cpus may race to create the
  * flow of one entry: the loser frees its copy and uses the winner's.
  *
  * Return: the flow, or NULL when none could be made (counted).
  */
-struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
+struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct,
+				 int dir, int ifindex)
 {
 	struct ito_flow *flow, *old;
 	struct rhashtable *ht;
@@ -201,6 +205,7 @@ struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct)
 	flow->first_seen = (u32)jiffies;
 	flow->last_seen = flow->first_seen;
 	flow->dirs[IP_CT_DIR_REPLY].dir = IP_CT_DIR_REPLY;
+	flow->iif[dir] = ifindex;
 
 	/*
 	 * The table decides a race between two cpus; the loser's copy was

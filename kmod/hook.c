@@ -168,7 +168,8 @@ static unsigned int __ito_hook(void *priv, struct sk_buff *skb,
 	if (!flow) {
 		if (!ito_port_lookup(in, state->in->ifindex))
 			return NF_ACCEPT;
-		flow = ito_flow_create(in, ct);
+		flow = ito_flow_create(in, ct, CTINFO2DIR(ctinfo),
+				       state->in->ifindex);
 		if (!flow)
 			return NF_ACCEPT;
 	} else if (READ_ONCE(flow->vwire)) {
@@ -202,7 +203,8 @@ static unsigned int __ito_hook_vwire(void *priv, struct sk_buff *skb,
 
 	flow = ito_flow_lookup(in, ct);
 	if (!flow) {
-		flow = ito_flow_create(in, ct);
+		flow = ito_flow_create(in, ct, CTINFO2DIR(ctinfo),
+				       state->in->ifindex);
 		if (flow)
 			WRITE_ONCE(flow->vwire, true);
 	}

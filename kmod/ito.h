@@ -597,7 +597,8 @@ void ito_lock_break(struct ito_net *in);
 void ito_gc_net_init(struct ito_net *in);
 void ito_gc_net_uninit(struct ito_net *in);
 struct ito_flow *ito_flow_lookup(struct ito_net *in, const struct nf_conn *ct);
-struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct);
+struct ito_flow *ito_flow_create(struct ito_net *in, struct nf_conn *ct,
+				 int dir, int ifindex);
 struct ito_flow *ito_flow_get_by_id(struct ito_net *in, u64 id);
 void ito_flow_resize(struct ito_net *in, struct netlink_ext_ack *extack);
 void ito_flow_add_offloaded(struct ito_flow *flow, const u64 *pkts,
