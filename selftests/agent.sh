@@ -29,7 +29,7 @@ for i in range(1, count + 1):
 ' "$1" "$2" "${3:-10.0.2.2}" "${4:-1500}"
 }
 
-plan 24
+plan 25
 
 modprobe nf_nat
 rmmod ito 2>/dev/null
@@ -178,5 +178,25 @@ check "the excess is counted" test "$(fwctl -j counters | jq .flows_untracked_fu
 check "every datagram made a flow or was counted untracked" wait_for 5 bash -c \
 	"[ \$(ip netns exec ito-fw '$ITOCTL' -j counters | jq '.flows_new + .flows_untracked_full - $before') -ge 200 ]"
 echo "# $(fwctl -j counters | jq -c '{flows_new, flows_untracked_full}'), $before before the flood"
+
+# The packet path writes a copy's flow nest in place; events and dumps
+# write the same attributes with nla_put. A bare agent that also listens
+# to the events compares, per flow, the copy's nest with the start of the
+# NEW event's: UDP and ICMP, IPv4 and IPv6.
+stop_itod
+fwctl flow flush
+fwctl set max-flows 1000
+fw python3 "$here/copy_agent.py" --events 100 "$(slow 6)" >"$tmp/nests" &
+agent=$!
+wait_for 10 grep -q registered "$tmp/nests"
+udp_send 7000 1 10.0.2.2 1800
+udp_send 7000 1 fd00:2::2 1800
+cli ping -c 1 -W 2 10.0.2.2 >/dev/null
+cli ping -6 -c 1 -W 2 fd00:2::2 >/dev/null
+wait "$agent"
+grep '^nest' "$tmp/nests" | sed 's/^/# /'
+# (neighbour discovery may add flows of its own)
+check "a copy's flow nest is byte for byte its NEW event's (4 flows or more)" \
+	awk '$1 == "nest" { n++; if ($3 != "same") d++ } END { exit !(n >= 4 && !d) }' "$tmp/nests"
 
 finish

@@ -2,12 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """A bare ito agent for the tests: what the kernel says about each copy.
 
-  copy_agent.py COUNT SECONDS
+  copy_agent.py [--events] COUNT SECONDS
       register as the agent of this namespace, print "registered", then one
       line "dir ifindex seq len datagram data" per packet copy, until COUNT
       copies came or SECONDS passed; gives no verdict. datagram numbers the
       reads that brought copies, from 1; data is the bytes of the packet the
       copy carries. Numbers from uapi/linux/ito.h.
+
+      --events: also listen to the flow events, and at the end print one
+      line "nest ID same" or "nest ID differ COPY EVENT" per flow that had
+      a copy and a NEW event: whether the copy's flow nest (written in
+      place by the packet path) is byte for byte the start of the event's
+      (written by nla_put), the two in hex where not.
 """
 import socket
 import struct
@@ -19,12 +25,23 @@ GENL_ID_CTRL = 0x10
 CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID = 1
 CTRL_ATTR_FAMILY_NAME = 2
+CTRL_ATTR_MCAST_GROUPS = 7
+CTRL_ATTR_MCAST_GRP_NAME = 1
+CTRL_ATTR_MCAST_GRP_ID = 2
+SOL_NETLINK = 270
+NETLINK_ADD_MEMBERSHIP = 1
 NLM_F_REQUEST = 1
 NLM_F_ACK = 4
 NLMSG_ERROR = 2
 
 ITO_CMD_AGENT_REGISTER = 7
 ITO_CMD_PACKET = 9
+ITO_CMD_FLOW_NTF = 14
+ITO_A_FLOW = 4
+ITO_A_FLOW_ID = 1
+ITO_A_FLOW_EVENT = 20
+ITO_FLOW_EVENT_NEW = 1
+ITO_A_PACKET_FLOW = 1
 ITO_A_PACKET = 5
 ITO_A_PACKET_DIR = 2
 ITO_A_PACKET_IFINDEX = 3
@@ -69,13 +86,41 @@ def request(s, family, cmd, payload=b"", seq=1):
             reply = attrs(body[4:])
 
 
+def group_id(ctrl, name):
+    """the id of multicast group NAME, from a CTRL_CMD_GETFAMILY reply"""
+    groups = ctrl.get(CTRL_ATTR_MCAST_GROUPS, b"")
+    for g in attrs(groups).values():
+        g = attrs(g)
+        if g.get(CTRL_ATTR_MCAST_GRP_NAME) == name + b"\0":
+            return struct.unpack("I", g[CTRL_ATTR_MCAST_GRP_ID])[0]
+    sys.exit(f"copy_agent: no multicast group {name}")
+
+
+def compare(copied, events):
+    """per flow with both: is the copy's flow nest the event's start?"""
+    for fid in sorted(copied.keys() & events.keys()):
+        c, e = copied[fid], events[fid]
+        if e.startswith(c):
+            print("nest", fid, "same", flush=True)
+        else:
+            print("nest", fid, "differ", c.hex(), e.hex(), flush=True)
+
+
 def main():
-    count, seconds = int(sys.argv[1]), float(sys.argv[2])
+    args = sys.argv[1:]
+    events = None
+    if args and args[0] == "--events":
+        events, args = {}, args[1:]
+    count, seconds = int(args[0]), float(args[1])
+    copied = {}
     s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     s.bind((0, 0))
     ctrl = request(s, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
                    attr(CTRL_ATTR_FAMILY_NAME, b"ito\0"))
     family = struct.unpack("H", ctrl[CTRL_ATTR_FAMILY_ID][:2])[0]
+    if events is not None:
+        s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+                     group_id(ctrl, b"events"))
     request(s, family, ITO_CMD_AGENT_REGISTER, seq=2)
     print("registered", flush=True)
 
@@ -96,15 +141,29 @@ def main():
             mlen, mtype = struct.unpack_from("IH", data)
             body = data[16:mlen]
             data = data[(mlen + 3) & ~3:]
-            if mtype != family or body[0] != ITO_CMD_PACKET:
+            if mtype != family:
+                continue
+            if events is not None and body[0] == ITO_CMD_FLOW_NTF:
+                f = attrs(body[4:]).get(ITO_A_FLOW, b"")
+                fa = attrs(f)
+                if struct.unpack("I", fa[ITO_A_FLOW_EVENT])[0] == \
+                        ITO_FLOW_EVENT_NEW:
+                    events[struct.unpack("Q", fa[ITO_A_FLOW_ID])[0]] = f
+                continue
+            if body[0] != ITO_CMD_PACKET:
                 continue
             p = attrs(attrs(body[4:]).get(ITO_A_PACKET, b""))
+            f = p.get(ITO_A_PACKET_FLOW, b"")
+            copied.setdefault(
+                struct.unpack("Q", attrs(f)[ITO_A_FLOW_ID])[0], f)
             print(p[ITO_A_PACKET_DIR][0],
                   struct.unpack("I", p[ITO_A_PACKET_IFINDEX])[0],
                   struct.unpack("I", p[ITO_A_PACKET_SEQ])[0],
                   struct.unpack("I", p[ITO_A_PACKET_LEN])[0], dgrams,
                   len(p.get(ITO_A_PACKET_DATA, b"")), flush=True)
             got += 1
+    if events is not None:
+        compare(copied, events)
 
 
 if __name__ == "__main__":
