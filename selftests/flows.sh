@@ -14,7 +14,7 @@ trap 'topo_down; rm -rf "$tmp"' EXIT
 jflows() { fwctl -j flow show | jq -c "$@"; }
 counter() { fwctl -j counters | jq ".$1"; }
 
-plan 41
+plan 42
 
 modprobe nf_nat
 rmmod ito 2>/dev/null
@@ -180,5 +180,9 @@ check "events: new, verdict block, end deleted" bash -c "
 	jq -e -s '[.[]|select(.id==$id and .event==\"end\")][0].reason == \"deleted\"' '$tmp/events' >/dev/null"
 check "events: port removal ends flows with reason port-removed" \
 	jq -e -s '[.[]|select(.event=="end" and .reason=="port-removed")]|length >= 1' "$tmp/events"
+# made by its first packet, the flow knows that packet's port before its
+# NEW event goes out
+check "events: the new flow's event names its input port, f0" \
+	jq -e -s "[.[]|select(.id==$id and .event==\"new\")][0].iif_name == \"f0\"" "$tmp/events"
 
 finish
