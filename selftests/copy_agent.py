@@ -7,7 +7,7 @@
       line "dir ifindex seq len datagram data" per packet copy, until COUNT
       copies came or SECONDS passed; gives no verdict. datagram numbers the
       reads that brought copies, from 1; data is the bytes of the packet the
-      copy carries. Numbers from uapi/linux/ito.h.
+      copy carries. Numbers read from uapi/linux/ito.h.
 
       --events: also listen to the flow events, and at the end print one
       line "nest ID same" or "nest ID differ COPY EVENT" per flow that had
@@ -15,6 +15,8 @@
       place by the packet path) is byte for byte the start of the event's
       (written by nla_put), the two in hex where not.
 """
+import os
+import re
 import socket
 import struct
 import sys
@@ -34,20 +36,43 @@ NLM_F_REQUEST = 1
 NLM_F_ACK = 4
 NLMSG_ERROR = 2
 
-ITO_CMD_AGENT_REGISTER = 7
-ITO_CMD_PACKET = 9
-ITO_CMD_FLOW_NTF = 14
-ITO_A_FLOW = 4
-ITO_A_FLOW_ID = 1
-ITO_A_FLOW_EVENT = 20
-ITO_FLOW_EVENT_NEW = 1
-ITO_A_PACKET_FLOW = 1
-ITO_A_PACKET = 5
-ITO_A_PACKET_DIR = 2
-ITO_A_PACKET_IFINDEX = 3
-ITO_A_PACKET_SEQ = 4
-ITO_A_PACKET_LEN = 5
-ITO_A_PACKET_DATA = 6
+
+def uapi_enums(path):
+    """NAME -> value of every enumerator in the uapi header, the one
+    contract between kernel and userspace (its values are not copied)"""
+    text = re.sub(r"/\*.*?\*/", "", open(path).read(), flags=re.S)
+    values = {}
+    for body in re.findall(r"^enum \w+ \{(.*?)\};", text, flags=re.S | re.M):
+        n = 0
+        for item in filter(None, (i.strip() for i in body.split(","))):
+            name, _, value = (x.strip() for x in item.partition("="))
+            if re.fullmatch(r"\d\w*", value):
+                n = int(value, 0)
+            elif value in values:
+                n = values[value]
+            elif value:
+                continue  # an expression (the _MAX ones): not needed
+            values[name] = n
+            n += 1
+    return values
+
+
+U = uapi_enums(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "..", "uapi", "linux", "ito.h"))
+ITO_CMD_AGENT_REGISTER = U["ITO_CMD_AGENT_REGISTER"]
+ITO_CMD_PACKET = U["ITO_CMD_PACKET"]
+ITO_CMD_FLOW_NTF = U["ITO_CMD_FLOW_NTF"]
+ITO_A_FLOW = U["ITO_A_FLOW"]
+ITO_A_FLOW_ID = U["ITO_A_FLOW_ID"]
+ITO_A_FLOW_EVENT = U["ITO_A_FLOW_EVENT"]
+ITO_FLOW_EVENT_NEW = U["ITO_FLOW_EVENT_NEW"]
+ITO_A_PACKET_FLOW = U["ITO_A_PACKET_FLOW"]
+ITO_A_PACKET = U["ITO_A_PACKET"]
+ITO_A_PACKET_DIR = U["ITO_A_PACKET_DIR"]
+ITO_A_PACKET_IFINDEX = U["ITO_A_PACKET_IFINDEX"]
+ITO_A_PACKET_SEQ = U["ITO_A_PACKET_SEQ"]
+ITO_A_PACKET_LEN = U["ITO_A_PACKET_LEN"]
+ITO_A_PACKET_DATA = U["ITO_A_PACKET_DATA"]
 
 
 def attrs(buf):
