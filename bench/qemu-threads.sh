@@ -38,8 +38,15 @@ while kill -0 "$pid" 2>/dev/null; do
 		id=${t##*/}
 		read -r -a f <"$t/stat" 2>/dev/null || continue
 		c=$((f[13] + f[14]))
-		v=$(awk '/^voluntary_ctxt_switches/ { print $2 }' "$t/status" 2>/dev/null)
-		i=$(awk '/^nonvoluntary_ctxt_switches/ { print $2 }' "$t/status" 2>/dev/null)
+		# read by the shell: a process per thread each second would
+		# take host CPU from what it measures
+		v= i=
+		while read -r k n; do
+			case $k in
+			voluntary_ctxt_switches:) v=$n ;;
+			nonvoluntary_ctxt_switches:) i=$n ;;
+			esac
+		done <"$t/status" 2>/dev/null
 		[ -n "$v" ] && [ -n "$i" ] || continue
 		[ -z "${cpu[$id]:-}" ] ||
 			line+=" $id:$(((c - cpu[$id]) * 100 / hz))/$((v - vol[$id]))/$((i - inv[$id]))"
